@@ -1,0 +1,138 @@
+import Vapor
+import Fluent
+import Plot
+import CITDomain
+
+/// Sign in and out, with throttling per account and per address.
+enum SignInController {
+    /// Five wrong passwords in a row for one account lock it for 15 minutes; an address
+    /// gets more room because an office or a police station shares one.
+    static let accountThrottle = SignInThrottle()
+    static let addressThrottle = SignInThrottle(maxFailures: 30)
+
+    static func register(on routes: any RoutesBuilder) {
+        routes.get("login", use: form)
+        routes.post("login", use: signIn)
+        routes.post("logout", use: signOut)
+    }
+
+    @Sendable static func form(req: Request) async throws -> Response {
+        if req.auth.has(User.self) { return req.redirect(to: safeNext(req.query[String.self, at: "next"])) }
+        let notice = Notices.text(for: req.query[String.self, at: "notice"])
+        return try render(req, email: "", next: req.query[String.self, at: "next"] ?? "", error: nil, status: .ok, notice: notice)
+    }
+
+    @Sendable static func signIn(req: Request) async throws -> Response {
+        let form = FormValues(req)
+        let email = User.normalize(email: form["email"])
+        let password = form["password"]
+        let next = form["next"]
+        let now = Date()
+        let accountKey = "email:" + email
+        let addressKey = "ip:" + (req.remoteAddress?.ipAddress ?? "unknown")
+
+        if email.isEmpty || password.isEmpty {
+            return try render(req, email: email, next: next, error: "Enter your email address and your password.", status: .unprocessableEntity)
+        }
+
+        // Refuse before checking the password, so a locked account gives nothing away.
+        for (key, throttle) in [(accountKey, accountThrottle), (addressKey, addressThrottle)] {
+            let failures = try await SignInFailure.query(on: req.db).filter(\.$key == key)
+                .filter(\.$failedAt > now.addingTimeInterval(-throttle.window)).all().map(\.failedAt)
+            if case .throttled(let retryAfter) = throttle.decision(failuresSinceLastSuccess: failures, now: now) {
+                try await req.audit.record("sign_in.throttled", entityType: "account", entityID: email, details: key.hasPrefix("ip:") ? "too many failures from this address" : "too many failures for this account")
+                let minutes = max(1, Int((retryAfter / 60).rounded(.up)))
+                let response = try render(req, email: email, next: next,
+                                          error: "Too many sign-in attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again, or reset your password.",
+                                          status: .tooManyRequests)
+                response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
+                return response
+            }
+        }
+
+        let user = try await User.query(on: req.db).filter(\.$email == email).with(\.$roleGrants).first()
+        let hash = user?.passwordHash ?? dummyHash
+        let matches = (try? await req.password.async.verify(password, created: hash)) ?? false
+        guard let user, matches, user.passwordHash != nil, !user.isDisabled else {
+            try await req.db.transaction { tx in
+                try await SignInFailure(key: accountKey, failedAt: now).create(on: tx)
+                try await SignInFailure(key: addressKey, failedAt: now).create(on: tx)
+                try await req.audit.record("sign_in.failed", entityType: "account", entityID: email,
+                                           details: user?.isDisabled == true ? "account disabled" : "wrong email or password", on: tx)
+            }
+            return try render(req, email: email, next: next, error: "The email address or password is incorrect.", status: .unauthorized)
+        }
+
+        try await req.db.transaction { tx in
+            try await SignInFailure.query(on: tx).filter(\.$key == accountKey).delete()
+            try await req.audit.record("sign_in.succeeded", entityType: "account", entityID: user.id?.uuidString, actor: user, on: tx)
+        }
+        // A new session id at sign-in, so an id planted before cannot be used after.
+        if req.hasSession, let old = req.session.id {
+            try await req.application.sessions.driver.deleteSession(old, for: req).get()
+            req.session.id = nil
+        }
+        req.auth.login(user)
+        req.session.authenticate(user)
+        return req.redirect(to: safeNext(next), redirectType: .normal)
+    }
+
+    @Sendable static func signOut(req: Request) async throws -> Response {
+        if let user = req.auth.get(User.self) {
+            try await req.audit.record("sign_out", entityType: "account", entityID: user.id?.uuidString)
+        }
+        req.auth.logout(User.self)
+        if req.hasSession { req.session.destroy() }
+        return req.redirect(to: SiteURL.home, redirectType: .normal)
+    }
+
+    /// Only paths on this site, so the login page cannot send someone elsewhere.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.count < 500 else { return SiteURL.account }
+        return next
+    }
+
+    /// Checked when the email is unknown, so a wrong address takes as long as a wrong
+    /// password and does not reveal which accounts exist.
+    static let dummyHash: String = (try? Bcrypt.hash("cithub-timing-equaliser", cost: 12)) ?? ""
+
+    static func render(_ req: Request, email: String, next: String, error: String?, status: HTTPResponseStatus, notice: String? = nil) throws -> Response {
+        let page = Page(title: "Sign in", chrome: req.chrome(notice: notice), main: [
+            .h1(.text("Sign in")),
+            .p(.text("For program coordinators, trainers, agency liaisons, officers and trainees. Families do not need an account: "), .a(.href(SiteURL.crisis), .text("get help now")), .text(".")),
+            .unwrap(error) { error in .div(.class("error-summary"), .attribute(named: "role", value: "alert"), .p(.text(error))) },
+            FormHTML.form(action: SiteURL.login, csrf: req.csrfToken, [
+                .input(.type(.hidden), .name("next"), .value(next)),
+                FormHTML.field(.init(name: "email", label: "Email address", type: "email", value: email, autocomplete: "username")),
+                FormHTML.field(.init(name: "password", label: "Password", type: "password", autocomplete: "current-password")),
+                FormHTML.submit("Sign in"),
+            ]),
+            .p(.a(.href(SiteURL.forgotPassword), .text("Forgot your password?"))),
+        ])
+        return htmlResponse(page, status: status)
+    }
+}
+
+/// The notices a redirect may ask a page to show, by key: the text is ours, so a link
+/// cannot make the site say something it did not.
+enum Notices {
+    static let texts: [String: String] = [
+        "administrator-created": "Your administrator account is ready. Sign in with your email address and password.",
+        "invitation-accepted": "Your account is ready. Sign in with your email address and password.",
+        "password-reset": "Your password was changed. Sign in with your new password.",
+        "reset-sent": "If an account uses that address, we have sent it a link to choose a new password. The link works once, for one hour.",
+        "invited": "The invitation was sent.",
+        "roles-changed": "The role was changed.",
+        "status-changed": "The account was updated.",
+        "mail-sent": "Mail delivery ran.",
+    ]
+
+    static func text(for key: String?) -> String? { key.flatMap { texts[$0] } }
+}
+
+func htmlResponse(_ page: Page, status: HTTPResponseStatus = .ok) -> Response {
+    let response = Response(status: status, body: .init(string: page.render()))
+    response.headers.contentType = .html
+    response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+    return response
+}

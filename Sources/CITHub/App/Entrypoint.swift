@@ -1,0 +1,77 @@
+import Vapor
+import Logging
+
+/// Start-up: read settings, configure, and for `serve` (the default command) migrate,
+/// load reference data and print where to open CIT Hub and how to sign in the first time.
+public enum CITHubMain {
+    public static func run() async throws {
+        var env = try Environment.detect()
+        let settings = Settings.fromEnvironment()
+        if settings.logFormat == .json {
+            LoggingSystem.bootstrap { label in
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = settings.logLevel
+                return handler
+            }
+        } else {
+            try LoggingSystem.bootstrap(from: &env)
+        }
+        let app = try await Application.make(env)
+        do {
+            try await configure(app, settings: settings)
+            app.asyncCommands.use(MigrateNowCommand(), as: "migrate")
+            app.asyncCommands.use(BackupCommand(), as: "backup")
+            app.asyncCommands.use(SendMailCommand(), as: "send-mail")
+            app.asyncCommands.use(SetupLinkCommand(), as: "setup-link")
+            if isServe(env.arguments) {
+                try await prepareToServe(app)
+            }
+            try await app.execute()
+        } catch {
+            app.logger.critical("CIT Hub stopped: \(error)")
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    static func isServe(_ arguments: [String]) -> Bool {
+        guard arguments.count > 1 else { return true }
+        let command = arguments[1]
+        return command == "serve" || command.hasPrefix("-")
+    }
+
+    static func prepareToServe(_ app: Application) async throws {
+        let settings = app.settings
+        try await app.autoMigrate()
+        try await prepareSQLite(app)
+        if settings.loadReferenceData {
+            let loaded = try await ReferenceData.load(on: app.db, stateCode: settings.stateCode, logger: app.logger)
+            if loaded != ReferenceData.Summary() {
+                app.logger.info("reference data loaded", metadata: ["counties": .stringConvertible(loaded.countiesAdded), "courses": .stringConvertible(loaded.coursesAdded), "topics": .stringConvertible(loaded.topicsAdded)])
+            }
+        }
+        var banner = "\nCIT Hub is starting at \(settings.publicURL)\n"
+        switch settings.storage {
+        case .sqliteFile(let path): banner += "Database: SQLite file \(path)\n"
+        case .postgres: banner += "Database: PostgreSQL (DATABASE_URL)\n"
+        case .sqliteMemory: banner += "Database: SQLite in memory (nothing is kept)\n"
+        }
+        if settings.smtpURL == nil {
+            banner += "Mail: SMTP_URL is not set; mail waits in the outbox (\(settings.publicURL)\(SiteURL.adminOutbox)).\n"
+        }
+        if let link = try await AccountService.issueFirstAdministratorLink(on: app.db, publicURL: settings.publicURL) {
+            banner += """
+
+            No administrator exists yet. Open this link to create the first one
+            (it works once, for 24 hours; restart CIT Hub for a new one):
+
+                \(link)
+
+            """
+        } else {
+            banner += "Sign in at \(settings.publicURL)\(SiteURL.login)\n"
+        }
+        FileHandle.standardOutput.write(Data((banner + "\n").utf8))
+    }
+}

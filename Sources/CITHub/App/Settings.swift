@@ -1,0 +1,96 @@
+import Foundation
+import Vapor
+
+/// Everything CIT Hub reads from its environment, read in one place. Defaults work on a
+/// laptop; `swift run cithub` needs none of them.
+public struct Settings: Sendable {
+    public enum Storage: Sendable, Equatable {
+        case sqliteFile(path: String)
+        case sqliteMemory
+        case postgres(url: String)
+    }
+
+    public var storage: Storage
+    public var dataDirectory: String
+    public var hostname: String
+    public var port: Int
+    /// The address people open; used in links in mail and in the start-up banner.
+    public var publicURL: String
+    /// Two-letter state code whose counties and defaults are loaded.
+    public var stateCode: String
+    public var smtpURL: String?
+    public var mailFrom: String
+    public var organization: Organization
+    public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+    /// Run the mail delivery loop inside the server.
+    public var deliverMailInServer: Bool
+    /// Load counties, courses and topics at start (tests switch it off for speed).
+    public var loadReferenceData: Bool
+    /// PostgreSQL schema to use instead of `public` (tests give each test its own).
+    public var postgresSchema: String? = nil
+
+    public enum LogFormat: String, Sendable { case text, json }
+
+    /// The organisation named in the footer and in mail.
+    public struct Organization: Sendable {
+        public var name: String
+        public var email: String
+        public var phone: String
+    }
+
+    public var usesHTTPS: Bool { publicURL.lowercased().hasPrefix("https://") }
+
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
+                                       arguments: [String] = CommandLine.arguments) -> Settings {
+        let dataDir = env["CITHUB_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
+        let storage: Storage
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            storage = .postgres(url: url)
+        } else {
+            storage = .sqliteFile(path: (dataDir as NSString).appendingPathComponent("cithub.sqlite"))
+        }
+        // `serve --hostname/--port` on the command line wins, as Vapor's own serve does;
+        // read them here too so the printed links carry the right address.
+        let hostname = Self.argument("--hostname", in: arguments) ?? env["CITHUB_HOST"] ?? "127.0.0.1"
+        let port = (Self.argument("--port", in: arguments) ?? env["CITHUB_PORT"]).flatMap(Int.init) ?? 8080
+        let publicURL = (env["CITHUB_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://\(hostname):\(port)")
+        return Settings(
+            storage: storage,
+            dataDirectory: dataDir,
+            hostname: hostname,
+            port: port,
+            publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL,
+            stateCode: (env["CITHUB_STATE"] ?? "WI").uppercased(),
+            smtpURL: env["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 },
+            mailFrom: env["CITHUB_MAIL_FROM"] ?? "CIT Hub <no-reply@localhost>",
+            organization: Organization(
+                name: env["CITHUB_ORG_NAME"] ?? "NAMI Wisconsin",
+                email: env["CITHUB_ORG_EMAIL"] ?? "",
+                phone: env["CITHUB_ORG_PHONE"] ?? "(608) 268-6000"
+            ),
+            logLevel: env["CITHUB_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info,
+            logFormat: LogFormat(rawValue: env["CITHUB_LOG_FORMAT"] ?? "text") ?? .text,
+            deliverMailInServer: env["CITHUB_MAIL_LOOP"] != "off",
+            loadReferenceData: true
+        )
+    }
+
+    /// Settings for tests: an in-memory SQLite database unless `DATABASE_URL` names a
+    /// PostgreSQL server, no mail loop, no reference data unless a test asks.
+    public static func forTesting(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
+        var settings = Settings.fromEnvironment(env, arguments: [])
+        if case .postgres = settings.storage {} else { settings.storage = .sqliteMemory }
+        settings.publicURL = "http://127.0.0.1:8080"
+        settings.smtpURL = nil
+        settings.deliverMailInServer = false
+        settings.loadReferenceData = false
+        settings.logLevel = .warning
+        return settings
+    }
+
+    static func argument(_ name: String, in arguments: [String]) -> String? {
+        guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+        return arguments[index + 1]
+    }
+}

@@ -1,0 +1,112 @@
+import Vapor
+import Fluent
+import FluentSQLiteDriver
+import FluentPostgresDriver
+import NIOSSL
+
+extension Application {
+    private struct SettingsKey: StorageKey { typealias Value = Settings }
+    private struct PageCacheKey: StorageKey { typealias Value = PageCache }
+
+    var settings: Settings {
+        get { storage[SettingsKey.self]! }
+        set { storage[SettingsKey.self] = newValue }
+    }
+
+    var pageCache: PageCache {
+        if let existing = storage[PageCacheKey.self] { return existing }
+        let cache = PageCache()
+        storage[PageCacheKey.self] = cache
+        return cache
+    }
+}
+
+enum ConfigurationError: Error, CustomStringConvertible {
+    case badDatabaseURL(String)
+    case dataDirectory(String, String)
+
+    var description: String {
+        switch self {
+        case .badDatabaseURL(let detail): "DATABASE_URL is not a usable postgres:// address (\(detail))."
+        case .dataDirectory(let path, let why): "Cannot use the data folder \(path): \(why). Set CITHUB_DATA_DIR to a folder CIT Hub may write to."
+        }
+    }
+}
+
+/// Builds the application: database, migrations, sessions, middleware, routes, mail.
+/// The same function serves `cithub`, the tests and the benchmarks.
+public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 12) async throws {
+    app.settings = settings
+    app.logger.logLevel = settings.logLevel
+
+    try configureDatabase(app, settings: settings)
+    app.migrations.add(AccountsMigrations.CreateUsers())
+    app.migrations.add(AuditMigrations.CreateAuditEvents())
+    app.migrations.add(MailMigrations.CreateOutbox())
+    app.migrations.add(ReferenceMigrations.CreateReferenceTables())
+    app.migrations.add(SessionRecord.migration)
+    app.migrations.add(IndexMigrations.AddLookupIndexes())
+
+    app.passwords.use(.bcrypt(cost: bcryptCost))
+    app.sessions.use(.fluent)
+    let secure = settings.usesHTTPS
+    app.sessions.configuration.cookieName = "cithub_session"
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(string: id.string, expires: nil, maxAge: nil, domain: nil, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    app.http.server.configuration.hostname = settings.hostname
+    app.http.server.configuration.port = settings.port
+    app.http.server.configuration.serverName = nil
+    app.routes.defaultMaxBodySize = "256kb"
+
+    // Order matters: errors outermost so everything below is turned into a page; then
+    // headers; request logging at debug (design/PERFORMANCE.md: per-request logging at
+    // info costs a fifth of the throughput).
+    app.middleware = Middlewares()
+    app.middleware.use(ErrorPagesMiddleware(chrome: { $0.chrome() }))
+    app.middleware.use(SecurityHeadersMiddleware(hsts: secure))
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
+    app.middleware.use(CSRF.Middleware(secureCookies: secure))
+
+    try routes(app)
+
+    app.lifecycle.use(MailDeliveryService())
+}
+
+func configureDatabase(_ app: Application, settings: Settings) throws {
+    switch settings.storage {
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .sqliteFile(let path):
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ConfigurationError.dataDirectory(directory, error.localizedDescription)
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw ConfigurationError.dataDirectory(directory, "it is not writable")
+        }
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .postgres(let url):
+        var config: SQLPostgresConfiguration
+        do {
+            config = try SQLPostgresConfiguration(url: url)
+        } catch {
+            throw ConfigurationError.badDatabaseURL(String(describing: error))
+        }
+        // Tests give each test its own schema so they can run side by side.
+        if let schema = settings.postgresSchema { config.searchPath = [schema] }
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(10)), as: .psql)
+    }
+}
+
+/// SQLite settings that live in the database file: write-ahead logging lets readers go on
+/// while one request writes, and survives a crash without a journal rollback. (sqlite-nio
+/// installs a busy handler that waits for a lock instead of failing with SQLITE_BUSY.)
+func prepareSQLite(_ app: Application) async throws {
+    guard case .sqliteFile = app.settings.storage, let sql = app.db as? any SQLDatabase else { return }
+    try await sql.raw("PRAGMA journal_mode=WAL").run()
+    try await sql.raw("PRAGMA synchronous=NORMAL").run()
+}

@@ -1,0 +1,16 @@
+import Vapor
+
+/// Every route of the site. Public pages stand without sessions (nothing to look up per
+/// request, so they can be served from the cache); the rest run with sessions.
+func routes(_ app: Application) throws {
+    Assets.register(on: app)
+    PublicPagesController.register(on: app, cache: app.pageCache)
+
+    let withSessions = app.grouped(app.sessions.middleware, AccountSessionAuthenticator())
+    let protected = ProtectedRoutesBuilder(routes: withSessions, registry: app.protectedRoutes)
+    SignInController.register(on: withSessions)
+    AccountLinksController.register(on: withSessions, protected: protected)
+    AdminAccountsController.register(on: protected)
+    AuditController.register(on: protected)
+    OutboxController.register(on: protected)
+}

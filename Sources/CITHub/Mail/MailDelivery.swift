@@ -1,0 +1,112 @@
+import Vapor
+import Fluent
+import SQLKit
+import CITDomain
+
+/// Sends what is in the outbox. Several instances may run it at once: each run claims a
+/// batch with one UPDATE (a row can only be claimed by one run until its claim expires),
+/// so a message is sent once. A crash between sending and recording "sent" can repeat
+/// that one message after the claim expires; that is the price of never losing one.
+struct MailDelivery: Sendable {
+    let database: any Database
+    let smtp: SMTPClient
+    let from: String
+    let logger: Logger
+    var policy = MailRetryPolicy()
+    var batchSize = 20
+    var claimSeconds: TimeInterval = 120
+
+    struct RunResult: Equatable { var sent = 0; var retried = 0; var failed = 0 }
+
+    /// One pass: claim due messages, send them, record the outcome.
+    func runOnce(now: Date = Date()) async throws -> RunResult {
+        guard let sql = database as? any SQLDatabase else { return RunResult() }
+        let token = UUID().uuidString
+        // Claim in one statement. The sub-select picks due, unclaimed (or expired) rows.
+        try await sql.raw("""
+            UPDATE outbox_messages SET claim_token = \(bind: token), claimed_until = \(bind: now.addingTimeInterval(claimSeconds))
+            WHERE id IN (
+                SELECT id FROM outbox_messages
+                WHERE status = 'pending' AND next_attempt_at <= \(bind: now)
+                  AND (claimed_until IS NULL OR claimed_until < \(bind: now))
+                ORDER BY next_attempt_at LIMIT \(unsafeRaw: String(batchSize))
+            ) AND (claimed_until IS NULL OR claimed_until < \(bind: now))
+            """).run()
+        let claimed = try await OutboxMessage.query(on: database).filter(\.$claimToken == token).filter(\.$status == .pending).all()
+        guard !claimed.isEmpty else { return RunResult() }
+
+        var result = RunResult()
+        let batch = claimed.map { (message: $0.mailMessage(from: from), id: "\($0.id!.uuidString.lowercased())@cithub") }
+        let outcomes: [(any Error)?]
+        do {
+            outcomes = try await smtp.send(batch, date: now)
+        } catch {
+            // The connection failed: every message in the batch is retried later.
+            outcomes = Array(repeating: error, count: claimed.count)
+        }
+        for (message, outcome) in zip(claimed, outcomes) {
+            message.claimToken = nil
+            message.claimedUntil = nil
+            if let error = outcome {
+                message.attempts += 1
+                message.lastError = String(describing: error).prefix(500).description
+                let permanent = (error as? SMTPClient.SMTPError)?.isPermanent ?? false
+                if !permanent, let delay = policy.delay(afterFailedAttempts: message.attempts) {
+                    message.nextAttemptAt = now.addingTimeInterval(delay)
+                    result.retried += 1
+                } else {
+                    message.status = .failed
+                    result.failed += 1
+                }
+                logger.warning("mail not sent", metadata: ["id": .string(message.id!.uuidString), "attempts": .stringConvertible(message.attempts), "error": .string(message.lastError ?? "")])
+            } else {
+                message.status = .sent
+                message.sentAt = now
+                message.attempts += 1
+                result.sent += 1
+            }
+            try await message.update(on: database)
+        }
+        if result.sent > 0 { logger.info("mail sent", metadata: ["count": .stringConvertible(result.sent)]) }
+        return result
+    }
+}
+
+/// Runs `MailDelivery` every few seconds inside the server while SMTP is configured, and
+/// stops cleanly when the server shuts down.
+final class MailDeliveryService: LifecycleHandler, @unchecked Sendable {
+    // `task` is only touched from the lifecycle callbacks, which Vapor calls one at a time.
+    private var task: Task<Void, Never>?
+    let interval: Duration
+
+    init(interval: Duration = .seconds(2)) { self.interval = interval }
+
+    func didBootAsync(_ application: Application) async throws {
+        guard let delivery = application.mailDelivery else { return }
+        let interval = self.interval
+        task = Task {
+            while !Task.isCancelled {
+                do {
+                    _ = try await delivery.runOnce()
+                } catch {
+                    delivery.logger.error("mail delivery pass failed", metadata: ["error": .string(String(reflecting: error))])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        task?.cancel()
+        await task?.value
+    }
+}
+
+extension Application {
+    /// Delivery over the configured SMTP server, or nil when `SMTP_URL` is not set (mail
+    /// then stays in the outbox, where an administrator can read it).
+    var mailDelivery: MailDelivery? {
+        guard let url = settings.smtpURL, let smtp = try? SMTPClient(url: url) else { return nil }
+        return MailDelivery(database: db, smtp: smtp, from: settings.mailFrom, logger: logger)
+    }
+}

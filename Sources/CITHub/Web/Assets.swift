@@ -1,0 +1,102 @@
+import Vapor
+
+/// The stylesheet and icon, served by the app itself (no CDN, no web fonts). Kept in code
+/// so the binary is all a deployment needs; the ETag lets browsers keep them.
+enum Assets {
+    static let stylesheet = #"""
+:root {
+  --ink: #1b1b1f; --muted: #4a4a55; --paper: #ffffff; --tint: #f3f1f8;
+  --brand: #3b2a7a; --brand-ink: #ffffff; --link: #2f3fa8; --danger: #a4161a;
+  --ok: #1d6b3a; --focus: #ffbf47; --line: #c9c5d6;
+  font-size: 100%;
+}
+*, *::before, *::after { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-size: 1.125rem; line-height: 1.55; color: var(--ink); background: var(--paper); }
+.wrap { max-width: 62rem; margin: 0 auto; padding: 0 1rem; }
+a { color: var(--link); text-underline-offset: 0.15em; }
+a:focus, button:focus, input:focus, select:focus, textarea:focus, main:focus-visible {
+  outline: 3px solid var(--focus); outline-offset: 2px; }
+.skip-link { position: absolute; left: -999px; top: 0; background: var(--focus); color: var(--ink); padding: 0.75rem 1rem; z-index: 10; }
+.skip-link:focus { left: 0.5rem; top: 0.5rem; }
+.site-header { background: var(--brand); color: var(--brand-ink); }
+.header-row { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.5rem; padding-top: 0.75rem; padding-bottom: 0.5rem; }
+.brand { color: var(--brand-ink); font-weight: 700; font-size: 1.35rem; text-decoration: none; }
+.help-now { background: #ffffff; color: var(--danger); font-weight: 700; padding: 0.6rem 1rem; border-radius: 0.4rem; text-decoration: none; min-height: 44px; display: inline-flex; align-items: center; }
+.nav-list { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; margin: 0 auto; padding-bottom: 0.75rem; }
+.nav-list a { color: var(--brand-ink); display: inline-block; padding: 0.5rem 0; min-height: 44px; }
+main { display: block; max-width: 62rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+h1 { font-size: 2rem; line-height: 1.2; margin: 0.5rem 0 1rem; }
+h2 { font-size: 1.45rem; margin: 2rem 0 0.75rem; }
+h3 { font-size: 1.2rem; margin: 1.5rem 0 0.5rem; }
+.lead { font-size: 1.25rem; color: var(--muted); }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: 1rem; padding: 0; list-style: none; }
+.card { border: 1px solid var(--line); border-radius: 0.5rem; padding: 1rem 1.25rem; background: var(--tint); }
+.card h2, .card h3 { margin-top: 0; }
+.button, button { display: inline-block; font: inherit; font-weight: 600; background: var(--brand); color: var(--brand-ink);
+  border: 2px solid var(--brand); border-radius: 0.4rem; padding: 0.65rem 1.25rem; min-height: 48px; cursor: pointer; text-decoration: none; }
+.button.secondary, button.secondary { background: #fff; color: var(--brand); }
+.button.danger, button.danger { background: var(--danger); border-color: var(--danger); }
+.inline-form { display: inline; }
+.field { margin: 0 0 1.25rem; }
+.field label { display: block; font-weight: 600; margin-bottom: 0.25rem; }
+.optional { font-weight: 400; color: var(--muted); }
+.hint { margin: 0 0 0.35rem; color: var(--muted); font-size: 1rem; }
+.field input, .field select, .field textarea { font: inherit; width: 100%; max-width: 32rem; padding: 0.6rem 0.7rem; border: 2px solid var(--ink); border-radius: 0.3rem; min-height: 48px; background: #fff; color: var(--ink); }
+.has-error { border-left: 4px solid var(--danger); padding-left: 0.75rem; }
+.error { color: var(--danger); font-weight: 600; margin: 0 0 0.35rem; }
+.error-summary { border: 3px solid var(--danger); padding: 0.75rem 1rem; margin-bottom: 1.5rem; }
+.error-summary h2 { margin-top: 0; font-size: 1.2rem; }
+.notice { border-left: 6px solid var(--ok); background: #eef7f1; padding: 0.5rem 1rem; margin-bottom: 1.25rem; }
+.notice p { margin: 0.25rem 0; }
+.demo-banner { background: #fff4ce; border: 2px solid #8a6d00; padding: 0.5rem 1rem; }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: 1rem; }
+th, td { text-align: left; padding: 0.5rem 0.6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: var(--tint); }
+.table-scroll { overflow-x: auto; }
+code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.95em; word-break: break-all; }
+pre.mail { white-space: pre-wrap; word-break: break-word; background: var(--tint); padding: 0.75rem; border-radius: 0.3rem; font-size: 0.95rem; }
+.site-footer { border-top: 4px solid var(--brand); background: var(--tint); padding: 1rem 0 2rem; font-size: 1rem; }
+.emergency strong { color: var(--danger); }
+.steps { padding-left: 1.5rem; }
+.steps li { margin-bottom: 0.75rem; }
+blockquote, .say { margin: 0.5rem 0 1rem; padding: 0.5rem 1rem; border-left: 6px solid var(--brand); background: var(--tint); font-size: 1.15rem; }
+.status-sent { color: var(--ok); font-weight: 600; }
+.status-failed { color: var(--danger); font-weight: 600; }
+@media (max-width: 30rem) {
+  body { font-size: 1.0625rem; }
+  h1 { font-size: 1.65rem; }
+  .nav-list { gap: 0 1rem; }
+}
+@media print {
+  .site-header nav, .skip-link, .help-now, form, .no-print { display: none !important; }
+  .site-header { background: none; color: #000; border-bottom: 2px solid #000; }
+  .brand { color: #000; }
+  body { font-size: 12pt; }
+  a { color: #000; text-decoration: none; }
+  main { padding: 0; }
+  .site-footer { background: none; border-top: 1px solid #000; }
+}
+"""#
+
+    static let favicon = ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#3b2a7a"/><path d="M9 17l5 5 9-12" stroke="#fff" stroke-width="4" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>"##
+
+    static func register(on routes: any RoutesBuilder) {
+        serve(stylesheet, at: SiteURL.stylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: routes)
+        serve(favicon, at: SiteURL.favicon, type: HTTPMediaType(type: "image", subType: "svg+xml"), on: routes)
+    }
+
+    static func serve(_ text: String, at path: String, type: HTTPMediaType, on routes: any RoutesBuilder) {
+        let body = ByteBuffer(string: text)
+        let etag = "\"" + SHA256.hash(data: Data(text.utf8)).hex.prefix(16) + "\""
+        routes.get(SiteURL.components(path).map { PathComponent(stringLiteral: $0) }) { request -> Response in
+            var headers = HTTPHeaders()
+            headers.contentType = type
+            headers.replaceOrAdd(name: .eTag, value: etag)
+            headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+            if request.headers.first(name: .ifNoneMatch) == etag { return Response(status: .notModified, headers: headers) }
+            return Response(status: .ok, headers: headers, body: .init(buffer: body))
+        }
+    }
+}

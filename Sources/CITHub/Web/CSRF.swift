@@ -1,0 +1,75 @@
+import Vapor
+
+/// Cross-site request forgery protection by a double-submit token: a random value in a
+/// `SameSite=Lax`, `HttpOnly` cookie, repeated in a hidden field of every form. A POST
+/// whose field does not match its cookie is refused with 403 before any handler runs,
+/// so it can change nothing. No server state is needed, which keeps instances stateless.
+/// The token is only minted when a page renders a form, so cached public pages never
+/// set cookies.
+enum CSRF {
+    static let cookieName = "cithub_csrf"
+    static let fieldName = "_csrf"
+
+    struct Middleware: AsyncMiddleware {
+        let secureCookies: Bool
+
+        func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+            if Self.needsCheck(request) {
+                guard await Self.isValid(request) else {
+                    request.logger.notice("csrf: refused \(request.method) \(request.url.path)")
+                    throw Abort(.forbidden, reason: "This form has expired or did not come from CIT Hub. Go back, reload the page and try again.")
+                }
+            }
+            let response = try await next.respond(to: request)
+            if let minted = request.storage[MintedToken.self] {
+                response.cookies[cookieName] = HTTPCookies.Value(
+                    string: minted, expires: nil, maxAge: nil, domain: nil, path: "/",
+                    isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
+            }
+            return response
+        }
+
+        static func needsCheck(_ request: Request) -> Bool {
+            switch request.method {
+            case .GET, .HEAD, .OPTIONS: return false
+            default:
+                // The JSON API authenticates with bearer tokens, never cookies, so a
+                // forged cross-site request carries no credentials there.
+                return !request.url.path.hasPrefix("/api/")
+            }
+        }
+
+        static func isValid(_ request: Request) async -> Bool {
+            guard let cookie = request.cookies[cookieName]?.string, cookie.count >= 32 else { return false }
+            // Collect the body here: route handlers collect it later, but the check must
+            // come first.
+            if request.body.data == nil {
+                _ = try? await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+            }
+            guard let field = try? request.content.get(String.self, at: fieldName) else { return false }
+            return constantTimeEquals(field, cookie)
+        }
+    }
+
+    struct MintedToken: StorageKey { typealias Value = String }
+
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in x.indices { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+}
+
+extension Request {
+    /// The CSRF token for forms on this page; mints one (and sets its cookie) if the
+    /// browser has none yet.
+    var csrfToken: String {
+        if let existing = cookies[CSRF.cookieName]?.string, existing.count >= 32 { return existing }
+        if let minted = storage[CSRF.MintedToken.self] { return minted }
+        let token = [UInt8].random(count: 32).base64URLEncoded
+        storage[CSRF.MintedToken.self] = token
+        return token
+    }
+}

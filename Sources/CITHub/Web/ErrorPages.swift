@@ -1,0 +1,96 @@
+import Vapor
+import Plot
+
+/// An RFC 9457 problem document, the body of every error under `/api/`.
+struct ProblemDetails: Content {
+    var type: String = "about:blank"
+    var title: String
+    var status: Int
+    var detail: String?
+    var instance: String?
+}
+
+/// Turns every error into a page a person can act on (HTML) or a problem document
+/// (`/api/`), never a stack trace. Unknown errors are logged with a reference number that
+/// the page shows, so a report can be matched to the log without exposing internals.
+struct ErrorPagesMiddleware: AsyncMiddleware {
+    let chrome: @Sendable (Request) -> PageChrome
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return Self.response(for: error, request: request, chrome: chrome(request))
+        }
+    }
+
+    static func response(for error: any Error, request: Request, chrome: PageChrome) -> Response {
+        let status: HTTPResponseStatus
+        var reason: String
+        var headers = HTTPHeaders()
+        switch error {
+        case let abort as any AbortError:
+            status = abort.status
+            reason = abort.reason
+            headers = abort.headers
+        case is DecodingError:
+            status = .badRequest
+            reason = "The request could not be read."
+        default:
+            status = .internalServerError
+            reason = "Something went wrong on our side."
+        }
+        let reference = String([UInt8].random(count: 6).base64URLEncoded)
+        if status.code >= 500 {
+            request.logger.error("request failed", metadata: ["ref": .string(reference), "path": .string(request.url.path), "error": .string(String(reflecting: error))])
+            reason = "Something went wrong on our side. It has been logged (reference \(reference))."
+        } else {
+            request.logger.debug("request refused", metadata: ["status": .stringConvertible(status.code), "path": .string(request.url.path)])
+        }
+        // Vapor's own messages for a bad status read like code; say it plainly.
+        if reason == status.reasonPhrase || reason.isEmpty { reason = plainReason(status) }
+
+        if request.url.path.hasPrefix("/api/") || request.headers.accept.first?.mediaType == .json {
+            let problem = ProblemDetails(title: status.reasonPhrase, status: Int(status.code), detail: reason, instance: request.url.path)
+            let response = Response(status: status, headers: headers)
+            try? response.content.encode(problem, as: .json)
+            response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json")
+            return response
+        }
+        if status == .unauthorized {
+            let next = request.url.path.hasPrefix("/") ? request.url.path : "/"
+            return request.redirect(to: SiteURL.login + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_"))) ?? "/"), redirectType: .normal)
+        }
+        let page = Page(title: title(status), chrome: chrome, main: [
+            .h1(.text(title(status))),
+            .p(.text(reason)),
+            .p(.a(.href(SiteURL.home), .text("Go to the home page")), .text(" or "), .a(.href(SiteURL.crisis), .text("get help now")), .text(".")),
+        ])
+        let response = Response(status: status, headers: headers, body: .init(string: page.render()))
+        response.headers.contentType = .html
+        return response
+    }
+
+    static func title(_ status: HTTPResponseStatus) -> String {
+        switch status.code {
+        case 400: "That request could not be read"
+        case 403: "You can't do that here"
+        case 404: "Page not found"
+        case 410: "This link has already been used or has expired"
+        case 413: "That was too much to send"
+        case 422: "Please check what you entered"
+        case 429: "Too many attempts"
+        case 500...: "Something went wrong"
+        default: status.reasonPhrase
+        }
+    }
+
+    static func plainReason(_ status: HTTPResponseStatus) -> String {
+        switch status.code {
+        case 403: "Your account does not have access to this page. If you think it should, ask your program's coordinator or the state administrator."
+        case 404: "There is no page at this address. It may have moved."
+        case 410: "Ask for a new link."
+        default: status.reasonPhrase
+        }
+    }
+}

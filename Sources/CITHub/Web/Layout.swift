@@ -1,0 +1,195 @@
+import Plot
+import Foundation
+
+typealias BodyNode = Node<HTML.BodyContext>
+
+/// What every page needs from the outside: the organisation for the footer and who is
+/// signed in for the header. Built by controllers, so views never touch the database.
+struct PageChrome: Sendable {
+    var organization: Settings.Organization
+    var signedInAs: String?
+    /// Shown at the top of the page after a redirect ("Your password was changed.").
+    var notice: String?
+}
+
+/// A page: its title, its main content and the chrome. `render()` gives the whole
+/// document; public pages keep the result in `PageCache`.
+struct Page {
+    var title: String
+    var chrome: PageChrome
+    var main: [BodyNode]
+    /// Scripts served by the app itself (CSP allows no inline script).
+    var scripts: [String] = []
+    var bodyClass: String? = nil
+
+    func render() -> String {
+        let document = HTML(
+            .lang(.english),
+            .head(
+                .encoding(.utf8),
+                .viewport(.accordingToDevice),
+                .title(title == "CIT Hub" ? title : "\(title) · CIT Hub"),
+                .meta(.name("description"), .content("Crisis Intervention Team (CIT) and Crisis Intervention Partners (CIP) programs: what to say to 911, where CIT is, classes and training.")),
+                .stylesheet("/assets/site.css"),
+                .link(.rel(.icon), .href("/assets/favicon.svg"), .type("image/svg+xml"))
+            ),
+            .body(
+                .unwrap(bodyClass) { .class($0) },
+                .a(.class("skip-link"), .href("#main"), .text("Skip to main content")),
+                Self.header(chrome),
+                .main(
+                    .id("main"),
+                    .attribute(named: "tabindex", value: "-1"),
+                    .unwrap(chrome.notice) { notice in
+                        .div(.class("notice"), .attribute(named: "role", value: "status"), .p(.text(notice)))
+                    },
+                    .group(main)
+                ),
+                Self.footer(chrome),
+                .forEach(scripts) { .script(.src($0), .attribute(named: "defer")) }
+            )
+        )
+        return document.render()
+    }
+
+    static func header(_ chrome: PageChrome) -> BodyNode {
+        .header(
+            .class("site-header"),
+            .div(
+                .class("wrap header-row"),
+                .a(.class("brand"), .href(SiteURL.home), .text("CIT Hub")),
+                .a(.class("help-now"), .href(SiteURL.crisis), .text("Get help now"))
+            ),
+            .nav(
+                .ariaLabel("Main"),
+                .ul(
+                    .class("wrap nav-list"),
+                    .li(.a(.href(SiteURL.crisis), .text("Get help now"))),
+                    .li(.a(.href(SiteURL.map), .text("Find CIT near you"))),
+                    .li(.a(.href(SiteURL.classes), .text("Classes"))),
+                    .li(.a(.href(SiteURL.about), .text("About CIT"))),
+                    chrome.signedInAs == nil
+                        ? .li(.a(.href(SiteURL.login), .text("Sign in")))
+                        : .li(.a(.href(SiteURL.account), .text("Your account")))
+                )
+            )
+        )
+    }
+
+    static func footer(_ chrome: PageChrome) -> BodyNode {
+        let org = chrome.organization
+        return .footer(
+            .class("site-footer"),
+            .div(
+                .class("wrap"),
+                .p(.class("emergency"),
+                   .strong(.text("In danger now? Call 911.")),
+                   .text(" For support when no one is in immediate danger, call or text 988, the Suicide & Crisis Lifeline.")),
+                .p(
+                    .text("Questions about CIT and CIP in this state: \(org.name)"),
+                    .unwrap(org.phone.isEmpty ? nil : org.phone) { phone in
+                        .group(.text(", "), .a(.href("tel:" + phone.filter { $0.isNumber || $0 == "+" }), .text(phone)))
+                    },
+                    .unwrap(org.email.isEmpty ? nil : org.email) { email in
+                        .group(.text(", "), .a(.href("mailto:" + email), .text(email)))
+                    },
+                    .text(".")
+                )
+            )
+        )
+    }
+}
+
+/// Form building blocks that keep the rules in one place: a label for every field, the
+/// error beside the field it is about (`aria-describedby`, `aria-invalid`), the input kept.
+enum FormHTML {
+    static func form(action: String, csrf: String, id: String? = nil, _ nodes: [BodyNode]) -> BodyNode {
+        .element(named: "form", nodes: [
+            .attribute(named: "method", value: "post"),
+            .attribute(named: "action", value: action),
+            .attribute(named: "novalidate"),
+            .unwrap(id) { .id($0) },
+            .input(.type(.hidden), .name(CSRF.fieldName), .value(csrf)),
+        ] + nodes)
+    }
+
+    struct Field {
+        var name: String
+        var label: String
+        var type: String = "text"
+        var value: String = ""
+        var error: String? = nil
+        var hint: String? = nil
+        var autocomplete: String? = nil
+        var required: Bool = true
+    }
+
+    static func field(_ field: Field) -> BodyNode {
+        let inputID = "field-\(field.name)"
+        let hintID = field.hint == nil ? nil : "\(inputID)-hint"
+        let errorID = field.error == nil ? nil : "\(inputID)-error"
+        let describedBy = [errorID, hintID].compactMap { $0 }.joined(separator: " ")
+        var attributes: [Attribute<HTML.InputContext>] = [
+            .attribute(named: "type", value: field.type),
+            .attribute(named: "id", value: inputID),
+            .attribute(named: "name", value: field.name),
+        ]
+        if field.type != "password" {
+            attributes.append(.attribute(named: "value", value: field.value))
+        }
+        if let autocomplete = field.autocomplete { attributes.append(.attribute(named: "autocomplete", value: autocomplete)) }
+        if field.required { attributes.append(.attribute(named: "required", value: "required")) }
+        if !describedBy.isEmpty { attributes.append(.attribute(named: "aria-describedby", value: describedBy)) }
+        if field.error != nil { attributes.append(.attribute(named: "aria-invalid", value: "true")) }
+        return .div(
+            .class(field.error == nil ? "field" : "field has-error"),
+            .label(.for(inputID), .text(field.label), .if(!field.required, .span(.class("optional"), .text(" (optional)")))),
+            .unwrap(field.hint) { hint in .p(.class("hint"), .id(hintID!), .text(hint)) },
+            .unwrap(field.error) { error in .p(.class("error"), .id(errorID!), .text(error)) },
+            .selfClosedElement(named: "input", attributes: attributes)
+        )
+    }
+
+    static func select(name: String, label: String, options: [(value: String, title: String)], selected: String?, error: String? = nil, hint: String? = nil) -> BodyNode {
+        let selectID = "field-\(name)"
+        let errorID = error == nil ? nil : "\(selectID)-error"
+        let hintID = hint == nil ? nil : "\(selectID)-hint"
+        let describedBy = [errorID, hintID].compactMap { $0 }.joined(separator: " ")
+        return .div(
+            .class(error == nil ? "field" : "field has-error"),
+            .label(.for(selectID), .text(label)),
+            .unwrap(hint) { hint in .p(.class("hint"), .id(hintID!), .text(hint)) },
+            .unwrap(error) { error in .p(.class("error"), .id(errorID!), .text(error)) },
+            .element(named: "select", nodes: [
+                .id(selectID),
+                .attribute(named: "name", value: name),
+                .attribute(named: "aria-describedby", value: describedBy),
+                .forEach(options) { option in
+                    .element(named: "option", nodes: [
+                        .attribute(named: "value", value: option.value, ignoreIfValueIsEmpty: false),
+                        .if(option.value == selected, .attribute(named: "selected", value: "selected")),
+                        .text(option.title),
+                    ])
+                },
+            ])
+        )
+    }
+
+    static func submit(_ title: String, secondary: Bool = false) -> BodyNode {
+        .button(.type(.submit), .class(secondary ? "button secondary" : "button"), .text(title))
+    }
+
+    /// A summary at the top of a form that failed, so a screen-reader user hears at once
+    /// that something needs fixing, and where.
+    static func errorSummary(_ errors: [String: String], order: [String], labels: [String: String]) -> BodyNode {
+        let ordered = order.filter { errors[$0] != nil }
+        return .if(!errors.isEmpty, .div(
+            .class("error-summary"),
+            .attribute(named: "role", value: "alert"),
+            .h2(.text("Please check the form")),
+            .ul(.forEach(ordered) { key in
+                .li(.a(.href("#field-\(key)"), .text("\(labels[key] ?? key): \(errors[key] ?? "")")))
+            })
+        ))
+    }
+}
