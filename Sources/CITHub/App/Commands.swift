@@ -34,17 +34,23 @@ struct BackupCommand: AsyncCommand {
         case .sqliteMemory:
             throw Abort(.badRequest, reason: "backup: the database is in memory")
         case .sqliteFile:
-            let target = URL(fileURLWithPath: signature.file).standardizedFileURL.path
-            guard !FileManager.default.fileExists(atPath: target) else {
-                context.console.error("\(target) exists already; choose a new file name.")
-                throw Abort(.conflict, reason: "backup target exists")
-            }
-            try await (app.db as! any SQLDatabase).raw("VACUUM INTO \(bind: target)").run()
-            let rows = try await (app.db as! any SQLDatabase).raw("PRAGMA integrity_check").all()
-            let check = (try? rows.first?.decode(column: "integrity_check", as: String.self)) ?? "unknown"
-            let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
-            context.console.print("Backup written to \(target) (\(size) bytes; source integrity: \(check)).")
+            let report = try await Self.backupSQLite(app, to: signature.file)
+            context.console.print(report)
         }
+    }
+
+    /// Copies the SQLite database to `file` and checks the copy's integrity.
+    static func backupSQLite(_ app: Application, to file: String) async throws -> String {
+        let target = URL(fileURLWithPath: file).standardizedFileURL.path
+        guard !FileManager.default.fileExists(atPath: target) else {
+            throw Abort(.conflict, reason: "\(target) exists already; choose a new file name.")
+        }
+        let sql = app.db as! any SQLDatabase
+        try await sql.raw("VACUUM INTO \(bind: target)").run()
+        let rows = try await sql.raw("PRAGMA integrity_check").all()
+        let check = (try? rows.first?.decode(column: "integrity_check", as: String.self)) ?? "unknown"
+        let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
+        return "Backup written to \(target) (\(size) bytes; integrity: \(check))."
     }
 }
 

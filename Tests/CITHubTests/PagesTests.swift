@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+import Fluent
+import SQLKit
+@testable import CITHub
+import CITDomain
+
+@Suite("Public pages, errors, headers")
+struct PagesTests {
+    @Test("home, about, help, map, classes, sign-in: 200, one layout, nothing from elsewhere", arguments: ["/", "/about", "/crisis", "/map", "/classes", "/login", "/password/forgot"])
+    func publicPage(path: String) async throws {
+        try await withCITHub { app in
+            let response = try await TestBrowser(app).get(path)
+            #expect(response.status == .ok)
+            #expect(response.headers.contentType?.subType == "html")
+            let html = response.text
+            #expect(html.contains("<html lang=\"en\">"))
+            #expect(html.contains("href=\"#main\""), "skip link")
+            #expect(html.contains("Get help now"))
+            #expect(html.contains("Find CIT near you"))
+            #expect(html.contains("(608) 268-6000"), "footer contact from configuration")
+            #expect(html.contains("988"))
+            // Rule 7: every src and href is on this site (or a tel:/mailto: link).
+            for attribute in ["src=\"", "href=\""] {
+                for part in html.components(separatedBy: attribute).dropFirst() {
+                    let url = part.prefix { $0 != "\"" }
+                    #expect(url.hasPrefix("/") || url.hasPrefix("#") || url.hasPrefix("tel:") || url.hasPrefix("mailto:"), "\(path) links off-site: \(url)")
+                }
+            }
+            #expect(!html.contains("<script>"), "no inline script")
+            let csp = try #require(response.headers.first(name: "Content-Security-Policy"))
+            #expect(csp.contains("script-src 'self'"))
+            #expect(csp.contains("frame-ancestors 'none'"))
+            #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            #expect(response.headers.first(name: "Referrer-Policy") != nil)
+        }
+    }
+
+    @Test("the home page tells CIT and CIP in the seed's words and leads to help, the map and classes")
+    func homeContent() async throws {
+        try await withCITHub { app in
+            let html = try await TestBrowser(app).get("/").text
+            #expect(html.contains("CIT programs provide 40 hours of training for law enforcement"))
+            #expect(html.contains("CIP training is a 2-day educational class for non-law enforcement personnel"))
+            for link in [SiteURL.crisis, SiteURL.map, SiteURL.classes] { #expect(html.contains("href=\"\(link)\"")) }
+        }
+    }
+
+    @Test("cached pages answer If-None-Match with 304 and set no cookies")
+    func cachedPages() async throws {
+        try await withCITHub { app in
+            let browser = TestBrowser(app)
+            let first = try await browser.get("/")
+            let etag = try #require(first.headers.first(name: .eTag))
+            #expect(first.headers[.setCookie].isEmpty)
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .ifNoneMatch, value: etag)
+            let second = try await browser.get("/", headers: headers)
+            #expect(second.status == .notModified)
+            #expect(second.body.readableBytes == 0)
+        }
+    }
+
+    @Test("errors: HTML pages without internals, and problem documents under /api/")
+    func errors() async throws {
+        try await withCITHub { app in
+            let browser = TestBrowser(app)
+            let missing = try await browser.get("/no/such/page")
+            #expect(missing.status == .notFound)
+            #expect(missing.text.contains("Page not found"))
+            #expect(missing.headers.contentType?.subType == "html")
+
+            let api = try await browser.get("/api/v1/nothing")
+            #expect(api.status == .notFound)
+            #expect(api.headers.contentType?.description.contains("application/problem+json") == true)
+            let problem = try JSONDecoder().decode(ProblemDetails.self, from: api.body)
+            #expect(problem.status == 404)
+            #expect(problem.title == "Not Found")
+
+            let gone = try await browser.get("/setup/not-a-real-token-at-all-xxxxxxxx")
+            #expect(gone.status == .gone)
+            #expect(!gone.text.contains("Abort"))
+
+            // An oversized body is refused with 413, not a crash.
+            var headers = HTTPHeaders()
+            headers.contentType = .urlEncodedForm
+            let huge = try await browser.send(.POST, "/login", headers: headers, body: ByteBuffer(string: "email=" + String(repeating: "a", count: 400_000)))
+            #expect([.payloadTooLarge, .forbidden].contains(huge.status))
+        }
+    }
+
+    @Test("/healthz checks the database")
+    func health() async throws {
+        try await withCITHub { app in
+            let response = try await TestBrowser(app).get("/healthz")
+            #expect(response.status == .ok)
+            #expect(response.text.contains("\"database\":\"ok\""))
+        }
+    }
+
+    @Test("the stylesheet is served by the app with a print section")
+    func stylesheet() async throws {
+        try await withCITHub { app in
+            let css = try await TestBrowser(app).get(SiteURL.stylesheet)
+            #expect(css.status == .ok)
+            #expect(css.headers.contentType?.subType == "css")
+            #expect(css.text.contains("@media print"))
+        }
+    }
+}
+
+@Suite("Reference data")
+struct ReferenceDataTests {
+    @Test("72 Wisconsin counties with boundaries, the three seed courses and the topics; loading twice adds nothing")
+    func loadIsIdempotent() async throws {
+        try await withCITHub { app in
+            let first = try await ReferenceData.load(on: app.db, stateCode: "WI", logger: app.logger)
+            #expect(first.countiesAdded == 72)
+            #expect(first.coursesAdded == 3)
+            #expect(first.topicsAdded == CourseCatalog.topics.count)
+            let second = try await ReferenceData.load(on: app.db, stateCode: "WI", logger: app.logger)
+            #expect(second == .init())
+            #expect(try await County.query(on: app.db).count() == 72)
+            let menominee = try #require(try await County.find("55078", on: app.db))
+            #expect(menominee.name == "Menominee")
+            #expect(menominee.population2020 == 4255)
+            #expect(menominee.boundaryGeoJSON?.contains("Polygon") == true)
+            let total = try await County.query(on: app.db).all().reduce(0) { $0 + $1.population2020 }
+            #expect(total == 5_893_718)
+            let cit = try #require(try await Course.query(on: app.db).filter(\.$code == "CIT").first())
+            #expect(cit.requiredHours == 40)
+            #expect(try await Course.query(on: app.db).filter(\.$code == "CIP").first()?.requiredHours == 16)
+            #expect(try await Course.query(on: app.db).filter(\.$code == "CIT-DISPATCH").first()?.requiredHours == 8)
+
+            app.pageCache.invalidateAll()
+            let map = try await TestBrowser(app).get(SiteURL.map)
+            #expect(map.text.contains("Fond du Lac County"))
+            #expect(map.text.contains("Counties (72)"))
+        }
+    }
+
+    @Test("a state without a county file loads the catalog and no counties")
+    func otherState() async throws {
+        try await withCITHub { app in
+            let summary = try await ReferenceData.load(on: app.db, stateCode: "ZZ", logger: app.logger)
+            #expect(summary.countiesAdded == 0)
+            #expect(summary.coursesAdded == 3)
+        }
+    }
+}
+
+@Suite("Storage on an SQLite file")
+struct SQLiteFileTests {
+    static var onSQLite: Bool { ProcessInfo.processInfo.environment["DATABASE_URL"]?.isEmpty ?? true }
+
+    @Test("WAL mode, and backup writes a consistent copy that opens with the data in it", .enabled(if: onSQLite))
+    func backup() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cithub-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let copy = dir.appendingPathComponent("backup.sqlite").path
+        try await withCITHub(configure: { $0.storage = .sqliteFile(path: dir.appendingPathComponent("cithub.sqlite").path) }) { app in
+            try await prepareSQLite(app)
+            let mode = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+            #expect(mode == "wal")
+            try await Fixtures.user(app, email: "kept@example.org", role: .trainee)
+            _ = try await BackupCommand.backupSQLite(app, to: copy)
+        }
+        try await withCITHub(configure: { $0.storage = .sqliteFile(path: copy) }) { app in
+            let kept = try await User.query(on: app.db).filter(\.$email == "kept@example.org").count()
+            #expect(kept == 1)
+        }
+        await #expect(throws: (any Error).self) {
+            try await withCITHub(configure: { $0.storage = .sqliteFile(path: dir.appendingPathComponent("cithub.sqlite").path) }) { app in
+                _ = try await BackupCommand.backupSQLite(app, to: copy)  // exists already
+            }
+        }
+    }
+}
