@@ -20,6 +20,8 @@ struct Page {
     var main: [BodyNode]
     /// Scripts served by the app itself (CSP allows no inline script).
     var scripts: [String] = []
+    /// Extra stylesheets (served by the app) after the site's own.
+    var stylesheets: [String] = []
     var bodyClass: String? = nil
 
     func render() -> String {
@@ -31,6 +33,7 @@ struct Page {
                 .title(title == "CIT Hub" ? title : "\(title) · CIT Hub"),
                 .meta(.name("description"), .content("Crisis Intervention Team (CIT) and Crisis Intervention Partners (CIP) programs: what to say to 911, where CIT is, classes and training.")),
                 .stylesheet("/assets/site.css"),
+                .forEach(stylesheets) { .stylesheet($0) },
                 .link(.rel(.icon), .href("/assets/favicon.svg"), .type("image/svg+xml"))
             ),
             .body(
