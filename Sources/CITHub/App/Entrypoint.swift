@@ -28,7 +28,7 @@ public enum CITHubMain {
             }
             try await app.execute()
         } catch {
-            app.logger.critical("CIT Hub stopped: \(error)")
+            app.logger.critical("CIT Hub stopped: \((error as? any AbortError)?.reason ?? String(describing: error))")
             try? await app.asyncShutdown()
             throw error
         }
