@@ -1,0 +1,236 @@
+"""A real CIT Hub server and Debian's Chromium, for tests of what a person does.
+
+The `server` fixture starts the built binary (`$CITHUB_BIN`, default
+`.build/debug/cithub`) once per session on a free port of 127.0.0.1 with a fresh
+data directory, waits for `/healthz`, and reads the first-administrator link the
+server prints. Browsers come from pytest-playwright's fixtures (`browser`,
+`context`, `page`), launched from /usr/bin/chromium: `playwright install` is
+neither needed nor possible here.
+
+Screen sizes: every `page` is desktop-sized (1280x900) unless the test asks for
+the phone (390x844) with
+`@pytest.mark.parametrize("screen_size", ["phone", "desktop"], indirect=True)`.
+
+Artifacts (gitignored) go to e2e/artifacts/: a screenshot of each page a test
+visits, the server's log, and Playwright's own screenshots of failed tests.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+E2E_DIR = Path(__file__).resolve().parent
+REPO_DIR = E2E_DIR.parent
+ARTIFACTS_DIR = E2E_DIR / "artifacts"
+SERVER_LOG = ARTIFACTS_DIR / "server.log"
+
+CHROMIUM = os.environ.get("CITHUB_CHROMIUM", "/usr/bin/chromium")
+SCREEN_SIZES = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1280, "height": 900},
+}
+
+STARTUP_TIMEOUT_S = 120
+SETUP_LINK_TIMEOUT_S = 15
+STOP_GRACE_S = 10
+
+
+@dataclass
+class Server:
+    base_url: str
+    setup_url: str
+    port: int
+    process: subprocess.Popen
+    data_dir: Path
+    log_path: Path
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+def log_tail(path: Path, lines: int = 80) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except FileNotFoundError:
+        return "(no server log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthz_status(base_url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(base_url + "/healthz", timeout=2) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=STOP_GRACE_S)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-playwright writes its failure artifacts to ./test-results by default;
+    # keep them with ours, in the gitignored folder, wherever pytest is run from.
+    if getattr(config.option, "output", None) == "test-results":
+        config.option.output = str(ARTIFACTS_DIR / "playwright")
+    if getattr(config.option, "screenshot", None) == "off":
+        config.option.screenshot = "only-on-failure"
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS_DIR.glob("*.png"):
+        old.unlink()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    binary = Path(os.environ.get("CITHUB_BIN", REPO_DIR / ".build" / "debug" / "cithub"))
+    if not binary.is_file():
+        pytest.fail(f"server binary not found: {binary} (build it or set CITHUB_BIN)")
+
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    data_dir = Path(tempfile.mkdtemp(prefix="cithub-e2e-"))
+    env = dict(os.environ)
+    # Always a fresh SQLite store in data_dir: the tests rely on a new install
+    # (the first-administrator link works once), so never a shared database.
+    env.pop("DATABASE_URL", None)
+    env["CITHUB_DATA_DIR"] = str(data_dir)
+    env["CITHUB_PUBLIC_URL"] = base_url
+
+    SERVER_LOG.unlink(missing_ok=True)
+    log_file = open(SERVER_LOG, "wb")
+    process = subprocess.Popen(
+        [str(binary), "serve", "--hostname", "127.0.0.1", "--port", str(port)],
+        cwd=REPO_DIR,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        status = None
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"server exited with status {process.returncode} before /healthz answered;"
+                    f" log tail:\n{log_tail(SERVER_LOG)}"
+                )
+            status = healthz_status(base_url)
+            if status == 200:
+                break
+            time.sleep(0.25)
+        else:
+            pytest.fail(
+                f"GET {base_url}/healthz did not return 200 within {STARTUP_TIMEOUT_S} s"
+                f" (last status: {status}); log tail:\n{log_tail(SERVER_LOG)}"
+            )
+
+        link = re.compile(re.escape(base_url) + r"/setup/[A-Za-z0-9_-]+")
+        setup_url = None
+        deadline = time.monotonic() + SETUP_LINK_TIMEOUT_S
+        while setup_url is None and time.monotonic() < deadline:
+            match = link.search(SERVER_LOG.read_text(errors="replace"))
+            if match:
+                setup_url = match.group(0)
+            else:
+                time.sleep(0.25)
+        if setup_url is None:
+            pytest.fail(
+                f"the server log has no first-administrator link ({base_url}/setup/<token>)"
+                f" {SETUP_LINK_TIMEOUT_S} s after /healthz answered; log tail:\n{log_tail(SERVER_LOG)}"
+            )
+
+        yield Server(
+            base_url=base_url,
+            setup_url=setup_url,
+            port=port,
+            process=process,
+            data_dir=data_dir,
+            log_path=SERVER_LOG,
+        )
+    finally:
+        stop(process)
+        log_file.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    # The server is stopped by now, so its log is complete.
+    if exitstatus != 0 and SERVER_LOG.exists():
+        terminalreporter.section("cithub server log (last 80 lines)")
+        terminalreporter.write_line(log_tail(SERVER_LOG))
+        terminalreporter.write_line(f"(full log: {SERVER_LOG})")
+
+
+# --- Browser: pytest-playwright's fixtures, pointed at Debian's Chromium ---
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-test-deps.sh")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ["--no-sandbox"]}
+
+
+@pytest.fixture(scope="session")
+def base_url(server: Server) -> str:
+    # Lets tests write page.goto("/login").
+    return server.base_url
+
+
+@pytest.fixture
+def screen_size(request: pytest.FixtureRequest) -> str:
+    name = getattr(request, "param", "desktop")
+    if name not in SCREEN_SIZES:
+        raise pytest.UsageError(f"screen_size must be one of {sorted(SCREEN_SIZES)}, not {name!r}")
+    return name
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict, screen_size: str) -> dict:
+    return {**browser_context_args, "viewport": SCREEN_SIZES[screen_size]}
+
+
+@pytest.fixture
+def snap(request: pytest.FixtureRequest) -> Callable:
+    """snap(page, "label") saves a full-page screenshot to e2e/artifacts/."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::", 1)[-1]).strip("_")
+    count = 0
+
+    def take(page, label: str) -> Path:
+        nonlocal count
+        count += 1
+        path = ARTIFACTS_DIR / f"{stem}-{count:02d}-{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
