@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 SIZES = ["phone", "desktop"]
-REQUIRED_PAGES = ["/", "/login"]
+REQUIRED_PAGES = ["/", "/login", "/map", "/counties/55025", "/search?q=53066", "/classes"]
 OPTIONAL_PAGES = ["/about"]  # scanned when it exists (200)
 
 # Schemes that make no network request to a host.

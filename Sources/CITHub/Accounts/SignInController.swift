@@ -102,7 +102,7 @@ enum SignInController {
             .p(.text("For program coordinators, trainers, agency liaisons, officers and trainees. Families do not need an account: "), .a(.href(SiteURL.crisis), .text("get help now")), .text(".")),
             .unwrap(error) { error in .div(.class("error-summary"), .attribute(named: "role", value: "alert"), .p(.text(error))) },
             FormHTML.form(action: SiteURL.login, csrf: req.csrfToken, [
-                .input(.type(.hidden), .name("next"), .value(next)),
+                .input(.type(.hidden), .name("next"), .value(next.attributeEscaped)),
                 FormHTML.field(.init(name: "email", label: "Email address", type: "email", value: email, autocomplete: "username")),
                 FormHTML.field(.init(name: "password", label: "Password", type: "password", autocomplete: "current-password")),
                 FormHTML.submit("Sign in"),

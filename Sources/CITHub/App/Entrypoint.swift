@@ -43,10 +43,14 @@ public enum CITHubMain {
 
     static func prepareToServe(_ app: Application) async throws {
         let settings = app.settings
-        try await app.autoMigrate()
         try await prepareSQLite(app)
+        try await app.autoMigrate()
         if settings.loadReferenceData {
             let loaded = try await ReferenceData.load(on: app.db, stateCode: settings.stateCode, logger: app.logger)
+            let directory = try await DirectoryStarterData.load(on: app.db, stateCode: settings.stateCode, logger: app.logger)
+            if directory != DirectoryStarterData.Summary() {
+                app.logger.info("directory starter data loaded", metadata: ["zip_rows": .stringConvertible(directory.zips), "programs": .stringConvertible(directory.programs)])
+            }
             if loaded != ReferenceData.Summary() {
                 app.logger.info("reference data loaded", metadata: ["counties": .stringConvertible(loaded.countiesAdded), "courses": .stringConvertible(loaded.coursesAdded), "topics": .stringConvertible(loaded.topicsAdded)])
             }

@@ -19,6 +19,12 @@ enum SiteURL {
     static let adminInvite = "/admin/users/invite"
     static let adminOutbox = "/admin/outbox"
     static let adminAudit = "/admin/audit"
+    static let search = "/search"
+    static let embedMap = "/embed/map"
+    static let directoryCSV = "/directory.csv"
+    static let directoryGeoJSON = "/directory.geojson"
+    static let directoryHSDS = "/directory/hsds.json"
+    static let newProgram = "/programs/new"
     static let stylesheet = "/assets/site.css"
     static let favicon = "/assets/favicon.svg"
 
@@ -28,6 +34,15 @@ enum SiteURL {
     static func adminUser(_ id: String) -> String { "\(adminUsers)/\(id)" }
     static func adminUserRoles(_ id: String) -> String { "\(adminUsers)/\(id)/roles" }
     static func adminUserStatus(_ id: String) -> String { "\(adminUsers)/\(id)/status" }
+
+    static func county(_ fips: String) -> String { "/counties/\(fips)" }
+    static func program(_ id: String) -> String { "/programs/\(id)" }
+    static func programEdit(_ id: String) -> String { "/programs/\(id)/edit" }
+    static func programVerify(_ id: String) -> String { "/programs/\(id)/verify" }
+    static func programMerge(_ id: String) -> String { "/programs/\(id)/merge" }
+    static func programPartners(_ id: String) -> String { "/programs/\(id)/partners" }
+    static func programPartnerRemove(_ id: String, _ partner: String) -> String { "/programs/\(id)/partners/\(partner)/remove" }
+    static func programHistory(_ id: String) -> String { "/programs/\(id)/history" }
 
     /// Turns "/admin/users" into route path components.
     static func components(_ path: String) -> [String] {

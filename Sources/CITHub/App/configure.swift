@@ -46,6 +46,7 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.migrations.add(ReferenceMigrations.CreateReferenceTables())
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(IndexMigrations.AddLookupIndexes())
+    app.migrations.add(DirectoryMigrations.CreateDirectory())
 
     app.passwords.use(.bcrypt(cost: bcryptCost))
     app.sessions.use(.fluent)
@@ -69,6 +70,11 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(CSRF.Middleware(secureCookies: secure))
 
+    // Created before serving: Application.storage is not meant for concurrent first use.
+    _ = app.pageCache
+    _ = app.stateMapCache
+    _ = app.searchIndex
+    _ = app.protectedRoutes
     try routes(app)
 
     app.lifecycle.use(MailDeliveryService())
@@ -105,8 +111,17 @@ func configureDatabase(_ app: Application, settings: Settings) throws {
 /// SQLite settings that live in the database file: write-ahead logging lets readers go on
 /// while one request writes, and survives a crash without a journal rollback. (sqlite-nio
 /// installs a busy handler that waits for a lock instead of failing with SQLITE_BUSY.)
-func prepareSQLite(_ app: Application) async throws {
-    guard case .sqliteFile = app.settings.storage, let sql = app.db as? any SQLDatabase else { return }
-    try await sql.raw("PRAGMA journal_mode=WAL").run()
-    try await sql.raw("PRAGMA synchronous=NORMAL").run()
+/// Switching to WAL needs a moment with no other reader on the file, so it is retried
+/// briefly; the mode then stays with the file.
+@discardableResult
+func prepareSQLite(_ app: Application) async throws -> String? {
+    guard case .sqliteFile = app.settings.storage, let sql = app.db as? any SQLDatabase else { return nil }
+    var mode: String?
+    for attempt in 1...20 {
+        mode = try await sql.raw("PRAGMA journal_mode=WAL").first()?.decode(column: "journal_mode", as: String.self)
+        if mode?.lowercased() == "wal" { return mode }
+        if attempt == 20 { app.logger.warning("SQLite stayed in journal mode \(mode ?? "?"); WAL could not be switched on") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return mode
 }

@@ -5,6 +5,7 @@ import Vapor
 func routes(_ app: Application) throws {
     Assets.register(on: app)
     PublicPagesController.register(on: app, cache: app.pageCache)
+    DirectoryPagesController.register(on: app)
 
     let withSessions = app.grouped(app.sessions.middleware, AccountSessionAuthenticator())
     let protected = ProtectedRoutesBuilder(routes: withSessions, registry: app.protectedRoutes)
@@ -13,4 +14,5 @@ func routes(_ app: Application) throws {
     AdminAccountsController.register(on: protected)
     AuditController.register(on: protected)
     OutboxController.register(on: protected)
+    DirectoryEditController.register(on: protected)
 }

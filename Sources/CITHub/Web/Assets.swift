@@ -64,6 +64,27 @@ pre.mail { white-space: pre-wrap; word-break: break-word; background: var(--tint
 blockquote, .say { margin: 0.5rem 0 1rem; padding: 0.5rem 1rem; border-left: 6px solid var(--brand); background: var(--tint); font-size: 1.15rem; }
 .status-sent { color: var(--ok); font-weight: 600; }
 .status-failed { color: var(--danger); font-weight: 600; }
+.map-wrap { max-width: 40rem; margin: 1rem 0; }
+.state-map { width: 100%; height: auto; display: block; }
+.state-map .county { stroke: #ffffff; stroke-width: 1.2; }
+.state-map a:focus .county, .state-map a:hover .county { stroke: var(--ink); stroke-width: 3; }
+.state-map a:focus { outline: none; }
+.cov-cit { fill: #3b2a7a; background: #3b2a7a; }
+.cov-cip_only { fill: #8f7fd1; background: #8f7fd1; }
+.cov-none { fill: #d9d6e3; background: #d9d6e3; }
+.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; }
+.swatch { display: inline-block; width: 1.1rem; height: 1.1rem; border: 1px solid var(--ink); vertical-align: -0.15rem; }
+.provenance { color: var(--muted); font-size: 1rem; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+.facts dt { font-weight: 600; }
+.facts dd { margin: 0; }
+.search-form { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0 1rem; }
+.search-form .field { flex: 0 1 32rem; }
+.search-form button { margin-bottom: 1.25rem; }
+.checkbox-list { list-style: none; padding: 0; columns: 14rem; }
+.checkbox-list label { font-weight: 400; display: inline; }
+.checkbox-list input { width: 1.25rem; height: 1.25rem; min-height: 0; margin-right: 0.4rem; }
+body.embed main { padding: 0.5rem; }
 @media (max-width: 30rem) {
   body { font-size: 1.0625rem; }
   h1 { font-size: 1.65rem; }

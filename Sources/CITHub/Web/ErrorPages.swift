@@ -50,7 +50,9 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
         // Vapor's own messages for a bad status read like code; say it plainly.
         if reason == status.reasonPhrase || reason.isEmpty { reason = plainReason(status) }
 
-        if request.url.path.hasPrefix("/api/") || request.headers.accept.first?.mediaType == .json {
+        // Compare the words: HTTPMediaType's == treats */* as equal to JSON, and curl sends */*.
+        let wantsJSON = request.headers.accept.first.map { $0.mediaType.type == "application" && $0.mediaType.subType == "json" } ?? false
+        if request.url.path.hasPrefix("/api/") || wantsJSON {
             let problem = ProblemDetails(title: status.reasonPhrase, status: Int(status.code), detail: reason, instance: request.url.path)
             let response = Response(status: status, headers: headers)
             try? response.content.encode(problem, as: .json)

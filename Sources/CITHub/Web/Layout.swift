@@ -3,6 +3,27 @@ import Foundation
 
 typealias BodyNode = Node<HTML.BodyContext>
 
+extension String {
+    /// Plot escapes text but writes attribute values as they are, so every value that
+    /// can carry user input (form values, query parameters, cookies, names) goes through
+    /// this before it becomes an attribute.
+    var attributeEscaped: String {
+        var out = ""
+        out.reserveCapacity(utf8.count)
+        for character in self {
+            switch character {
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
+
 /// What every page needs from the outside: the organisation for the footer and who is
 /// signed in for the header. Built by controllers, so views never touch the database.
 struct PageChrome: Sendable {
@@ -30,7 +51,7 @@ struct Page {
             .head(
                 .encoding(.utf8),
                 .viewport(.accordingToDevice),
-                .title(title == "CIT Hub" ? title : "\(title) · CIT Hub"),
+                .element(named: "title", text: title == "CIT Hub" ? title : "\(title) · CIT Hub"),
                 .meta(.name("description"), .content("Crisis Intervention Team (CIT) and Crisis Intervention Partners (CIP) programs: what to say to 911, where CIT is, classes and training.")),
                 .stylesheet("/assets/site.css"),
                 .forEach(stylesheets) { .stylesheet($0) },
@@ -94,7 +115,7 @@ struct Page {
                         .group(.text(", "), .a(.href("tel:" + phone.filter { $0.isNumber || $0 == "+" }), .text(phone)))
                     },
                     .unwrap(org.email.isEmpty ? nil : org.email) { email in
-                        .group(.text(", "), .a(.href("mailto:" + email), .text(email)))
+                        .group(.text(", "), .a(.href(("mailto:" + email).attributeEscaped), .text(email)))
                     },
                     .text(".")
                 )
@@ -109,10 +130,10 @@ enum FormHTML {
     static func form(action: String, csrf: String, id: String? = nil, _ nodes: [BodyNode]) -> BodyNode {
         .element(named: "form", nodes: [
             .attribute(named: "method", value: "post"),
-            .attribute(named: "action", value: action),
+            .attribute(named: "action", value: action.attributeEscaped),
             .attribute(named: "novalidate"),
             .unwrap(id) { .id($0) },
-            .input(.type(.hidden), .name(CSRF.fieldName), .value(csrf)),
+            .input(.type(.hidden), .name(CSRF.fieldName), .value(csrf.attributeEscaped)),
         ] + nodes)
     }
 
@@ -138,7 +159,7 @@ enum FormHTML {
             .attribute(named: "name", value: field.name),
         ]
         if field.type != "password" {
-            attributes.append(.attribute(named: "value", value: field.value))
+            attributes.append(.attribute(named: "value", value: field.value.attributeEscaped))
         }
         if let autocomplete = field.autocomplete { attributes.append(.attribute(named: "autocomplete", value: autocomplete)) }
         if field.required { attributes.append(.attribute(named: "required", value: "required")) }
@@ -169,7 +190,7 @@ enum FormHTML {
                 .attribute(named: "aria-describedby", value: describedBy),
                 .forEach(options) { option in
                     .element(named: "option", nodes: [
-                        .attribute(named: "value", value: option.value, ignoreIfValueIsEmpty: false),
+                        .attribute(named: "value", value: option.value.attributeEscaped, ignoreIfValueIsEmpty: false),
                         .if(option.value == selected, .attribute(named: "selected", value: "selected")),
                         .text(option.title),
                     ])

@@ -17,7 +17,8 @@ final class PageCache: Sendable {
 
     private let entries = NIOLockedValueBox<[String: Entry]>([:])
 
-    func response(for request: Request, key: String, render: () async throws -> String) async rethrows -> Response {
+    func response(for request: Request, key: String, contentType: HTTPMediaType = .html,
+                  extraHeaders: [(String, String)] = [], render: () async throws -> String) async rethrows -> Response {
         let entry: Entry
         if let cached = entries.withLockedValue({ $0[key] }) {
             entry = cached
@@ -25,7 +26,8 @@ final class PageCache: Sendable {
             let html = try await render()
             let etag = "\"" + SHA256.hash(data: Data(html.utf8)).hex.prefix(20) + "\""
             var headers = HTTPHeaders()
-            headers.contentType = .html
+            headers.contentType = contentType
+            for (name, value) in extraHeaders { headers.replaceOrAdd(name: name, value: value) }
             headers.replaceOrAdd(name: .eTag, value: etag)
             headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
             SecurityHeadersMiddleware.apply(to: &headers, hsts: false)

@@ -1,0 +1,121 @@
+import Fluent
+import Vapor
+import NIOConcurrencyHelpers
+import CITDomain
+
+/// Starter data for the directory: ZIP codes and the programs public sources reported.
+/// Idempotent, like the rest of the reference data.
+enum DirectoryStarterData {
+    struct Summary: Equatable { var zips = 0; var programs = 0 }
+
+    static func load(on database: any Database, stateCode: String, logger: Logger) async throws -> Summary {
+        var summary = Summary()
+        let prefix = stateCode.lowercased()
+        if try await ZipCounty.query(on: database).count() == 0,
+           let url = Bundle.module.url(forResource: "\(prefix)-zip-county", withExtension: "csv", subdirectory: "reference") {
+            let records = try ZipCountyFile.parse(csv: String(contentsOf: url, encoding: .utf8))
+            try await database.transaction { tx in
+                for record in records { try await ZipCounty(record: record).create(on: tx) }
+            }
+            summary.zips = records.count
+        }
+        if let url = Bundle.module.url(forResource: "\(prefix)-cit-programs-sourced", withExtension: "csv", subdirectory: "reference") {
+            let table = try CSVTable(parsing: String(contentsOf: url, encoding: .utf8))
+            try table.requireColumns(["program", "county_fips", "kinds", "partners", "year_started", "accreditation", "facts", "source_url", "source_date"])
+            let existing = Set(try await Program.query(on: database).all().map(\.name))
+            let rows = table.rows.filter { !existing.contains($0.values["program"] ?? "") }
+            try await database.transaction { tx in
+                for row in rows {
+                    let program = Program()
+                    program.name = try row.value("program")
+                    program.kinds = try row.value("kinds").split(separator: ";").compactMap { ProgramKind(label: String($0)) }
+                    program.status = .active
+                    program.yearStarted = Int(try row.value("year_started"))
+                    let accreditation = try row.value("accreditation")
+                    program.accreditationNote = accreditation.isEmpty ? nil : accreditation
+                    program.description = try row.value("facts")
+                    program.sourceURL = try row.value("source_url")
+                    let date = try row.value("source_date")
+                    program.sourceDate = date.isEmpty ? nil : date
+                    try await program.create(on: tx)
+                    let fipsList = try row.value("county_fips").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                    for fips in fipsList { try await ProgramCounty(programID: program.id!, countyFIPS: fips).create(on: tx) }
+                    for partner in ReportedPartner.parseList(try row.value("partners")) {
+                        let organization = Organization(name: partner.name, kind: partner.kind, countyFIPS: fipsList.first)
+                        try await organization.create(on: tx)
+                        try await ProgramPartner(programID: program.id!, organizationID: organization.id!, role: partner.role).create(on: tx)
+                    }
+                    try await AuditEvent(actorID: nil, actor: "system", action: "program.imported", entityType: "program", entityID: program.id?.uuidString,
+                                         details: "starter data from \(program.sourceURL ?? "")", ip: nil).create(on: tx)
+                }
+            }
+            summary.programs = rows.count
+        }
+        return summary
+    }
+}
+
+/// Reads the directory for pages and exports.
+enum DirectoryQueries {
+    /// Every live (not merged) program as plain values, with counties and partners.
+    static func programs(on db: any Database, ids: [UUID]? = nil) async throws -> [DirectoryProgram] {
+        var query = Program.query(on: db).filter(\.$mergedInto == nil).sort(\.$name)
+        if let ids { query = query.filter(\.$id ~~ ids) }
+        let programs = try await query.all()
+        let programIDs = programs.compactMap(\.id)
+        guard !programIDs.isEmpty else { return [] }
+        let countyLinks = try await ProgramCounty.query(on: db).filter(\.$program.$id ~~ programIDs).all()
+        let names = Dictionary(uniqueKeysWithValues: try await County.query(on: db).all().map { ($0.id!, $0.name) })
+        let partnerLinks = try await ProgramPartner.query(on: db).filter(\.$program.$id ~~ programIDs).with(\.$organization).all()
+        return programs.map { p in
+            DirectoryProgram(
+                id: p.id!, name: p.name, kinds: p.kinds, status: p.status,
+                counties: countyLinks.filter { $0.$program.id == p.id }.map { .init(fips: $0.countyFIPS, name: names[$0.countyFIPS] ?? $0.countyFIPS) }.sorted { $0.name < $1.name },
+                partners: partnerLinks.filter { $0.$program.id == p.id }.map { .init(organizationID: $0.organization.id!, name: $0.organization.name, kind: $0.organization.kind, role: $0.role) },
+                yearStarted: p.yearStarted, citAccreditedOn: p.citAccreditedOn, cipAccreditedOn: p.cipAccreditedOn, accreditationNote: p.accreditationNote,
+                website: p.website, email: p.publicEmail, phone: p.publicPhone, description: p.description,
+                lastVerifiedAt: p.lastVerifiedAt, sourceURL: p.sourceURL, sourceDate: p.sourceDate)
+        }
+    }
+
+    struct CountyCoverage {
+        var county: County
+        var programs: [DirectoryProgram]
+        var coverage: Coverage
+    }
+
+    static func coverage(on db: any Database, stateCode: String) async throws -> [CountyCoverage] {
+        let counties = try await County.query(on: db).filter(\.$stateCode == stateCode).sort(\.$name).all()
+        let programs = try await self.programs(on: db)
+        return counties.map { county in
+            let serving = programs.filter { $0.counties.contains { $0.fips == county.id } }
+            return CountyCoverage(county: county, programs: serving, coverage: Coverage.classify(serving.map { (Set($0.kinds), $0.status) }))
+        }
+    }
+}
+
+/// The state's county shapes, projected and simplified once per process (they change
+/// only with the reference data).
+final class StateMapCache: Sendable {
+    private let box = NIOLockedValueBox<(shapes: [CountyShape], viewBox: String)?>(nil)
+
+    func shapes(on db: any Database, stateCode: String) async throws -> (shapes: [CountyShape], viewBox: String) {
+        if let cached = box.withLockedValue({ $0 }) { return cached }
+        let counties = try await County.query(on: db).filter(\.$stateCode == stateCode).all()
+        let input = counties.compactMap { c in c.boundaryGeoJSON.map { (fips: c.id!, name: c.name, geometryJSON: $0) } }
+        guard let (shapes, projection) = try StateMap.shapes(counties: input) else { return ([], "0 0 1000 1000") }
+        let result = (shapes, projection.viewBox)
+        box.withLockedValue { $0 = result }
+        return result
+    }
+}
+
+extension Application {
+    private struct StateMapCacheKey: StorageKey { typealias Value = StateMapCache }
+    var stateMapCache: StateMapCache {
+        if let existing = storage[StateMapCacheKey.self] { return existing }
+        let new = StateMapCache()
+        storage[StateMapCacheKey.self] = new
+        return new
+    }
+}

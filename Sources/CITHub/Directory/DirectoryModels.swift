@@ -1,0 +1,156 @@
+import Fluent
+import Vapor
+import CITDomain
+import SQLKit
+
+/// A local CIT and/or CIP partnership.
+final class Program: Model, @unchecked Sendable {
+    static let schema = "programs"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    /// ProgramKind raw values, ";"-separated.
+    @Field(key: "kinds") var kindsText: String
+    @Field(key: "status") var status: ProgramStatus
+    @OptionalField(key: "year_started") var yearStarted: Int?
+    @OptionalField(key: "cit_accredited_on") var citAccreditedOn: Date?
+    @OptionalField(key: "cip_accredited_on") var cipAccreditedOn: Date?
+    /// What a source said about accreditation, until dates are entered.
+    @OptionalField(key: "accreditation_note") var accreditationNote: String?
+    @OptionalField(key: "website") var website: String?
+    @OptionalField(key: "public_email") var publicEmail: String?
+    @OptionalField(key: "public_phone") var publicPhone: String?
+    @Field(key: "description") var description: String
+    @OptionalField(key: "last_verified_at") var lastVerifiedAt: Date?
+    @OptionalField(key: "verified_by") var verifiedBy: String?
+    @OptionalField(key: "source_url") var sourceURL: String?
+    @OptionalField(key: "source_date") var sourceDate: String?
+    /// Set when an administrator merged this record into another; merged records are
+    /// kept for history and redirect to the survivor.
+    @OptionalField(key: "merged_into") var mergedInto: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    var kinds: [ProgramKind] {
+        get { kindsText.split(separator: ";").compactMap { ProgramKind(rawValue: String($0)) } }
+        set { kindsText = newValue.map(\.rawValue).joined(separator: ";") }
+    }
+}
+
+/// A county a program serves.
+final class ProgramCounty: Model, @unchecked Sendable {
+    static let schema = "program_counties"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "program_id") var program: Program
+    @Field(key: "county_fips") var countyFIPS: String
+    init() {}
+    init(programID: UUID, countyFIPS: String) { self.$program.id = programID; self.countyFIPS = countyFIPS }
+}
+
+/// A law enforcement agency, dispatch centre, provider, NAMI affiliate and so on.
+final class Organization: Model, @unchecked Sendable {
+    static let schema = "organizations"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    @Field(key: "kind") var kind: OrganizationKind
+    @OptionalField(key: "county_fips") var countyFIPS: String?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+    init(name: String, kind: OrganizationKind, countyFIPS: String?) { self.name = name; self.kind = kind; self.countyFIPS = countyFIPS }
+}
+
+/// An organization's part in a program.
+final class ProgramPartner: Model, @unchecked Sendable {
+    static let schema = "program_partners"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "program_id") var program: Program
+    @Parent(key: "organization_id") var organization: Organization
+    @Field(key: "role") var role: PartnerRole
+    init() {}
+    init(programID: UUID, organizationID: UUID, role: PartnerRole) {
+        self.$program.id = programID; self.$organization.id = organizationID; self.role = role
+    }
+}
+
+/// ZIP code to county (one row per pair: a ZIP in several counties has several rows).
+final class ZipCounty: Model, @unchecked Sendable {
+    static let schema = "zip_counties"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "zip") var zip: String
+    @Field(key: "county_fips") var countyFIPS: String
+    @Field(key: "city") var city: String
+    @Field(key: "is_primary") var isPrimary: Bool
+    @OptionalField(key: "land_share") var landShare: Double?
+    init() {}
+    init(record: ZipCountyRecord) {
+        zip = record.zip; countyFIPS = record.countyFips; city = record.city; isPrimary = record.isPrimary; landShare = record.landShare
+    }
+}
+
+enum DirectoryMigrations {
+    struct CreateDirectory: AsyncMigration {
+        func prepare(on database: any Database) async throws {
+            try await database.schema(Program.schema)
+                .id()
+                .field("name", .string, .required)
+                .field("kinds", .string, .required)
+                .field("status", .string, .required)
+                .field("year_started", .int)
+                .field("cit_accredited_on", .datetime)
+                .field("cip_accredited_on", .datetime)
+                .field("accreditation_note", .string)
+                .field("website", .string)
+                .field("public_email", .string)
+                .field("public_phone", .string)
+                .field("description", .string, .required)
+                .field("last_verified_at", .datetime)
+                .field("verified_by", .string)
+                .field("source_url", .string)
+                .field("source_date", .string)
+                .field("merged_into", .uuid)
+                .field("created_at", .datetime)
+                .field("updated_at", .datetime)
+                .create()
+            try await database.schema(ProgramCounty.schema)
+                .id()
+                .field("program_id", .uuid, .required, .references(Program.schema, .id, onDelete: .cascade))
+                .field("county_fips", .string, .required)
+                .unique(on: "program_id", "county_fips")
+                .create()
+            try await database.schema(Organization.schema)
+                .id()
+                .field("name", .string, .required)
+                .field("kind", .string, .required)
+                .field("county_fips", .string)
+                .field("created_at", .datetime)
+                .create()
+            try await database.schema(ProgramPartner.schema)
+                .id()
+                .field("program_id", .uuid, .required, .references(Program.schema, .id, onDelete: .cascade))
+                .field("organization_id", .uuid, .required, .references(Organization.schema, .id, onDelete: .cascade))
+                .field("role", .string, .required)
+                .unique(on: "program_id", "organization_id")
+                .create()
+            try await database.schema(ZipCounty.schema)
+                .id()
+                .field("zip", .string, .required)
+                .field("county_fips", .string, .required)
+                .field("city", .string, .required)
+                .field("is_primary", .bool, .required)
+                .field("land_share", .double)
+                .create()
+            if let sql = database as? any SQLDatabase {
+                try await sql.create(index: "zip_counties_zip").on(ZipCounty.schema).column("zip").run()
+                try await sql.create(index: "program_counties_fips").on(ProgramCounty.schema).column("county_fips").run()
+            }
+        }
+
+        func revert(on database: any Database) async throws {
+            for schema in [ZipCounty.schema, ProgramPartner.schema, Organization.schema, ProgramCounty.schema, Program.schema] {
+                try await database.schema(schema).delete()
+            }
+        }
+    }
+}

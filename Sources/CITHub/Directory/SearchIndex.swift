@@ -1,0 +1,42 @@
+import Fluent
+import Vapor
+import NIOConcurrencyHelpers
+import CITDomain
+
+/// ZIP codes and city names to counties, read once from the reference table (it changes
+/// only with the reference data), so a search costs no database round trip for them.
+final class SearchIndex: Sendable {
+    struct ZipEntry: Sendable { var countyFIPS: String; var city: String; var isPrimary: Bool; var landShare: Double? }
+    struct Snapshot: Sendable {
+        var zips: [String: [ZipEntry]] = [:]
+        var cities: [String: Set<String>] = [:]
+        var cityNames: [String: String] = [:]
+    }
+
+    private let box = NIOLockedValueBox<Snapshot?>(nil)
+
+    func snapshot(on db: any Database) async throws -> Snapshot {
+        if let cached = box.withLockedValue({ $0 }) { return cached }
+        var snapshot = Snapshot()
+        for row in try await ZipCounty.query(on: db).all() {
+            snapshot.zips[row.zip, default: []].append(ZipEntry(countyFIPS: row.countyFIPS, city: row.city, isPrimary: row.isPrimary, landShare: row.landShare))
+            let key = row.city.lowercased()
+            snapshot.cities[key, default: []].insert(row.countyFIPS)
+            snapshot.cityNames[key] = row.city
+        }
+        box.withLockedValue { $0 = snapshot }
+        return snapshot
+    }
+
+    func invalidate() { box.withLockedValue { $0 = nil } }
+}
+
+extension Application {
+    private struct SearchIndexKey: StorageKey { typealias Value = SearchIndex }
+    var searchIndex: SearchIndex {
+        if let existing = storage[SearchIndexKey.self] { return existing }
+        let new = SearchIndex()
+        storage[SearchIndexKey.self] = new
+        return new
+    }
+}
