@@ -23,6 +23,8 @@ public enum CITHubMain {
             app.asyncCommands.use(BackupCommand(), as: "backup")
             app.asyncCommands.use(SendMailCommand(), as: "send-mail")
             app.asyncCommands.use(SetupLinkCommand(), as: "setup-link")
+            app.asyncCommands.use(LoadCountiesCommand(), as: "load-counties")
+            app.asyncCommands.use(DemoProgramsCommand(), as: "demo-programs")
             if isServe(env.arguments) {
                 try await prepareToServe(app)
             }

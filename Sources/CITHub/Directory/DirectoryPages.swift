@@ -2,6 +2,7 @@ import Vapor
 import Fluent
 import Plot
 import CITDomain
+import SQLKit
 
 /// The public side of the directory: the map, county and program pages, search, exports
 /// and the embeddable map. Everything but search is the same for everyone and cached.
@@ -318,8 +319,13 @@ enum DirectoryPagesController {
                 if let county = byFIPS[fips] { result.counties.append((county, "includes \(city)")); seen.insert(fips) }
             }
         }
-        if needle.count >= 3 {
-            result.programs = try await DirectoryQueries.programs(on: req.db).filter { $0.name.lowercased().contains(needle) }
+        if needle.count >= 3, let sql = req.db as? any SQLDatabase {
+            // In the database, not in memory: a state network may list thousands.
+            let escaped = needle.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            let ids = try await sql.raw("""
+                SELECT id FROM programs WHERE merged_into IS NULL AND LOWER(name) LIKE \(bind: "%" + escaped + "%") ESCAPE '\\' ORDER BY name LIMIT 50
+                """).all().map { try $0.decode(column: "id", as: UUID.self) }
+            result.programs = ids.isEmpty ? [] : try await DirectoryQueries.programs(on: req.db, ids: ids)
         }
         return result
     }
