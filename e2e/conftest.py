@@ -23,6 +23,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -32,6 +33,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+from urllib.parse import urlsplit
+from playwright.sync_api import Page, expect
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO_DIR = E2E_DIR.parent
@@ -57,6 +60,19 @@ class Server:
     process: subprocess.Popen
     data_dir: Path
     log_path: Path
+    maildir: Path
+
+    def mail_to(self, address: str) -> list[str]:
+        """Raw messages the real SMTP server received for an address."""
+        found = []
+        for sub in ("new", "cur"):
+            folder = self.maildir / sub
+            if folder.is_dir():
+                for f in sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime):
+                    text = f.read_text(errors="replace")
+                    if f"To: {address}" in text:
+                        found.append(text)
+        return found
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -124,6 +140,25 @@ def server() -> Iterator[Server]:
     env.pop("DATABASE_URL", None)
     env["CITHUB_DATA_DIR"] = str(data_dir)
     env["CITHUB_PUBLIC_URL"] = base_url
+    # Mail goes to a real SMTP server: the one .ci/run started, or aiosmtpd started here.
+    smtp_process = None
+    if os.environ.get("CITHUB_TEST_SMTP_URL") and os.environ.get("CITHUB_TEST_MAILDIR"):
+        env["SMTP_URL"] = os.environ["CITHUB_TEST_SMTP_URL"]
+        maildir = Path(os.environ["CITHUB_TEST_MAILDIR"])
+    else:
+        smtp_port = free_port()
+        maildir = Path(tempfile.mkdtemp(prefix="cithub-e2e-mail-")) / "maildir"
+        smtp_process = subprocess.Popen(
+            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}", "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", smtp_port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        env["SMTP_URL"] = f"smtp://127.0.0.1:{smtp_port}"
 
     SERVER_LOG.unlink(missing_ok=True)
     log_file = open(SERVER_LOG, "wb")
@@ -176,9 +211,12 @@ def server() -> Iterator[Server]:
             process=process,
             data_dir=data_dir,
             log_path=SERVER_LOG,
+            maildir=maildir,
         )
     finally:
         stop(process)
+        if smtp_process is not None:
+            stop(smtp_process)
         log_file.close()
         shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -234,3 +272,64 @@ def snap(request: pytest.FixtureRequest) -> Callable:
         return path
 
     return take
+
+
+# --- The first administrator, shared by every test module (the link works once) ---
+
+ADMIN_NAME = "Ada Administrator"
+ADMIN_EMAIL = "admin@example.org"
+ADMIN_PASSWORD = "Lantern-orbit-7-quartz-meadow"  # 29 characters
+
+
+
+def path_is(expected: str):
+    return lambda url: urlsplit(url).path == expected
+
+
+@dataclass
+class Admin:
+    email: str
+    password: str
+    setup_status: int
+    landed_on: str
+
+
+@pytest.fixture(scope="session")
+def admin(browser, server) -> Admin:
+    """Creates the first administrator through the setup link, once per session."""
+    context = browser.new_context(base_url=server.base_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        response = page.goto(server.setup_url)
+        assert response is not None
+        page.screenshot(path=str(ARTIFACTS_DIR / "setup-01-form.png"), full_page=True)
+        assert response.status == 200, f"GET {server.setup_url} returned {response.status}"
+
+        form = page.locator("form").filter(has=page.locator('input[name="password_confirm"]'))
+        expect(form).to_have_count(1)
+        form.locator('input[name="name"]').fill(ADMIN_NAME)
+        form.locator('input[name="email"]').fill(ADMIN_EMAIL)
+        form.locator('input[name="password"]').fill(ADMIN_PASSWORD)
+        form.locator('input[name="password_confirm"]').fill(ADMIN_PASSWORD)
+        form.get_by_role("button", name="Create administrator", exact=True).click()
+
+        page.wait_for_url(path_is("/login"))
+        page.screenshot(path=str(ARTIFACTS_DIR / "setup-02-after-submit.png"), full_page=True)
+        return Admin(
+            email=ADMIN_EMAIL,
+            password=ADMIN_PASSWORD,
+            setup_status=response.status,
+            landed_on=urlsplit(page.url).path,
+        )
+    finally:
+        context.close()
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    form = page.locator("form").filter(has=page.locator('input[name="password"]'))
+    expect(form).to_have_count(1)
+    form.locator('input[name="email"]').fill(email)
+    form.locator('input[name="password"]').fill(password)
+    form.get_by_role("button", name="Sign in", exact=True).click()
+
+

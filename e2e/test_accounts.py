@@ -14,64 +14,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Admin, path_is, sign_in  # noqa: F401
+
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "artifacts"
 
-ADMIN_NAME = "Ada Administrator"
-ADMIN_EMAIL = "admin@example.org"
-ADMIN_PASSWORD = "Lantern-orbit-7-quartz-meadow"  # 29 characters
-
 BOTH_SIZES = pytest.mark.parametrize("screen_size", ["phone", "desktop"], indirect=True)
-
-
-def path_is(expected: str):
-    return lambda url: urlsplit(url).path == expected
-
-
-@dataclass
-class Admin:
-    email: str
-    password: str
-    setup_status: int
-    landed_on: str
-
-
-@pytest.fixture(scope="session")
-def admin(browser, server) -> Admin:
-    """Creates the first administrator through the setup link, once per session."""
-    context = browser.new_context(base_url=server.base_url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
-        response = page.goto(server.setup_url)
-        assert response is not None
-        page.screenshot(path=str(ARTIFACTS_DIR / "setup-01-form.png"), full_page=True)
-        assert response.status == 200, f"GET {server.setup_url} returned {response.status}"
-
-        form = page.locator("form").filter(has=page.locator('input[name="password_confirm"]'))
-        expect(form).to_have_count(1)
-        form.locator('input[name="name"]').fill(ADMIN_NAME)
-        form.locator('input[name="email"]').fill(ADMIN_EMAIL)
-        form.locator('input[name="password"]').fill(ADMIN_PASSWORD)
-        form.locator('input[name="password_confirm"]').fill(ADMIN_PASSWORD)
-        form.get_by_role("button", name="Create administrator", exact=True).click()
-
-        page.wait_for_url(path_is("/login"))
-        page.screenshot(path=str(ARTIFACTS_DIR / "setup-02-after-submit.png"), full_page=True)
-        return Admin(
-            email=ADMIN_EMAIL,
-            password=ADMIN_PASSWORD,
-            setup_status=response.status,
-            landed_on=urlsplit(page.url).path,
-        )
-    finally:
-        context.close()
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    form = page.locator("form").filter(has=page.locator('input[name="password"]'))
-    expect(form).to_have_count(1)
-    form.locator('input[name="email"]').fill(email)
-    form.locator('input[name="password"]').fill(password)
-    form.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def test_first_administrator_is_created_from_the_setup_link(admin: Admin) -> None:

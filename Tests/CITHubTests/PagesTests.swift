@@ -69,6 +69,8 @@ struct PagesTests {
             let browser = TestBrowser(app)
             let missing = try await browser.get("/no/such/page")
             #expect(missing.status == .notFound)
+            #expect(missing.headers.first(name: "Content-Security-Policy") != nil, "error pages carry the security headers")
+            #expect(missing.headers.first(name: "X-Content-Type-Options") == "nosniff")
             #expect(missing.text.contains("Page not found"))
             #expect(missing.headers.contentType?.subType == "html")
 

@@ -17,7 +17,11 @@ func withCITHub(configure adjust: (inout Settings) -> Void = { _ in },
     if case .postgres = settings.storage {
         schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         settings.postgresSchema = schema
+        // Swift Testing starts every test at once; each application holds a connection
+        // per event loop, and PostgreSQL allows 100 by default. So at most a few at a time.
+        await TestGate.postgres.enter()
     }
+    defer { if schema != nil { Task { await TestGate.postgres.leave() } } }
     adjust(&settings)
     let app = try await Application.make(.testing)
     do {
@@ -122,5 +126,25 @@ enum Fixtures {
     static func link(in text: String, path: String) -> String? {
         guard let range = text.range(of: #"http://127\.0\.0\.1:8080\#(path)/[A-Za-z0-9_-]+"#, options: .regularExpression) else { return nil }
         return String(text[range]).replacingOccurrences(of: "http://127.0.0.1:8080", with: "")
+    }
+}
+
+/// A counting semaphore for async tests.
+actor TestGate {
+    static let postgres = TestGate(limit: 6)
+
+    private let limit: Int
+    private var inside = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    func enter() async {
+        if inside < limit { inside += 1; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty { inside -= 1 } else { waiting.removeFirst().resume() }
     }
 }

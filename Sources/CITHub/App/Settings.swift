@@ -18,6 +18,8 @@ public struct Settings: Sendable {
     public var publicURL: String
     /// Two-letter state code whose counties and defaults are loaded.
     public var stateCode: String
+    /// Time zone new classes are entered in (Wisconsin: America/Chicago).
+    public var timeZone: String
     public var smtpURL: String?
     public var mailFrom: String
     public var organization: Organization
@@ -29,6 +31,9 @@ public struct Settings: Sendable {
     public var loadReferenceData: Bool
     /// PostgreSQL schema to use instead of `public` (tests give each test its own).
     public var postgresSchema: String? = nil
+    /// PostgreSQL connections per event loop (CITHUB_DB_POOL); tests use 1 so that many
+    /// test applications side by side stay under the server's connection limit.
+    public var postgresConnectionsPerLoop: Int = 4
 
     public enum LogFormat: String, Sendable { case text, json }
 
@@ -62,6 +67,7 @@ public struct Settings: Sendable {
             port: port,
             publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL,
             stateCode: (env["CITHUB_STATE"] ?? "WI").uppercased(),
+            timeZone: env["CITHUB_TIME_ZONE"].flatMap { TimeZone(identifier: $0)?.identifier } ?? "America/Chicago",
             smtpURL: env["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 },
             mailFrom: env["CITHUB_MAIL_FROM"] ?? "CIT Hub <no-reply@localhost>",
             organization: Organization(
@@ -72,7 +78,8 @@ public struct Settings: Sendable {
             logLevel: env["CITHUB_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info,
             logFormat: LogFormat(rawValue: env["CITHUB_LOG_FORMAT"] ?? "text") ?? .text,
             deliverMailInServer: env["CITHUB_MAIL_LOOP"] != "off",
-            loadReferenceData: true
+            loadReferenceData: true,
+            postgresConnectionsPerLoop: env["CITHUB_DB_POOL"].flatMap(Int.init).map { max(1, min($0, 64)) } ?? 4
         )
     }
 
@@ -86,6 +93,7 @@ public struct Settings: Sendable {
         settings.deliverMailInServer = false
         settings.loadReferenceData = false
         settings.logLevel = .warning
+        settings.postgresConnectionsPerLoop = 1
         return settings
     }
 

@@ -47,6 +47,7 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(IndexMigrations.AddLookupIndexes())
     app.migrations.add(DirectoryMigrations.CreateDirectory())
+    app.migrations.add(ClassMigrations.CreateClasses())
 
     app.passwords.use(.bcrypt(cost: bcryptCost))
     app.sessions.use(.fluent)
@@ -61,12 +62,12 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.http.server.configuration.serverName = nil
     app.routes.defaultMaxBodySize = "256kb"
 
-    // Order matters: errors outermost so everything below is turned into a page; then
-    // headers; request logging at debug (design/PERFORMANCE.md: per-request logging at
-    // info costs a fifth of the throughput).
+    // Order matters: security headers outermost, so error pages carry them too; then
+    // errors, so everything below is turned into a page; request logging at debug
+    // (design/PERFORMANCE.md: per-request logging at info costs a fifth of throughput).
     app.middleware = Middlewares()
-    app.middleware.use(ErrorPagesMiddleware(chrome: { $0.chrome() }))
     app.middleware.use(SecurityHeadersMiddleware(hsts: secure))
+    app.middleware.use(ErrorPagesMiddleware(chrome: { $0.chrome() }))
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(CSRF.Middleware(secureCookies: secure))
 
@@ -104,7 +105,7 @@ func configureDatabase(_ app: Application, settings: Settings) throws {
         }
         // Tests give each test its own schema so they can run side by side.
         if let schema = settings.postgresSchema { config.searchPath = [schema] }
-        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(10)), as: .psql)
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: settings.postgresConnectionsPerLoop, connectionPoolTimeout: .seconds(30)), as: .psql)
     }
 }
 

@@ -9,10 +9,14 @@ func routes(_ app: Application) throws {
 
     let withSessions = app.grouped(app.sessions.middleware, AccountSessionAuthenticator())
     let protected = ProtectedRoutesBuilder(routes: withSessions, registry: app.protectedRoutes)
+    // Class pages render per request (registration forms carry a CSRF token); the
+    // list and the feed are cached inside the controller.
+    ClassesPublicController.register(on: withSessions)
     SignInController.register(on: withSessions)
     AccountLinksController.register(on: withSessions, protected: protected)
     AdminAccountsController.register(on: protected)
     AuditController.register(on: protected)
     OutboxController.register(on: protected)
     DirectoryEditController.register(on: protected)
+    ClassesStaffController.register(on: protected)
 }

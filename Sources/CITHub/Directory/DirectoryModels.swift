@@ -83,9 +83,13 @@ final class ZipCounty: Model, @unchecked Sendable {
     @Field(key: "city") var city: String
     @Field(key: "is_primary") var isPrimary: Bool
     @OptionalField(key: "land_share") var landShare: Double?
+    /// The ZIP's centre (GeoNames, CC BY 4.0 via the zipcodes package), for "classes near me".
+    @OptionalField(key: "lat") var lat: Double?
+    @OptionalField(key: "lon") var lon: Double?
     init() {}
     init(record: ZipCountyRecord) {
         zip = record.zip; countyFIPS = record.countyFips; city = record.city; isPrimary = record.isPrimary; landShare = record.landShare
+        lat = record.lat; lon = record.lon
     }
 }
 
@@ -140,6 +144,8 @@ enum DirectoryMigrations {
                 .field("city", .string, .required)
                 .field("is_primary", .bool, .required)
                 .field("land_share", .double)
+                .field("lat", .double)
+                .field("lon", .double)
                 .create()
             if let sql = database as? any SQLDatabase {
                 try await sql.create(index: "zip_counties_zip").on(ZipCounty.schema).column("zip").run()

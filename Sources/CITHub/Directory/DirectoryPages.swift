@@ -198,11 +198,13 @@ enum DirectoryPagesController {
         if let survivor = record.mergedInto { return req.redirect(to: SiteURL.program(survivor.uuidString), redirectType: .permanent) }
         return try await req.application.pageCache.response(for: req, key: SiteURL.program(id.uuidString)) {
             guard let program = try await DirectoryQueries.programs(on: req.db, ids: [id]).first else { throw Abort(.notFound) }
-            return Page(title: program.name, chrome: req.publicChrome, main: programPage(program)).render()
+            let classes = try await ClassesPublicController.upcoming(on: req.db).filter { $0.$program.id == id }
+                .map { (id: $0.id!, title: $0.title, when: ClassFormat.dates($0)) }
+            return Page(title: program.name, chrome: req.publicChrome, main: programPage(program, classes: classes)).render()
         }
     }
 
-    static func programPage(_ p: DirectoryProgram) -> [BodyNode] {
+    static func programPage(_ p: DirectoryProgram, classes: [(id: UUID, title: String, when: String)] = []) -> [BodyNode] {
         var facts: [(String, String)] = [("Offers", p.kinds.map(\.rawValue).joined(separator: ", ")), ("Status", p.status.title)]
         if let year = p.yearStarted { facts.append(("Started", String(year))) }
         if let date = p.citAccreditedOn { facts.append(("CIT accredited", DirectoryExport.day(date))) }
@@ -228,12 +230,14 @@ enum DirectoryPagesController {
             .unwrap(p.email) { .p(.text("Email: "), .a(.href(("mailto:" + $0).attributeEscaped), .text($0))) },
             .unwrap(p.phone) { .p(.text("Phone: "), .a(.href("tel:" + $0.filter { $0.isNumber || $0 == "+" }), .text($0))) },
             .h2(.text("Classes")),
-            .p(.text("No classes of this program are listed in CIT Hub yet.")),
+            .if(classes.isEmpty, .p(.text("No upcoming classes of this program are listed in CIT Hub."))),
+            .ul(.forEach(classes) { .li(.a(.href(ClassURL.classPage($0.id)), .text($0.title)), .text(" · " + $0.when)) }),
             .h2(.text("Sources")),
             .if(sources.isEmpty, .p(.text("Entered by a coordinator."))),
             .ul(.forEach(sources) { .li(.text($0)) }),
             .unwrap(p.sourceDate) { .p(.text("Source date: \($0)")) },
             .p(.class("no-print"), .a(.href(SiteURL.programEdit(p.id.uuidString)), .text("Coordinators: edit this program")), .text(" · "),
+               .a(.href(ClassURL.newClass(programID: p.id.uuidString)), .text("add a class")), .text(" · "),
                .a(.href(SiteURL.programHistory(p.id.uuidString)), .text("history"))),
         ]
     }

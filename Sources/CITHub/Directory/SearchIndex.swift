@@ -6,7 +6,7 @@ import CITDomain
 /// ZIP codes and city names to counties, read once from the reference table (it changes
 /// only with the reference data), so a search costs no database round trip for them.
 final class SearchIndex: Sendable {
-    struct ZipEntry: Sendable { var countyFIPS: String; var city: String; var isPrimary: Bool; var landShare: Double? }
+    struct ZipEntry: Sendable { var countyFIPS: String; var city: String; var isPrimary: Bool; var landShare: Double?; var lat: Double?; var lon: Double? }
     struct Snapshot: Sendable {
         var zips: [String: [ZipEntry]] = [:]
         var cities: [String: Set<String>] = [:]
@@ -19,7 +19,7 @@ final class SearchIndex: Sendable {
         if let cached = box.withLockedValue({ $0 }) { return cached }
         var snapshot = Snapshot()
         for row in try await ZipCounty.query(on: db).all() {
-            snapshot.zips[row.zip, default: []].append(ZipEntry(countyFIPS: row.countyFIPS, city: row.city, isPrimary: row.isPrimary, landShare: row.landShare))
+            snapshot.zips[row.zip, default: []].append(ZipEntry(countyFIPS: row.countyFIPS, city: row.city, isPrimary: row.isPrimary, landShare: row.landShare, lat: row.lat, lon: row.lon))
             let key = row.city.lowercased()
             snapshot.cities[key, default: []].insert(row.countyFIPS)
             snapshot.cityNames[key] = row.city

@@ -84,9 +84,16 @@ final class MailDeliveryService: LifecycleHandler, @unchecked Sendable {
     func didBootAsync(_ application: Application) async throws {
         guard let delivery = application.mailDelivery else { return }
         let interval = self.interval
+        let settings = application.settings
+        let db = application.db
         task = Task {
+            var lastReminderPass = Date.distantPast
             while !Task.isCancelled {
                 do {
+                    if Date().timeIntervalSince(lastReminderPass) > 600 {
+                        lastReminderPass = Date()
+                        try await ClassReminders.run(on: db, settings: settings)
+                    }
                     _ = try await delivery.runOnce()
                 } catch {
                     delivery.logger.error("mail delivery pass failed", metadata: ["error": .string(String(reflecting: error))])

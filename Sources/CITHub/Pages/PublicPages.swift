@@ -8,7 +8,6 @@ enum PublicPagesController {
     static func register(on routes: any RoutesBuilder, cache: PageCache) {
         routes.get { req in try await cache.response(for: req, key: SiteURL.home) { home(chrome: req.publicChrome).render() } }
         routes.get("about") { req in try await cache.response(for: req, key: SiteURL.about) { about(chrome: req.publicChrome).render() } }
-        routes.get("classes") { req in try await cache.response(for: req, key: SiteURL.classes) { classes(chrome: req.publicChrome).render() } }
         routes.get("healthz", use: health)
     }
 
@@ -80,14 +79,6 @@ enum PublicPagesController {
             .p(.text("CIP training is a 2-day educational class for non-law enforcement personnel: social workers, teachers, emergency room staff, security personnel, correctional officers and group home staff, and anyone who works with individuals with a mental illness.")),
             .h2(.text("CIT in Wisconsin")),
             .p(.text("NAMI Fox Valley and the Appleton Police Department brought CIT to Wisconsin in 2004. Since then, hundreds of officers have attended trainings and many communities have formed their own local CIT programs.")),
-        ])
-    }
-
-    static func classes(chrome: PageChrome) -> Page {
-        Page(title: "Classes", chrome: chrome, main: [
-            .h1(.text("CIT and CIP classes")),
-            .p(.text("No classes are listed in CIT Hub yet. Local programs will publish their CIT (40 hours, for law enforcement), CIP (2 days, for non-law-enforcement staff) and CIT for dispatch classes here.")),
-            .p(.text("Until then, ask \(chrome.organization.name) about upcoming classes near you.")),
         ])
     }
 }

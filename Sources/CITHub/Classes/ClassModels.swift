@@ -1,0 +1,155 @@
+import Fluent
+import Vapor
+import SQLKit
+import CITDomain
+
+/// A scheduled class of a course, run by a program: its agenda, venue and seats.
+final class ClassSession: Model, @unchecked Sendable {
+    static let schema = "class_sessions"
+
+    enum Status: String, Codable { case scheduled, cancelled }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "program_id") var program: Program
+    @Parent(key: "course_id") var course: Course
+    @Field(key: "title") var title: String
+    @Field(key: "venue_name") var venueName: String
+    @Field(key: "venue_address") var venueAddress: String
+    @Field(key: "venue_zip") var venueZIP: String
+    @Field(key: "county_fips") var countyFIPS: String
+    /// IANA zone of the venue; times are entered and shown in it.
+    @Field(key: "time_zone") var timeZone: String
+    @Field(key: "capacity") var capacity: Int
+    @OptionalField(key: "default_agency_limit") var defaultAgencyLimit: Int?
+    @OptionalField(key: "registration_opens_at") var registrationOpensAt: Date?
+    @OptionalField(key: "registration_closes_at") var registrationClosesAt: Date?
+    @Field(key: "trainers") var trainers: String
+    @Field(key: "agenda_json") var agendaJSON: String
+    @Field(key: "starts_at") var startsAt: Date
+    @Field(key: "ends_at") var endsAt: Date
+    @Field(key: "status") var status: Status
+    /// Bumped by every registration and cancellation inside its transaction: the first
+    /// write of the transaction, so it takes the class's lock (row lock on PostgreSQL,
+    /// the write lock on SQLite) before seats are counted. Also numbers registrations.
+    @Field(key: "registration_sequence") var registrationSequence: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    var agenda: [AgendaBlock] {
+        (try? JSONDecoder().decode([AgendaBlock].self, from: Data(agendaJSON.utf8))) ?? []
+    }
+
+    var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "America/Chicago")! }
+}
+
+/// A seat limit for one agency in one class.
+final class ClassAgencyLimit: Model, @unchecked Sendable {
+    static let schema = "class_agency_limits"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "class_id") var classSession: ClassSession
+    @Field(key: "agency_key") var agencyKey: String
+    @Field(key: "agency_name") var agencyName: String
+    @Field(key: "seat_limit") var seatLimit: Int
+    init() {}
+    init(classID: UUID, agencyName: String, limit: Int) {
+        $classSession.id = classID; self.agencyName = agencyName; agencyKey = SeatPolicy.agencyKey(agencyName); seatLimit = limit
+    }
+}
+
+/// A person's place in a class: confirmed, waiting, or cancelled.
+final class Registration: Model, @unchecked Sendable {
+    static let schema = "registrations"
+
+    enum Status: String, Codable { case confirmed, waitlisted, cancelled }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "class_id") var classSession: ClassSession
+    @Field(key: "name") var name: String
+    @Field(key: "email") var email: String
+    @Field(key: "phone") var phone: String
+    @Field(key: "organization") var organization: String
+    @Field(key: "agency_key") var agencyKey: String
+    @Field(key: "audience") var audience: Audience
+    @Field(key: "status") var status: Status
+    @Field(key: "sequence") var sequence: Int
+    @Field(key: "joined_at") var joinedAt: Date
+    /// SHA-256 of the secret in the person's cancel link.
+    @Field(key: "manage_token_hash") var manageTokenHash: String
+    @OptionalField(key: "promoted_at") var promotedAt: Date?
+    @OptionalField(key: "cancelled_at") var cancelledAt: Date?
+    @OptionalField(key: "reminder_sent_at") var reminderSentAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}
+
+enum ClassMigrations {
+    struct CreateClasses: AsyncMigration {
+        func prepare(on database: any Database) async throws {
+            try await database.schema(ClassSession.schema)
+                .id()
+                .field("program_id", .uuid, .required, .references(Program.schema, .id))
+                .field("course_id", .uuid, .required, .references(Course.schema, .id))
+                .field("title", .string, .required)
+                .field("venue_name", .string, .required)
+                .field("venue_address", .string, .required)
+                .field("venue_zip", .string, .required)
+                .field("county_fips", .string, .required)
+                .field("time_zone", .string, .required)
+                .field("capacity", .int, .required)
+                .field("default_agency_limit", .int)
+                .field("registration_opens_at", .datetime)
+                .field("registration_closes_at", .datetime)
+                .field("trainers", .string, .required)
+                .field("agenda_json", .string, .required)
+                .field("starts_at", .datetime, .required)
+                .field("ends_at", .datetime, .required)
+                .field("status", .string, .required)
+                .field("registration_sequence", .int, .required)
+                .field("created_at", .datetime)
+                .field("updated_at", .datetime)
+                .create()
+            try await database.schema(ClassAgencyLimit.schema)
+                .id()
+                .field("class_id", .uuid, .required, .references(ClassSession.schema, .id, onDelete: .cascade))
+                .field("agency_key", .string, .required)
+                .field("agency_name", .string, .required)
+                .field("seat_limit", .int, .required)
+                .unique(on: "class_id", "agency_key")
+                .create()
+            try await database.schema(Registration.schema)
+                .id()
+                .field("class_id", .uuid, .required, .references(ClassSession.schema, .id, onDelete: .cascade))
+                .field("name", .string, .required)
+                .field("email", .string, .required)
+                .field("phone", .string, .required)
+                .field("organization", .string, .required)
+                .field("agency_key", .string, .required)
+                .field("audience", .string, .required)
+                .field("status", .string, .required)
+                .field("sequence", .int, .required)
+                .field("joined_at", .datetime, .required)
+                .field("manage_token_hash", .string, .required)
+                .field("promoted_at", .datetime)
+                .field("cancelled_at", .datetime)
+                .field("reminder_sent_at", .datetime)
+                .field("created_at", .datetime)
+                // The same email cannot hold two places in one class, even under a race.
+                .unique(on: "class_id", "email")
+                .unique(on: "manage_token_hash")
+                .create()
+            if let sql = database as? any SQLDatabase {
+                try await sql.create(index: "class_sessions_starts").on(ClassSession.schema).column("starts_at").run()
+                try await sql.create(index: "registrations_class_status").on(Registration.schema).column("class_id").column("status").run()
+            }
+        }
+
+        func revert(on database: any Database) async throws {
+            for schema in [Registration.schema, ClassAgencyLimit.schema, ClassSession.schema] {
+                try await database.schema(schema).delete()
+            }
+        }
+    }
+}

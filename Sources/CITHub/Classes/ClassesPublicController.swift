@@ -1,0 +1,288 @@
+import Vapor
+import Fluent
+import Plot
+import CITDomain
+
+/// The public side of classes: the list with filters, a class with its agenda, the
+/// registration form, a person's own registration behind their link, the calendar feed.
+enum ClassesPublicController {
+    static func register(on routes: any RoutesBuilder) {
+        routes.get("classes", use: list)
+        routes.get("classes.ics", use: feed)
+        routes.get("classes", ":id", use: show)
+        routes.post("classes", ":id", "register", use: registerSeat)
+        routes.get("registrations", ":token", use: registration)
+        routes.post("registrations", ":token", "cancel", use: cancel)
+    }
+
+    struct Listing {
+        var session: ClassSession
+        var seatsLeft: Int
+        var waiting: Int
+        var countyName: String
+        var distanceMiles: Double?
+    }
+
+    static func upcoming(on db: any Database, now: Date = Date()) async throws -> [ClassSession] {
+        try await ClassSession.query(on: db).filter(\.$status == .scheduled).filter(\.$startsAt > now)
+            .with(\.$course).with(\.$program).sort(\.$startsAt).all()
+    }
+
+    static func listings(_ sessions: [ClassSession], on db: any Database) async throws -> [Listing] {
+        guard !sessions.isEmpty else { return [] }
+        let ids = sessions.compactMap(\.id)
+        let registrations = try await Registration.query(on: db).filter(\.$classSession.$id ~~ ids).filter(\.$status != .cancelled).all()
+        let counties = Dictionary(uniqueKeysWithValues: try await County.query(on: db).filter(\.$id ~~ sessions.map(\.countyFIPS)).all().map { ($0.id!, $0.fullName) })
+        return sessions.map { session in
+            let mine = registrations.filter { $0.$classSession.id == session.id }
+            let confirmed = mine.filter { $0.status == .confirmed }.count
+            return Listing(session: session, seatsLeft: max(0, session.capacity - confirmed), waiting: mine.filter { $0.status == .waitlisted }.count,
+                           countyName: counties[session.countyFIPS] ?? session.countyFIPS)
+        }
+    }
+
+    static func seatsText(_ listing: Listing) -> String {
+        if listing.seatsLeft > 0 { return "\(listing.seatsLeft) of \(listing.session.capacity) seats left" }
+        return "Full: join the waitlist" + (listing.waiting > 0 ? " (\(listing.waiting) waiting)" : "")
+    }
+
+    // MARK: list
+
+    struct Filters {
+        var course = "", county = "", zip = "", miles = "50", month = ""
+        var isEmpty: Bool { course.isEmpty && county.isEmpty && zip.isEmpty && month.isEmpty }
+    }
+
+    @Sendable static func list(req: Request) async throws -> Response {
+        var filters = Filters()
+        filters.course = String((req.query[String.self, at: "course"] ?? "").prefix(20))
+        filters.county = String((req.query[String.self, at: "county"] ?? "").prefix(5))
+        filters.zip = String((req.query[String.self, at: "zip"] ?? "").trimmingCharacters(in: .whitespaces).prefix(10))
+        filters.miles = String((req.query[String.self, at: "miles"] ?? "50").prefix(4))
+        filters.month = String((req.query[String.self, at: "month"] ?? "").prefix(7))
+        if filters.isEmpty {
+            return try await req.application.pageCache.response(for: req, key: SiteURL.classes) {
+                try await listPage(req, filters: filters, errors: [:]).render()
+            }
+        }
+        var errors: [String: String] = [:]
+        if !filters.zip.isEmpty && !ZIPCode.isWellFormed(filters.zip) { errors["zip"] = "A ZIP code has 5 digits, like 53703." }
+        if Double(filters.miles).map({ $0 <= 0 || $0 > 1000 }) ?? true { errors["miles"] = "A distance from 1 to 1000 miles." }
+        if !filters.month.isEmpty && filters.month.range(of: #"^\d{4}-\d{2}$"#, options: .regularExpression) == nil { errors["month"] = "A month like 2027-03." }
+        return htmlResponse(try await listPage(req, filters: filters, errors: errors), status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    static func listPage(_ req: Request, filters: Filters, errors: [String: String]) async throws -> Page {
+        var listings = try await listings(try await upcoming(on: req.db), on: req.db)
+        let courses = try await Course.query(on: req.db).sort(\.$requiredHours, .descending).all()
+        let counties = try await County.query(on: req.db).filter(\.$stateCode == req.application.settings.stateCode).sort(\.$name).all()
+        var note: String?
+        if errors.isEmpty {
+            if !filters.course.isEmpty { listings = listings.filter { $0.session.course.code == filters.course } }
+            if !filters.county.isEmpty { listings = listings.filter { $0.session.countyFIPS == filters.county } }
+            if !filters.month.isEmpty { listings = listings.filter { ClassTimes.dayAndTime($0.session.startsAt, timeZone: $0.session.zone).day.hasPrefix(filters.month) } }
+            if !filters.zip.isEmpty, let miles = Double(filters.miles) {
+                let index = try await req.application.searchIndex.snapshot(on: req.db)
+                if let origin = index.zips[filters.zip]?.first, let lat = origin.lat, let lon = origin.lon {
+                    listings = listings.compactMap { listing in
+                        guard let venue = index.zips[listing.session.venueZIP]?.first, let vlat = venue.lat, let vlon = venue.lon else { return nil }
+                        var copy = listing
+                        copy.distanceMiles = Geo.miles(lat, lon, vlat, vlon)
+                        return copy.distanceMiles! <= miles ? copy : nil
+                    }.sorted { ($0.distanceMiles ?? 0) < ($1.distanceMiles ?? 0) }
+                    note = "Classes within \(Int(miles)) miles of \(filters.zip) (straight-line distance between ZIP code centres)."
+                } else {
+                    note = "We have no location for ZIP code \(filters.zip), so distance was not used."
+                }
+            }
+        }
+        return Page(title: "Classes", chrome: req.publicChrome, main: [
+            .h1(.text("CIT and CIP classes")),
+            .p(.text("CIT is 40 hours for law enforcement; CIP is 2 days for non-law-enforcement staff such as social workers, teachers, emergency room staff, security, corrections and group home staff; CIT for dispatch is 8 hours for 911 telecommunicators.")),
+            .element(named: "form", nodes: [
+                .attribute(named: "method", value: "get"), .attribute(named: "action", value: SiteURL.classes), .attribute(named: "class", value: "filters"),
+                FormHTML.select(name: "course", label: "Course", options: [("", "Any course")] + courses.map { ($0.code, $0.title) }, selected: filters.course),
+                FormHTML.select(name: "county", label: "County", options: [("", "Any county")] + counties.map { ($0.id!, $0.fullName) }, selected: filters.county),
+                FormHTML.field(.init(name: "zip", label: "Near ZIP code", type: "text", value: filters.zip, error: errors["zip"], autocomplete: "postal-code", required: false)),
+                FormHTML.field(.init(name: "miles", label: "Within miles", type: "number", value: filters.miles, error: errors["miles"], required: false)),
+                FormHTML.field(.init(name: "month", label: "Month", type: "month", value: filters.month, error: errors["month"], hint: "For example 2027-03", required: false)),
+                FormHTML.submit("Show classes"),
+            ]),
+            .unwrap(note) { .p(.text($0)) },
+            .if(listings.isEmpty, .p(.text(filters.isEmpty ? "No classes are scheduled yet. Local programs publish their classes here." : "No upcoming class matches. Try fewer filters."))),
+            .ul(.class("cards"), .forEach(listings) { listing in
+                .li(.class("card"),
+                    .h2(.a(.href(ClassURL.classPage(listing.session.id!)), .text(listing.session.title))),
+                    .p(.text("\(listing.session.course.title) · \(ClassFormat.dates(listing.session))")),
+                    .p(.text("\(listing.session.venueName), \(listing.countyName)" + (listing.distanceMiles.map { " · about \(Int($0.rounded())) miles" } ?? ""))),
+                    .p(.strong(.text(seatsText(listing)))),
+                    .p(.text("Hosted by \(listing.session.program.name)")))
+            }),
+            .p(.a(.href(ClassURL.feed), .text("Subscribe to the class calendar (iCalendar)"))),
+        ])
+    }
+
+    // MARK: one class
+
+    static func findClass(_ req: Request) async throws -> ClassSession {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let session = try await ClassSession.query(on: req.db).filter(\.$id == id).with(\.$course).with(\.$program).first()
+        else { throw Abort(.notFound, reason: "There is no class at this address.") }
+        return session
+    }
+
+    struct RegistrationInput { var name = "", email = "", phone = "", organization = "", audience = "" }
+
+    @Sendable static func show(req: Request) async throws -> Response {
+        let session = try await findClass(req)
+        return try await classPage(req, session: session, input: RegistrationInput(), errors: [:], status: .ok)
+    }
+
+    static func classPage(_ req: Request, session: ClassSession, input: RegistrationInput, errors: [String: String], eligibility: String? = nil, status: HTTPResponseStatus) async throws -> Response {
+        let listing = try await listings([session], on: req.db)[0]
+        let audiences = session.course.audiences.split(separator: ",").compactMap { Audience(rawValue: String($0)) }
+        let open = session.status == .scheduled && session.startsAt > Date()
+        let labels = ["name": "Your name", "email": "Email address", "phone": "Phone", "organization": "Agency or organization", "audience": "Your role"]
+        let page = Page(title: session.title, chrome: req.chrome(), main: [
+            .p(.a(.href(SiteURL.classes), .text("← All classes"))),
+            .h1(.text(session.title)),
+            .p(.class("lead"), .text("\(session.course.title): \(ClassMail.hours(session.course.requiredHours)) hours. \(session.course.summary)")),
+            .element(named: "dl", nodes: [.attribute(named: "class", value: "facts"),
+                .element(named: "dt", text: "When"), .element(named: "dd", text: ClassFormat.dates(session)),
+                .element(named: "dt", text: "Where"), .element(named: "dd", text: "\(session.venueName), \(session.venueAddress) (\(listing.countyName))"),
+                .element(named: "dt", text: "Who it is for"), .element(named: "dd", text: audiences.map(\.label).joined(separator: ", ")),
+                .element(named: "dt", text: "Host"), .element(named: "dd", nodes: [.a(.href(SiteURL.program(session.$program.id.uuidString)), .text(session.program.name))]),
+                .element(named: "dt", text: "Trainers"), .element(named: "dd", text: session.trainers.isEmpty ? "To be announced" : session.trainers),
+                .element(named: "dt", text: "Seats"), .element(named: "dd", text: session.status == .cancelled ? "This class was cancelled." : seatsText(listing)),
+            ]),
+            .h2(.text("Agenda")),
+            .forEach(ClassFormat.days(session.agenda, session.zone)) { day in
+                .group(.h3(.text(ClassFormat.day(day.start, session.zone))),
+                       .div(.class("table-scroll"), .table(
+                        .tr(.th(.attribute(named: "scope", value: "col"), .text("Time")), .th(.attribute(named: "scope", value: "col"), .text("Session"))),
+                        .forEach(day.blocks) { block in
+                            .tr(.td(.text("\(ClassFormat.time(block.start, session.zone)) – \(ClassFormat.time(block.end, session.zone))")), .td(.text(block.title)))
+                        })))
+            },
+            .p(.text("Times are local (\(session.zone.identifier)).")),
+            .h2(.id("register"), .text(listing.seatsLeft > 0 ? "Register" : "Join the waitlist")),
+            .if(!open, .p(.text("Registration is closed for this class."))),
+            .unwrap(eligibility) { .div(.class("error-summary"), .attribute(named: "role", value: "alert"), .p(.text($0))) },
+            .if(open, .group(
+                FormHTML.errorSummary(errors, order: ["name", "email", "phone", "organization", "audience"], labels: labels),
+                FormHTML.form(action: ClassURL.register(session.id!), csrf: req.csrfToken, [
+                    FormHTML.field(.init(name: "name", label: labels["name"]!, value: input.name, error: errors["name"], autocomplete: "name")),
+                    FormHTML.field(.init(name: "email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"], hint: "Your confirmation and calendar entry go here.", autocomplete: "email")),
+                    FormHTML.field(.init(name: "phone", label: labels["phone"]!, type: "tel", value: input.phone, error: errors["phone"], autocomplete: "tel")),
+                    FormHTML.field(.init(name: "organization", label: labels["organization"]!, value: input.organization, error: errors["organization"], autocomplete: "organization")),
+                    FormHTML.select(name: "audience", label: labels["audience"]!, options: [("", "Choose your role")] + Audience.allCases.map { ($0.rawValue, $0.label) }, selected: input.audience, error: errors["audience"]),
+                    FormHTML.submit(listing.seatsLeft > 0 ? "Register" : "Join the waitlist"),
+                ])
+            )),
+        ])
+        return htmlResponse(page, status: status)
+    }
+
+    @Sendable static func registerSeat(req: Request) async throws -> Response {
+        let session = try await findClass(req)
+        let form = FormValues(req)
+        let input = RegistrationInput(name: form.trimmed("name"), email: User.normalize(email: form["email"]), phone: form.trimmed("phone"),
+                                      organization: form.trimmed("organization"), audience: form["audience"])
+        var errors: [String: String] = [:]
+        if let error = AccountService.nameError(input.name) { errors["name"] = error }
+        if let error = AccountService.emailError(input.email) { errors["email"] = error }
+        if input.phone.isEmpty || input.phone.count > 30 || !input.phone.allSatisfy({ $0.isNumber || " ()-+.".contains($0) }) || input.phone.filter(\.isNumber).count < 10 {
+            errors["phone"] = "A phone number with area code, like (608) 555-0100."
+        }
+        if input.organization.isEmpty { errors["organization"] = "Enter your agency or organization." }
+        else if input.organization.count > 200 { errors["organization"] = "At most 200 characters." }
+        let audience = Audience(rawValue: input.audience)
+        if audience == nil { errors["audience"] = "Choose your role." }
+        guard errors.isEmpty, let audience else { return try await classPage(req, session: session, input: input, errors: errors, status: .unprocessableEntity) }
+
+        let definition = CourseCatalog.course(code: session.course.code) ?? CourseDefinition(
+            code: session.course.code, title: session.course.title, requiredHours: session.course.requiredHours, typicalDays: session.course.typicalDays,
+            audiences: session.course.audiences.split(separator: ",").compactMap { Audience(rawValue: String($0)) }, summary: session.course.summary, source: session.course.source)
+        if case .notEligible(let reason, let suggestion) = Eligibility.check(course: definition, audience: audience) {
+            var message = reason
+            if let suggestion { message += " Look for a \(suggestion) class on the classes page." }
+            return try await classPage(req, session: session, input: input, errors: [:], eligibility: message, status: .unprocessableEntity)
+        }
+        do {
+            let outcome = try await RegistrationService.register(classID: session.id!, applicant: .init(name: input.name, email: input.email, phone: input.phone, organization: input.organization, audience: audience), request: req)
+            req.application.pageCache.invalidate(prefix: SiteURL.classes)
+            return req.redirect(to: ClassURL.registration(outcome.manageToken), redirectType: .normal)
+        } catch let refusal as RegistrationService.Refusal {
+            let message: String = switch refusal {
+            case .alreadyRegistered(let status): "This email address already has a place in this class (\(status == .confirmed ? "confirmed" : "on the waitlist")). Check your email for the link to your registration."
+            case .closed(let why): why
+            }
+            return try await classPage(req, session: session, input: input, errors: ["email": message], status: .unprocessableEntity)
+        }
+    }
+
+    // MARK: a person's registration
+
+    static func findRegistration(_ req: Request) async throws -> (Registration, ClassSession, String) {
+        let token = req.parameters.get("token") ?? ""
+        guard token.count >= 20, token.count <= 100,
+              let registration = try await Registration.query(on: req.db).filter(\.$manageTokenHash == AccountToken.hash(token)).first(),
+              let session = try await ClassSession.query(on: req.db).filter(\.$id == registration.$classSession.id).with(\.$course).with(\.$program).first()
+        else { throw Abort(.notFound, reason: "This registration link is not valid. If you were moved off the waitlist, use the link in the newest email.") }
+        return (registration, session, token)
+    }
+
+    @Sendable static func registration(req: Request) async throws -> Response {
+        let (registration, session, token) = try await findRegistration(req)
+        let position = try await RegistrationService.position(of: registration, on: req.db)
+        let headline: String = switch registration.status {
+        case .confirmed: "You are confirmed"
+        case .waitlisted: "You are number \(position ?? 0) on the waitlist"
+        case .cancelled: "Your place is cancelled"
+        }
+        let page = Page(title: headline, chrome: req.chrome(), main: [
+            .h1(.text(headline)),
+            .p(.text("\(session.title), \(ClassFormat.dates(session)), at \(session.venueName).")),
+            .p(.text(registration.status == .confirmed ? "We emailed a confirmation with a calendar file to \(registration.email)."
+                     : registration.status == .waitlisted ? "If a seat opens for you, we confirm you automatically and email \(registration.email)." : "")),
+            .p(.a(.href(ClassURL.classPage(session.id!)), .text("Class details and agenda"))),
+            .if(registration.status != .cancelled, .group(
+                .h2(.text(registration.status == .confirmed ? "Can't come?" : "Leave the waitlist")),
+                .p(.text("Cancelling gives your place to the next person on the waitlist.")),
+                FormHTML.form(action: ClassURL.registrationCancel(token), csrf: req.csrfToken, [FormHTML.submit(registration.status == .confirmed ? "Cancel my place" : "Leave the waitlist", secondary: true)])
+            )),
+        ])
+        let response = htmlResponse(page)
+        // The link is a secret: keep it out of Referer headers.
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        return response
+    }
+
+    @Sendable static func cancel(req: Request) async throws -> Response {
+        let (registration, _, token) = try await findRegistration(req)
+        try await RegistrationService.cancel(registrationID: registration.id!, by: "registrant", request: req)
+        req.application.pageCache.invalidate(prefix: SiteURL.classes)
+        return req.redirect(to: ClassURL.registration(token), redirectType: .normal)
+    }
+
+    // MARK: feed
+
+    @Sendable static func feed(req: Request) async throws -> Response {
+        try await req.application.pageCache.response(for: req, key: ClassURL.feed, contentType: HTTPMediaType(type: "text", subType: "calendar", parameters: ["charset": "utf-8"])) {
+            let sessions = try await upcoming(on: req.db)
+            let zone = sessions.first?.zone ?? TimeZone(identifier: "America/Chicago")!
+            return ICalendar.calendar(events: sessions.flatMap { ClassMail.events($0, publicURL: req.application.settings.publicURL) }, timeZone: zone,
+                                      method: "PUBLISH", name: "CIT and CIP classes")
+        }
+    }
+}
+
+/// Great-circle distance, for "classes near me".
+enum Geo {
+    static func miles(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
+        let r = 3958.8, p = Double.pi / 180
+        let dLat = (lat2 - lat1) * p, dLon = (lon2 - lon1) * p
+        let a = sin(dLat / 2) * sin(dLat / 2) + cos(lat1 * p) * cos(lat2 * p) * sin(dLon / 2) * sin(dLon / 2)
+        return 2 * r * asin(min(1, a.squareRoot()))
+    }
+}
