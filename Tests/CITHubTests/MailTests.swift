@@ -54,7 +54,12 @@ struct TestSMTPServer {
         return TestSMTPServer(url: "smtp://127.0.0.1:\(port)", maildir: dir, process: process)
     }
 
-    func stop() { process?.terminate() }
+    /// aiosmtpd does not stop on SIGTERM while its loop runs; SIGKILL it and reap it.
+    func stop() {
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
 
     /// Every message delivered to `address`, as raw text.
     func messages(to address: String) throws -> [String] {

@@ -68,7 +68,7 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware(hsts: secure))
     app.middleware.use(ErrorPagesMiddleware(chrome: { $0.chrome() }))
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
+    if settings.logLevel <= .debug { app.middleware.use(RouteLoggingMiddleware(logLevel: .debug)) }
     app.middleware.use(CSRF.Middleware(secureCookies: secure))
 
     // Created before serving: Application.storage is not meant for concurrent first use.

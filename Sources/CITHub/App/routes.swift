@@ -5,7 +5,8 @@ import Vapor
 func routes(_ app: Application) throws {
     Assets.register(on: app)
     PublicPagesController.register(on: app, cache: app.pageCache)
-    DirectoryPagesController.register(on: app)
+    DirectoryPagesController.register(on: app, cache: app.pageCache)
+    ClassesPublicController.registerCached(on: app, cache: app.pageCache)
 
     let withSessions = app.grouped(app.sessions.middleware, AccountSessionAuthenticator())
     let protected = ProtectedRoutesBuilder(routes: withSessions, registry: app.protectedRoutes)

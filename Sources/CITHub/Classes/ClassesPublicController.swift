@@ -6,9 +6,17 @@ import CITDomain
 /// The public side of classes: the list with filters, a class with its agenda, the
 /// registration form, a person's own registration behind their link, the calendar feed.
 enum ClassesPublicController {
-    static func register(on routes: any RoutesBuilder) {
-        routes.get("classes", use: list)
+    /// The list and the feed: no sessions, so the cached list costs no database look-up.
+    static func registerCached(on routes: any RoutesBuilder, cache: PageCache) {
+        routes.get("classes") { req -> EventLoopFuture<Response> in
+            // The unfiltered list is the same for everyone and comes from the cache.
+            if (req.url.query ?? "").isEmpty, let hit = cache.cached(for: req, key: SiteURL.classes) { return req.eventLoop.makeSucceededFuture(hit) }
+            return req.eventLoop.makeFutureWithTask { try await list(req: req) }
+        }
         routes.get("classes.ics", use: feed)
+    }
+
+    static func register(on routes: any RoutesBuilder) {
         routes.get("classes", ":id", use: show)
         routes.post("classes", ":id", "register", use: registerSeat)
         routes.get("registrations", ":token", use: registration)

@@ -7,8 +7,10 @@ import SQLKit
 /// The public side of the directory: the map, county and program pages, search, exports
 /// and the embeddable map. Everything but search is the same for everyone and cached.
 enum DirectoryPagesController {
-    static func register(on routes: any RoutesBuilder) {
-        routes.get("map", use: map)
+    static func register(on routes: any RoutesBuilder, cache: PageCache) {
+        routes.cachedPage("map", cache: cache, key: SiteURL.map) { req in
+            Page(title: "Find CIT near you", chrome: req.publicChrome, main: mapPage(try await MapModel.load(req))).render()
+        }
         routes.get("embed", "map", use: embedMap)
         routes.get("counties", ":fips", use: county)
         routes.get("programs", ":id", use: program)
@@ -19,13 +21,6 @@ enum DirectoryPagesController {
     }
 
     // MARK: map
-
-    @Sendable static func map(req: Request) async throws -> Response {
-        try await req.application.pageCache.response(for: req, key: SiteURL.map) {
-            let model = try await MapModel.load(req)
-            return Page(title: "Find CIT near you", chrome: req.publicChrome, main: mapPage(model)).render()
-        }
-    }
 
     @Sendable static func embedMap(req: Request) async throws -> Response {
         try await req.application.pageCache.response(for: req, key: SiteURL.embedMap, extraHeaders: [

@@ -6,8 +6,8 @@ import Plot
 /// from `PageCache` (design/PERFORMANCE.md: rendering costs ten times sending).
 enum PublicPagesController {
     static func register(on routes: any RoutesBuilder, cache: PageCache) {
-        routes.get { req in try await cache.response(for: req, key: SiteURL.home) { home(chrome: req.publicChrome).render() } }
-        routes.get("about") { req in try await cache.response(for: req, key: SiteURL.about) { about(chrome: req.publicChrome).render() } }
+        routes.cachedPage(cache: cache, key: SiteURL.home) { req in home(chrome: req.publicChrome).render() }
+        routes.cachedPage("about", cache: cache, key: SiteURL.about) { req in about(chrome: req.publicChrome).render() }
         routes.get("healthz", use: health)
     }
 

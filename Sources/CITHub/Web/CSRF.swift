@@ -10,23 +10,30 @@ enum CSRF {
     static let cookieName = "cithub_csrf"
     static let fieldName = "_csrf"
 
-    struct Middleware: AsyncMiddleware {
+    struct Middleware: Vapor.Middleware {
         let secureCookies: Bool
 
-        func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-            if Self.needsCheck(request) {
-                guard await Self.isValid(request) else {
-                    request.logger.notice("csrf: refused \(request.method) \(request.url.path)")
-                    throw Abort(.forbidden, reason: "This form has expired or did not come from CIT Hub. Go back, reload the page and try again.")
+        // Future-based so that a GET (the hot path) costs no task switch.
+        func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+            let secure = secureCookies
+            func pass() -> EventLoopFuture<Response> {
+                next.respond(to: request).map { response in
+                    if let minted = request.storage[MintedToken.self] {
+                        response.cookies[cookieName] = HTTPCookies.Value(
+                            string: minted, expires: nil, maxAge: nil, domain: nil, path: "/",
+                            isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+                    }
+                    return response
                 }
             }
-            let response = try await next.respond(to: request)
-            if let minted = request.storage[MintedToken.self] {
-                response.cookies[cookieName] = HTTPCookies.Value(
-                    string: minted, expires: nil, maxAge: nil, domain: nil, path: "/",
-                    isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
+            guard Self.needsCheck(request) else { return pass() }
+            return request.eventLoop.makeFutureWithTask { await Self.isValid(request) }.flatMap { valid in
+                guard valid else {
+                    request.logger.notice("csrf: refused \(request.method) \(request.url.path)")
+                    return request.eventLoop.makeFailedFuture(Abort(.forbidden, reason: "This form has expired or did not come from CIT Hub. Go back, reload the page and try again."))
+                }
+                return pass()
             }
-            return response
         }
 
         static func needsCheck(_ request: Request) -> Bool {

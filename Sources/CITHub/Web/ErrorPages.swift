@@ -13,14 +13,13 @@ struct ProblemDetails: Content {
 /// Turns every error into a page a person can act on (HTML) or a problem document
 /// (`/api/`), never a stack trace. Unknown errors are logged with a reference number that
 /// the page shows, so a report can be matched to the log without exposing internals.
-struct ErrorPagesMiddleware: AsyncMiddleware {
+struct ErrorPagesMiddleware: Middleware {
     let chrome: @Sendable (Request) -> PageChrome
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
-            return Self.response(for: error, request: request, chrome: chrome(request))
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let chrome = self.chrome
+        return next.respond(to: request).flatMapErrorThrowing { error in
+            Self.response(for: error, request: request, chrome: chrome(request))
         }
     }
 

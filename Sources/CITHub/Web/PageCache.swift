@@ -40,11 +40,35 @@ final class PageCache: Sendable {
         return Response(status: .ok, headers: entry.headers, body: .init(buffer: entry.body))
     }
 
+    /// The cached response, if the page is cached: no task switch, no render.
+    func cached(for request: Request, key: String) -> Response? {
+        guard let entry = entries.withLockedValue({ $0[key] }) else { return nil }
+        if request.headers.first(name: .ifNoneMatch) == entry.etag {
+            return Response(status: .notModified, headers: entry.headers)
+        }
+        return Response(status: .ok, headers: entry.headers, body: .init(buffer: entry.body))
+    }
+
     func invalidate(prefix: String) {
         entries.withLockedValue { $0 = $0.filter { !$0.key.hasPrefix(prefix) } }
     }
 
     func invalidateAll() {
         entries.withLockedValue { $0.removeAll() }
+    }
+}
+
+extension RoutesBuilder {
+    /// A GET route for a page that is the same for everyone: served from the cache
+    /// synchronously when it is there, rendered (async) and cached when it is not.
+    @discardableResult
+    func cachedPage(_ path: PathComponent..., cache: PageCache, key: String, contentType: HTTPMediaType = .html,
+                    extraHeaders: [(String, String)] = [], render: @escaping @Sendable (Request) async throws -> String) -> Route {
+        get(path) { request -> EventLoopFuture<Response> in
+            if let hit = cache.cached(for: request, key: key) { return request.eventLoop.makeSucceededFuture(hit) }
+            return request.eventLoop.makeFutureWithTask {
+                try await cache.response(for: request, key: key, contentType: contentType, extraHeaders: extraHeaders) { try await render(request) }
+            }
+        }
     }
 }
