@@ -40,7 +40,7 @@ enum ClassesPublicController {
         guard !sessions.isEmpty else { return [] }
         let ids = sessions.compactMap(\.id)
         let registrations = try await Registration.query(on: db).filter(\.$classSession.$id ~~ ids).filter(\.$status != .cancelled).all()
-        let counties = Dictionary(uniqueKeysWithValues: try await County.query(on: db).filter(\.$id ~~ sessions.map(\.countyFIPS)).all().map { ($0.id!, $0.fullName) })
+        let counties = Dictionary(uniqueKeysWithValues: try await DirectoryQueries.withoutBoundaries(County.query(on: db)).filter(\.$id ~~ sessions.map(\.countyFIPS)).all().map { ($0.id!, $0.fullName) })
         return sessions.map { session in
             let mine = registrations.filter { $0.$classSession.id == session.id }
             let confirmed = mine.filter { $0.status == .confirmed }.count
@@ -83,7 +83,7 @@ enum ClassesPublicController {
     static func listPage(_ req: Request, filters: Filters, errors: [String: String]) async throws -> Page {
         var listings = try await listings(try await upcoming(on: req.db), on: req.db)
         let courses = try await Course.query(on: req.db).sort(\.$requiredHours, .descending).all()
-        let counties = try await County.query(on: req.db).filter(\.$stateCode == req.application.settings.stateCode).sort(\.$name).all()
+        let counties = try await DirectoryQueries.withoutBoundaries(County.query(on: req.db)).filter(\.$stateCode == req.application.settings.stateCode).sort(\.$name).all()
         var note: String?
         if errors.isEmpty {
             if !filters.course.isEmpty { listings = listings.filter { $0.session.course.code == filters.course } }

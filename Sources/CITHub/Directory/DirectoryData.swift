@@ -65,7 +65,7 @@ enum DirectoryQueries {
         let programIDs = programs.compactMap(\.id)
         guard !programIDs.isEmpty else { return [] }
         let countyLinks = try await ProgramCounty.query(on: db).filter(\.$program.$id ~~ programIDs).all()
-        let names = Dictionary(uniqueKeysWithValues: try await County.query(on: db).all().map { ($0.id!, $0.name) })
+        let names = try await countyNames(on: db)
         let partnerLinks = try await ProgramPartner.query(on: db).filter(\.$program.$id ~~ programIDs).with(\.$organization).all()
         return programs.map { p in
             DirectoryProgram(
@@ -85,12 +85,31 @@ enum DirectoryQueries {
     }
 
     static func coverage(on db: any Database, stateCode: String) async throws -> [CountyCoverage] {
-        let counties = try await County.query(on: db).filter(\.$stateCode == stateCode).sort(\.$name).all()
-        let programs = try await self.programs(on: db)
+        let counties = try await withoutBoundaries(County.query(on: db)).filter(\.$stateCode == stateCode).sort(\.$name).all()
+        var byCounty: [String: [DirectoryProgram]] = [:]
+        for program in try await self.programs(on: db) {
+            for county in program.counties { byCounty[county.fips, default: []].append(program) }
+        }
         return counties.map { county in
-            let serving = programs.filter { $0.counties.contains { $0.fips == county.id } }
+            let serving = byCounty[county.id!] ?? []
             return CountyCoverage(county: county, programs: serving, coverage: Coverage.classify(serving.map { (Set($0.kinds), $0.status) }))
         }
+    }
+
+    /// The programs serving one county.
+    static func programs(on db: any Database, countyFIPS: String) async throws -> [DirectoryProgram] {
+        let ids = try await ProgramCounty.query(on: db).filter(\.$countyFIPS == countyFIPS).all().map(\.$program.id)
+        return ids.isEmpty ? [] : try await programs(on: db, ids: ids)
+    }
+
+    /// County rows without their boundary text, which is large (a national database holds
+    /// 3,000 of them) and needed only by the map.
+    static func withoutBoundaries(_ query: QueryBuilder<County>) -> QueryBuilder<County> {
+        query.field(\.$id).field(\.$stateCode).field(\.$name).field(\.$fullName).field(\.$population2020).field(\.$landAreaM2).field(\.$source)
+    }
+
+    static func countyNames(on db: any Database) async throws -> [String: String] {
+        Dictionary(uniqueKeysWithValues: try await County.query(on: db).field(\.$id).field(\.$name).all().map { ($0.id!, $0.name) })
     }
 }
 

@@ -169,7 +169,7 @@ enum DirectoryEditController {
 
     @Sendable static func create(req: Request) async throws -> Response {
         let input = ProgramInput(FormValues(req), request: req)
-        let counties = try await County.query(on: req.db).filter(\.$stateCode == req.application.settings.stateCode).all()
+        let counties = try await DirectoryQueries.withoutBoundaries(County.query(on: req.db)).filter(\.$stateCode == req.application.settings.stateCode).all()
         let (valid, errors) = validate(input, counties: counties)
         guard let valid else { return programForm(req, action: SiteURL.newProgram, title: "Add a program", input: input, errors: errors, status: .unprocessableEntity) }
         let program = Program()
@@ -240,7 +240,7 @@ enum DirectoryEditController {
     @Sendable static func update(req: Request) async throws -> Response {
         let program = try await editableProgram(req)
         let input = ProgramInput(FormValues(req), request: req)
-        let counties = try await County.query(on: req.db).filter(\.$stateCode == req.application.settings.stateCode).all()
+        let counties = try await DirectoryQueries.withoutBoundaries(County.query(on: req.db)).filter(\.$stateCode == req.application.settings.stateCode).all()
         let (valid, errors) = validate(input, counties: counties)
         guard let valid else { return try await editPage(req, program: program, input: input, errors: errors, status: .unprocessableEntity) }
         try await req.db.transaction { tx in

@@ -153,7 +153,7 @@ enum DirectoryPagesController {
             throw Abort(.notFound, reason: "There is no county with the code \(String(fips.prefix(10))). County codes are 5-digit FIPS codes, like 55025 for Dane County.")
         }
         return try await req.application.pageCache.response(for: req, key: SiteURL.county(fips)) {
-            let programs = try await DirectoryQueries.programs(on: req.db).filter { $0.counties.contains { $0.fips == fips } }
+            let programs = try await DirectoryQueries.programs(on: req.db, countyFIPS: fips)
             let coverage = Coverage.classify(programs.map { (Set($0.kinds), $0.status) })
             return Page(title: county.fullName, chrome: req.publicChrome, main: countyPage(county, programs: programs, coverage: coverage)).render()
         }
@@ -240,7 +240,7 @@ enum DirectoryPagesController {
     // MARK: search
 
     struct SearchResult {
-        var counties: [(county: County, note: String?)] = []
+        var counties: [(fips: String, fullName: String, note: String?)] = []
         var programs: [DirectoryProgram] = []
         var message: String?
     }
@@ -273,7 +273,7 @@ enum DirectoryPagesController {
             .if(!result.counties.isEmpty, .group(
                 .h2(.text(result.counties.count == 1 ? "County" : "Counties")),
                 .ul(.forEach(result.counties) { item in
-                    .li(.a(.href(SiteURL.county(item.county.id!)), .text(item.county.fullName)), .unwrap(item.note) { .text(" — " + $0) })
+                    .li(.a(.href(SiteURL.county(item.fips)), .text(item.fullName)), .unwrap(item.note) { .text(" — " + $0) })
                 })
             )),
             .if(!result.programs.isEmpty, .group(
@@ -289,9 +289,8 @@ enum DirectoryPagesController {
     static func find(_ query: String, req: Request) async throws -> SearchResult {
         var result = SearchResult()
         let state = req.application.settings.stateCode
-        let counties = try await County.query(on: req.db).filter(\.$stateCode == state).all()
-        let byFIPS = Dictionary(uniqueKeysWithValues: counties.map { ($0.id!, $0) })
         let index = try await req.application.searchIndex.snapshot(on: req.db)
+        let byFIPS = index.counties.filter { $0.value.state == state }
         if ZIPCode.isWellFormed(query) {
             let entries = (index.zips[query] ?? []).filter { byFIPS[$0.countyFIPS] != nil }
             if entries.isEmpty {
@@ -302,20 +301,20 @@ enum DirectoryPagesController {
                     ? "ZIP code \(query) (\(city)) reaches into \(entries.count) counties. Choose yours:"
                     : "ZIP code \(query) is \(city)."
                 result.counties = entries.sorted { ($0.landShare ?? 1) > ($1.landShare ?? 1) }.map { entry in
-                    (byFIPS[entry.countyFIPS]!, entries.count > 1 ? entry.landShare.map { "\(Int(($0 * 100).rounded()))% of the ZIP's land" } : nil)
+                    (entry.countyFIPS, byFIPS[entry.countyFIPS]!.fullName, entries.count > 1 ? entry.landShare.map { "\(Int(($0 * 100).rounded()))% of the ZIP's land" } : nil)
                 }
             }
             return result
         }
         let needle = query.lowercased().replacingOccurrences(of: " county", with: "")
         var seen = Set<String>()
-        for county in counties.sorted(by: { $0.name < $1.name }) where county.name.lowercased().hasPrefix(needle) || county.name.lowercased() == needle {
-            result.counties.append((county, nil)); seen.insert(county.id!)
+        for (fips, county) in byFIPS.sorted(by: { $0.value.name < $1.value.name }) where county.name.lowercased().hasPrefix(needle) {
+            result.counties.append((fips, county.fullName, nil)); seen.insert(fips)
         }
         if let fipsSet = index.cities[query.lowercased()] {
             let city = index.cityNames[query.lowercased()] ?? query
             for fips in fipsSet.sorted() where !seen.contains(fips) {
-                if let county = byFIPS[fips] { result.counties.append((county, "includes \(city)")); seen.insert(fips) }
+                if let county = byFIPS[fips] { result.counties.append((fips, county.fullName, "includes \(city)")); seen.insert(fips) }
             }
         }
         if needle.count >= 3, let sql = req.db as? any SQLDatabase {

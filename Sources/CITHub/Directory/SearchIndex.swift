@@ -11,6 +11,8 @@ final class SearchIndex: Sendable {
         var zips: [String: [ZipEntry]] = [:]
         var cities: [String: Set<String>] = [:]
         var cityNames: [String: String] = [:]
+        /// Every county of every state, without boundaries: fips → (state, name, full name).
+        var counties: [String: (state: String, name: String, fullName: String)] = [:]
     }
 
     private let box = NIOLockedValueBox<Snapshot?>(nil)
@@ -18,6 +20,9 @@ final class SearchIndex: Sendable {
     func snapshot(on db: any Database) async throws -> Snapshot {
         if let cached = box.withLockedValue({ $0 }) { return cached }
         var snapshot = Snapshot()
+        for county in try await County.query(on: db).field(\.$id).field(\.$stateCode).field(\.$name).field(\.$fullName).all() {
+            snapshot.counties[county.id!] = (county.stateCode, county.name, county.fullName)
+        }
         for row in try await ZipCounty.query(on: db).all() {
             snapshot.zips[row.zip, default: []].append(ZipEntry(countyFIPS: row.countyFIPS, city: row.city, isPrimary: row.isPrimary, landShare: row.landShare, lat: row.lat, lon: row.lon))
             let key = row.city.lowercased()
