@@ -5,6 +5,7 @@ import Vapor
 func routes(_ app: Application) throws {
     Assets.register(on: app)
     PublicPagesController.register(on: app, cache: app.pageCache)
+    CrisisHelperController.register(on: app)
     DirectoryPagesController.register(on: app, cache: app.pageCache)
     ClassesPublicController.registerCached(on: app, cache: app.pageCache)
 
