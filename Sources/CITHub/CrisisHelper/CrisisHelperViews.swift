@@ -216,6 +216,27 @@ enum CrisisHelperViews {
         return .element(named: "form", nodes: head + body + tail)
     }
 
+    /// Plot writes attribute values as given, so a typed `"` would end the attribute and
+    /// let the rest become markup. Escape them here; control characters (NUL) go too.
+    static func attributeEscaped(_ value: String) -> String {
+        var out = ""
+        for scalar in withoutControls(value).unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func withoutControls(_ value: String) -> String {
+        String(String.UnicodeScalarView(value.unicodeScalars.map { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F ? " " : $0 }))
+    }
+
     static func fieldset(_ legend: String, class cls: String? = nil, _ nodes: BodyNode...) -> BodyNode {
         .element(named: "fieldset", nodes: [.unwrap(cls) { .class($0) }, .element(named: "legend", nodes: [.text(legend)])] + nodes)
     }
@@ -239,8 +260,8 @@ enum CrisisHelperViews {
         if !describedBy.isEmpty { attributes.append(.attribute(named: "aria-describedby", value: describedBy)) }
         if error != nil { attributes.append(.attribute(named: "aria-invalid", value: "true")) }
         let control: BodyNode = area
-            ? .element(named: "textarea", nodes: attributes.map { .attribute(named: $0.name, value: $0.value) } + [.attribute(named: "rows", value: "3"), .text(value)])
-            : .selfClosedElement(named: "input", attributes: attributes + [.attribute(named: "type", value: "text"), .attribute(named: "value", value: value)])
+            ? .element(named: "textarea", nodes: attributes.map { .attribute(named: $0.name, value: $0.value) } + [.attribute(named: "rows", value: "3"), .text(withoutControls(value))])
+            : .selfClosedElement(named: "input", attributes: attributes + [.attribute(named: "type", value: "text"), .attribute(named: "value", value: attributeEscaped(value))])
         return .div(
             .class(error == nil ? "field" : "field has-error"),
             .label(.for(id), .text(label), .if(!required, .span(.class("optional"), .text(" (optional)")))),
