@@ -236,6 +236,7 @@ struct CrisisHelperTests {
             var form = Self.minimal
             form["lovedName"] = "<script>alert(1)</script> 🧑🏽‍🦱 סאם"
             form["weapons"] = "\"kitchen\" & <b>"
+            form["diagnosis"] = "&amp; &#60;"
             let html = try await browser.post(CrisisURL.helper, form).text
             #expect(html.contains("my son &lt;script&gt;alert(1)&lt;/script&gt; 🧑🏽‍🦱 סאם is hearing voices"))
             #expect(html.contains("has access to \"kitchen\" &amp; &lt;b&gt; weapons."))
@@ -244,6 +245,8 @@ struct CrisisHelperTests {
             #expect(html.contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt; 🧑🏽‍🦱 סאם\""))
             #expect(html.contains("value=\"&quot;kitchen&quot; &amp; &lt;b&gt;\""))
             #expect(!html.contains("<b>"))
+            // A literal entity is shown as typed, not decoded.
+            #expect(html.contains("diagnosis is &amp;amp; &amp;#60."), "the trailing ; is punctuation, cleaned off")
         }
     }
 

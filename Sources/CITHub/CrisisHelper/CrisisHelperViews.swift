@@ -103,7 +103,7 @@ enum CrisisHelperViews {
                 .class("texts"), .attribute(named: "aria-labelledby", value: "texts-title"),
                 .h3(.id("texts-title"), .text("Text to 911")),
                 .p(.text("Only where 911 takes texts; calling is better when you can. Send these in order:")),
-                .ol(.id("texts"), .forEach(texts.messages) { .li(.text($0)) })
+                .ol(.id("texts"), .forEach(texts.messages) { .li(.raw(textEscaped($0))) })
             )
         )
     }
@@ -115,7 +115,7 @@ enum CrisisHelperViews {
             .p(.class("do"), .text(step.instruction)),
             .if(!step.say.isEmpty, .element(named: "blockquote", nodes: [
                 .class("say"),
-                .forEach(step.say) { .p(.text("“\($0)”")) },
+                .forEach(step.say) { .p(.raw(textEscaped("“\($0)”"))) },
             ]))
         )
     }
@@ -134,7 +134,7 @@ enum CrisisHelperViews {
                 .p(.class("do"), .text(step.instruction)),
                 .if(!step.say.isEmpty, .element(named: "blockquote", nodes: [
                     .class("say"),
-                    .forEach(step.say) { .p(.text("“\($0)”")) },
+                    .forEach(step.say) { .p(.raw(textEscaped("“\($0)”"))) },
                 ])),
                 .nav(.class("call-nav"), .ariaLabel("Steps"),
                      .a(.class("button secondary"), .href(number == 1 ? "#plan" : "#call-\(number - 1)"), .text(number == 1 ? "Leave" : "Back")),
@@ -233,6 +233,22 @@ enum CrisisHelperViews {
         return out
     }
 
+    /// Plot's `.text` leaves anything that looks like an entity ("&amp;") alone, so a
+    /// person's literal "&amp;" would show as "&". Answers are escaped here instead,
+    /// all of them, exactly as the browser's `textContent` shows them.
+    static func textEscaped(_ value: String) -> String {
+        var out = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     static func withoutControls(_ value: String) -> String {
         String(String.UnicodeScalarView(value.unicodeScalars.map { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F ? " " : $0 }))
     }
@@ -260,7 +276,7 @@ enum CrisisHelperViews {
         if !describedBy.isEmpty { attributes.append(.attribute(named: "aria-describedby", value: describedBy)) }
         if error != nil { attributes.append(.attribute(named: "aria-invalid", value: "true")) }
         let control: BodyNode = area
-            ? .element(named: "textarea", nodes: attributes.map { .attribute(named: $0.name, value: $0.value) } + [.attribute(named: "rows", value: "3"), .text(withoutControls(value))])
+            ? .element(named: "textarea", nodes: attributes.map { .attribute(named: $0.name, value: $0.value) } + [.attribute(named: "rows", value: "3"), .raw(textEscaped(withoutControls(value)))])
             : .selfClosedElement(named: "input", attributes: attributes + [.attribute(named: "type", value: "text"), .attribute(named: "value", value: attributeEscaped(value))])
         return .div(
             .class(error == nil ? "field" : "field has-error"),
