@@ -345,6 +345,28 @@ def test_works_without_javascript(browser: Browser, server, snap, screen_size: s
         scan.close()
 
 
+@pytest.mark.parametrize("screen_size", ["phone"], indirect=True)
+def test_county_lookup_says_whether_the_directory_knows_cit_there(page: Page, server, screen_size: str) -> None:
+    page.goto("/crisis")
+    page.fill("#cit-q", "53703")
+    page.get_by_role("button", name="Look up").click()
+    expect(page).to_have_url(re.compile(r"/search\?q=53703$"))
+    expect(page.locator("main")).to_contain_text("Dane")
+
+
+def test_page_weight_fits_the_first_round_trip(server) -> None:
+    """Issue 3: the helper's HTML, CSS and JS together at most 14 KB gzip-compressed."""
+    import gzip
+    import urllib.request
+
+    total = 0
+    for path in ["/crisis", "/assets/site.css", "/assets/crisis.css", "/assets/crisis.js"]:
+        with urllib.request.urlopen(server.url(path)) as response:
+            total += len(gzip.compress(response.read(), 9))
+    print(f"crisis: gzip_bytes={total}")
+    assert total <= 14 * 1024, f"{total} bytes gzip-compressed"
+
+
 @pytest.mark.parametrize("screen_size", ["desktop"], indirect=True)
 def test_desktop_and_zoom(page: Page, server, snap, screen_size: str) -> None:
     page.goto("/crisis")

@@ -84,6 +84,7 @@ struct CrisisHelperTests {
             #expect(html.contains("Anyone in danger now? Call 911."))
             #expect(html.contains("Call or text 988, the Suicide &amp; Crisis Lifeline."))
             #expect(html.contains("href=\"tel:911\"") && html.contains("href=\"tel:988\""))
+            #expect(html.contains("<form method=\"get\" action=\"/search\" class=\"cit-lookup no-print\">"), "county or ZIP lookup in the directory")
             // The general script, for readers without JavaScript.
             #expect(html.contains("“If possible, I’d like an officer with CIT training to respond.”"))
             #expect(html.contains(CrisisPhrases.whileWaiting))

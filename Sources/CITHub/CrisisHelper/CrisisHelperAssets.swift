@@ -37,6 +37,9 @@ enum CrisisHelperAssets {
 .which{border:3px solid var(--danger);border-radius:.5rem;padding:.5rem 1rem;margin:0 0 1.25rem}
 .which p{margin:.4rem 0}
 .call-now{display:flex;flex-wrap:wrap;gap:.5rem}
+.cit-lookup label{display:block;margin:.5rem 0 .25rem}
+.lookup-row{display:flex;flex-wrap:wrap;gap:.5rem}
+.lookup-row input{font:inherit;flex:1 1 10rem;min-width:0;min-height:48px;padding:.5rem .7rem;border:2px solid var(--ink);border-radius:.3rem}
 .button.big{font-size:1.2rem;min-height:56px;display:inline-flex;align-items:center;justify-content:center}
 .skip-to-plan{display:inline-block;padding:.6rem 0;min-height:44px}
 fieldset{border:2px solid var(--line);border-radius:.5rem;padding:.5rem 1rem .25rem;margin:0 0 1.25rem;min-width:0}

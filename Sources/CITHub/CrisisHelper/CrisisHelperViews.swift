@@ -71,7 +71,21 @@ enum CrisisHelperViews {
             .p(.class("call-now no-print"),
                .a(.class("button danger big"), .href("tel:911"), .text("Call 911")),
                .a(.class("button secondary big"), .href("tel:988"), .text("Call 988"))),
-            .p(.class("no-print"), .text("Is there CIT where you live? "), .a(.href("/map"), .text("Find CIT near you")), .text("."))
+            // A separate GET form to the directory's search: it answers whether the
+            // directory knows of a CIT program in that county, with its sources. Only the
+            // county or ZIP is sent, and only when the person asks.
+            .element(named: "form", nodes: [
+                .attribute(named: "method", value: "get"), .attribute(named: "action", value: "/search"),
+                .class("cit-lookup no-print"),
+                .label(.for("cit-q"), .text("Is there CIT where you live? Your county or ZIP code")),
+                .div(.class("lookup-row"),
+                     .selfClosedElement(named: "input", attributes: [
+                        Attribute<HTML.InputContext>.attribute(named: "type", value: "search"),
+                        .attribute(named: "id", value: "cit-q"), .attribute(named: "name", value: "q"),
+                        .attribute(named: "maxlength", value: "100"), .attribute(named: "autocomplete", value: "postal-code"),
+                     ]),
+                     .button(.type(.submit), .class("button secondary"), .text("Look up"))),
+            ])
         )
     }
 
