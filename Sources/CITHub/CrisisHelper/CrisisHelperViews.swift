@@ -38,9 +38,10 @@ enum CrisisHelperViews {
     static func formPage(chrome: PageChrome, form values: CrisisForm, errors: [String: String], csrf: String) -> Page {
         Page(title: errors.isEmpty ? "Make your crisis plan" : "Please check your answers", chrome: chrome, main: [
             .h1(.text("Make your crisis plan")),
+            // What to fix comes first, before the 911 box, so it is seen without scrolling.
+            FormHTML.errorSummary(errors, order: CrisisForm.requiredFields + CrisisForm.textFields.filter { !CrisisForm.requiredFields.contains($0) } + ["substance"], labels: CrisisFormText.labels),
             whichNumber(),
             .p(.class("intro"), .text("Answer the first questions; the rest are optional. Your answers are used once to make your script and are not kept.")),
-            FormHTML.errorSummary(errors, order: CrisisForm.requiredFields + CrisisForm.textFields.filter { !CrisisForm.requiredFields.contains($0) } + ["substance"], labels: CrisisFormText.labels),
             form(values, errors: errors, mode: .post(csrf: csrf)),
         ], stylesheets: [CrisisURL.stylesheet], bodyClass: "crisis")
     }
