@@ -60,6 +60,9 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.http.server.configuration.hostname = settings.hostname
     app.http.server.configuration.port = settings.port
     app.http.server.configuration.serverName = nil
+    // Browsers get gzip (the crisis helper must arrive in the first round trips on a slow
+    // phone); clients that do not ask for it, like wrk, get plain bytes.
+    app.http.server.configuration.responseCompression = .enabled
     app.routes.defaultMaxBodySize = "256kb"
 
     // Order matters: security headers outermost, so error pages carry them too; then
