@@ -248,6 +248,9 @@ struct ClassConcurrencyTests {
             var positions: [Int] = []
             for registration in waiting { positions.append(try await RegistrationService.position(of: registration, on: app.db) ?? -1) }
             #expect(positions.sorted() == Array(1...30))
+            // The counted position agrees with the domain's waitlist order.
+            let policy = WaitlistPolicy.positions(waiting.map { WaitlistEntry(id: $0.id!, agencyKey: $0.agencyKey, joinedAt: $0.joinedAt, sequence: $0.sequence) })
+            for (registration, position) in zip(waiting, positions) { #expect(policy[registration.id!] == position) }
             #expect(Set(registrations.map(\.sequence)).count == 40, "every registration has its own number")
         }
     }

@@ -120,6 +120,14 @@ func configureDatabase(_ app: Application, settings: Settings) throws {
 @discardableResult
 func prepareSQLite(_ app: Application) async throws -> String? {
     guard case .sqliteFile = app.settings.storage, let sql = app.db as? any SQLDatabase else { return nil }
+    // sqlite-nio's own busy handler retries at once, spinning a thread while another
+    // connection writes; SQLite's sleeping busy timeout waits politely instead. It is a
+    // per-connection setting: each event loop has one SQLite connection.
+    for eventLoop in app.eventLoopGroup.makeIterator() {
+        if let loopDB = app.databases.database(logger: app.logger, on: eventLoop) as? any SQLDatabase {
+            try await loopDB.raw("PRAGMA busy_timeout = 10000").run()
+        }
+    }
     var mode: String?
     for attempt in 1...20 {
         mode = try await sql.raw("PRAGMA journal_mode=WAL").first()?.decode(column: "journal_mode", as: String.self)

@@ -52,11 +52,15 @@ enum RegistrationService {
             .sort(\.$joinedAt).sort(\.$sequence).all()
     }
 
+    /// 1 + the people waiting ahead. Registration numbers are handed out under the class
+    /// lock together with the join time, so they order the waitlist the way
+    /// `WaitlistPolicy.positions` does (a test checks the two agree), and a count is enough:
+    /// no need to load a long waitlist for every registration.
     static func position(of registration: Registration, on db: any Database) async throws -> Int? {
         guard registration.status == .waitlisted else { return nil }
-        let entries = try await waitlist(classID: registration.$classSession.id, on: db)
-            .map { WaitlistEntry(id: $0.id!, agencyKey: $0.agencyKey, joinedAt: $0.joinedAt, sequence: $0.sequence) }
-        return WaitlistPolicy.positions(entries)[registration.id!]
+        let ahead = try await Registration.query(on: db).filter(\.$classSession.$id == registration.$classSession.id)
+            .filter(\.$status == .waitlisted).filter(\.$sequence < registration.sequence).count()
+        return ahead + 1
     }
 
     static func register(classID: UUID, applicant: Applicant, request: Request, now: Date = Date()) async throws -> Outcome {
@@ -84,7 +88,9 @@ enum RegistrationService {
             registration.audience = applicant.audience
             registration.status = decision == .confirmed ? .confirmed : .waitlisted
             registration.sequence = session.registrationSequence
-            registration.joinedAt = now
+            // The time is read under the lock, so join times follow the registration
+            // numbers and the waitlist order is the order seats were decided in.
+            registration.joinedAt = max(now, Date())
             registration.manageTokenHash = hash
             registration.cancelledAt = nil
             registration.promotedAt = nil
