@@ -6,7 +6,10 @@ mailed."""
 from __future__ import annotations
 
 import datetime as dt
+import email
 import quopri
+import urllib.request
+from zoneinfo import ZoneInfo
 import re
 import time
 from urllib.parse import urlsplit
@@ -115,3 +118,21 @@ def test_create_register_cancel_promote(browser: Browser, server, admin, snap) -
     wait_for_mail(server, "officer1@example.org", "Subject: Cancelled: CIT Academy e2e")
     promoted = wait_for_mail(server, "officer3@example.org", "A seat opened")
     assert "/registrations/" in promoted
+
+    # The calendar files parse with a real iCalendar parser and carry Wisconsin's local times.
+    import icalendar
+    chicago = ZoneInfo("America/Chicago")
+    feed = icalendar.Calendar.from_ical(urllib.request.urlopen(server.url("/classes.ics")).read())
+    events = [e for e in feed.walk("VEVENT") if "CIT Academy e2e" in str(e.get("SUMMARY"))]
+    assert len(events) == 5
+    for event in events:
+        start = event.decoded("DTSTART")
+        assert start.tzinfo is not None and str(event.get("DTSTART").params.get("TZID")) == "America/Chicago"
+        assert start.astimezone(chicago).hour == 8 and start.astimezone(chicago).minute == 0
+        assert event.decoded("DTEND").astimezone(chicago).hour == 16
+    raw = server.mail_to("officer1@example.org")
+    message = email.message_from_string(next(m for m in raw if "Subject: Confirmed" in m))
+    attachment = next(part for part in message.walk() if part.get_content_type() == "text/calendar")
+    invite = icalendar.Calendar.from_ical(attachment.get_payload(decode=True))
+    first = min(e.decoded("DTSTART") for e in invite.walk("VEVENT"))
+    assert first.astimezone(chicago) == dt.datetime.combine(start_date := dt.date.today() + dt.timedelta(days=45), dt.time(8, 0), chicago)

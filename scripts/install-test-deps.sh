@@ -4,7 +4,8 @@
 #
 #   Debian: postgresql (15), chromium (driven by Playwright, no `playwright install`),
 #           nginx and wrk (bench/), ca-certificates, curl
-#   PyPI:   playwright, pytest, pytest-playwright, axe-playwright-python, aiosmtpd
+#   PyPI:   playwright, pytest, pytest-playwright, axe-playwright-python, aiosmtpd,
+#           icalendar (checks the .ics files the app writes)
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -23,6 +24,7 @@ PIP_PACKAGES=(
   "pytest-playwright==0.10.0"
   "axe-playwright-python==0.1.8"
   "aiosmtpd==1.4.6"
+  "icalendar==7.3.2"
 )
 
 installed() {
