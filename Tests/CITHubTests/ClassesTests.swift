@@ -255,3 +255,31 @@ struct ClassConcurrencyTests {
         }
     }
 }
+
+@Suite("Course catalog")
+struct CourseCatalogRouteTests {
+    @Test("coordinators add a youth CIT course; bad input is refused and nothing is written; the catalog lists it")
+    func addCourse() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let (coordinator, _) = try await Fixtures.signedIn(app, role: .programCoordinator)
+            let good = ["code": "cit-youth", "title": "CIT for youth", "hours": "16", "days": "2", "aud_sworn_law_enforcement": "on",
+                        "completion": "Both days attended in full.", "summary": "De-escalation with young people."]
+            for bad in [["code": "x"], ["hours": "0"], ["hours": "7.25"], ["days": "40"], ["title": "<b>Youth</b>"], ["aud_sworn_law_enforcement": ""], ["completion": ""]] {
+                var form = good
+                for (k, v) in bad { form[k] = v }
+                let response = try await coordinator.post("/courses/new", form)
+                #expect(response.status == .unprocessableEntity, "\(bad)")
+            }
+            #expect(try await Course.query(on: app.db).count() == 3)
+            #expect(try await coordinator.post("/courses/new", good).status == .seeOther)
+            let youth = try #require(try await Course.query(on: app.db).filter(\.$code == "CIT-YOUTH").first())
+            #expect(youth.requiredHours == 16)
+            #expect(try await coordinator.post("/courses/new", good).status == .unprocessableEntity, "codes are unique")
+            let catalog = try await TestBrowser(app).get("/courses")
+            #expect(catalog.text.contains("CIT for youth (CIT-YOUTH)"))
+            #expect(catalog.text.contains("All 40 hours attended"))
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "course.created").count() == 1)
+        }
+    }
+}

@@ -21,4 +21,5 @@ func routes(_ app: Application) throws {
     OutboxController.register(on: protected)
     DirectoryEditController.register(on: protected)
     ClassesStaffController.register(on: protected)
+    CoursesController.register(public: withSessions, protected: protected)
 }

@@ -126,7 +126,7 @@ enum ClassesPublicController {
                     .p(.strong(.text(seatsText(listing)))),
                     .p(.text("Hosted by \(listing.session.program.name)")))
             }),
-            .p(.a(.href(ClassURL.feed), .text("Subscribe to the class calendar (iCalendar)"))),
+            .p(.a(.href(ClassURL.feed), .text("Subscribe to the class calendar (iCalendar)")), .text(" · "), .a(.href("/courses"), .text("About the courses"))),
         ])
     }
 
@@ -208,10 +208,8 @@ enum ClassesPublicController {
         if audience == nil { errors["audience"] = "Choose your role." }
         guard errors.isEmpty, let audience else { return try await classPage(req, session: session, input: input, errors: errors, status: .unprocessableEntity) }
 
-        let definition = CourseCatalog.course(code: session.course.code) ?? CourseDefinition(
-            code: session.course.code, title: session.course.title, requiredHours: session.course.requiredHours, typicalDays: session.course.typicalDays,
-            audiences: session.course.audiences.split(separator: ",").compactMap { Audience(rawValue: String($0)) }, summary: session.course.summary, source: session.course.source)
-        if case .notEligible(let reason, let suggestion) = Eligibility.check(course: definition, audience: audience) {
+        let catalog = try await Course.query(on: req.db).all().map(\.definition)
+        if case .notEligible(let reason, let suggestion) = Eligibility.check(course: session.course.definition, audience: audience, catalog: catalog) {
             var message = reason
             if let suggestion { message += " Look for a \(suggestion) class on the classes page." }
             return try await classPage(req, session: session, input: input, errors: [:], eligibility: message, status: .unprocessableEntity)

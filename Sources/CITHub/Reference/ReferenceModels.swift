@@ -44,8 +44,19 @@ final class Course: Model, @unchecked Sendable {
     @Field(key: "audiences") var audiences: String
     @Field(key: "summary") var summary: String
     @Field(key: "source") var source: String
+    /// What completing the course takes, in words ("All 40 hours, every required module").
+    @Field(key: "completion_rule") var completionRule: String
 
     init() {}
+
+    /// The completion rule of the seeded courses (issue: training delivery computes it).
+    static func defaultCompletionRule(code: String, hours: Double) -> String {
+        switch code {
+        case "CIT": "All 40 hours attended, including every required module and the role-plays."
+        case "CIP": "Both days attended in full."
+        default: "All \(hours == hours.rounded() ? String(Int(hours)) : String(hours)) hours attended."
+        }
+    }
 
     init(definition: CourseDefinition) {
         self.code = definition.code
@@ -59,6 +70,12 @@ final class Course: Model, @unchecked Sendable {
         audiences = definition.audiences.map(\.rawValue).joined(separator: ",")
         summary = definition.summary
         source = definition.source
+        completionRule = Course.defaultCompletionRule(code: definition.code, hours: definition.requiredHours)
+    }
+
+    var definition: CourseDefinition {
+        CourseDefinition(code: code, title: title, requiredHours: requiredHours, typicalDays: typicalDays,
+                         audiences: audiences.split(separator: ",").compactMap { Audience(rawValue: String($0)) }, summary: summary, source: source)
     }
 }
 
@@ -104,6 +121,7 @@ enum ReferenceMigrations {
                 .field("audiences", .string, .required)
                 .field("summary", .string, .required)
                 .field("source", .string, .required)
+                .field("completion_rule", .string, .required)
                 .unique(on: "code")
                 .create()
             try await database.schema(CurriculumTopicRecord.schema)
