@@ -12,8 +12,17 @@ enum DirectoryPagesController {
             Page(title: "Find CIT near you", chrome: req.publicChrome, main: mapPage(try await MapModel.load(req))).render()
         }
         routes.get("embed", "map", use: embedMap)
-        routes.get("counties", ":fips", use: county)
-        routes.get("programs", ":id", use: program)
+        // A page in the cache exists and is current: answer at once, with no look-up.
+        routes.get("counties", ":fips") { req -> EventLoopFuture<Response> in
+            if let hit = cache.cached(for: req, key: SiteURL.county(req.parameters.get("fips") ?? "")) { return req.eventLoop.makeSucceededFuture(hit) }
+            return req.eventLoop.makeFutureWithTask { try await county(req: req) }
+        }
+        routes.get("programs", ":id") { req -> EventLoopFuture<Response> in
+            if let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)), let hit = cache.cached(for: req, key: SiteURL.program(id.uuidString)) {
+                return req.eventLoop.makeSucceededFuture(hit)
+            }
+            return req.eventLoop.makeFutureWithTask { try await program(req: req) }
+        }
         routes.get("search", use: search)
         routes.get("directory.csv", use: csv)
         routes.get("directory.geojson", use: geoJSON)
