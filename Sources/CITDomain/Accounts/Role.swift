@@ -74,6 +74,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case readOwnTraining
     /// Statewide reports and exports that include non-public figures.
     case readStateReports
+    /// Revoke a certificate (with a reason shown on its public verification page).
+    case revokeCertificates
 }
 
 /// The one table of who may do what. Every protected route asks `allows`.

@@ -48,6 +48,7 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.migrations.add(IndexMigrations.AddLookupIndexes())
     app.migrations.add(DirectoryMigrations.CreateDirectory())
     app.migrations.add(ClassMigrations.CreateClasses())
+    app.migrations.add(TrainingMigrations.CreateTraining())
 
     app.passwords.use(.bcrypt(cost: bcryptCost))
     app.sessions.use(.fluent)

@@ -22,4 +22,10 @@ func routes(_ app: Application) throws {
     DirectoryEditController.register(on: protected)
     ClassesStaffController.register(on: protected)
     CoursesController.register(public: withSessions, protected: protected)
+    AttendanceController.register(on: protected, app: app)
+    EvaluationsController.register(on: protected)
+    CompletionController.register(on: protected)
+    CertificatesController.register(public: withSessions, protected: protected)
+    CertificateAssets.register(on: app)
+    TrainingRecordsController.register(on: protected)
 }

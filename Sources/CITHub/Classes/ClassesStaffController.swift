@@ -213,7 +213,11 @@ enum ClassesStaffController {
     }
 
     @Sendable static func roster(req: Request) async throws -> Response {
-        let session = try await managedClass(req)
+        try await rosterPage(req, session: try await managedClass(req), trainerError: nil, status: .ok)
+    }
+
+    static func rosterPage(_ req: Request, session: ClassSession, trainerError: String?, status: HTTPResponseStatus) async throws -> Response {
+        let trainers = try await ClassTrainer.query(on: req.db).filter(\.$classSession.$id == session.id!).with(\.$user).all().map(\.user)
         let registrations = try await Registration.query(on: req.db).filter(\.$classSession.$id == session.id!).sort(\.$sequence).all()
         let confirmed = registrations.filter { $0.status == .confirmed }
         let waiting = try await RegistrationService.waitlist(classID: session.id!, on: req.db)
@@ -231,11 +235,22 @@ enum ClassesStaffController {
             .p(.a(.href(ClassURL.classPage(session.id!)), .text("← \(session.title)"))),
             .h1(.text("Roster: \(session.title)")),
             .p(.text("\(ClassFormat.dates(session)) · \(confirmed.count) of \(session.capacity) seats taken · \(waiting.count) waiting")),
+            .p(.class("block-nav"),
+               .a(.class("button"), .href(TrainingURL.attendance(session.id!)), .text("Attendance")),
+               .a(.class("button secondary"), .href(TrainingURL.evaluations(session.id!)), .text("Role-play scores")),
+               .a(.class("button secondary"), .href(TrainingURL.completion(session.id!)), .text("Completion and certificates"))),
+            .h2(.text("Trainers")),
+            .if(trainers.isEmpty, .p(.text("No trainer accounts are assigned yet. Assigned trainers take attendance and score role-plays in this class only."))),
+            .ul(.forEach(trainers) { .li(.text("\($0.name) (\($0.email))")) }),
+            FormHTML.form(action: TrainingURL.trainers(session.id!), csrf: req.csrfToken, [
+                FormHTML.field(.init(name: "email", label: "Add a trainer by email", type: "email", error: trainerError, hint: "They need a trainer account (People and roles).")),
+                FormHTML.submit("Add trainer", secondary: true),
+            ]),
             .h2(.text("Confirmed (\(confirmed.count))")), table(confirmed, positions: false, cancellable: true),
             .h2(.text("Waitlist (\(waiting.count))")), table(waiting, positions: true, cancellable: true),
             .h2(.text("Cancelled (\(cancelled.count))")), table(cancelled, positions: false, cancellable: false),
         ])
-        return htmlResponse(page)
+        return htmlResponse(page, status: status)
     }
 
     @Sendable static func cancelRegistration(req: Request) async throws -> Response {

@@ -93,6 +93,7 @@ final class MailDeliveryService: LifecycleHandler, @unchecked Sendable {
                     if Date().timeIntervalSince(lastReminderPass) > 600 {
                         lastReminderPass = Date()
                         try await ClassReminders.run(on: db, settings: settings)
+                        try await RefresherReminders.run(on: db, settings: settings)
                     }
                     _ = try await delivery.runOnce()
                 } catch {

@@ -1,0 +1,166 @@
+/// The attendance sheet's script and stylesheet, served by the app like `Assets`.
+///
+/// The script turns each button into an entry with an id made on the device, keeps a
+/// queue in localStorage, and sends it when it can: at once, when the browser comes back
+/// online, and every 15 seconds. The server answers per entry (saved, duplicate or
+/// refused); only answered entries leave the queue, so a dropped request or a closed tab
+/// loses nothing, and a resend is recognised by its id and stored once.
+enum AttendanceAssets {
+    static let scriptPath = "/assets/attendance.js"
+    static let stylesheetPath = "/assets/attendance.css"
+
+    static let stylesheet = #"""
+body.tablet main { max-width: 60rem; }
+.attendance { list-style: none; padding: 0; margin: 1rem 0; }
+.attendance .trainee { border: 1px solid #c9c4d8; border-radius: .5rem; padding: .75rem 1rem; margin: 0 0 .75rem; }
+.attendance .trainee.has-error { border: 3px solid var(--danger); }
+.attendance h3 { margin: 0; font-size: 1.25rem; }
+.attendance .org { margin: 0; color: #4a4458; }
+.attendance .state { font-weight: 600; margin: .35rem 0; }
+.attendance .state.pending::after { content: " (waiting to send)"; font-weight: 400; color: #7a3b00; }
+.attendance .actions, .attendance .inline-forms { display: flex; flex-wrap: wrap; gap: .5rem; margin: .5rem 0; align-items: flex-end; }
+.attendance .actions form, .attendance .inline-forms form { margin: 0; }
+.attendance .actions button { min-height: 3rem; min-width: 7.5rem; font-size: 1.05rem; }
+.attendance .inline-forms label { display: block; font-size: .95rem; }
+.attendance .inline-forms input { font-size: 1.1rem; padding: .4rem; max-width: 14rem; }
+.sync-status { border-left: 6px solid var(--ok); background: #eef7f1; padding: .5rem 1rem; }
+.sync-status.offline { border-left-color: #b35c00; background: #fff4e5; }
+.block-picker { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; }
+.block-picker select { font-size: 1rem; padding: .4rem; max-width: 100%; }
+.block-nav { display: flex; gap: .5rem; flex-wrap: wrap; }
+.refused { border-left: 6px solid var(--danger); padding: .25rem 1rem; }
+"""#
+
+    static let script = #"""
+(function () {
+  "use strict";
+  var list = document.getElementById("attendance");
+  if (!list || !window.fetch || !window.localStorage || !window.JSON) return;
+  var key = "cithub-attendance-" + list.getAttribute("data-class");
+  var syncURL = list.getAttribute("data-sync");
+  var csrf = list.getAttribute("data-csrf");
+  var status = document.getElementById("sync-status");
+  var sending = false;
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16); crypto.getRandomValues(b);
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+  function load() { try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; } }
+  function save(queue) { localStorage.setItem(key, JSON.stringify(queue)); }
+  function say(text, offline) {
+    status.textContent = text;
+    status.className = "sync-status" + (offline ? " offline" : "");
+  }
+  function describe(queue, offline) {
+    if (queue.length === 0) { say("All entries are saved on the server.", false); return; }
+    var n = queue.length + (queue.length === 1 ? " entry" : " entries");
+    say(offline ? "No connection. " + n + " kept on this device; they will be sent when the connection returns."
+                : n + " waiting to be sent…", offline);
+  }
+  function clock(date) {
+    var h = date.getHours(), m = date.getMinutes();
+    return (h % 12 || 12) + ":" + (m < 10 ? "0" : "") + m + " " + (h < 12 ? "AM" : "PM");
+  }
+  function showPending(entry) {
+    var row = document.getElementById("row-" + entry.registration);
+    if (!row) return;
+    var state = row.querySelector("[data-state]");
+    var at = new Date(entry.at);
+    var words = {
+      check_in: "In since " + clock(at), check_out: "Checked out " + clock(at),
+      present: "Present, whole block", absent: "Absent",
+      minutes: entry.minutes + " of " + list.getAttribute("data-block-minutes") + " minutes",
+      note: "Note saved"
+    };
+    if (entry.kind === "note") {
+      var noteText = row.querySelector(".note-text");
+      if (!noteText) { noteText = document.createElement("p"); noteText.className = "note-text"; state.parentNode.insertBefore(noteText, state.nextSibling); }
+      noteText.textContent = "Note: " + entry.text;
+    } else {
+      state.textContent = words[entry.kind];
+    }
+    state.classList.add("pending");
+  }
+  function showRefused(entry, message) {
+    var row = document.getElementById("row-" + entry.registration);
+    var box = document.createElement("p");
+    box.className = "error refused";
+    box.setAttribute("role", "alert");
+    box.textContent = "Not saved: " + message;
+    (row || status).appendChild(box);
+  }
+  function flush() {
+    var queue = load();
+    if (sending || queue.length === 0) { describe(queue, !navigator.onLine); return; }
+    sending = true;
+    var batch = queue.slice(0, 200);
+    describe(queue, false);
+    fetch(syncURL, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify({ _csrf: csrf, entries: batch })
+    }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    }).then(function (answer) {
+      var done = {};
+      answer.results.forEach(function (r) {
+        done[r.id] = true;
+        if (r.status === "refused") {
+          var entry = batch.filter(function (e) { return e.id === r.id; })[0];
+          if (entry) showRefused(entry, r.message || "refused");
+        }
+      });
+      // Entries tapped while this batch was on its way are still in storage; keep them.
+      var rest = load().filter(function (e) { return !done[e.id]; });
+      save(rest);
+      if (rest.length === 0) {
+        Array.prototype.forEach.call(list.querySelectorAll(".pending"), function (el) { el.classList.remove("pending"); });
+      }
+      sending = false;
+      if (rest.length > 0) flush(); else describe(rest, false);
+    }).catch(function () {
+      sending = false;
+      describe(load(), true);
+    });
+  }
+  list.addEventListener("submit", function (event) {
+    var form = event.target;
+    var kind = form.querySelector("[name=kind]").value;
+    var entry = {
+      id: uuid(),
+      registration: form.querySelector("[name=registration]").value,
+      block: parseInt(form.querySelector("[name=block]").value, 10),
+      kind: kind,
+      at: new Date().toISOString()
+    };
+    if (kind === "minutes") {
+      var field = form.querySelector("[name=minutes]");
+      var value = field.value.trim();
+      if (!/^\d+$/.test(value)) { field.setAttribute("aria-invalid", "true"); field.focus(); event.preventDefault(); return; }
+      field.removeAttribute("aria-invalid");
+      entry.minutes = parseInt(value, 10);
+    }
+    if (kind === "note") {
+      var note = form.querySelector("[name=text]");
+      entry.text = note.value;
+      note.value = "";
+    }
+    event.preventDefault();
+    var queue = load();
+    queue.push(entry);
+    save(queue);
+    showPending(entry);
+    flush();
+  });
+  window.addEventListener("online", flush);
+  window.addEventListener("offline", function () { describe(load(), true); });
+  setInterval(flush, 15000);
+  flush();
+})();
+"""#
+}

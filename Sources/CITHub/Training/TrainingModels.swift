@@ -1,0 +1,207 @@
+import Fluent
+import Vapor
+import SQLKit
+import CITDomain
+
+/// A trainer account assigned to teach a class: it may take attendance and score
+/// role-plays there, and nowhere else.
+final class ClassTrainer: Model, @unchecked Sendable {
+    static let schema = "class_trainers"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "class_id") var classSession: ClassSession
+    @Parent(key: "user_id") var user: User
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+    init(classID: UUID, userID: UUID) { $classSession.id = classID; $user.id = userID }
+}
+
+/// One thing a trainer recorded about one trainee in one agenda block: a check-in, a
+/// check-out, present for the whole block, absent, minutes attended, a note, or (by a
+/// coordinator) an excused make-up.
+///
+/// Entries are never changed, only added: the trainee's attendance is what the entries
+/// add up to, in the order they happened. The id is made by the browser when the trainer
+/// taps, so an entry sent twice (a retry after the network dropped) is stored once.
+final class AttendanceEntry: Model, @unchecked Sendable {
+    static let schema = "attendance_entries"
+
+    enum Kind: String, Codable, CaseIterable {
+        case checkIn = "check_in", checkOut = "check_out", present, absent, minutes, note, excused
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "class_id") var classSession: ClassSession
+    @Parent(key: "registration_id") var registration: Registration
+    @Field(key: "block_index") var blockIndex: Int
+    @Field(key: "kind") var kind: Kind
+    /// When it happened, by the trainer's device clock: a check-in taken offline at 08:02
+    /// and sent at 09:30 still says 08:02.
+    @Field(key: "happened_at") var happenedAt: Date
+    @OptionalField(key: "minutes") var minutes: Int?
+    /// A note, or the reason of an excused make-up.
+    @OptionalField(key: "text") var text: String?
+    @Field(key: "recorded_by") var recordedBy: String
+    @Timestamp(key: "recorded_at", on: .create) var recordedAt: Date?
+
+    init() {}
+}
+
+/// A role-play scenario a program uses for one course, with the rubric trainers score.
+final class Scenario: Model, @unchecked Sendable {
+    static let schema = "scenarios"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "program_id") var program: Program
+    @Parent(key: "course_id") var course: Course
+    @Field(key: "title") var title: String
+    @Field(key: "description") var details: String
+    @Field(key: "rubric_json") var rubricJSON: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+
+    var rubric: Rubric {
+        (try? JSONDecoder().decode(Rubric.self, from: Data(rubricJSON.utf8))) ?? .deEscalationDefault
+    }
+}
+
+/// One trainer's score sheet for one trainee in one scenario. Several trainers may each
+/// score the same trainee; a trainer who scores again replaces their own sheet.
+final class Evaluation: Model, @unchecked Sendable {
+    static let schema = "evaluations"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "class_id") var classSession: ClassSession
+    @Parent(key: "registration_id") var registration: Registration
+    @Parent(key: "scenario_id") var scenario: Scenario
+    @Field(key: "trainer_id") var trainerID: UUID
+    @Field(key: "trainer_name") var trainerName: String
+    @Field(key: "scores_json") var scoresJSON: String
+    @Field(key: "feedback") var feedback: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    init() {}
+
+    var scores: [String: Int] {
+        (try? JSONDecoder().decode([String: Int].self, from: Data(scoresJSON.utf8))) ?? [:]
+    }
+}
+
+/// A certificate of completion. What it certifies is copied in when it is issued, so a
+/// later edit of the class or the program does not change a certificate already printed.
+final class Certificate: Model, @unchecked Sendable {
+    static let schema = "certificates"
+    @ID(key: .id) var id: UUID?
+    /// `VerificationCode`, canonical form.
+    @Field(key: "code") var code: String
+    @Parent(key: "registration_id") var registration: Registration
+    @Parent(key: "class_id") var classSession: ClassSession
+    @Field(key: "program_id") var programID: UUID
+    @Field(key: "person_name") var personName: String
+    @Field(key: "email") var email: String
+    @Field(key: "organization") var organization: String
+    @Field(key: "course_code") var courseCode: String
+    @Field(key: "course_title") var courseTitle: String
+    @Field(key: "category") var category: String
+    @Field(key: "hours") var hours: Double
+    /// yyyy-MM-dd in the class's time zone.
+    @Field(key: "start_date") var startDate: String
+    @Field(key: "end_date") var endDate: String
+    @Field(key: "provider") var provider: String
+    @Field(key: "issued_at") var issuedAt: Date
+    @Field(key: "issued_by") var issuedBy: String
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
+    @OptionalField(key: "revoked_reason") var revokedReason: String?
+    @OptionalField(key: "revoked_by") var revokedBy: String?
+    @Field(key: "refresher_due_at") var refresherDueAt: Date
+    /// Days-before values of refresher reminders already sent, comma-separated ("60,14").
+    @Field(key: "refresher_reminders_sent") var refresherRemindersSent: String
+    init() {}
+
+    var isRevoked: Bool { revokedAt != nil }
+    var remindersSent: Set<Int> { Set(refresherRemindersSent.split(separator: ",").compactMap { Int($0) }) }
+}
+
+enum TrainingMigrations {
+    struct CreateTraining: AsyncMigration {
+        func prepare(on database: any Database) async throws {
+            try await database.schema(ClassTrainer.schema)
+                .id()
+                .field("class_id", .uuid, .required, .references(ClassSession.schema, .id, onDelete: .cascade))
+                .field("user_id", .uuid, .required, .references(User.schema, .id, onDelete: .cascade))
+                .field("created_at", .datetime)
+                .unique(on: "class_id", "user_id")
+                .create()
+            try await database.schema(AttendanceEntry.schema)
+                .id()
+                .field("class_id", .uuid, .required, .references(ClassSession.schema, .id, onDelete: .cascade))
+                .field("registration_id", .uuid, .required, .references(Registration.schema, .id, onDelete: .cascade))
+                .field("block_index", .int, .required)
+                .field("kind", .string, .required)
+                .field("happened_at", .datetime, .required)
+                .field("minutes", .int)
+                .field("text", .string)
+                .field("recorded_by", .string, .required)
+                .field("recorded_at", .datetime)
+                .create()
+            try await database.schema(Scenario.schema)
+                .id()
+                .field("program_id", .uuid, .required, .references(Program.schema, .id))
+                .field("course_id", .uuid, .required, .references(Course.schema, .id))
+                .field("title", .string, .required)
+                .field("description", .string, .required)
+                .field("rubric_json", .string, .required)
+                .field("created_at", .datetime)
+                .create()
+            try await database.schema(Evaluation.schema)
+                .id()
+                .field("class_id", .uuid, .required, .references(ClassSession.schema, .id, onDelete: .cascade))
+                .field("registration_id", .uuid, .required, .references(Registration.schema, .id, onDelete: .cascade))
+                .field("scenario_id", .uuid, .required, .references(Scenario.schema, .id))
+                .field("trainer_id", .uuid, .required)
+                .field("trainer_name", .string, .required)
+                .field("scores_json", .string, .required)
+                .field("feedback", .string, .required)
+                .field("created_at", .datetime)
+                .field("updated_at", .datetime)
+                .unique(on: "registration_id", "scenario_id", "trainer_id")
+                .create()
+            try await database.schema(Certificate.schema)
+                .id()
+                .field("code", .string, .required)
+                .field("registration_id", .uuid, .required, .references(Registration.schema, .id))
+                .field("class_id", .uuid, .required, .references(ClassSession.schema, .id))
+                .field("program_id", .uuid, .required)
+                .field("person_name", .string, .required)
+                .field("email", .string, .required)
+                .field("organization", .string, .required)
+                .field("course_code", .string, .required)
+                .field("course_title", .string, .required)
+                .field("category", .string, .required)
+                .field("hours", .double, .required)
+                .field("start_date", .string, .required)
+                .field("end_date", .string, .required)
+                .field("provider", .string, .required)
+                .field("issued_at", .datetime, .required)
+                .field("issued_by", .string, .required)
+                .field("revoked_at", .datetime)
+                .field("revoked_reason", .string)
+                .field("revoked_by", .string)
+                .field("refresher_due_at", .datetime, .required)
+                .field("refresher_reminders_sent", .string, .required)
+                .unique(on: "code")
+                // One certificate per place in a class, even if two coordinators issue at once.
+                .unique(on: "registration_id")
+                .create()
+            if let sql = database as? any SQLDatabase {
+                try await sql.create(index: "attendance_entries_class").on(AttendanceEntry.schema).column("class_id").column("registration_id").run()
+                try await sql.create(index: "certificates_email").on(Certificate.schema).column("email").run()
+                try await sql.create(index: "certificates_refresher").on(Certificate.schema).column("refresher_due_at").run()
+                try await sql.create(index: "evaluations_class").on(Evaluation.schema).column("class_id").run()
+            }
+        }
+
+        func revert(on database: any Database) async throws {
+            for schema in [Certificate.schema, Evaluation.schema, Scenario.schema, AttendanceEntry.schema, ClassTrainer.schema] {
+                try await database.schema(schema).delete()
+            }
+        }
+    }
+}
