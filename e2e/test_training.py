@@ -59,7 +59,7 @@ def move_class_into_past(server, class_id: str, days: float) -> None:
     shift = -days * 86400
     db = sqlite3.connect(server.data_dir / "cithub.sqlite", timeout=30)
     try:
-        row = db.execute("SELECT agenda_json FROM class_sessions WHERE lower(hex(id)) = ? OR id = ?",
+        row = db.execute("SELECT agenda_json FROM class_sessions WHERE lower(hex(id)) = ? OR lower(id) = ?",
                          (class_id.replace("-", ""), class_id)).fetchone()
         assert row is not None, "class not found in the database"
         import json
@@ -68,7 +68,7 @@ def move_class_into_past(server, class_id: str, days: float) -> None:
             block["start"] += shift
             block["end"] += shift
         db.execute("UPDATE class_sessions SET agenda_json = ?, starts_at = starts_at + ?, ends_at = ends_at + ?"
-                   " WHERE lower(hex(id)) = ? OR id = ?",
+                   " WHERE lower(hex(id)) = ? OR lower(id) = ?",
                    (json.dumps(agenda), shift, shift, class_id.replace("-", ""), class_id))
         db.commit()
     finally:
@@ -78,7 +78,7 @@ def move_class_into_past(server, class_id: str, days: float) -> None:
 def attendance_entries(server, class_id: str) -> list[tuple]:
     db = sqlite3.connect(server.data_dir / "cithub.sqlite", timeout=30)
     try:
-        return db.execute("SELECT id, kind, minutes, text FROM attendance_entries WHERE lower(hex(class_id)) = ? OR class_id = ?",
+        return db.execute("SELECT id, kind, minutes, text FROM attendance_entries WHERE lower(hex(class_id)) = ? OR lower(class_id) = ?",
                           (class_id.replace("-", ""), class_id)).fetchall()
     finally:
         db.close()

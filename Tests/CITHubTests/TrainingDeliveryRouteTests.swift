@@ -204,6 +204,17 @@ struct TrainingDeliveryRouteTests {
             #expect(malformed.status == .notFound)
             #expect(unknown.text == malformed.text)
 
+            // A coordinator of another program sees none of this class.
+            let otherProgram = try await programID(app, named: "Appleton Police Department CIT")
+            let outsider = try await Fixtures.user(app, email: "outsider-coord@example.org", role: .programCoordinator, scope: otherProgram)
+            let outsiderBrowser = TestBrowser(app)
+            _ = try await outsiderBrowser.post(SiteURL.login, ["email": outsider.email, "password": Fixtures.password])
+            #expect(try await outsiderBrowser.get(TrainingURL.completion(session.id!)).status == .forbidden)
+            #expect(try await outsiderBrowser.post(TrainingURL.issue(session.id!), [:]).status == .forbidden)
+            #expect(try await outsiderBrowser.get(TrainingURL.attendance(session.id!)).status == .forbidden)
+            #expect(try await outsiderBrowser.get(TrainingURL.certificate(certificates[1].code)).status == .forbidden)
+            #expect(!(try await outsiderBrowser.get(TrainingURL.recordsCSV).text.contains(certificates[1].code)))
+
             // The printable certificate: the coordinator and the person may open it, another trainee not.
             #expect(try await coordinator.get(TrainingURL.certificate(certificates[1].code)).status == .ok)
             let (otherTrainee, _) = try await Fixtures.signedIn(app, role: .trainee)

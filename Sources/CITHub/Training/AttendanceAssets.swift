@@ -14,7 +14,7 @@ body.tablet main { max-width: 60rem; }
 .attendance { list-style: none; padding: 0; margin: 1rem 0; }
 .attendance .trainee { border: 1px solid #c9c4d8; border-radius: .5rem; padding: .75rem 1rem; margin: 0 0 .75rem; }
 .attendance .trainee.has-error { border: 3px solid var(--danger); }
-.attendance h3 { margin: 0; font-size: 1.25rem; }
+.attendance h2 { margin: 0; font-size: 1.25rem; }
 .attendance .org { margin: 0; color: #4a4458; }
 .attendance .state { font-weight: 600; margin: .35rem 0; }
 .attendance .state.pending::after { content: " (waiting to send)"; font-weight: 400; color: #7a3b00; }
@@ -68,7 +68,8 @@ body.tablet main { max-width: 60rem; }
   function showPending(entry) {
     var row = document.getElementById("row-" + entry.registration);
     if (!row) return;
-    var state = row.querySelector("[data-state]");
+    var state = row.querySelector(".state");
+    if (!state) return;
     var at = new Date(entry.at);
     var words = {
       check_in: "In since " + clock(at), check_out: "Checked out " + clock(at),
@@ -154,8 +155,9 @@ body.tablet main { max-width: 60rem; }
     var queue = load();
     queue.push(entry);
     save(queue);
-    showPending(entry);
+    // Sending first: a display problem must never keep an entry from the server.
     flush();
+    try { showPending(entry); } catch (e) { /* the entry is queued and sent regardless */ }
   });
   window.addEventListener("online", flush);
   window.addEventListener("offline", function () { describe(load(), true); });

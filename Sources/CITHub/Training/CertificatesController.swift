@@ -159,7 +159,8 @@ enum CertificateAssets {
 @media print {
   body.certificate-page .site-header, body.certificate-page .site-footer, body.certificate-page .no-print, body.certificate-page .skip-link { display: none !important; }
   body.certificate-page main { padding: 0; max-width: none; }
-  .certificate { margin: 0; height: 6.6in; box-sizing: border-box; page-break-inside: avoid; break-inside: avoid; }
+  .certificate { margin: 0; height: 7.2in; box-sizing: border-box; display: flex; flex-direction: column; justify-content: space-evenly; page-break-inside: avoid; break-inside: avoid; }
+  .certificate p, .certificate h1 { margin: 0; }
 }
 """#
 }
