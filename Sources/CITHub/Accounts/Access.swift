@@ -84,9 +84,10 @@ struct ProtectedRoutesBuilder {
         on(.POST, path, permission, use: handler)
     }
 
-    func on(_ method: HTTPMethod, _ path: String, _ permission: Permission, use handler: @escaping @Sendable (Request) async throws -> Response) {
+    func on(_ method: HTTPMethod, _ path: String, _ permission: Permission, body: HTTPBodyStreamStrategy = .collect,
+            use handler: @escaping @Sendable (Request) async throws -> Response) {
         registry.append(ProtectedRoute(method: method, path: path, permission: permission))
         let components = SiteURL.components(path).map { PathComponent(stringLiteral: $0) }
-        routes.grouped(RequirePermission(permission: permission)).on(method, components, use: handler)
+        routes.grouped(RequirePermission(permission: permission)).on(method, components, body: body, use: handler)
     }
 }

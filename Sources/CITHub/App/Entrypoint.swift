@@ -25,6 +25,7 @@ public enum CITHubMain {
             app.asyncCommands.use(SetupLinkCommand(), as: "setup-link")
             app.asyncCommands.use(LoadCountiesCommand(), as: "load-counties")
             app.asyncCommands.use(DemoProgramsCommand(), as: "demo-programs")
+            app.asyncCommands.use(DemoEncountersCommand(), as: "demo-encounters")
             if isServe(env.arguments) {
                 try await prepareToServe(app)
             }

@@ -34,6 +34,9 @@ public struct Settings: Sendable {
     /// PostgreSQL connections per event loop (CITHUB_DB_POOL); tests use 1 so that many
     /// test applications side by side stay under the server's connection limit.
     public var postgresConnectionsPerLoop: Int = 4
+    /// The share of patrol officers a county or agency aims to have CIT-trained
+    /// (CITHUB_CIT_TARGET_PERCENT, default 20: the Memphis Model's 20-25%).
+    public var coverageTargetShare: Double = 0.20
 
     public enum LogFormat: String, Sendable { case text, json }
 
@@ -79,7 +82,8 @@ public struct Settings: Sendable {
             logFormat: LogFormat(rawValue: env["CITHUB_LOG_FORMAT"] ?? "text") ?? .text,
             deliverMailInServer: env["CITHUB_MAIL_LOOP"] != "off",
             loadReferenceData: true,
-            postgresConnectionsPerLoop: env["CITHUB_DB_POOL"].flatMap(Int.init).map { max(1, min($0, 64)) } ?? 4
+            postgresConnectionsPerLoop: env["CITHUB_DB_POOL"].flatMap(Int.init).map { max(1, min($0, 64)) } ?? 4,
+            coverageTargetShare: env["CITHUB_CIT_TARGET_PERCENT"].flatMap(Double.init).map { max(1, min($0, 100)) / 100 } ?? 0.20
         )
     }
 

@@ -49,6 +49,7 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.migrations.add(DirectoryMigrations.CreateDirectory())
     app.migrations.add(ClassMigrations.CreateClasses())
     app.migrations.add(TrainingMigrations.CreateTraining())
+    app.migrations.add(OutcomeMigrations.CreateOutcomes())
 
     app.passwords.use(.bcrypt(cost: bcryptCost))
     app.sessions.use(.fluent)

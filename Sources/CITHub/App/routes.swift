@@ -28,4 +28,9 @@ func routes(_ app: Application) throws {
     CertificatesController.register(public: withSessions, protected: protected)
     CertificateAssets.register(on: app)
     TrainingRecordsController.register(on: protected)
+    EncountersController.register(on: protected)
+    OutcomesController.register(on: withSessions)
+    CoverageController.register(public: withSessions, protected: protected)
+    StateReportController.register(on: protected)
+    OutcomeAssets.register(on: app)
 }

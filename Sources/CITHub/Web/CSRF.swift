@@ -51,12 +51,17 @@ enum CSRF {
             // Collect the body here: route handlers collect it later, but the check must
             // come first.
             if request.body.data == nil {
-                _ = try? await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+                let limit = largeBodyPaths[request.url.path] ?? request.application.routes.defaultMaxBodySize.value
+                _ = try? await request.body.collect(max: limit).get()
             }
             guard let field = try? request.content.get(String.self, at: fieldName) else { return false }
             return constantTimeEquals(field, cookie)
         }
     }
+
+    /// Forms that upload files: their bodies may be larger than the default limit, and
+    /// the check must read the whole body to find the token.
+    static let largeBodyPaths: [String: Int] = ["/encounters/import": EncountersController.importBodyLimit.value]
 
     struct MintedToken: StorageKey { typealias Value = String }
 

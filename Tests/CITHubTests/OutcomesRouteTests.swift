@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+import Fluent
+@testable import CITHub
+import CITDomain
+
+enum OutcomeFixtures {
+    /// A law enforcement agency from the starter directory and a signed-in liaison for it.
+    static func liaison(_ app: Application) async throws -> (TestBrowser, Organization) {
+        let agency = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).sort(\.$name).first())
+        let user = try await Fixtures.user(app, email: "liaison-\(UUID().uuidString.prefix(6))@example.org", role: .agencyLiaison, scope: agency.id!.uuidString.lowercased())
+        let browser = TestBrowser(app)
+        _ = try await browser.post(SiteURL.login, ["email": user.email, "password": Fixtures.password])
+        return (browser, agency)
+    }
+
+    static func report(agency: Organization, county: String = "55025", day: String = "2026-08-14", overrides: [String: String] = [:]) -> [String: String] {
+        var values = ["occurred_on": day, "time_block": "16-20", "agency": agency.id!.uuidString.lowercased(), "county_fips": county,
+                      "call_source": "911", "cit_requested": "yes", "cit_dispatched": "yes", "cit_arrived": "yes", "cit_trained_on_scene": "yes",
+                      "disposition": DispositionCatalog.wisconsin.dispositions[0].code, "force_level": "none",
+                      "injury_person": "no", "injury_officer": "no", "injury_other": "no",
+                      "weapon_involved": "no", "veteran": "unknown", "substance_use": "no", "repeat_contact": "unknown"]
+        for (k, v) in overrides { values[k] = v }
+        return values
+    }
+
+    static func csv(_ rows: [[String: String]]) -> String {
+        ([EncounterFields.all.joined(separator: ",")] + rows.map { row in EncounterFields.all.map { row[$0] ?? "" }.joined(separator: ",") }).joined(separator: "\n") + "\n"
+    }
+
+    /// Posts a file as multipart/form-data with the browser's CSRF token.
+    static func upload(_ browser: TestBrowser, _ path: String, file: Data) async throws -> TestingHTTPResponse {
+        if browser.cookies[CSRF.cookieName] == nil { try await browser.get(SiteURL.login) }
+        let boundary = "----cithub\(UUID().uuidString)"
+        var body = Data()
+        body.append("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(browser.cookies[CSRF.cookieName] ?? "")\r\n".data(using: .utf8)!)
+        body.append("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"reports.csv\"\r\nContent-Type: text/csv\r\n\r\n".data(using: .utf8)!)
+        body.append(file)
+        body.append("\r\n--\(boundary)--\r\n".data(using: .utf8)!)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        return try await browser.send(.POST, path, headers: headers, body: ByteBuffer(data: body))
+    }
+
+    static func counts(_ app: Application) async throws -> (reports: Int, calls: Int) {
+        let rollups = try await EncounterRollup.query(on: app.db).all()
+        return (try await EncounterReport.query(on: app.db).count(), rollups.reduce(0) { $0 + $1.calls })
+    }
+}
+
+@Suite("Outcomes: encounter reports, import, dashboards, coverage, state report")
+struct OutcomesRouteTests {
+    @Test("a liaison files a report for their agency; bad answers are refused beside the field and nothing is written")
+    func fileReport() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let (liaison, agency) = try await OutcomeFixtures.liaison(app)
+            let form = try await liaison.get("/encounters/new")
+            #expect(form.status == .ok)
+            #expect(form.text.contains(agency.name))
+            #expect(!form.text.lowercased().contains("name of the person"))
+
+            let arrivedOnly = OutcomeFixtures.report(agency: agency, overrides: ["cit_dispatched": "no"])
+            let refused = try await liaison.post("/encounters/new", arrivedOnly)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("field-cit_arrived-error"))
+            let future = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency, day: "2099-01-01"))
+            #expect(future.status == .unprocessableEntity)
+            // another agency's id is not one this liaison may file for
+            let other = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).filter(\.$id != agency.id!).first())
+            #expect(try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: other)).status == .unprocessableEntity)
+            #expect(try await OutcomeFixtures.counts(app) == (0, 0))
+
+            // MUT: a good report
+            let filed = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency))
+            #expect(filed.status == .seeOther)
+            #expect(try await OutcomeFixtures.counts(app) == (1, 1))
+            let stored = try #require(try await EncounterReport.query(on: app.db).first())
+            #expect(stored.quarter == "2026Q3")
+            #expect(stored.source == "form")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "encounter.filed").count() == 1)
+        }
+    }
+
+    @Test("a CSV import is all rows or none, with each bad row's line; the same file twice, wrong columns and a 10 MB file write nothing")
+    func importCSV() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let (liaison, agency) = try await OutcomeFixtures.liaison(app)
+            let good = OutcomeFixtures.csv((0..<3).map { _ in OutcomeFixtures.report(agency: agency) })
+            // one bad row among good ones: nothing imported, line 3 named
+            var rows = (0..<3).map { _ in OutcomeFixtures.report(agency: agency) }
+            rows[1]["force_level"] = "lots"
+            let bad = try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data(OutcomeFixtures.csv(rows).utf8))
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.text.contains("<td>3</td>"))
+            #expect(try await OutcomeFixtures.counts(app) == (0, 0))
+            // a column that invites names
+            let named = try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data((good.replacingOccurrences(of: "repeat_contact\n", with: "repeat_contact,subject_name\n")).utf8))
+            #expect(named.status == .unprocessableEntity)
+            #expect(try await OutcomeFixtures.counts(app) == (0, 0))
+            // wrong types: a number where yes/no goes, a date that is not a date
+            var typed = OutcomeFixtures.report(agency: agency)
+            typed["cit_requested"] = "42"; typed["occurred_on"] = "14/08/2026"
+            #expect(try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data(OutcomeFixtures.csv([typed]).utf8)).status == .unprocessableEntity)
+            // not UTF-8
+            #expect(try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data([0x66, 0xFF, 0xFE, 0x0A])).status == .unprocessableEntity)
+
+            // MUT: the good file, then the same file again
+            let imported = try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data(good.utf8))
+            #expect(imported.status == .seeOther)
+            #expect(try await OutcomeFixtures.counts(app) == (3, 3))
+            let again = try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data(good.utf8))
+            #expect(again.status == .conflict)
+            #expect(again.text.contains("already imported"))
+            #expect(try await OutcomeFixtures.counts(app) == (3, 3))
+
+            // a 10 MB file: refused whole (too many rows), nothing written, no 500
+            let row = OutcomeFixtures.csv([OutcomeFixtures.report(agency: agency)]).split(separator: "\n")[1] + "\n"
+            var big = EncounterFields.all.joined(separator: ",") + "\n"
+            big.reserveCapacity(10_500_000)
+            while big.utf8.count < 10_000_000 { big += row }
+            let huge = try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data(big.utf8))
+            #expect(huge.status == .unprocessableEntity || huge.status == .payloadTooLarge, "10 MB import: \(huge.status)")
+            #expect(try await OutcomeFixtures.counts(app) == (3, 3))
+        }
+    }
+
+    @Test("public dashboards hide 4 and show 5; the administrator and the agency's liaison see exact counts; CSV of every view")
+    func suppression() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let (liaison, agency) = try await OutcomeFixtures.liaison(app)
+            for _ in 0..<4 { _ = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency)) }
+            let agencyQuery = "agency=\(agency.id!.uuidString.lowercased())"
+            let publicView = try await TestBrowser(app).get("/outcomes?\(agencyQuery)&format=csv&view=summary")
+            #expect(publicView.status == .ok)
+            #expect(publicView.text.contains("Crisis calls reported,\(Suppression.label())"))
+            let own = try await liaison.get("/outcomes?\(agencyQuery)&format=csv&view=summary")
+            #expect(own.text.contains("Crisis calls reported,4,"))
+            let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
+            #expect(try await admin.get("/outcomes?format=csv&view=summary").text.contains("Crisis calls reported,4,"))
+
+            _ = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency))
+            let page = try await TestBrowser(app).get("/outcomes")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<svg"))
+            let five = try await TestBrowser(app).get("/outcomes?format=csv&view=summary")
+            #expect(five.text.contains("Crisis calls reported,5,"))
+            for view in ["dispositions", "trend", "county-quarter"] {
+                let csv = try await TestBrowser(app).get("/outcomes?format=csv&view=\(view)")
+                #expect(csv.status == .ok)
+                #expect(csv.headers.contentType?.subType == "csv")
+            }
+            // Unknown filters are ignored, never a 500.
+            #expect(try await TestBrowser(app).get("/outcomes?county=abc&agency=nope&from=2026Q9&to=x").status == .ok)
+        }
+    }
+
+    @Test("a liaison keeps their agency's officer counts; coverage shows the share; the state report counts what happened")
+    func coverageAndReport() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let (liaison, agency) = try await OutcomeFixtures.liaison(app)
+            let path = "/agencies/\(agency.id!.uuidString.lowercased())"
+            #expect(try await liaison.get(path).status == .ok)
+            let bad = try await liaison.post(path, ["sworn_officers": "10", "patrol_officers": "20", "shift_0_name": "Days", "shift_0_patrol": "30", "shift_0_trained": "1"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(try await AgencyProfile.query(on: app.db).count() == 0)
+            #expect(try await liaison.post(path, ["sworn_officers": "120", "patrol_officers": "80", "shift_0_name": "Days", "shift_0_patrol": "40", "shift_0_trained": "0",
+                                                  "shift_1_name": "Nights", "shift_1_patrol": "40", "shift_1_trained": "2"]).status == .seeOther)
+            let coverage = try await TestBrowser(app).get("/coverage")
+            #expect(coverage.status == .ok)
+            #expect(coverage.text.contains("data-fips"))
+            #expect(coverage.text.contains("Days"))
+            // another agency's page is not theirs
+            let other = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).filter(\.$id != agency.id!).first())
+            #expect(try await liaison.get("/agencies/\(other.id!.uuidString.lowercased())").status == .forbidden)
+
+            _ = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency, day: EncounterService.today(app.settings)))
+            let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
+            let report = try await admin.get("/reports/state")
+            #expect(report.status == .ok)
+            #expect(report.text.contains("With an active CIT program"))
+            let csv = try await admin.get("/reports/state?format=csv")
+            #expect(csv.text.contains("Encounter reports,Crisis calls reported,1"))
+        }
+    }
+}
