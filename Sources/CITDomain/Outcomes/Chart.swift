@@ -184,7 +184,7 @@ public enum SVGChart {
     // MARK: Parts
 
     private static func open(id: String, height: Double, title: String, desc: String) -> String {
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\""
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\""
             + " role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\" font-family=\"system-ui, sans-serif\">"
             + "<title id=\"\(id)-title\">\(escape(title))</title>"
             + "<desc id=\"\(id)-desc\">\(escape(desc))</desc>"

@@ -134,7 +134,7 @@ enum EncountersController {
             .pre(.code(.text(EncounterFields.all.joined(separator: ",")))),
             .p(.text("Dates as 2026-08-14; yes/no columns as yes or no; time_block as 00-04, 04-08, 08-12, 12-16, 16-20 or 20-24; agency as the agency's id; county_fips as 5 digits. A column that is not on this list (a name, an address, a case number) is refused: reports hold no names. At most \(EncounterImport.maxRows) rows and 16 MB per file.")),
             .unwrap(message) { .div(.class("error-summary"), .attribute(named: "role", value: "alert"), .h2(.text("Nothing was imported")), .p(.text($0))) },
-            .if(!problems.isEmpty, .div(.class("table-scroll"), .table(
+            .if(!problems.isEmpty, .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
                 .caption(.text("Problems, by line of the file")),
                 .tr(.th(.text("Line")), .th(.text("Column")), .th(.text("Problem"))),
                 .forEach(problems) { .tr(.td(.text(String($0.line))), .td(.text($0.field)), .td(.text($0.message))) }))),

@@ -36,7 +36,7 @@ enum CompletionController {
             .h1(.text("Completion: \(session.title)")),
             .p(.strong(.text("Rule for \(completion.course.code): ")), .text(completion.policy.summary)),
             .p(.text("Hours come from the attendance trainers record, block by block. Required: \(TrainingFormat.hours(completion.policy.requiredHours)) hours.")),
-            .div(.class("table-scroll"), .table(
+            .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
                 .caption(.text("Confirmed trainees")),
                 .tr(.th(.text("Trainee")), .th(.text("Organization")), .th(.text("Hours")), .th(.text("Status")), .th(.text("Certificate"))),
                 .forEach(completion.rows) { row in

@@ -1,0 +1,99 @@
+"""Outcomes as people use them: an agency liaison files a de-identified encounter
+report on a phone after a crisis call; the coordinator of the program serving that
+county sees it counted (exact, signed in) while the public view hides the small count;
+the dashboard's charts are looked at in a screenshot; axe-core finds no violations."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from urllib.parse import urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from test_training import PASSWORD, PHONE, accept_invitation, no_violations, signed_in_page
+
+
+def agency_and_program(server) -> tuple[str, str, str, str]:
+    """A law enforcement agency from the starter directory and a program serving its county."""
+    db = sqlite3.connect(server.data_dir / "cithub.sqlite", timeout=30)
+    try:
+        row = db.execute(
+            "SELECT o.id, o.name, o.county_fips, p.id FROM organizations o"
+            " JOIN program_counties pc ON pc.county_fips = o.county_fips"
+            " JOIN programs p ON p.id = pc.program_id"
+            " WHERE o.kind = 'law_enforcement' ORDER BY o.name LIMIT 1").fetchone()
+    finally:
+        db.close()
+    assert row, "the starter directory has no law enforcement agency in a county a program serves"
+    return str(row[0]).lower(), row[1], row[2], str(row[3]).lower()
+
+
+def invite(page: Page, email: str, name: str, role: str, scope: str) -> None:
+    page.goto("/admin/users")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Role").select_option(role)
+    page.get_by_label("Program or agency").fill(scope)
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text("The invitation was sent.")).to_be_visible()
+
+
+def test_officer_files_report_and_coordinator_sees_it(browser: Browser, server, admin, snap) -> None:
+    agency_id, agency_name, county, program_id = agency_and_program(server)
+    context, page = signed_in_page(browser, server, admin.email, admin.password, {"width": 1280, "height": 900})
+    invite(page, "liaison.e2e@example.org", "Lee Liaison", "agency_liaison", agency_id)
+    invite(page, "coordinator.e2e@example.org", "Cora Coordinator", "program_coordinator", program_id)
+    context.close()
+    accept_invitation(browser, server, "liaison.e2e@example.org", "Lee Liaison")
+    accept_invitation(browser, server, "coordinator.e2e@example.org", "Cora Coordinator")
+
+    # The officer's liaison files the report on a phone.
+    phone_context, phone = signed_in_page(browser, server, "liaison.e2e@example.org", PASSWORD, PHONE)
+    phone.goto("/encounters/new")
+    expect(phone.get_by_text(f"Agency: {agency_name}")).to_be_visible()
+    no_violations(phone, "encounter form")
+    # A first try with a mistake: arrived without being dispatched.
+    phone.get_by_label("Time of day").select_option("16-20")
+    phone.get_by_label("County").select_option(county)
+    phone.get_by_label("How the call came in").select_option("911")
+    for question, answer in [("Was a CIT officer requested?", "Yes"), ("Was a CIT officer dispatched?", "No"),
+                             ("Did a CIT officer arrive?", "Yes"), ("Was a CIT-trained officer on scene?", "Yes"),
+                             ("Was the person in crisis injured?", "No"), ("Was an officer injured?", "No"),
+                             ("Was anyone else injured?", "No"), ("Was a weapon involved?", "No"),
+                             ("Is the person a veteran?", "Unknown"), ("Was substance use involved?", "No"),
+                             ("Has this person had a crisis contact with the agency before?", "Unknown")]:
+        phone.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
+    phone.get_by_label("Outcome (disposition)").select_option(label="Referral to county crisis services or mobile crisis")
+    phone.get_by_role("button", name="File report").click()
+    expect(phone.get_by_text("A CIT officer can only arrive if one was dispatched.").first).to_be_visible()
+    snap(phone, "report-error")
+    no_violations(phone, "encounter form with an error")
+    phone.get_by_role("group", name="Was a CIT officer dispatched?").get_by_label("Yes", exact=True).check()
+    phone.get_by_role("button", name="File report").click()
+    expect(phone.get_by_text("The report was filed. Thank you.")).to_be_visible()
+    snap(phone, "report-filed")
+    phone_context.close()
+
+    # The coordinator of the program serving that county sees it counted, exactly.
+    coordinator_context, dashboard = signed_in_page(browser, server, "coordinator.e2e@example.org", PASSWORD, {"width": 1280, "height": 900})
+    dashboard.goto(f"/outcomes?program={program_id}")
+    expect(dashboard.get_by_text("counts are exact")).to_be_visible()
+    expect(dashboard.get_by_role("row", name=re.compile(r"^Crisis calls reported 1\b"))).to_be_visible()
+    expect(dashboard.get_by_role("row", name=re.compile(r"A CIT officer arrived 1 100%"))).to_be_visible()
+    assert dashboard.locator("svg.chart").count() >= 3
+    no_violations(dashboard, "outcomes dashboard")
+    snap(dashboard, "dashboard-exact")
+    coordinator_context.close()
+
+    # The public sees the same selection with the small count hidden.
+    public = browser.new_context(base_url=server.base_url, viewport=PHONE)
+    view = public.new_page()
+    view.goto(f"/outcomes?program={program_id}")
+    expect(view.get_by_role("row", name=re.compile(r"^Crisis calls reported fewer than 5"))).to_be_visible()
+    no_violations(view, "public outcomes")
+    snap(view, "dashboard-public")
+    view.goto("/coverage")
+    no_violations(view, "coverage")
+    public.close()
