@@ -79,7 +79,8 @@ enum OutcomeQueries {
         var data = OutcomeData()
 
         var byCategory = sql.select().column("quarter").column("disposition_category").from(EncounterRollup.schema)
-        for column in sums { byCategory = byCategory.column(SQLFunction("SUM", args: SQLIdentifier(column)), as: column) }
+        // PostgreSQL sums bigints as numeric; cast back so both databases give integers.
+        for column in sums { byCategory = byCategory.column(SQLRaw("CAST(SUM(\(column)) AS BIGINT)"), as: column) }
         byCategory = filtered(byCategory, filter, programCounties: counties).groupBy("quarter").groupBy("disposition_category")
         for row in try await byCategory.all() {
             let quarter = try row.decode(column: "quarter", as: String.self)
@@ -101,7 +102,7 @@ enum OutcomeQueries {
         }
 
         var byCounty = sql.select().column("county_fips").column("quarter")
-            .column(SQLFunction("SUM", args: SQLIdentifier("calls")), as: "calls").from(EncounterRollup.schema)
+            .column(SQLRaw("CAST(SUM(calls) AS BIGINT)"), as: "calls").from(EncounterRollup.schema)
         byCounty = filtered(byCounty, filter, programCounties: counties).groupBy("county_fips").groupBy("quarter")
         for row in try await byCounty.all() {
             let county = try row.decode(column: "county_fips", as: String.self)
