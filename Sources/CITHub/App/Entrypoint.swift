@@ -26,6 +26,7 @@ public enum CITHubMain {
             app.asyncCommands.use(LoadCountiesCommand(), as: "load-counties")
             app.asyncCommands.use(DemoProgramsCommand(), as: "demo-programs")
             app.asyncCommands.use(DemoEncountersCommand(), as: "demo-encounters")
+            app.asyncCommands.use(APITokenCommand(), as: "api-token")
             if isServe(env.arguments) {
                 try await prepareToServe(app)
             }

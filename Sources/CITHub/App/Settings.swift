@@ -37,6 +37,9 @@ public struct Settings: Sendable {
     /// The share of patrol officers a county or agency aims to have CIT-trained
     /// (CITHUB_CIT_TARGET_PERCENT, default 20: the Memphis Model's 20-25%).
     public var coverageTargetShare: Double = 0.20
+    /// API requests a minute per client address without a token (tokens get twice as
+    /// many), CITHUB_API_RATE_PER_MINUTE, default 300.
+    public var apiRatePerMinute: Int = 300
 
     public enum LogFormat: String, Sendable { case text, json }
 
@@ -83,7 +86,8 @@ public struct Settings: Sendable {
             deliverMailInServer: env["CITHUB_MAIL_LOOP"] != "off",
             loadReferenceData: true,
             postgresConnectionsPerLoop: env["CITHUB_DB_POOL"].flatMap(Int.init).map { max(1, min($0, 64)) } ?? 4,
-            coverageTargetShare: env["CITHUB_CIT_TARGET_PERCENT"].flatMap(Double.init).map { max(1, min($0, 100)) / 100 } ?? 0.20
+            coverageTargetShare: env["CITHUB_CIT_TARGET_PERCENT"].flatMap(Double.init).map { max(1, min($0, 100)) / 100 } ?? 0.20,
+            apiRatePerMinute: env["CITHUB_API_RATE_PER_MINUTE"].flatMap(Int.init).map { max(1, min($0, 10_000_000)) } ?? 300
         )
     }
 

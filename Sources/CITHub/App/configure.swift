@@ -50,6 +50,7 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.migrations.add(ClassMigrations.CreateClasses())
     app.migrations.add(TrainingMigrations.CreateTraining())
     app.migrations.add(OutcomeMigrations.CreateOutcomes())
+    app.migrations.add(APIMigrations.CreateTokens())
 
     app.passwords.use(.bcrypt(cost: bcryptCost))
     app.sessions.use(.fluent)

@@ -33,4 +33,7 @@ func routes(_ app: Application) throws {
     CoverageController.register(public: withSessions, protected: protected)
     StateReportController.register(on: protected)
     OutcomeAssets.register(on: app)
+    // The API is stateless: bearer tokens, no sessions, no CSRF.
+    APIController.register(on: app)
+    APITokensController.register(on: protected)
 }
