@@ -5,7 +5,8 @@
 #   Debian: postgresql (15), chromium (driven by Playwright, no `playwright install`),
 #           nginx and wrk (bench/), ca-certificates, curl
 #   PyPI:   playwright, pytest, pytest-playwright, axe-playwright-python, aiosmtpd,
-#           icalendar (checks the .ics files the app writes)
+#           icalendar (checks the .ics files the app writes), schemathesis and
+#           openapi-spec-validator (scripts/api-conformance.sh)
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -25,6 +26,8 @@ PIP_PACKAGES=(
   "axe-playwright-python==0.1.8"
   "aiosmtpd==1.4.6"
   "icalendar==7.3.2"
+  "schemathesis==4.32.5"
+  "openapi-spec-validator==0.9.0"
 )
 
 installed() {

@@ -61,6 +61,8 @@ public enum OpenAPIDocument {
         public static let defaultPage = 1
         public static let defaultPerPage = 50
         public static let maxPerPage = 100
+        /// Pages past the last are empty, not errors; this bound only keeps the number readable.
+        public static let maxPage = 1_000_000
     }
 
     /// `^[0-9]{5}$`: a county FIPS code.
@@ -370,7 +372,7 @@ public enum OpenAPIDocument {
                 "page": [
                     "name": "page", "in": "query", "required": false,
                     "description": "Page number, from 1.",
-                    "schema": ["type": "integer", "minimum": 1, "default": Paging.defaultPage] as [String: Any],
+                    "schema": ["type": "integer", "minimum": 1, "maximum": Paging.maxPage, "default": Paging.defaultPage] as [String: Any],
                 ] as [String: Any],
                 "per_page": [
                     "name": "per_page", "in": "query", "required": false,

@@ -17,6 +17,25 @@ enum APIController {
         v1.get("classes", use: classes)
         v1.get("classes", ":id", "roster", use: roster)
         v1.post("encounters", use: fileEncounter)
+        // Methods the document does not list answer 405 with the ones it does, not 404.
+        let allowed: [([PathComponent], [HTTPMethod])] = [
+            (["counties"], [.GET]), (["counties", ":fips"], [.GET]), (["programs"], [.GET]), (["programs", ":id"], [.GET]),
+            (["classes"], [.GET]), (["classes", ":id", "roster"], [.GET]), (["encounters"], [.POST]),
+        ]
+        let every: [HTTPMethod] = [.GET, .POST, .PUT, .PATCH, .DELETE, .OPTIONS, .TRACE, .RAW(value: "QUERY")]
+        for (path, methods) in allowed {
+            for method in every where !methods.contains(method) {
+                let allow = methods.map(\.rawValue).joined(separator: ", ")
+                app.grouped("api", "v1").on(method, path) { req -> Response in
+                    APIProblem.response(.methodNotAllowed, detail: "This address answers \(allow) only.", instance: req.url.path, headers: ["Allow": allow])
+                }
+            }
+        }
+        for method in every where method != .GET {
+            app.on(method, ["api", "openapi.json"]) { req -> Response in
+                APIProblem.response(.methodNotAllowed, detail: "This address answers GET only.", instance: req.url.path, headers: ["Allow": "GET"])
+            }
+        }
     }
 
     // MARK: helpers
@@ -47,7 +66,8 @@ enum APIController {
             }
             return number
         }
-        return (try read("page", default: 1, range: 1...1_000_000), try read("per_page", default: 50, range: 1...100))
+        return (try read("page", default: OpenAPIDocument.Paging.defaultPage, range: 1...OpenAPIDocument.Paging.maxPage),
+                try read("per_page", default: OpenAPIDocument.Paging.defaultPerPage, range: 1...OpenAPIDocument.Paging.maxPerPage))
     }
 
     static func page(_ items: [[String: Any]], _ paging: (page: Int, size: Int)) -> [String: Any] {
