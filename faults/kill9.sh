@@ -17,8 +17,8 @@
 # server is stopped and the database file is read directly: every acknowledged email must
 # have its row in `registrations`, and `PRAGMA integrity_check` must answer "ok".
 #
-# Encounter reports will be written by agency liaisons but have no endpoint yet: the
-# Python below has a hook for them, `encounter_report_writes()`, that returns None today.
+# Encounter reports go through the JSON API with an administrator's token, alternating
+# with the registrations; a 201 is their acknowledgement, keyed by the id it returns.
 #
 # Last line: kill9: acknowledged=<n> present=<n> lost=<n> integrity=ok
 #   acknowledged  writes answered 303; present  of those, how many are in the database;
@@ -40,7 +40,7 @@ trap cleanup EXIT
 
 PYTHONPATH="$PWD/faults" python3 - "$BIN" "$WORK" <<'PY'
 import collections, http.client, os, random, re, sqlite3, sys, threading, time
-from cithub_faults import CONNECTION_ERRORS, Server, create_admin_and_sign_in, create_class, log, register
+from cithub_faults import ADMIN_EMAIL, CONNECTION_ERRORS, Server, create_admin_and_sign_in, create_class, log, register
 
 binary, work = sys.argv[1], sys.argv[2]
 kills = int(os.environ.get("FAULTS_KILLS", "10"))
@@ -77,19 +77,43 @@ class RegistrationWrites:
         return {e for (e,) in db.execute("SELECT lower(email) FROM registrations")} & keys
 
 
-def encounter_report_writes():
-    """HOOK: encounter reports (filed by agency liaisons) have no endpoint yet.
+class EncounterWrites:
+    """Encounter reports through the JSON API (POST /api/v1/encounters), as a records
+    system would send them, with an administrator's API token. A report has no free
+    text to carry a key, so its key is the id the server answers with on 201."""
+    name = "encounter-report"
 
-    When they do, return an object with the same four members as RegistrationWrites:
-      name             "encounter-report"
-      key(thread, n)   a unique value the report carries (e.g. in its narrative or an
-                       agency case number), so it can be found in the database later
-      send(conn, key, n)  POST the real form (sign in as a liaison once, before the storm,
-                       and keep the cookie in the object) and return the status
-      present(db, keys)   the keys found in the encounter-report table
-    and it joins the storm with the registrations: same kills, same lost/present check.
-    """
-    return None
+    def __init__(self) -> None:
+        import json as _json, subprocess
+        env = dict(os.environ, **{"CITHUB_DATA_DIR": os.path.join(work, "data"), "CITHUB_LOG_LEVEL": "error"})
+        self.token = subprocess.run([binary, "api-token", ADMIN_EMAIL, "kill9"], env=env, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+        db = sqlite3.connect(db_path, timeout=30)
+        agency, county = db.execute("SELECT id, county_fips FROM organizations WHERE kind = 'law_enforcement' AND county_fips IS NOT NULL ORDER BY name LIMIT 1").fetchone()
+        db.close()
+        self.body = _json.dumps({
+            "occurred_on": "2026-08-14", "time_block": "16-20", "agency": str(agency).lower(), "county_fips": county, "call_source": "911",
+            "cit_requested": True, "cit_dispatched": True, "cit_arrived": True, "cit_trained_on_scene": True, "disposition": "referral",
+            "force_level": "none", "injury_person": False, "injury_officer": False, "injury_other": False,
+            "weapon_involved": "no", "veteran": "unknown", "substance_use": "no", "repeat_contact": "unknown"})
+        self._json = _json
+
+    def key(self, thread: int, n: int) -> str:
+        return ""  # known only from the answer
+
+    def send(self, conn: http.client.HTTPConnection, key: str, n: int):
+        conn.request("POST", "/api/v1/encounters", self.body, {"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
+        r = conn.getresponse()
+        body = r.read()
+        if r.status == 201:
+            return 303, self._json.loads(body)["id"].lower()   # acknowledged, under the id it was stored as
+        return r.status, key
+
+    def present(self, db: sqlite3.Connection, keys: set[str]) -> set[str]:
+        return {str(i).lower() for (i,) in db.execute("SELECT id FROM encounter_reports")} & keys
+
+
+def encounter_report_writes():
+    return EncounterWrites()
 
 
 KINDS = [k for k in (RegistrationWrites(), encounter_report_writes()) if k is not None]
@@ -111,6 +135,8 @@ def worker(t: int) -> None:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
             status = kind.send(conn, key, n)
+            if isinstance(status, tuple):
+                status, key = status
         except CONNECTION_ERRORS:
             # The server died under this request: its write may or may not have landed.
             conn.close()
@@ -184,7 +210,7 @@ db.close()
 
 errors_in_log = [l for l in server.log_text().splitlines() if re.search(r"\b(error|critical)\b", l, re.I)]
 log(f"storm: {elapsed:.1f} s, requests by status: {dict(sorted(statuses.items(), key=str))}")
-log(f"registrations table: rows={rows[0]} distinct_emails={rows[1]} (unacknowledged requests that landed anyway: {rows[0] - total_present})")
+log(f"registrations table: rows={rows[0]} distinct_emails={rows[1]} (unacknowledged requests that landed anyway: {rows[0] - len(acknowledged["registration"])})")
 if restart_s:
     log(f"restarts: /healthz 200 after {min(restart_s):.2f}-{max(restart_s):.2f} s (mean {sum(restart_s) / len(restart_s):.2f} s, {len(restart_s)} measured); "
         f"writes acknowledged after the last restart: {acks_after_last_restart}")
