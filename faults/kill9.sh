@@ -210,7 +210,7 @@ db.close()
 
 errors_in_log = [l for l in server.log_text().splitlines() if re.search(r"\b(error|critical)\b", l, re.I)]
 log(f"storm: {elapsed:.1f} s, requests by status: {dict(sorted(statuses.items(), key=str))}")
-log(f"registrations table: rows={rows[0]} distinct_emails={rows[1]} (unacknowledged requests that landed anyway: {rows[0] - len(acknowledged["registration"])})")
+log(f"registrations table: rows={rows[0]} distinct_emails={rows[1]} (unacknowledged requests that landed anyway: {rows[0] - len(acknowledged['registration'])})")
 if restart_s:
     log(f"restarts: /healthz 200 after {min(restart_s):.2f}-{max(restart_s):.2f} s (mean {sum(restart_s) / len(restart_s):.2f} s, {len(restart_s)} measured); "
         f"writes acknowledged after the last restart: {acks_after_last_restart}")
