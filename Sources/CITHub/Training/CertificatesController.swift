@@ -24,7 +24,7 @@ enum CertificatesController {
 
     @Sendable static func verifyForm(req: Request) async throws -> Response {
         if let typed = req.query[String.self, at: "code"]?.trimmingCharacters(in: .whitespaces), !typed.isEmpty {
-            let target = VerificationCode.normalize(typed) ?? typed.filter { $0.isLetter || $0.isNumber || $0 == "-" }.prefix(40).description
+            let target = VerificationCode.normalize(typed) ?? String(typed.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }.prefix(40))
             return req.redirect(to: TrainingURL.verify(target.isEmpty ? "unknown" : target), redirectType: .normal)
         }
         let page = Page(title: "Check a certificate", chrome: req.chrome(), main: [

@@ -27,6 +27,12 @@ enum CSRF {
                 }
             }
             guard Self.needsCheck(request) else { return pass() }
+            // A body over the limit could not be read for its token; say what is wrong
+            // instead of "the form expired".
+            let limit = largeBodyPaths[request.url.path] ?? request.application.routes.defaultMaxBodySize.value
+            if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
+                return request.eventLoop.makeFailedFuture(Abort(.payloadTooLarge, reason: "What was sent is too large (more than \(limit / 1024) KB). Shorten the answers and try again."))
+            }
             return request.eventLoop.makeFutureWithTask { await Self.isValid(request) }.flatMap { valid in
                 guard valid else {
                     request.logger.notice("csrf: refused \(request.method) \(request.url.path)")

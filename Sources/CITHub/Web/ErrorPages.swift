@@ -23,6 +23,14 @@ struct ErrorPagesMiddleware: Middleware {
         }
     }
 
+    /// Connection-level database failures (PostgreSQL restarting, a closed connection, a
+    /// pool that cannot connect), as opposed to a query that is wrong.
+    static func isDatabaseUnavailable(_ error: any Error) -> Bool {
+        let text = String(reflecting: error)
+        return ["serverClosedConnection", "connectionError", "connectionClosed", "ConnectionPoolError", "connectionRefused", "NIOConnectionError", "uncleanShutdown"]
+            .contains { text.contains($0) }
+    }
+
     static func response(for error: any Error, request: Request, chrome: PageChrome) -> Response {
         let status: HTTPResponseStatus
         var reason: String
@@ -36,13 +44,22 @@ struct ErrorPagesMiddleware: Middleware {
             status = .badRequest
             reason = "The request could not be read."
         default:
-            status = .internalServerError
-            reason = "Something went wrong on our side."
+            if Self.isDatabaseUnavailable(error) {
+                // The database is restarting or unreachable: a temporary state, say so.
+                status = .serviceUnavailable
+                reason = "CIT Hub cannot reach its database just now. Try again in a minute."
+                headers.replaceOrAdd(name: "Retry-After", value: "10")
+            } else {
+                status = .internalServerError
+                reason = "Something went wrong on our side."
+            }
         }
         let reference = String([UInt8].random(count: 6).base64URLEncoded)
         if status.code >= 500 {
             request.logger.error("request failed", metadata: ["ref": .string(reference), "path": .string(request.url.path), "error": .string(String(reflecting: error))])
-            reason = "Something went wrong on our side. It has been logged (reference \(reference))."
+            reason = status == .serviceUnavailable
+                ? "\(reason) (Reference \(reference).)"
+                : "Something went wrong on our side. It has been logged (reference \(reference))."
         } else {
             request.logger.debug("request refused", metadata: ["status": .stringConvertible(status.code), "path": .string(request.url.path)])
         }
