@@ -54,6 +54,80 @@ struct BackupCommand: AsyncCommand {
     }
 }
 
+/// `cithub restore <file>`: puts a backup made by `cithub backup` back, every table, in
+/// one transaction (readers see the old data or the new, never a mix). The backup must
+/// come from the same version of CIT Hub (the same migrations); otherwise nothing is
+/// changed. PostgreSQL is restored with pg_restore.
+struct RestoreCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "A backup written by cithub backup.")
+        var file: String
+    }
+    var help: String { "Replaces every table's rows with those of an SQLite backup." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        switch app.settings.storage {
+        case .postgres:
+            context.console.error("This server uses PostgreSQL. Restore a pg_dump file with pg_restore, for example:")
+            context.console.print("  pg_restore --clean --if-exists --dbname=\"$DATABASE_URL\" cithub.dump")
+            throw Abort(.badRequest, reason: "restore: use pg_restore for PostgreSQL")
+        case .sqliteMemory:
+            throw Abort(.badRequest, reason: "restore: the database is in memory")
+        case .sqliteFile:
+            try await app.autoMigrate()
+            context.console.print(try await Self.restoreSQLite(app, from: signature.file))
+        }
+    }
+
+    struct Mismatch: Error, CustomStringConvertible { var description: String }
+
+    /// Copies every table of the backup into the live database, after checking the
+    /// backup's integrity and that both have the same migrations. Returns a report.
+    static func restoreSQLite(_ app: Application, from file: String) async throws -> String {
+        let source = URL(fileURLWithPath: file).standardizedFileURL.path
+        guard FileManager.default.fileExists(atPath: source) else { throw Abort(.notFound, reason: "\(source) does not exist.") }
+        return try await app.db.withConnection { connection in
+            let sql = connection as! any SQLDatabase
+            try await sql.raw("ATTACH DATABASE \(bind: source) AS backup").run()
+            do {
+                let check = try await sql.raw("PRAGMA backup.integrity_check").all().first.flatMap { try? $0.decode(column: "integrity_check", as: String.self) } ?? "unknown"
+                guard check == "ok" else { throw Mismatch(description: "The backup fails SQLite's integrity check (\(check)); nothing was restored.") }
+                func names(_ schema: String, _ query: String) async throws -> [String] {
+                    try await sql.raw(SQLQueryString(query.replacingOccurrences(of: "SCHEMA", with: schema))).all().map { try $0.decode(column: "name", as: String.self) }
+                }
+                let liveMigrations = Set(try await names("main", "SELECT name FROM SCHEMA._fluent_migrations"))
+                let backupMigrations = Set(try await names("backup", "SELECT name FROM SCHEMA._fluent_migrations"))
+                guard liveMigrations == backupMigrations else {
+                    throw Mismatch(description: "The backup comes from another version of CIT Hub (its migrations differ: \(backupMigrations.symmetricDifference(liveMigrations).sorted().joined(separator: ", "))); nothing was restored.")
+                }
+                let tables = try await names("main", "SELECT name FROM SCHEMA.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+                try await sql.raw("PRAGMA foreign_keys = OFF").run()
+                try await sql.raw("BEGIN IMMEDIATE").run()
+                var counts: [String] = []
+                do {
+                    for table in tables {
+                        try await sql.raw("DELETE FROM main.\(ident: table)").run()
+                        try await sql.raw("INSERT INTO main.\(ident: table) SELECT * FROM backup.\(ident: table)").run()
+                        let n = try await sql.raw("SELECT count(*) AS n FROM main.\(ident: table)").first()?.decode(column: "n", as: Int.self) ?? 0
+                        counts.append("\(table) \(n)")
+                    }
+                    try await sql.raw("COMMIT").run()
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
+                }
+                try await sql.raw("PRAGMA foreign_keys = ON").run()
+                try await sql.raw("DETACH DATABASE backup").run()
+                return "Restored \(tables.count) tables from \(source): " + counts.joined(separator: ", ") + "."
+            } catch {
+                try? await sql.raw("DETACH DATABASE backup").run()
+                throw error
+            }
+        }
+    }
+}
+
 /// `cithub send-mail`: one delivery pass over the outbox, for a deployment that sends
 /// mail from a scheduled job instead of the server.
 struct SendMailCommand: AsyncCommand {

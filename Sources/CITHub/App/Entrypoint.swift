@@ -21,6 +21,7 @@ public enum CITHubMain {
             try await configure(app, settings: settings)
             app.asyncCommands.use(MigrateNowCommand(), as: "migrate")
             app.asyncCommands.use(BackupCommand(), as: "backup")
+            app.asyncCommands.use(RestoreCommand(), as: "restore")
             app.asyncCommands.use(SendMailCommand(), as: "send-mail")
             app.asyncCommands.use(SetupLinkCommand(), as: "setup-link")
             app.asyncCommands.use(LoadCountiesCommand(), as: "load-counties")
