@@ -1,20 +1,24 @@
-"""Helpers shared by faults/kill9.sh and faults/pg-restart.sh.
+"""Helpers shared by faults/kill9.sh, faults/pg-restart.sh and faults/two-instances.sh.
 
 A CIT Hub server as a child process (start, SIGKILL, stop, wait for /healthz), the
 first administrator from the printed setup link, sign-in, a class created through the
-real form, and one registration POST. Every form POST carries the CSRF double-submit
-pair: the `cithub_csrf` cookie and the same value in the `_csrf` field. Only
-127.0.0.1 is contacted.
+real form, one registration POST, an aiosmtpd SMTP server writing a Maildir, and psql.
+Every form POST carries the CSRF double-submit pair: the `cithub_csrf` cookie and the
+same value in the `_csrf` field. Only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import http.client
 import os
 import re
 import signal
+import socket
 import subprocess
+import sys
 import time
 import urllib.parse
 
@@ -119,18 +123,41 @@ def get(conn: http.client.HTTPConnection, path: str, cookies: dict[str, str] | N
     return r
 
 
-def create_admin_and_sign_in(server: Server) -> dict[str, str]:
-    """The first administrator through the link the server printed; returns the session cookie."""
-    m = re.search(re.escape(server.base) + r"(/setup/[A-Za-z0-9_-]+)", server.log_text())
-    if not m:
-        raise RuntimeError("no first-administrator link in the server log")
+def first_admin_link(servers: list[Server], timeout: float = 15.0) -> tuple[Server, str]:
+    """The first-administrator link printed by one of `servers` (the first of them that
+    printed one, in the order given): (the server that printed it, the link's path)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for server in servers:
+            m = re.search(re.escape(server.base) + r"(/setup/[A-Za-z0-9_-]+)", server.log_text())
+            if m:
+                return server, m.group(1)
+        if time.monotonic() > deadline:
+            raise RuntimeError("no first-administrator link in the server log" + ("s" if len(servers) > 1 else ""))
+        time.sleep(0.1)
+
+
+def create_admin(server: Server, setup_path: str) -> None:
+    """The first administrator through a set-up link's form, posted to `server`."""
     c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-    r = post(c, m.group(1), {"name": "Faults Admin", "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD, "password_confirm": ADMIN_PASSWORD})
+    r = post(c, setup_path, {"name": "Faults Admin", "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD, "password_confirm": ADMIN_PASSWORD})
     assert r.status == 303, f"setup: {r.status}"
+
+
+def sign_in(server: Server) -> dict[str, str]:
+    """Signs the administrator in on `server`; returns the session cookie."""
+    c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
     r = post(c, "/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
     assert r.status == 303, f"sign-in: {r.status}"
     session = re.search(r"cithub_session=([^;]+)", r.getheader("Set-Cookie") or "").group(1)
     return {"cithub_session": session}
+
+
+def create_admin_and_sign_in(server: Server) -> dict[str, str]:
+    """The first administrator through the link the server printed; returns the session cookie."""
+    _, path = first_admin_link([server], timeout=0)
+    create_admin(server, path)
+    return sign_in(server)
 
 
 def agenda(start: dt.date) -> str:
@@ -161,3 +188,70 @@ def register(conn: http.client.HTTPConnection, class_id: str, email: str, n: int
              {"name": f"Fault Person {n}", "email": email, "phone": "(608) 555-0100",
               "organization": f"Agency {n % 50}", "audience": "sworn_law_enforcement"})
     return r.status
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SMTPSink:
+    """aiosmtpd writing every message it receives to a Maildir, as e2e/conftest.py runs it."""
+
+    def __init__(self, port: int, maildir: str, log_path: str):
+        self.port, self.maildir, self.log_path = port, maildir, log_path
+        self.url = f"smtp://127.0.0.1:{port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 10.0) -> None:
+        with open(self.log_path, "ab") as f:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}", "-c", "aiosmtpd.handlers.Mailbox", self.maildir],
+                stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"aiosmtpd exited with {self.process.returncode}; see {self.log_path}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"aiosmtpd did not listen on 127.0.0.1:{self.port} within {timeout} s")
+
+    def stop(self, grace: float = 3.0) -> str:
+        """SIGTERM, then SIGKILL (aiosmtpd -n does not always end on SIGTERM)."""
+        if self.process is None or self.process.poll() is not None:
+            return "not running"
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=grace)
+            return "stopped by SIGTERM"
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            return f"killed (no exit within {grace:.0f} s of SIGTERM)"
+
+    def files(self) -> list[str]:
+        out = []
+        for sub in ("new", "cur"):
+            folder = os.path.join(self.maildir, sub)
+            if os.path.isdir(folder):
+                out += [os.path.join(folder, n) for n in sorted(os.listdir(folder))]
+        return out
+
+    def messages(self) -> list[email.message.EmailMessage]:
+        """Every received message, parsed (headers: Message-ID, To, Subject, ...)."""
+        parsed = []
+        for path in self.files():
+            with open(path, "rb") as f:
+                parsed.append(email.message_from_binary_file(f, policy=email.policy.default))
+        return parsed
+
+
+def psql(db_url: str, sql: str) -> list[list[str]]:
+    """Rows of a query, read with psql (unaligned, tab-separated)."""
+    out = subprocess.run(["psql", "-X", "-q", "-tA", "-F", "\t", "-v", "ON_ERROR_STOP=1", db_url, "-c", sql],
+                         capture_output=True, text=True, check=True)
+    return [line.split("\t") for line in out.stdout.splitlines() if line]
