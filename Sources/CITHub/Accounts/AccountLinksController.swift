@@ -45,7 +45,11 @@ enum AccountLinksController {
 
         let hash = try await AccountService.hash(password: form["password"], on: req)
         let created = try await req.db.transaction { tx -> Bool in
+            // Two set-up links used at once (two instances each printed one) must not
+            // make two administrators: one at a time, and look again inside.
+            try await StartupLock.lockTransaction(tx, key: StartupLock.firstAdministratorKey)
             guard try await AccountService.consume(record, on: tx) else { return false }
+            if try await AccountService.hasActiveAdministrator(on: tx) { return false }
             if try await User.query(on: tx).filter(\.$email == values["email"]!).count() > 0 { return false }
             let user = User(email: values["email"]!, name: values["name"]!, passwordHash: hash)
             try await user.create(on: tx)

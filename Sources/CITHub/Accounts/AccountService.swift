@@ -1,5 +1,6 @@
 import Vapor
 import Fluent
+import SQLKit
 import CITDomain
 
 /// The account rules that more than one page needs: creating the first administrator,
@@ -39,14 +40,16 @@ enum AccountService {
     /// Marks a token used, but only if nobody used it first (two tabs, two instances):
     /// the UPDATE's condition makes the single use hold under concurrency.
     static func consume(_ token: AccountToken, on db: any Database, now: Date = Date()) async throws -> Bool {
-        let before = try await AccountToken.query(on: db).filter(\.$id == token.id!).filter(\.$usedAt == nil).count()
-        guard before == 1 else { return false }
-        try await AccountToken.query(on: db)
-            .set(\.$usedAt, to: now)
-            .filter(\.$id == token.id!)
-            .filter(\.$usedAt == nil)
-            .update()
-        return true
+        // One statement that marks the link used only if it was not, and says whether it
+        // did: two requests with the same link (even on two instances) cannot both win.
+        guard let sql = db as? any SQLDatabase else { return false }
+        let rows = try await sql.update(AccountToken.schema)
+            .set("used_at", to: now)
+            .where("id", .equal, token.id!)
+            .where("used_at", .is, SQLLiteral.null)
+            .returning("id")
+            .all()
+        return rows.count == 1
     }
 
     /// Problems with a new password, keyed by form field.

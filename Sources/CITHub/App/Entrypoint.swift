@@ -46,19 +46,27 @@ public enum CITHubMain {
         return command == "serve" || command.hasPrefix("-")
     }
 
+    static func loadReferenceData(_ app: Application) async throws {
+        let settings = app.settings
+        guard settings.loadReferenceData else { return }
+        let loaded = try await ReferenceData.load(on: app.db, stateCode: settings.stateCode, logger: app.logger)
+        let directory = try await DirectoryStarterData.load(on: app.db, stateCode: settings.stateCode, logger: app.logger)
+        if directory != DirectoryStarterData.Summary() {
+            app.logger.info("directory starter data loaded", metadata: ["zip_rows": .stringConvertible(directory.zips), "programs": .stringConvertible(directory.programs)])
+        }
+        if loaded != ReferenceData.Summary() {
+            app.logger.info("reference data loaded", metadata: ["counties": .stringConvertible(loaded.countiesAdded), "courses": .stringConvertible(loaded.coursesAdded), "topics": .stringConvertible(loaded.topicsAdded)])
+        }
+    }
+
     static func prepareToServe(_ app: Application) async throws {
         let settings = app.settings
         try await prepareSQLite(app)
-        try await app.autoMigrate()
-        if settings.loadReferenceData {
-            let loaded = try await ReferenceData.load(on: app.db, stateCode: settings.stateCode, logger: app.logger)
-            let directory = try await DirectoryStarterData.load(on: app.db, stateCode: settings.stateCode, logger: app.logger)
-            if directory != DirectoryStarterData.Summary() {
-                app.logger.info("directory starter data loaded", metadata: ["zip_rows": .stringConvertible(directory.zips), "programs": .stringConvertible(directory.programs)])
-            }
-            if loaded != ReferenceData.Summary() {
-                app.logger.info("reference data loaded", metadata: ["counties": .stringConvertible(loaded.countiesAdded), "courses": .stringConvertible(loaded.coursesAdded), "topics": .stringConvertible(loaded.topicsAdded)])
-            }
+        // Instances starting together on one PostgreSQL take turns: the first migrates and
+        // loads the reference data, the next finds it done.
+        try await StartupLock.withLock(app) {
+            try await app.autoMigrate()
+            try await loadReferenceData(app)
         }
         var banner = "\nCIT Hub is starting at \(settings.publicURL)\n"
         switch settings.storage {

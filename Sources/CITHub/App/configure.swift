@@ -51,6 +51,7 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.migrations.add(TrainingMigrations.CreateTraining())
     app.migrations.add(OutcomeMigrations.CreateOutcomes())
     app.migrations.add(APIMigrations.CreateTokens())
+    app.migrations.add(CacheGenerationMigrations.Create())
 
     app.passwords.use(.bcrypt(cost: bcryptCost))
     app.sessions.use(.fluent)
@@ -85,6 +86,7 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     try routes(app)
 
     app.lifecycle.use(MailDeliveryService())
+    app.lifecycle.use(PageCacheSync())
 }
 
 func configureDatabase(_ app: Application, settings: Settings) throws {

@@ -5,9 +5,10 @@ import NIOConcurrencyHelpers
 /// times what sending it does (design/PERFORMANCE.md), and public pages change only when
 /// their data does: writes call `invalidate`, readers get the bytes.
 ///
-/// Each instance keeps its own copy; a write on one instance bumps `generation` so the
-/// others re-render (see `invalidateAll`). Nothing here is needed for correctness: a
-/// cold cache only costs a render.
+/// Each instance keeps its own copy. On PostgreSQL (several instances), a write on one
+/// instance bumps a shared generation number in the database and every instance drops
+/// its copy when it sees the number change (`PageCacheSync`, once a second). Nothing here
+/// is needed for correctness: a cold cache only costs a render.
 final class PageCache: Sendable {
     struct Entry: Sendable {
         let body: ByteBuffer
@@ -16,6 +17,8 @@ final class PageCache: Sendable {
     }
 
     private let entries = NIOLockedValueBox<[String: Entry]>([:])
+    /// Set by a local write; `PageCacheSync` tells the other instances.
+    private let pendingBump = NIOLockedValueBox(false)
 
     func response(for request: Request, key: String, contentType: HTTPMediaType = .html,
                   extraHeaders: [(String, String)] = [], render: () async throws -> String) async rethrows -> Response {
@@ -51,10 +54,22 @@ final class PageCache: Sendable {
 
     func invalidate(prefix: String) {
         entries.withLockedValue { $0 = $0.filter { !$0.key.hasPrefix(prefix) } }
+        pendingBump.withLockedValue { $0 = true }
     }
 
     func invalidateAll() {
         entries.withLockedValue { $0.removeAll() }
+        pendingBump.withLockedValue { $0 = true }
+    }
+
+    /// Drops every page because another instance wrote (does not tell the others again).
+    func dropForOtherInstance() {
+        entries.withLockedValue { $0.removeAll() }
+    }
+
+    /// Whether a local write happened since the last call.
+    func takePendingBump() -> Bool {
+        pendingBump.withLockedValue { value in defer { value = false }; return value }
     }
 }
 

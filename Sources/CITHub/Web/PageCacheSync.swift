@@ -1,0 +1,68 @@
+import Fluent
+import Vapor
+import SQLKit
+
+/// One shared number, `cache_generation.generation`, that every write bumps. Instances
+/// on the same PostgreSQL poll it once a second and drop their cached pages when it
+/// moves, so a class created on one instance is listed by the other within about a
+/// second (plus the browser's own 60 s `max-age`).
+final class CacheGeneration: Model, @unchecked Sendable {
+    static let schema = "cache_generation"
+    @ID(custom: "id", generatedBy: .user) var id: Int?
+    @Field(key: "generation") var generation: Int
+    init() {}
+}
+
+enum CacheGenerationMigrations {
+    struct Create: AsyncMigration {
+        func prepare(on database: any Database) async throws {
+            try await database.schema(CacheGeneration.schema)
+                .field("id", .int, .identifier(auto: false))
+                .field("generation", .int, .required)
+                .create()
+            let row = CacheGeneration()
+            row.id = 1
+            row.generation = 0
+            try await row.create(on: database)
+        }
+        func revert(on database: any Database) async throws { try await database.schema(CacheGeneration.schema).delete() }
+    }
+}
+
+final class PageCacheSync: LifecycleHandler, @unchecked Sendable {
+    // Only touched from the lifecycle callbacks, which Vapor calls one at a time.
+    private var task: Task<Void, Never>?
+
+    func didBootAsync(_ application: Application) async throws {
+        guard StartupLock.isPostgres(application.db), let sql = application.db as? any SQLDatabase else { return }
+        let cache = application.pageCache
+        let logger = application.logger
+        task = Task {
+            var seen: Int?
+            while !Task.isCancelled {
+                do {
+                    if cache.takePendingBump() {
+                        let row = try await sql.raw("UPDATE cache_generation SET generation = generation + 1 WHERE id = 1 RETURNING generation").first()
+                        let now = try row?.decode(column: "generation", as: Int.self)
+                        // Another instance wrote in between too: its pages may be stale here.
+                        if let now, let before = seen, now != before + 1 { cache.dropForOtherInstance() }
+                        seen = now ?? seen
+                    } else {
+                        let row = try await sql.raw("SELECT generation FROM cache_generation WHERE id = 1").first()
+                        let now = try row?.decode(column: "generation", as: Int.self)
+                        if let now, let before = seen, now != before { cache.dropForOtherInstance() }
+                        seen = now ?? seen
+                    }
+                } catch {
+                    logger.notice("page cache sync: \(String(describing: error))")
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        task?.cancel()
+        await task?.value
+    }
+}
