@@ -205,6 +205,8 @@ try:
     before = {s.name: classes_page(s) for s in servers}  # each instance renders and caches /classes
     class_id = create_class(b, cookies_b, capacity=capacity, title=title)
     log(f"class {class_id} created on B ({capacity} seats)")
+    # Instances share a cache generation that each polls once a second: give it time.
+    time.sleep(float(os.environ.get("FAULTS_CACHE_SYNC_S", "2.5")))
     listed = {s.name: seats_text(classes_page(s)) for s in servers}
     log(f"/classes right after the class was created on B: " + ", ".join(f"{k}: {v!r}" for k, v in listed.items()))
     if listed["A"] == "not listed":
@@ -257,6 +259,7 @@ try:
     log(f"/classes after the storm: " + ", ".join(f"{k}: {v!r}" for k, v in seats.items()))
     # One more person, on B only: does A's page learn of it?
     late = register(http.client.HTTPConnection("127.0.0.1", b.port, timeout=30), class_id, "two-late@example.org", people)
+    time.sleep(float(os.environ.get("FAULTS_CACHE_SYNC_S", "2.5")))
     seats = {s.name: seats_text(classes_page(s)) for s in servers}
     log(f"/classes after one more registration on B ({late}): " + ", ".join(f"{k}: {v!r}" for k, v in seats.items()))
     if seats["A"] != seats["B"]:
