@@ -27,7 +27,10 @@ struct ErrorPagesMiddleware: Middleware {
     /// pool that cannot connect), as opposed to a query that is wrong.
     static func isDatabaseUnavailable(_ error: any Error) -> Bool {
         let text = String(reflecting: error)
-        return ["serverClosedConnection", "connectionError", "connectionClosed", "ConnectionPoolError", "connectionRefused", "NIOConnectionError", "uncleanShutdown"]
+        // PostgreSQL's SQLSTATE classes 08 (connection exception) and 57P (operator
+        // intervention: shutting down, starting up) are temporary too.
+        return ["serverClosedConnection", "connectionError", "connectionClosed", "ConnectionPoolError", "connectionRefused", "NIOConnectionError",
+                "uncleanShutdown", "sqlState: 08", "sqlState: 57P", "poolClosed", "connectionPoolTimeout"]
             .contains { text.contains($0) }
     }
 
