@@ -33,7 +33,7 @@ public enum CITHubMain {
             }
             try await app.execute()
         } catch {
-            app.logger.critical("CIT Hub stopped: \((error as? any AbortError)?.reason ?? String(describing: error))")
+            app.logger.critical("CIT Hub stopped: \((error as? any AbortError)?.reason ?? String(reflecting: error))")
             try? await app.asyncShutdown()
             throw error
         }
