@@ -10,6 +10,16 @@ extension User: SessionAuthenticatable {
     var roles: [Role] { $roleGrants.value?.map(\.role) ?? [] }
 
     func can(_ permission: Permission) -> Bool { RoleMatrix.allows(roles, permission) }
+
+    /// The programs (coordinator) or agencies (liaison) a scoped role applies to.
+    func scopes(_ role: Role) -> [UUID] {
+        ($roleGrants.value ?? []).filter { $0.role == role }.compactMap { $0.scopeID.flatMap(UUID.init(uuidString:)) }
+    }
+
+    /// Whether the user holds the scoped role for this program or agency.
+    func holds(_ role: Role, for id: UUID) -> Bool {
+        ($roleGrants.value ?? []).contains { $0.role == role && $0.scopeID?.lowercased() == id.uuidString.lowercased() }
+    }
 }
 
 /// Restores the signed-in user from the session on each request, with their roles, and

@@ -15,9 +15,7 @@ enum ClassesStaffController {
 
     /// Administrators run any program's classes; coordinators those of their programs.
     static func mayManage(_ user: User, programID: UUID) -> Bool {
-        user.can(.editAllPrograms) || (user.$roleGrants.value ?? []).contains {
-            $0.role == .programCoordinator && $0.scopeID?.lowercased() == programID.uuidString.lowercased()
-        }
+        user.can(.editAllPrograms) || user.holds(.programCoordinator, for: programID)
     }
 
     static func managedProgram(_ req: Request) async throws -> Program {

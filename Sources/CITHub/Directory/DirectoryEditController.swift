@@ -28,7 +28,7 @@ enum DirectoryEditController {
         else { throw Abort(.notFound, reason: "There is no program at this address.") }
         let user = try req.auth.require(User.self)
         if user.can(.editAllPrograms) { return program }
-        let scoped = (user.$roleGrants.value ?? []).contains { $0.role == .programCoordinator && $0.scopeID?.lowercased() == id.uuidString.lowercased() }
+        let scoped = user.holds(.programCoordinator, for: id)
         guard scoped else { throw Abort(.forbidden, reason: "You coordinate other programs. Ask the state administrator to add this one to your role.") }
         return program
     }

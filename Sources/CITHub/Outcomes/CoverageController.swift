@@ -118,7 +118,7 @@ enum CoverageController {
     }
 
     static func mayEdit(_ user: User, agency: UUID) -> Bool {
-        user.can(.editAllPrograms) || (user.$roleGrants.value ?? []).contains { $0.role == .agencyLiaison && $0.scopeID?.lowercased() == agency.uuidString.lowercased() }
+        user.can(.editAllPrograms) || user.holds(.agencyLiaison, for: agency)
     }
 
     static func editableAgency(_ req: Request) async throws -> Organization {

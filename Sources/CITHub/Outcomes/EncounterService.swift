@@ -19,8 +19,8 @@ enum EncounterService {
     static func agencies(for user: User, on db: any Database) async throws -> [Organization] {
         let all = try await agencies(on: db)
         if user.can(.editAllPrograms) { return all }
-        let own = Set((user.$roleGrants.value ?? []).filter { $0.role == .agencyLiaison }.compactMap { $0.scopeID?.lowercased() })
-        return all.filter { own.contains($0.id!.uuidString.lowercased()) }
+        let own = Set(user.scopes(.agencyLiaison))
+        return all.filter { own.contains($0.id!) }
     }
 
     static func key(_ id: UUID) -> String { id.uuidString.lowercased() }

@@ -25,9 +25,8 @@ enum OutcomesController {
     static func exact(_ user: User?, _ filter: OutcomeFilter) -> Bool {
         guard let user else { return false }
         if user.can(.readStateReports) { return true }
-        let grants = user.$roleGrants.value ?? []
-        if let agency = filter.agency, grants.contains(where: { $0.role == .agencyLiaison && $0.scopeID?.lowercased() == agency.uuidString.lowercased() }) { return true }
-        if let program = filter.program, grants.contains(where: { $0.role == .programCoordinator && $0.scopeID?.lowercased() == program.uuidString.lowercased() }) { return true }
+        if let agency = filter.agency, user.holds(.agencyLiaison, for: agency) { return true }
+        if let program = filter.program, user.holds(.programCoordinator, for: program) { return true }
         return false
     }
 

@@ -291,7 +291,7 @@ enum AttendanceController {
     @Sendable static func teaching(req: Request) async throws -> Response {
         let user = try req.auth.require(User.self)
         let assigned = try await ClassTrainer.query(on: req.db).filter(\.$user.$id == user.id!).all().map { $0.$classSession.id }
-        let coordinated = (user.$roleGrants.value ?? []).filter { $0.role == .programCoordinator }.compactMap { $0.scopeID.flatMap(UUID.init(uuidString:)) }
+        let coordinated = user.scopes(.programCoordinator)
         var query = ClassSession.query(on: req.db).with(\.$course).sort(\.$startsAt)
         if !user.can(.editAllPrograms) {
             query = query.group(.or) { group in

@@ -87,7 +87,7 @@ enum TrainingRecordsController {
         let user = try req.auth.require(User.self)
         var query = Certificate.query(on: req.db).sort(\.$issuedAt, .descending)
         if !user.can(.editAllPrograms) {
-            let programs = (user.$roleGrants.value ?? []).filter { $0.role == .programCoordinator }.compactMap { $0.scopeID.flatMap(UUID.init(uuidString:)) }
+            let programs = user.scopes(.programCoordinator)
             query = query.filter(\.$programID ~~ programs)
         }
         if let email = req.query[String.self, at: "email"].map(User.normalize(email:)), !email.isEmpty {
