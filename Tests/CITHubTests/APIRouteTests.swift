@@ -43,13 +43,7 @@ final class APIChecker: @unchecked Sendable {
 @Suite("JSON API: public resources, tokens, encounters, rosters, problems, rate limits")
 struct APIRouteTests {
     static func token(_ app: Application, for user: User) async throws -> String {
-        let secret = APIToken.newSecret()
-        let token = APIToken()
-        token.$user.id = user.id!
-        token.name = "test"
-        token.tokenHash = APIToken.hash(secret)
-        token.prefix = String(secret.prefix(12))
-        token.createdBy = "test"
+        let (token, secret) = APIToken.make(userID: user.id!, name: "test", createdBy: "test")
         try await token.create(on: app.db)
         return secret
     }

@@ -21,6 +21,18 @@ final class APIToken: Model, @unchecked Sendable {
 
     static func hash(_ token: String) -> String { SHA256.hash(data: Data(token.utf8)).hex }
     static func newSecret() -> String { "cithub_" + [UInt8].random(count: 30).base64URLEncoded }
+
+    /// A new token for `userID`, not yet saved, and its secret (shown once, never stored).
+    static func make(userID: UUID, name: String, createdBy: String) -> (token: APIToken, secret: String) {
+        let secret = newSecret()
+        let token = APIToken()
+        token.$user.id = userID
+        token.name = String(name.prefix(100))
+        token.tokenHash = hash(secret)
+        token.prefix = String(secret.prefix(12))
+        token.createdBy = createdBy
+        return (token, secret)
+    }
 }
 
 enum APIMigrations {
@@ -101,13 +113,7 @@ enum APITokensController {
         if values["name"]!.isEmpty { errors["name"] = "Say what the token is for." }
         else if let problem = TrainingFormat.plainText(values["name"]!, limit: 100) { errors["name"] = problem }
         guard errors.isEmpty, let owner else { return try await page(req, created: nil, values: values, errors: errors, status: .unprocessableEntity) }
-        let secret = APIToken.newSecret()
-        let token = APIToken()
-        token.$user.id = owner.id!
-        token.name = values["name"]!
-        token.tokenHash = APIToken.hash(secret)
-        token.prefix = String(secret.prefix(12))
-        token.createdBy = try req.auth.require(User.self).email
+        let (token, secret) = APIToken.make(userID: owner.id!, name: values["name"]!, createdBy: try req.auth.require(User.self).email)
         try await req.db.transaction { tx in
             try await token.create(on: tx)
             try await req.audit.record("api_token.created", entityType: "user", entityID: owner.id?.uuidString, details: "\(token.name) (\(token.prefix)…)", on: tx)
@@ -146,13 +152,7 @@ struct APITokenCommand: AsyncCommand {
             context.console.error("api-token: no active account uses \(signature.email)")
             throw Abort(.notFound)
         }
-        let secret = APIToken.newSecret()
-        let token = APIToken()
-        token.$user.id = user.id!
-        token.name = String(signature.name.prefix(100))
-        token.tokenHash = APIToken.hash(secret)
-        token.prefix = String(secret.prefix(12))
-        token.createdBy = "cithub api-token"
+        let (token, secret) = APIToken.make(userID: user.id!, name: signature.name, createdBy: "cithub api-token")
         try await token.create(on: app.db)
         context.console.print(secret)
     }

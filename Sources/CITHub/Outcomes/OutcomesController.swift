@@ -4,15 +4,6 @@ import Vapor
 import Plot
 import CITDomain
 
-/// A CSV download: the right type, a file name, never cached.
-func csvResponse(_ text: String, filename: String) -> Response {
-    let response = Response(status: .ok, body: .init(string: text))
-    response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-    response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
-    response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-    return response
-}
-
 /// Outcome dashboards: crisis calls and what happened, by program, county, agency and
 /// quarter. Public views hide small counts so no one can be recognised; signed-in
 /// views follow roles and show exact counts for what the person is responsible for.

@@ -116,7 +116,7 @@ enum AttendanceController {
         return .saved
     }
 
-    static func confirmedIDs(_ session: ClassSession, on db: any Database) async throws -> [Registration] {
+    static func confirmedRoster(_ session: ClassSession, on db: any Database) async throws -> [Registration] {
         try await Registration.query(on: db).filter(\.$classSession.$id == session.id!).filter(\.$status == .confirmed).sort(\.$name).all()
     }
 
@@ -133,7 +133,7 @@ enum AttendanceController {
         }
         guard body.entries.count <= 500 else { throw Abort(.payloadTooLarge, reason: "Send at most 500 entries at a time.") }
         let user = try req.auth.require(User.self)
-        let confirmed = Set(try await confirmedIDs(session, on: req.db).compactMap(\.id))
+        let confirmed = Set(try await confirmedRoster(session, on: req.db).compactMap(\.id))
         var results: [SyncResult] = []
         // In the order they were tapped: a check-out needs its check-in stored first.
         for input in body.entries {
@@ -157,7 +157,7 @@ enum AttendanceController {
         if input.kind == AttendanceEntry.Kind.minutes.rawValue, input.minutes == nil, !form.trimmed("minutes").isEmpty {
             return try await sheetPage(req, session: session, block: block, rowError: (input.registration, "Minutes must be a whole number."), status: .unprocessableEntity)
         }
-        let confirmed = Set(try await confirmedIDs(session, on: req.db).compactMap(\.id))
+        let confirmed = Set(try await confirmedRoster(session, on: req.db).compactMap(\.id))
         let outcome = try await record(input, session: session, confirmed: confirmed, recorder: try req.auth.require(User.self), on: req.db)
         if case let .refused(why) = outcome {
             return try await sheetPage(req, session: session, block: block, rowError: (input.registration, why), status: .unprocessableEntity)
@@ -201,7 +201,7 @@ enum AttendanceController {
         let index = agenda.indices.contains(requested) ? requested : defaultBlock(agenda)
         let block = agenda[index]
         let zone = session.zone
-        let roster = try await confirmedIDs(session, on: req.db)
+        let roster = try await confirmedRoster(session, on: req.db)
         let attendance = ClassAttendance(entries: try await ClassAttendance.load(classID: session.id!, on: req.db), agenda: agenda)
         let blockMinutes = Int(block.end.timeIntervalSince(block.start) / 60)
         let csrf = req.csrfToken

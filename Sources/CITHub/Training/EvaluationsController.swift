@@ -97,7 +97,7 @@ enum EvaluationsController {
         let session = try await TrainingAccess.taughtClass(req)
         let user = try req.auth.require(User.self)
         let scenarios = try await classScenarios(session, on: req.db)
-        let roster = try await AttendanceController.confirmedIDs(session, on: req.db)
+        let roster = try await AttendanceController.confirmedRoster(session, on: req.db)
         let sheets = try await Evaluation.query(on: req.db).filter(\.$classSession.$id == session.id!).all()
         func cell(_ registration: Registration, _ scenario: Scenario) -> Node<HTML.TableRowContext> {
             let mine = sheets.contains { $0.$registration.id == registration.id && $0.$scenario.id == scenario.id && $0.trainerID == user.id }

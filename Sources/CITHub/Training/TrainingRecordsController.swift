@@ -128,11 +128,7 @@ enum TrainingRecordsController {
                                  startDate: c.startDate, endDate: c.endDate, hours: c.hours, category: c.category,
                                  provider: c.provider, certificateCode: c.code)
         }
-        let response = Response(status: .ok, body: .init(string: TrainingRecordExport.csv(rows)))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"cithub-training-records.csv\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return csvResponse(TrainingRecordExport.csv(rows), filename: "cithub-training-records.csv")
     }
 }
 
