@@ -88,12 +88,7 @@ enum ClassesStaffController {
                       "closes": "Registration closes", "trainers": "Trainers", "agenda": "Agenda"]
         let order = ["course", "title", "venue_name", "venue_address", "venue_zip", "capacity", "default_agency_limit", "agency_limits", "closes", "trainers", "agenda"]
         func textarea(_ name: String, _ value: String, hint: String, rows: Int = 6, required: Bool = false) -> BodyNode {
-            .div(.class(errors[name] == nil ? "field" : "field has-error"),
-                 .label(.for("field-\(name)"), .text(labels[name]!), .if(!required, .span(.class("optional"), .text(" (optional)")))),
-                 .p(.class("hint"), .id("field-\(name)-hint"), .text(hint)),
-                 .unwrap(errors[name]) { .p(.class("error"), .id("field-\(name)-error"), .text($0)) },
-                 .textarea(.id("field-\(name)"), .name(name), .attribute(named: "rows", value: String(rows)),
-                           .attribute(named: "aria-describedby", value: "field-\(name)-hint" + (errors[name] == nil ? "" : " field-\(name)-error")), .text(value)))
+            FormHTML.textarea(name: name, label: labels[name]!, value: value, error: errors[name], hint: hint, rows: rows, required: required)
         }
         let page = Page(title: "New class", chrome: req.chrome(), main: [
             .p(.a(.href(SiteURL.program(program.id!.uuidString)), .text("← \(program.name)"))),

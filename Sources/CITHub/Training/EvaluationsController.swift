@@ -39,7 +39,7 @@ enum EvaluationsController {
             FormHTML.form(action: TrainingURL.scenarios(program.id!), csrf: req.csrfToken, [
                 FormHTML.select(name: "course", label: labels["course"]!, options: courses.map { ($0.code, $0.title) }, selected: input.course, error: errors["course"]),
                 FormHTML.field(.init(name: "title", label: labels["title"]!, value: input.title, error: errors["title"], hint: "E.g. “A veteran on a bridge, talking about ending his life”.")),
-                textArea(name: "details", label: labels["details"]!, value: input.details, error: errors["details"], hint: "The situation, as the trainer reads it out. No real person's name."),
+                FormHTML.textarea(name: "details", label: labels["details"]!, value: input.details, error: errors["details"], hint: "The situation, as the trainer reads it out. No real person's name."),
                 FormHTML.submit("Add scenario"),
             ]),
             .h2(.text("The rubric trainers score")),
@@ -47,17 +47,6 @@ enum EvaluationsController {
             .ul(.forEach(rubric.criteria) { .li(.strong(.text($0.title)), .text(": \($0.description)")) }),
         ])
         return htmlResponse(page, status: status)
-    }
-
-    static func textArea(name: String, label: String, value: String, error: String?, hint: String, rows: Int = 5) -> BodyNode {
-        .div(.class(error == nil ? "field" : "field has-error"),
-             .label(.for("field-\(name)"), .text(label)),
-             .p(.class("hint"), .id("field-\(name)-hint"), .text(hint)),
-             .unwrap(error) { .p(.class("error"), .id("field-\(name)-error"), .text($0)) },
-             .textarea(.id("field-\(name)"), .name(name), .attribute(named: "rows", value: String(rows)),
-                       .attribute(named: "aria-describedby", value: "field-\(name)-hint" + (error == nil ? "" : " field-\(name)-error")),
-                       .if(error != nil, .attribute(named: "aria-invalid", value: "true")),
-                       .text(value)))
     }
 
     @Sendable static func addScenario(req: Request) async throws -> Response {
@@ -155,7 +144,7 @@ enum EvaluationsController {
             FormHTML.errorSummary(errors, order: order, labels: labels),
             FormHTML.form(action: TrainingURL.evaluate(session.id!, registration.id!, scenario.id!), csrf: req.csrfToken, [
                 .forEach(rubric.criteria) { criterionFieldset($0, rubric: rubric, scores: scores, error: errors["score-\($0.code)"]) },
-                textArea(name: "feedback", label: labels["feedback"]!, value: feedback, error: errors["feedback"],
+                FormHTML.textarea(name: "feedback", label: labels["feedback"]!, value: feedback, error: errors["feedback"],
                          hint: "What went well and what to practise. The trainee reads this after the class, signed in."),
                 FormHTML.submit("Save scores"),
             ]),

@@ -199,6 +199,19 @@ enum FormHTML {
         )
     }
 
+    /// A multi-line field with the same rules as `field`: label, hint, error beside it.
+    static func textarea(name: String, label: String, value: String, error: String?, hint: String, rows: Int = 5, required: Bool = true) -> BodyNode {
+        let id = "field-\(name)"
+        return .div(.class(error == nil ? "field" : "field has-error"),
+                    .label(.for(id), .text(label), .if(!required, .span(.class("optional"), .text(" (optional)")))),
+                    .p(.class("hint"), .id("\(id)-hint"), .text(hint)),
+                    .unwrap(error) { .p(.class("error"), .id("\(id)-error"), .text($0)) },
+                    .textarea(.id(id), .name(name), .attribute(named: "rows", value: String(rows)),
+                              .attribute(named: "aria-describedby", value: "\(id)-hint" + (error == nil ? "" : " \(id)-error")),
+                              .if(error != nil, .attribute(named: "aria-invalid", value: "true")),
+                              .text(value)))
+    }
+
     static func submit(_ title: String, secondary: Bool = false) -> BodyNode {
         .button(.type(.submit), .class(secondary ? "button secondary" : "button"), .text(title))
     }
