@@ -14,23 +14,22 @@ struct MigrateNowCommand: AsyncCommand {
     }
 }
 
-/// `cithub backup <file>`: a consistent copy of the SQLite database while the server runs.
-/// `VACUUM INTO` reads one snapshot of the database (WAL readers are never blocked) and
-/// writes a compact new file. PostgreSQL is backed up with its own tool, pg_dump.
+/// `cithub backup <file>`: a consistent copy of the database while the server runs.
+/// On SQLite, `VACUUM INTO` reads one snapshot of the database (WAL readers are never
+/// blocked) and writes a compact new file. On PostgreSQL, pg_dump writes its custom
+/// format from one snapshot (`PostgresBackup`).
 struct BackupCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "file", help: "Where to write the copy. Must not exist yet.")
         var file: String
     }
-    var help: String { "Writes a consistent copy of the SQLite database to a file." }
+    var help: String { "Writes a consistent copy of the database to a file (SQLite file, or pg_dump's custom format on PostgreSQL)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         switch app.settings.storage {
         case .postgres:
-            context.console.error("This server uses PostgreSQL. Back it up with pg_dump, for example:")
-            context.console.print("  pg_dump --format=custom --file=cithub.dump \"$DATABASE_URL\"")
-            throw Abort(.badRequest, reason: "backup: use pg_dump for PostgreSQL")
+            context.console.print(try await PostgresBackup.backup(app, to: signature.file))
         case .sqliteMemory:
             throw Abort(.badRequest, reason: "backup: the database is in memory")
         case .sqliteFile:
@@ -57,21 +56,20 @@ struct BackupCommand: AsyncCommand {
 /// `cithub restore <file>`: puts a backup made by `cithub backup` back, every table, in
 /// one transaction (readers see the old data or the new, never a mix). The backup must
 /// come from the same version of CIT Hub (the same migrations); otherwise nothing is
-/// changed. PostgreSQL is restored with pg_restore.
+/// changed. On PostgreSQL, pg_restore replaces the tables in one transaction
+/// (`PostgresBackup`).
 struct RestoreCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "file", help: "A backup written by cithub backup.")
         var file: String
     }
-    var help: String { "Replaces every table's rows with those of an SQLite backup." }
+    var help: String { "Replaces every table's rows with those of a backup written by cithub backup." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         switch app.settings.storage {
         case .postgres:
-            context.console.error("This server uses PostgreSQL. Restore a pg_dump file with pg_restore, for example:")
-            context.console.print("  pg_restore --clean --if-exists --dbname=\"$DATABASE_URL\" cithub.dump")
-            throw Abort(.badRequest, reason: "restore: use pg_restore for PostgreSQL")
+            context.console.print(try await PostgresBackup.restore(app, from: signature.file))
         case .sqliteMemory:
             throw Abort(.badRequest, reason: "restore: the database is in memory")
         case .sqliteFile:
