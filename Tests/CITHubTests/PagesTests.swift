@@ -93,6 +93,37 @@ struct PagesTests {
         }
     }
 
+    @Test("a request that outlives the deadline gets 503 with Retry-After, as a page or a problem document; faster ones are untouched")
+    func deadline() async throws {
+        try await withCITHub(configure: { $0.requestTimeout = .milliseconds(200) }) { app in
+            // Stand-ins for a query lost in a database restart: they answer only after 2 s.
+            for path in ["slow-for-test", "api/slow-for-test"] {
+                app.get(PathComponent(stringLiteral: path).description.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }) { _ async throws -> String in
+                    try await Task.sleep(for: .seconds(2))
+                    return "late"
+                }
+            }
+            let browser = TestBrowser(app)
+            let started = ContinuousClock.now
+            let page = try await browser.get("/slow-for-test")
+            #expect(ContinuousClock.now - started < .seconds(1.5), "answered at the deadline, not when the work ended")
+            #expect(page.status == .serviceUnavailable)
+            #expect(page.headers.first(name: "Retry-After") == "10")
+            #expect(page.text.contains("took too long"))
+            #expect(page.headers.contentType?.subType == "html")
+            #expect(page.headers.first(name: "Content-Security-Policy") != nil)
+
+            let api = try await browser.get("/api/slow-for-test")
+            #expect(api.status == .serviceUnavailable)
+            #expect(api.headers.first(name: "Retry-After") == "10")
+            let problem = try JSONDecoder().decode(ProblemDetails.self, from: api.body)
+            #expect(problem.status == 503)
+
+            let home = try await browser.get("/")
+            #expect(home.status == .ok)
+        }
+    }
+
     @Test("/healthz checks the database")
     func health() async throws {
         try await withCITHub { app in

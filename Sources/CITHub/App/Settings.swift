@@ -1,5 +1,6 @@
 import Foundation
 import Vapor
+import NIOCore
 
 /// Everything CIT Hub reads from its environment, read in one place. Defaults work on a
 /// laptop; `swift run cithub` needs none of them.
@@ -40,6 +41,10 @@ public struct Settings: Sendable {
     /// API requests a minute per client address without a token (tokens get twice as
     /// many), CITHUB_API_RATE_PER_MINUTE, default 300.
     public var apiRatePerMinute: Int = 300
+    /// The longest a request may take before it is answered 503 (CITHUB_REQUEST_TIMEOUT,
+    /// seconds, default 30): a query lost in a database restart must not hold a person's
+    /// page open forever.
+    public var requestTimeout: TimeAmount = .seconds(30)
 
     public enum LogFormat: String, Sendable { case text, json }
 
@@ -87,7 +92,8 @@ public struct Settings: Sendable {
             loadReferenceData: true,
             postgresConnectionsPerLoop: env["CITHUB_DB_POOL"].flatMap(Int.init).map { max(1, min($0, 64)) } ?? 4,
             coverageTargetShare: env["CITHUB_CIT_TARGET_PERCENT"].flatMap(Double.init).map { max(1, min($0, 100)) / 100 } ?? 0.20,
-            apiRatePerMinute: env["CITHUB_API_RATE_PER_MINUTE"].flatMap(Int.init).map { max(1, min($0, 10_000_000)) } ?? 300
+            apiRatePerMinute: env["CITHUB_API_RATE_PER_MINUTE"].flatMap(Int.init).map { max(1, min($0, 10_000_000)) } ?? 300,
+            requestTimeout: .milliseconds(env["CITHUB_REQUEST_TIMEOUT"].flatMap(Double.init).map { Int64(max(0.1, min($0, 3600)) * 1000) } ?? 30_000)
         )
     }
 

@@ -70,11 +70,13 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.routes.defaultMaxBodySize = "256kb"
 
     // Order matters: security headers outermost, so error pages carry them too; then
-    // errors, so everything below is turned into a page; request logging at debug
+    // errors, so everything below is turned into a page; the deadline, so a lost query
+    // becomes a 503 page too; request logging at debug
     // (design/PERFORMANCE.md: per-request logging at info costs a fifth of throughput).
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware(hsts: secure))
     app.middleware.use(ErrorPagesMiddleware(chrome: { $0.chrome() }))
+    app.middleware.use(RequestDeadlineMiddleware(limit: settings.requestTimeout))
     if settings.logLevel <= .debug { app.middleware.use(RouteLoggingMiddleware(logLevel: .debug)) }
     app.middleware.use(CSRF.Middleware(secureCookies: secure))
 

@@ -1,0 +1,41 @@
+import Vapor
+import NIOCore
+import NIOConcurrencyHelpers
+
+/// Answers 503 with `Retry-After` when a request takes longer than the deadline, instead
+/// of holding the browser (or an API client) open until it gives up.
+///
+/// Why: a query sent in the instant PostgreSQL restarts can be lost without its
+/// connection ever reporting an error (faults/pg-restart.sh saw requests with no answer at
+/// all), and nothing else in the stack times a query out. The work behind a late answer
+/// is not cancelled (Vapor has no way to); only the wait ends. It runs inside the error
+/// pages, so the 503 is a page or a problem document like any other error.
+///
+/// Future-based, not AsyncMiddleware: one timer per request on its own event loop costs
+/// no task switch on the hot path of cached pages.
+struct RequestDeadlineMiddleware: Middleware {
+    let limit: TimeAmount
+
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let loop = request.eventLoop
+        let promise = loop.makePromise(of: Response.self)
+        // Whichever comes first answers; the other finds the flag set. (Both run on
+        // `loop`, so the lock is never contended; the middleware itself may not be.)
+        let answered = NIOLockedValueBox(false)
+        let seconds = Double(limit.nanoseconds) / 1e9
+        let timer = loop.scheduleTask(in: limit) {
+            guard answered.withLockedValue({ first in defer { first = true }; return !first }) else { return }
+            request.logger.error("request deadline passed", metadata: ["path": .string(request.url.path), "seconds": .stringConvertible(seconds)])
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: "Retry-After", value: "10")
+            promise.fail(Abort(.serviceUnavailable, headers: headers,
+                               reason: "CIT Hub took too long to answer (more than \(Int(seconds.rounded(.up))) seconds). Try again in a minute."))
+        }
+        next.respond(to: request).hop(to: loop).whenComplete { result in
+            guard answered.withLockedValue({ first in defer { first = true }; return !first }) else { return }
+            timer.cancel()
+            promise.completeWith(result)
+        }
+        return promise.futureResult
+    }
+}
