@@ -5,12 +5,17 @@
 #
 # Builds the release server, starts it on 127.0.0.1:8181 with a fresh data
 # directory, saves each page, has nginx (its own config, 2 workers, no access
-# log) serve those bytes on 127.0.0.1:8182, and loads both with
+# log) serve those bytes on 127.0.0.1:8182 and bare Vapor serve them on
+# 127.0.0.1:8183 (`cithub bench-reference`: the same binary's Vapor with no middleware,
+# no database, no logging), and loads all three in turn with
 # `wrk -t2 -c64 -d6s --latency`. Then it reads the server's peak RSS, and
 # times a separate start from exec to the first 200 from /healthz.
 #
+# The Vapor reference is the framework's own ceiling on this machine, measured in the
+# same run: CIT Hub cannot be faster than it, and `of_vapor` says how close it comes.
+#
 # Prints one line per measurement and, last, exactly:
-#   pages: app_rps=<n> static_rps=<n> ratio=<app/static> p99_ms=<app p99 for />
+#   pages: app_rps=<n> static_rps=<n> ratio=<app/static> p99_ms=<app p99 for /> vapor_rps=<n> vapor_ratio=<vapor/static> of_vapor=<app/vapor>
 #
 # Numbers, not pass/fail (see ../shared/design/PERFORMANCE.md for what to expect).
 # Environment: BENCH_CITHUB_BIN=<binary> skips the build and uses that binary;
@@ -22,6 +27,7 @@ cd "$(dirname "$0")/.."
 
 APP_PORT=8181
 STATIC_PORT=8182
+REF_PORT=8183
 HOST=127.0.0.1
 DURATION="${BENCH_DURATION:-6s}"
 WARMUP="${BENCH_WARMUP:-2s}"
@@ -47,6 +53,7 @@ ORDERED+=("/")
 WORK="$(mktemp -d /tmp/cithub-bench.XXXXXX)"
 APP_PID=""
 NGINX_PID=""
+REF_PID=""
 
 stop_pid() {
   local pid="$1"
@@ -65,6 +72,7 @@ cleanup() {
   local rc=$?
   stop_pid "$APP_PID"
   stop_pid "$NGINX_PID"
+  stop_pid "$REF_PID"
   rm -rf "$WORK"
   exit "$rc"
 }
@@ -141,7 +149,7 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }'
 }
 
-for port in "$APP_PORT" "$STATIC_PORT"; do
+for port in "$APP_PORT" "$STATIC_PORT" "$REF_PORT"; do
   if port_in_use "$port"; then
     echo "bench/pages.sh: something already listens on $HOST:$port" >&2
     exit 1
@@ -226,24 +234,47 @@ if [ "$static_code" != "200" ]; then
   exit 1
 fi
 
+# The framework's ceiling: the same binary's Vapor serving the same bytes, nothing else.
+"$BIN" bench-reference "$WORK/www" --port "$REF_PORT" </dev/null >"$WORK/reference.log" 2>&1 &
+REF_PID=$!
+ref_code=""
+for _ in $(seq 1 100); do
+  ref_code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$HOST:$REF_PORT/${STATIC_NAME["/"]}" || true)"
+  [ "$ref_code" = "200" ] && break
+  kill -0 "$REF_PID" 2>/dev/null || break
+  sleep 0.1
+done
+if [ "$ref_code" != "200" ]; then
+  echo "bench/pages.sh: the Vapor reference (cithub bench-reference) did not answer:" >&2
+  cat "$WORK/reference.log" >&2
+  exit 1
+fi
+
 # --- Load ------------------------------------------------------------------------
 for p in "${MEASURED[@]}"; do
   wrk "${WRK_ARGS[@]}" -d"$WARMUP" "http://$HOST:$STATIC_PORT/${STATIC_NAME[$p]}" >/dev/null 2>&1
+  wrk "${WRK_ARGS[@]}" -d"$WARMUP" "http://$HOST:$REF_PORT/${STATIC_NAME[$p]}" >/dev/null 2>&1
   wrk "${WRK_ARGS[@]}" -d"$WARMUP" "http://$HOST:$APP_PORT$p" >/dev/null 2>&1
 done
 
-LAST_APP_RPS="" LAST_STATIC_RPS="" LAST_RATIO="" LAST_P99=""
+LAST_APP_RPS="" LAST_STATIC_RPS="" LAST_RATIO="" LAST_P99="" LAST_REF_RPS="" LAST_REF_RATIO="" LAST_OF_REF=""
 i=0
 for p in "${MEASURED[@]}"; do
   bytes="$(stat -c %s "$WORK/www/${STATIC_NAME[$p]}")"
   result="$(load "http://$HOST:$STATIC_PORT/${STATIC_NAME[$p]}" "static$i")"
   read -r static_rps static_p99 <<<"$result"
   echo "nginx static $p: rps=$static_rps p99_ms=$static_p99 bytes=$bytes"
+  result="$(load "http://$HOST:$REF_PORT/${STATIC_NAME[$p]}" "ref$i")"
+  read -r ref_rps ref_p99 <<<"$result"
+  ref_r="$(ratio "$ref_rps" "$static_rps")"
+  echo "vapor reference $p: rps=$ref_rps p99_ms=$ref_p99 ratio=$ref_r"
   result="$(load "http://$HOST:$APP_PORT$p" "app$i")"
   read -r app_rps app_p99 <<<"$result"
   r="$(ratio "$app_rps" "$static_rps")"
-  echo "app $p: rps=$app_rps p99_ms=$app_p99 ratio=$r"
+  of_ref="$(ratio "$app_rps" "$ref_rps")"
+  echo "app $p: rps=$app_rps p99_ms=$app_p99 ratio=$r of_vapor=$of_ref"
   LAST_APP_RPS="$app_rps" LAST_STATIC_RPS="$static_rps" LAST_RATIO="$r" LAST_P99="$app_p99"
+  LAST_REF_RPS="$ref_rps" LAST_REF_RATIO="$ref_r" LAST_OF_REF="$of_ref"
   i=$((i + 1))
 done
 
@@ -252,7 +283,8 @@ echo "peak_rss_mb=$(awk -v k="$hwm_kb" 'BEGIN {printf "%.1f", k / 1024}')"
 
 stop_pid "$APP_PID"
 stop_pid "$NGINX_PID"
-APP_PID="" NGINX_PID=""
+stop_pid "$REF_PID"
+APP_PID="" NGINX_PID="" REF_PID=""
 
 # --- Start-up: exec to the first 200 from /healthz, fresh data directory ----------
 mkdir -p "$WORK/data-startup"
@@ -264,4 +296,4 @@ echo "startup_ms=$((t1 - t0))"
 stop_pid "$APP_PID"
 APP_PID=""
 
-echo "pages: app_rps=$LAST_APP_RPS static_rps=$LAST_STATIC_RPS ratio=$LAST_RATIO p99_ms=$LAST_P99"
+echo "pages: app_rps=$LAST_APP_RPS static_rps=$LAST_STATIC_RPS ratio=$LAST_RATIO p99_ms=$LAST_P99 vapor_rps=$LAST_REF_RPS vapor_ratio=$LAST_REF_RATIO of_vapor=$LAST_OF_REF"

@@ -17,6 +17,10 @@ public enum CITHubMain {
             try LoggingSystem.bootstrap(from: &env)
         }
         let app = try await Application.make(env)
+        if env.arguments.dropFirst().first == BenchReference.command {
+            try await BenchReference.run(app)
+            return
+        }
         do {
             try await configure(app, settings: settings)
             app.asyncCommands.use(MigrateNowCommand(), as: "migrate")
