@@ -63,6 +63,33 @@ struct PagesTests {
         }
     }
 
+    @Test("a cached page is answered before the router with the same bytes and headers; a query string or another method goes to the route")
+    func cacheFrontDoor() async throws {
+        try await withCITHub(configure: { $0.publicURL = "https://cit.example.org" }) { app in
+            try await loadDirectory(app)
+            let browser = TestBrowser(app)
+            for path in ["/", "/crisis", "/classes", "/map", "/counties/55025"] {
+                let routed = try await browser.get(path)
+                #expect(routed.status == .ok, "\(path)")
+                #expect(app.pageCache.cached(for: Request(application: app, method: .GET, url: URI(path: path), on: app.eventLoopGroup.any()), key: path) != nil, "\(path) is cached under its path")
+                let front = try await browser.get(path)
+                #expect(front.body == routed.body, "\(path)")
+                #expect(front.headers.first(name: .eTag) == routed.headers.first(name: .eTag))
+                // Served over HTTPS, cached pages carry HSTS like every other page.
+                #expect(front.headers.first(name: "Strict-Transport-Security") != nil, "\(path)")
+                #expect(front.headers.first(name: "Content-Security-Policy") != nil, "\(path)")
+            }
+            // A query string is never looked up: the filtered list is its own page.
+            let all = try await browser.get("/classes")
+            let filtered = try await browser.get("/classes?zip=1")
+            #expect(filtered.status == .unprocessableEntity)
+            #expect(filtered.body != all.body)
+            // A POST to a cached path still goes to its route (and its CSRF check).
+            let post = try await browser.send(.POST, "/crisis", headers: [:], body: ByteBuffer(string: ""))
+            #expect(post.status == .forbidden)
+        }
+    }
+
     @Test("errors: HTML pages without internals, and problem documents under /api/")
     func errors() async throws {
         try await withCITHub { app in

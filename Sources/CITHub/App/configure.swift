@@ -15,7 +15,7 @@ extension Application {
 
     var pageCache: PageCache {
         if let existing = storage[PageCacheKey.self] { return existing }
-        let cache = PageCache()
+        let cache = PageCache(hsts: settings.usesHTTPS)
         storage[PageCacheKey.self] = cache
         return cache
     }
@@ -69,11 +69,13 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.http.server.configuration.responseCompression = .enabled
     app.routes.defaultMaxBodySize = "256kb"
 
-    // Order matters: security headers outermost, so error pages carry them too; then
+    // Order matters: cached public pages first, answered before anything else runs (their
+    // entries carry every header); then security headers, so error pages carry them too; then
     // errors, so everything below is turned into a page; the deadline, so a lost query
     // becomes a 503 page too; request logging at debug
     // (design/PERFORMANCE.md: per-request logging at info costs a fifth of throughput).
     app.middleware = Middlewares()
+    app.middleware.use(PageCacheFrontMiddleware(cache: app.pageCache))
     app.middleware.use(SecurityHeadersMiddleware(hsts: secure))
     app.middleware.use(ErrorPagesMiddleware(chrome: { $0.chrome() }))
     app.middleware.use(RequestDeadlineMiddleware(limit: settings.requestTimeout))

@@ -5,6 +5,9 @@ import NIOConcurrencyHelpers
 /// times what sending it does (design/PERFORMANCE.md), and public pages change only when
 /// their data does: writes call `invalidate`, readers get the bytes.
 ///
+/// A page's key is the path it is served at (no query string): `PageCacheFrontMiddleware`
+/// answers a GET for that path from here before any other middleware or the router runs.
+///
 /// Each instance keeps its own copy. On PostgreSQL (several instances), a write on one
 /// instance bumps a shared generation number in the database and every instance drops
 /// its copy when it sees the number change (`PageCacheSync`, once a second). Nothing here
@@ -17,6 +20,10 @@ final class PageCache: Sendable {
     }
 
     private let entries = NIOLockedValueBox<[String: Entry]>([:])
+    /// Whether pages carry Strict-Transport-Security (the site is served over HTTPS).
+    let hsts: Bool
+
+    init(hsts: Bool = false) { self.hsts = hsts }
     /// Set by a local write; `PageCacheSync` tells the other instances.
     private let pendingBump = NIOLockedValueBox(false)
 
@@ -33,7 +40,7 @@ final class PageCache: Sendable {
             for (name, value) in extraHeaders { headers.replaceOrAdd(name: name, value: value) }
             headers.replaceOrAdd(name: .eTag, value: etag)
             headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
-            SecurityHeadersMiddleware.apply(to: &headers, hsts: false)
+            SecurityHeadersMiddleware.apply(to: &headers, hsts: hsts)
             entry = Entry(body: ByteBuffer(string: html), etag: etag, headers: headers)
             entries.withLockedValue { $0[key] = entry }
         }
@@ -70,6 +77,25 @@ final class PageCache: Sendable {
     /// Whether a local write happened since the last call.
     func takePendingBump() -> Bool {
         pendingBump.withLockedValue { value in defer { value = false }; return value }
+    }
+}
+
+/// Serves cached public pages first, before the other middleware and the router: a hit
+/// needs none of them (its headers, security headers included, are in the entry; a GET
+/// checks no CSRF token; nothing can fail). bench/pages.sh showed the chain and the async
+/// route handlers costing a fifth of what bare Vapor serves on this machine.
+///
+/// Only a GET for a path with no query string is looked up, and only the exact path: a
+/// page's key is its path, so the route at that path would answer with the same entry.
+/// Everything else, and every miss, goes down the chain as usual and fills the cache.
+struct PageCacheFrontMiddleware: Middleware {
+    let cache: PageCache
+
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        if request.method == .GET, request.url.query == nil, let hit = cache.cached(for: request, key: request.url.path) {
+            return request.eventLoop.makeSucceededFuture(hit)
+        }
+        return next.respond(to: request)
     }
 }
 
