@@ -53,8 +53,11 @@ public enum CITHubMain {
     static func loadReferenceData(_ app: Application) async throws {
         let settings = app.settings
         guard settings.loadReferenceData else { return }
+        let clock = ContinuousClock(), t0 = clock.now
         let loaded = try await ReferenceData.load(on: app.db, stateCode: settings.stateCode, logger: app.logger)
+        let t1 = clock.now
         let directory = try await DirectoryStarterData.load(on: app.db, stateCode: settings.stateCode, logger: app.logger)
+        app.logger.debug("reference data timing", metadata: ["counties_catalog_ms": .stringConvertible((t1 - t0).milliseconds), "directory_ms": .stringConvertible((clock.now - t1).milliseconds)])
         if directory != DirectoryStarterData.Summary() {
             app.logger.info("directory starter data loaded", metadata: ["zip_rows": .stringConvertible(directory.zips), "programs": .stringConvertible(directory.programs)])
         }
@@ -69,8 +72,10 @@ public enum CITHubMain {
         // Instances starting together on one PostgreSQL take turns: the first migrates and
         // loads the reference data, the next finds it done.
         try await StartupLock.withLock(app) {
-            try await app.autoMigrate()
-            try await loadReferenceData(app)
+            let clock = ContinuousClock()
+            let migrated = try await clock.measure { try await app.autoMigrate() }
+            let loaded = try await clock.measure { try await loadReferenceData(app) }
+            app.logger.info("database ready", metadata: ["migrations_ms": .stringConvertible(migrated.milliseconds), "reference_data_ms": .stringConvertible(loaded.milliseconds)])
         }
         var banner = "\nCIT Hub is starting at \(settings.publicURL)\n"
         switch settings.storage {
@@ -95,4 +100,9 @@ public enum CITHubMain {
         }
         FileHandle.standardOutput.write(Data((banner + "\n").utf8))
     }
+}
+
+extension Duration {
+    /// Whole milliseconds, for logs.
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

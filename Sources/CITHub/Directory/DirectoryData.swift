@@ -14,8 +14,12 @@ enum DirectoryStarterData {
         if try await ZipCounty.query(on: database).count() == 0,
            let url = Bundle.module.url(forResource: "\(prefix)-zip-county", withExtension: "csv", subdirectory: "reference") {
             let records = try ZipCountyFile.parse(csv: String(contentsOf: url, encoding: .utf8))
+            // Several hundred rows to a statement: one INSERT per row made the first start
+            // of a new installation take most of a second here.
             try await database.transaction { tx in
-                for record in records { try await ZipCounty(record: record).create(on: tx) }
+                for start in stride(from: 0, to: records.count, by: 500) {
+                    try await records[start..<min(start + 500, records.count)].map(ZipCounty.init(record:)).create(on: tx)
+                }
             }
             summary.zips = records.count
         }
