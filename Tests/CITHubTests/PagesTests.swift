@@ -123,17 +123,19 @@ struct PagesTests {
     @Test("a request that outlives the deadline gets 503 with Retry-After, as a page or a problem document; faster ones are untouched")
     func deadline() async throws {
         try await withCITHub(configure: { $0.requestTimeout = .milliseconds(200) }) { app in
-            // Stand-ins for a query lost in a database restart: they answer only after 2 s.
+            // Stand-ins for a query lost in a database restart: they answer only after 20 s.
+            // (Under the full parallel test run the event loops are busy, so the check on
+            // time is loose; a 503 at all proves the deadline answered, the route never would.)
             for path in ["slow-for-test", "api/slow-for-test"] {
                 app.get(PathComponent(stringLiteral: path).description.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }) { _ async throws -> String in
-                    try await Task.sleep(for: .seconds(2))
+                    try await Task.sleep(for: .seconds(20))
                     return "late"
                 }
             }
             let browser = TestBrowser(app)
             let started = ContinuousClock.now
             let page = try await browser.get("/slow-for-test")
-            #expect(ContinuousClock.now - started < .seconds(1.5), "answered at the deadline, not when the work ended")
+            #expect(ContinuousClock.now - started < .seconds(10), "answered at the deadline, not when the work ended")
             #expect(page.status == .serviceUnavailable)
             #expect(page.headers.first(name: "Retry-After") == "10")
             #expect(page.text.contains("took too long"))
