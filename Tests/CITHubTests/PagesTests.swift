@@ -120,7 +120,7 @@ struct PagesTests {
         }
     }
 
-    @Test("a request that outlives the deadline gets 503 with Retry-After, as a page or a problem document; faster ones are untouched")
+    @Test("a request that outlives the deadline gets 503 with Retry-After, as a page or a problem document; an answer ready at once is untouched")
     func deadline() async throws {
         try await withCITHub(configure: { $0.requestTimeout = .milliseconds(200) }) { app in
             // Stand-ins for a query lost in a database restart: they answer only after 20 s.
@@ -148,8 +148,10 @@ struct PagesTests {
             let problem = try JSONDecoder().decode(ProblemDetails.self, from: api.body)
             #expect(problem.status == 503)
 
-            let home = try await browser.get("/")
-            #expect(home.status == .ok)
+            // An answer that is ready at once never meets the timer. (A rendered page is not
+            // used here: in the full parallel run a first render can take longer than 0.2 s.)
+            let icon = try await browser.get(SiteURL.favicon)
+            #expect(icon.status == .ok)
         }
     }
 
