@@ -269,3 +269,39 @@ struct EscapingTests {
         #expect("a\"b'c<d>e&f".attributeEscaped == "a&quot;b&#39;c&lt;d&gt;e&amp;f")
     }
 }
+
+@Suite("Start-up on PostgreSQL")
+struct StartupLockTests {
+    static var onPostgres: Bool { !(ProcessInfo.processInfo.environment["DATABASE_URL"]?.isEmpty ?? true) }
+
+    @Test("the start-up lock leaves every pooled connection to the work it guards, even with one connection per event loop", .enabled(if: onPostgres))
+    func lockNeedsNoPooledConnection() async throws {
+        // Tests run with one pooled connection per event loop, like CITHUB_DB_POOL=1.
+        try await withCITHub { app in
+            #expect(app.settings.postgresConnectionsPerLoop == 1)
+            let started = ContinuousClock.now
+            try await StartupLock.withLock(app) {
+                // A query on every event loop's pool: if the lock held one of those
+                // connections, this would wait for the pool's 30 s timeout and fail.
+                for loop in app.eventLoopGroup.makeIterator() {
+                    let db = app.databases.database(logger: app.logger, on: loop) as! any SQLDatabase
+                    try await db.raw("SELECT 1 AS one").run()
+                }
+                // The lock is held meanwhile: another session cannot take it.
+                let sql = app.db as! any SQLDatabase
+                #expect(try await Self.lockIsFree(sql) == false)
+            }
+            #expect(ContinuousClock.now - started < .seconds(10))
+            // Released afterwards (closing its connection ends the session).
+            let sql = app.db as! any SQLDatabase
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await Self.lockIsFree(sql) == true)
+        }
+    }
+
+    /// Takes and gives back the start-up lock in one statement (one session), if it is free.
+    static func lockIsFree(_ sql: any SQLDatabase) async throws -> Bool? {
+        let key = StartupLock.startupKey
+        return try await sql.raw("SELECT CASE WHEN pg_try_advisory_lock(\(bind: key)) THEN pg_advisory_unlock(\(bind: key)) ELSE false END AS free").first()?.decode(column: "free", as: Bool.self)
+    }
+}

@@ -1,6 +1,7 @@
 import Fluent
 import Vapor
 import SQLKit
+import FluentPostgresDriver
 
 /// PostgreSQL advisory locks for work that two instances must not do at once. On SQLite
 /// there is one process per file and write transactions are serialized already, so
@@ -15,21 +16,23 @@ enum StartupLock {
         (db as? any SQLDatabase)?.dialect.name == "postgresql"
     }
 
-    /// Runs `body` while holding a session-level advisory lock on one pooled connection;
-    /// the body itself may use any connection.
+    /// Runs `body` while holding a session-level advisory lock on a connection of its own,
+    /// outside the pool: the body uses pooled connections, and with `CITHUB_DB_POOL=1`
+    /// holding the lock on a pooled one left the body waiting for it (the server did not
+    /// start: the pool timed out after 30 s). Closing the connection releases the lock,
+    /// also when the body fails.
     static func withLock(_ app: Application, key: Int64 = startupKey, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        guard isPostgres(app.db) else { return try await body() }
-        try await app.db.withConnection { connection in
-            let sql = connection as! any SQLDatabase
-            try await sql.raw("SELECT pg_advisory_lock(\(bind: key))").run()
-            do {
-                try await body()
-            } catch {
-                try? await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
-                throw error
-            }
-            try await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+        guard isPostgres(app.db), case .postgres(let url) = app.settings.storage else { return try await body() }
+        let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
+        let connection = try await PostgresConnection.connect(on: app.eventLoopGroup.any(), configuration: configuration, id: 0, logger: app.logger)
+        do {
+            try await connection.query("SELECT pg_advisory_lock(\(key))", logger: app.logger)
+            try await body()
+        } catch {
+            try? await connection.close()
+            throw error
         }
+        try await connection.close()
     }
 
     /// Inside a transaction: waits for the lock, which is released at commit or rollback.
