@@ -305,3 +305,38 @@ struct StartupLockTests {
         return try await sql.raw("SELECT CASE WHEN pg_try_advisory_lock(\(bind: key)) THEN pg_advisory_unlock(\(bind: key)) ELSE false END AS free").first()?.decode(column: "free", as: Bool.self)
     }
 }
+
+@Suite("Database watchdog")
+struct DatabaseWatchdogTests {
+    @Test("a pool whose connections never come back is replaced, and queries work again without a restart", .enabled(if: StartupLockTests.onPostgres))
+    func replacesASilentPool() async throws {
+        try await withCITHub { app in
+            let watchdog = DatabaseWatchdog(probeTimeout: .milliseconds(500))
+            #expect(await watchdog.check(app) == false, "a healthy pool is left alone")
+
+            // Stand-ins for queries lost in a restart: every event loop's only connection
+            // (tests run one per loop, like CITHUB_DB_POOL=1) is held for 4 s.
+            let loops = Array(app.eventLoopGroup.makeIterator())
+            let holders = loops.map { loop in
+                Task {
+                    try await app.databases.database(logger: app.logger, on: loop)!.withConnection { _ in
+                        try await Task.sleep(for: .seconds(4))
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let started = ContinuousClock.now
+            #expect(await watchdog.check(app) == true)
+            #expect(watchdog.poolsReplaced == 1)
+            // Every loop answers again at once, long before the held connections return.
+            for loop in loops {
+                let db = try #require(app.databases.database(logger: app.logger, on: loop) as? any SQLDatabase)
+                try await db.raw("SELECT 1 AS one").run()
+            }
+            #expect(ContinuousClock.now - started < .seconds(3))
+            for holder in holders { _ = try? await holder.value }
+            // Model queries through app.db work on the new pool.
+            #expect(try await User.query(on: app.db).count() >= 0)
+        }
+    }
+}

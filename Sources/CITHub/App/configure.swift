@@ -84,6 +84,7 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
 
     // Created before serving: Application.storage is not meant for concurrent first use.
     _ = app.pageCache
+    _ = app.databaseWatchdog
     _ = app.stateMapCache
     _ = app.searchIndex
     _ = app.protectedRoutes

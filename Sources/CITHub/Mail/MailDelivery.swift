@@ -82,13 +82,15 @@ final class MailDeliveryService: LifecycleHandler, @unchecked Sendable {
     init(interval: Duration = .seconds(2)) { self.interval = interval }
 
     func didBootAsync(_ application: Application) async throws {
-        guard let delivery = application.mailDelivery else { return }
+        guard application.mailDelivery != nil else { return }
         let interval = self.interval
         let settings = application.settings
-        let db = application.db
         task = Task {
             var lastReminderPass = Date.distantPast
             while !Task.isCancelled {
+                // Looked up each pass: the database watchdog may have replaced the pool.
+                guard let delivery = application.mailDelivery else { return }
+                let db = application.db
                 do {
                     if Date().timeIntervalSince(lastReminderPass) > 600 {
                         lastReminderPass = Date()

@@ -34,13 +34,15 @@ final class PageCacheSync: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
 
     func didBootAsync(_ application: Application) async throws {
-        guard StartupLock.isPostgres(application.db), let sql = application.db as? any SQLDatabase else { return }
+        guard StartupLock.isPostgres(application.db) else { return }
         let cache = application.pageCache
         let logger = application.logger
         task = Task {
             var seen: Int?
             while !Task.isCancelled {
                 do {
+                    // Looked up each time: the database watchdog may have replaced the pool.
+                    guard let sql = application.db as? any SQLDatabase else { return }
                     if cache.takePendingBump() {
                         let row = try await sql.raw("UPDATE cache_generation SET generation = generation + 1 WHERE id = 1 RETURNING generation").first()
                         let now = try row?.decode(column: "generation", as: Int.self)

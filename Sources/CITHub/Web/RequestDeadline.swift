@@ -15,8 +15,13 @@ import NIOConcurrencyHelpers
 /// no task switch on the hot path of cached pages.
 struct RequestDeadlineMiddleware: Middleware {
     let limit: TimeAmount
+    /// File uploads (the encounter CSV import, up to its body limit) read, check and write
+    /// thousands of rows in one transaction; cutting them off would answer 503 while the
+    /// import goes on and lands. They get ten times the limit.
+    static let longPaths = Set(CSRF.largeBodyPaths.keys)
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let limit = Self.longPaths.contains(request.url.path) ? self.limit * 10 : self.limit
         let loop = request.eventLoop
         let promise = loop.makePromise(of: Response.self)
         // Whichever comes first answers; the other finds the flag set. (Both run on
@@ -26,6 +31,8 @@ struct RequestDeadlineMiddleware: Middleware {
         let timer = loop.scheduleTask(in: limit) {
             guard answered.withLockedValue({ first in defer { first = true }; return !first }) else { return }
             request.logger.error("request deadline passed", metadata: ["path": .string(request.url.path), "seconds": .stringConvertible(seconds)])
+            // Perhaps its query was lost with its connection: see whether the pool answers.
+            request.application.databaseWatchdog.requestTimedOut(request.application)
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: "Retry-After", value: "10")
             promise.fail(Abort(.serviceUnavailable, headers: headers,
