@@ -38,14 +38,6 @@ struct BackupRestoreTests {
         return result.filter { $0.key != "cache_generation" }
     }
 
-    static func backup(_ app: Application, to file: String) async throws -> String {
-        onSQLite ? try await BackupCommand.backupSQLite(app, to: file) : try await PostgresBackup.backup(app, to: file)
-    }
-
-    static func restore(_ app: Application, from file: String) async throws -> String {
-        onSQLite ? try await RestoreCommand.restoreSQLite(app, from: file) : try await PostgresBackup.restore(app, from: file)
-    }
-
     // On SQLite with cithub's own copy; on PostgreSQL (CI's second run) with pg_dump and
     // pg_restore, in the test's own schema.
     @Test("data in every feature's tables survives backup, changes and restore exactly")
@@ -82,10 +74,10 @@ struct BackupRestoreTests {
             #expect(empty.count <= 3, "empty tables: \(empty)")
             #expect(before["certificates"]?.count == 1)
             #expect(before["encounter_reports"]?.count == 2)
-            let written = try await Self.backup(app, to: copy)
+            let written = try await BackupCommand.backup(app, to: copy)
             #expect(written.hasPrefix("Backup written"))
             // A backup never overwrites a file.
-            await #expect(throws: (any Error).self) { _ = try await Self.backup(app, to: copy) }
+            await #expect(throws: (any Error).self) { _ = try await BackupCommand.backup(app, to: copy) }
 
             // MUT: the live database changes after the backup
             let sql = app.db as! any SQLDatabase
@@ -95,7 +87,7 @@ struct BackupRestoreTests {
             try await sql.raw("DELETE FROM encounter_rollups").run()
             #expect(try await Self.snapshot(app) != before)
 
-            let report = try await Self.restore(app, from: copy)
+            let report = try await RestoreCommand.restore(app, from: copy)
             #expect(report.hasPrefix("Restored"))
             let after = try await Self.snapshot(app)
             for table in before.keys.sorted() {
@@ -115,7 +107,7 @@ struct BackupRestoreTests {
             // A file that is not a backup changes nothing.
             let junk = dir.appendingPathComponent("junk.sqlite").path
             try Data("not a database".utf8).write(to: URL(fileURLWithPath: junk))
-            await #expect(throws: (any Error).self) { _ = try await Self.restore(app, from: junk) }
+            await #expect(throws: (any Error).self) { _ = try await RestoreCommand.restore(app, from: junk) }
             #expect(try await Self.snapshot(app) == restoredAfterWrite)
         }
     }

@@ -26,15 +26,15 @@ struct BackupCommand: AsyncCommand {
     var help: String { "Writes a consistent copy of the database to a file (SQLite file, or pg_dump's custom format on PostgreSQL)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let app = context.application
+        context.console.print(try await Self.backup(context.application, to: signature.file))
+    }
+
+    /// Backs up whichever database the server uses; returns a report.
+    static func backup(_ app: Application, to file: String) async throws -> String {
         switch app.settings.storage {
-        case .postgres:
-            context.console.print(try await PostgresBackup.backup(app, to: signature.file))
-        case .sqliteMemory:
-            throw Abort(.badRequest, reason: "backup: the database is in memory")
-        case .sqliteFile:
-            let report = try await Self.backupSQLite(app, to: signature.file)
-            context.console.print(report)
+        case .postgres: try await PostgresBackup.backup(app, to: file)
+        case .sqliteMemory: throw Abort(.badRequest, reason: "backup: the database is in memory")
+        case .sqliteFile: try await backupSQLite(app, to: file)
         }
     }
 
@@ -67,14 +67,16 @@ struct RestoreCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        if case .sqliteFile = app.settings.storage { try await app.autoMigrate() }
+        context.console.print(try await Self.restore(app, from: signature.file))
+    }
+
+    /// Restores into whichever database the server uses; returns a report.
+    static func restore(_ app: Application, from file: String) async throws -> String {
         switch app.settings.storage {
-        case .postgres:
-            context.console.print(try await PostgresBackup.restore(app, from: signature.file))
-        case .sqliteMemory:
-            throw Abort(.badRequest, reason: "restore: the database is in memory")
-        case .sqliteFile:
-            try await app.autoMigrate()
-            context.console.print(try await Self.restoreSQLite(app, from: signature.file))
+        case .postgres: try await PostgresBackup.restore(app, from: file)
+        case .sqliteMemory: throw Abort(.badRequest, reason: "restore: the database is in memory")
+        case .sqliteFile: try await restoreSQLite(app, from: file)
         }
     }
 

@@ -66,23 +66,10 @@ final class DatabaseWatchdog: Sendable {
 
     static func probe(_ db: (any SQLDatabase)?, on loop: any EventLoop, timeout: TimeAmount) -> EventLoopFuture<Probe> {
         guard let db else { return loop.makeSucceededFuture(.failed) }
-        let promise = loop.makePromise(of: Probe.self)
-        let settled = NIOLockedValueBox(false)
-        @Sendable func settle(_ probe: Probe) -> Bool {
-            guard settled.withLockedValue({ done in defer { done = true }; return !done }) else { return false }
-            promise.succeed(probe)
-            return true
-        }
-        let timer = loop.scheduleTask(in: timeout) { _ = settle(.silent) }
-        db.raw("SELECT 1 AS one").run().whenComplete { result in
-            let answered: Probe
-            switch result {
-            case .success: answered = .answered
-            case .failure: answered = .failed
-            }
-            if settle(answered) { timer.cancel() }
-        }
-        return promise.futureResult
+        return db.raw("SELECT 1 AS one").run()
+            .map { Probe.answered }
+            .recover { _ in .failed }
+            .orTimeout(on: loop, after: timeout) { .success(.silent) }
     }
 }
 

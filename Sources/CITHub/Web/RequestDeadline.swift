@@ -22,24 +22,34 @@ struct RequestDeadlineMiddleware: Middleware {
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let limit = Self.longPaths.contains(request.url.path) ? self.limit * 10 : self.limit
-        let loop = request.eventLoop
-        let promise = loop.makePromise(of: Response.self)
-        // Whichever comes first answers; the other finds the flag set. (Both run on
-        // `loop`, so the lock is never contended; the middleware itself may not be.)
-        let answered = NIOLockedValueBox(false)
         let seconds = Double(limit.nanoseconds) / 1e9
-        let timer = loop.scheduleTask(in: limit) {
-            guard answered.withLockedValue({ first in defer { first = true }; return !first }) else { return }
+        return next.respond(to: request).orTimeout(on: request.eventLoop, after: limit) {
             request.logger.error("request deadline passed", metadata: ["path": .string(request.url.path), "seconds": .stringConvertible(seconds)])
             // Perhaps its query was lost with its connection: see whether the pool answers.
             request.application.databaseWatchdog.requestTimedOut(request.application)
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: "Retry-After", value: "10")
-            promise.fail(Abort(.serviceUnavailable, headers: headers,
-                               reason: "CIT Hub took too long to answer (more than \(Int(seconds.rounded(.up))) seconds). Try again in a minute."))
+            return .failure(Abort(.serviceUnavailable, headers: headers,
+                                  reason: "CIT Hub took too long to answer (more than \(Int(seconds.rounded(.up))) seconds). Try again in a minute."))
         }
-        next.respond(to: request).hop(to: loop).whenComplete { result in
-            guard answered.withLockedValue({ first in defer { first = true }; return !first }) else { return }
+    }
+}
+
+extension EventLoopFuture {
+    /// This future's result, or `late()`'s if it has not come within `limit`. Whichever
+    /// comes first answers; the other is dropped (the work behind this future goes on).
+    func orTimeout(on loop: any EventLoop, after limit: TimeAmount,
+                   _ late: @escaping @Sendable () -> Result<Value, any Error>) -> EventLoopFuture<Value> where Value: Sendable {
+        let promise = loop.makePromise(of: Value.self)
+        // Both callbacks run on `loop`, so the lock is never contended; it only makes the
+        // first-one-wins rule hold wherever this is called from.
+        let settled = NIOLockedValueBox(false)
+        @Sendable func first() -> Bool { settled.withLockedValue { done in defer { done = true }; return !done } }
+        let timer = loop.scheduleTask(in: limit) {
+            if first() { promise.completeWith(late()) }
+        }
+        hop(to: loop).whenComplete { result in
+            guard first() else { return }
             timer.cancel()
             promise.completeWith(result)
         }
