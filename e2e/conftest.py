@@ -17,6 +17,7 @@ visits, the server's log, and Playwright's own screenshots of failed tests.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -125,8 +126,9 @@ def pytest_configure(config: pytest.Config) -> None:
         old.unlink()
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[Server]:
+@contextlib.contextmanager
+def running_server(log_path: Path = SERVER_LOG) -> Iterator[Server]:
+    """A fresh CIT Hub (new SQLite data folder, real SMTP) until the block ends."""
     binary = Path(os.environ.get("CITHUB_BIN", REPO_DIR / ".build" / "debug" / "cithub"))
     if not binary.is_file():
         pytest.fail(f"server binary not found: {binary} (build it or set CITHUB_BIN)")
@@ -160,8 +162,8 @@ def server() -> Iterator[Server]:
                 time.sleep(0.1)
         env["SMTP_URL"] = f"smtp://127.0.0.1:{smtp_port}"
 
-    SERVER_LOG.unlink(missing_ok=True)
-    log_file = open(SERVER_LOG, "wb")
+    log_path.unlink(missing_ok=True)
+    log_file = open(log_path, "wb")
     process = subprocess.Popen(
         [str(binary), "serve", "--hostname", "127.0.0.1", "--port", str(port)],
         cwd=REPO_DIR,
@@ -177,7 +179,7 @@ def server() -> Iterator[Server]:
             if process.poll() is not None:
                 pytest.fail(
                     f"server exited with status {process.returncode} before /healthz answered;"
-                    f" log tail:\n{log_tail(SERVER_LOG)}"
+                    f" log tail:\n{log_tail(log_path)}"
                 )
             status = healthz_status(base_url)
             if status == 200:
@@ -186,14 +188,14 @@ def server() -> Iterator[Server]:
         else:
             pytest.fail(
                 f"GET {base_url}/healthz did not return 200 within {STARTUP_TIMEOUT_S} s"
-                f" (last status: {status}); log tail:\n{log_tail(SERVER_LOG)}"
+                f" (last status: {status}); log tail:\n{log_tail(log_path)}"
             )
 
         link = re.compile(re.escape(base_url) + r"/setup/[A-Za-z0-9_-]+")
         setup_url = None
         deadline = time.monotonic() + SETUP_LINK_TIMEOUT_S
         while setup_url is None and time.monotonic() < deadline:
-            match = link.search(SERVER_LOG.read_text(errors="replace"))
+            match = link.search(log_path.read_text(errors="replace"))
             if match:
                 setup_url = match.group(0)
             else:
@@ -201,7 +203,7 @@ def server() -> Iterator[Server]:
         if setup_url is None:
             pytest.fail(
                 f"the server log has no first-administrator link ({base_url}/setup/<token>)"
-                f" {SETUP_LINK_TIMEOUT_S} s after /healthz answered; log tail:\n{log_tail(SERVER_LOG)}"
+                f" {SETUP_LINK_TIMEOUT_S} s after /healthz answered; log tail:\n{log_tail(log_path)}"
             )
 
         yield Server(
@@ -210,7 +212,7 @@ def server() -> Iterator[Server]:
             port=port,
             process=process,
             data_dir=data_dir,
-            log_path=SERVER_LOG,
+            log_path=log_path,
             maildir=maildir,
         )
     finally:
@@ -219,6 +221,12 @@ def server() -> Iterator[Server]:
             stop(smtp_process)
         log_file.close()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    with running_server() as running:
+        yield running
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
@@ -333,3 +341,56 @@ def sign_in(page: Page, email: str, password: str) -> None:
     form.get_by_role("button", name="Sign in", exact=True).click()
 
 
+
+
+# --- Journeys: a person starts from one address and only clicks ---
+
+UUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+class JourneyRuleBroken(AssertionError):
+    """A journey test did something a person cannot: a second typed address, or an id."""
+
+
+@pytest.fixture
+def clicks_only(monkeypatch: pytest.MonkeyPatch) -> Callable[[Page], Page]:
+    """clicks_only(page) lets the page open ONE address (the home page, or a link a person
+    was given: the printed set-up link, a mailed invitation); after that `goto` raises, so
+    every other page must be reached by clicking links and buttons. While the fixture is
+    active, no field may be filled with a database id (a UUID): people pick by name."""
+    from playwright.sync_api import Locator
+
+    original_fill = Locator.fill
+
+    def fill_without_ids(self, value, *args, **kwargs):
+        if isinstance(value, str) and UUID_PATTERN.search(value):
+            raise JourneyRuleBroken(f"a journey typed an id into a field ({value!r}); people pick by name")
+        return original_fill(self, value, *args, **kwargs)
+
+    monkeypatch.setattr(Locator, "fill", fill_without_ids)
+    original_page_fill = Page.fill
+
+    def page_fill_without_ids(self, selector, value, *args, **kwargs):
+        if isinstance(value, str) and UUID_PATTERN.search(value):
+            raise JourneyRuleBroken(f"a journey typed an id into {selector} ({value!r})")
+        return original_page_fill(self, selector, value, *args, **kwargs)
+
+    monkeypatch.setattr(Page, "fill", page_fill_without_ids)
+
+    def guard(page: Page) -> Page:
+        opened: list[str] = []
+        original_goto = page.goto
+
+        def goto_once(url: str, *args, **kwargs):
+            if opened:
+                raise JourneyRuleBroken(
+                    f"journeys reach pages by clicking: this page already opened {opened[0]!r},"
+                    f" and page.goto({url!r}) would be a typed address"
+                )
+            opened.append(url)
+            return original_goto(url, *args, **kwargs)
+
+        page.goto = goto_once  # type: ignore[method-assign]
+        return page
+
+    return guard
