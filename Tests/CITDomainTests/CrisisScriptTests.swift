@@ -15,7 +15,7 @@ struct CrisisScriptTests {
         a.infoOnFile = true
         a.infoOnFileDetail = "a crisis plan with the Outagamie County Sheriff"
         a.noLightsOrSirens = true
-        a.weapons = "hunting"
+        a.weapons = "a hunting rifle"
         a.threatsToSelf = true; a.threatsToCaller = true; a.threatsToOthers = true
         a.triggerSpeakingLoudly = true; a.triggerStandingOver = true; a.triggerGettingTooClose = true
         a.triggerOther = "uniforms"
@@ -42,7 +42,8 @@ struct CrisisScriptTests {
         #expect(script.steps[1].say == [
             "I am calling because my loved one is having a mental health crisis.",
             "My goal is for them to get help, not to be arrested or harmed.",
-            "My name is Ana Ruiz, and I am calling from 412 Elm Street, Appleton because my son Sam is hearing voices and has not slept for three days.",
+            "My name is Ana Ruiz, and I am calling from 412 Elm Street, Appleton about my son Sam.",
+            "Here is what is happening: hearing voices and has not slept for three days.",
         ])
         #expect(script.steps[2].say == ["If possible, I’d like an officer with CIT training to respond."])
         #expect(script.steps[2].instruction == "Request that a Crisis Intervention Team (CIT) or Mental Health officer respond to the situation. They may or may not be available, but it is beneficial to ask if they can respond.")
@@ -60,21 +61,23 @@ struct CrisisScriptTests {
 
     @Test func theSeedsQuotedSentencesAreExact() {
         let a = Self.full
-        #expect(step(a, .weapons)?.say == ["My loved one has access to hunting weapons."])
+        #expect(step(a, .weapons)?.say == ["My loved one has access to weapons: a hunting rifle."])
         #expect(step(a, .threats)?.say == ["My loved one has made direct threats of violence.",
                                            "The threats were toward themselves (suicide), me and others."])
         #expect(step(a, .triggers)?.say == ["I want to make you aware of triggers that I believe will escalate this situation.",
-                                            "These make it worse: speaking loudly, standing over the person, getting too close and uniforms."])
+                                            "These make it worse: speaking loudly, standing over the person and getting too close.",
+                                            "Also: uniforms."])
         #expect(step(a, .prevention)?.say == ["I want to make you aware of a few ideas for preventing escalation.",
-                                              "These help: speaking softly, addressing concerns directly, having a trusted person nearby and his dog Rex nearby."])
+                                              "These help: speaking softly, addressing concerns directly and having a trusted person nearby.",
+                                              "Also: his dog Rex nearby."])
         #expect(step(a, .onFile)?.say == ["There is information on file with law enforcement about Sam: a crisis plan with the Outagamie County Sheriff."])
         #expect(step(a, .quiet)?.say == ["Is it possible to arrive without lights or sirens? It would help de-escalate the situation."])
         #expect(step(a, .health)?.say == [
-            "My loved one’s mental health diagnosis is schizophrenia.",
-            "Their mental health care provider is Dr. Lee at Catalpa Health.",
+            "My loved one’s mental health diagnosis: schizophrenia.",
+            "Their mental health care provider: Dr. Lee at Catalpa Health.",
             "They may have overdosed.",
-            "They took about 20 sleeping pills.",
-            "Their current medications are clozapine.",
+            "What they took: about 20 sleeping pills.",
+            "Their current medications: clozapine.",
             "They are unable to care for themselves.",
         ])
         #expect(step(a, .officerArrives)?.say == ["My loved one is experiencing a mental health crisis."])
@@ -139,7 +142,7 @@ struct CrisisScriptTests {
         a.substance = .intoxicated
         #expect(step(a, .health)?.say == ["They are intoxicated."])
         a.substanceDetail = "alcohol."
-        #expect(step(a, .health)?.say == ["They are intoxicated.", "They took alcohol."])
+        #expect(step(a, .health)?.say == ["They are intoxicated.", "What they took: alcohol."])
         a.substance = .none
         #expect(step(a, .health) == nil, "what they took without intoxication or overdose says nothing")
     }
@@ -152,12 +155,17 @@ struct CrisisScriptTests {
         #expect(step(a, .onFile)?.say == ["There is information on file with law enforcement about my loved one."])
     }
 
-    @Test func weaponsAnswerEndingInWeaponsIsNotSaidTwice() {
+    @Test("the weapons answer follows a colon, so no word of the frame comes after it")
+    func weaponsAnswerEndsTheSentence() {
         var a = Self.minimal
         a.weapons = "several Weapons"
-        #expect(step(a, .weapons)?.say == ["My loved one has access to several Weapons."])
+        #expect(step(a, .weapons)?.say == ["My loved one has access to weapons: several Weapons."])
         a.weapons = "firearm"
-        #expect(step(a, .weapons)?.say == ["My loved one has access to firearm weapons."])
+        #expect(step(a, .weapons)?.say == ["My loved one has access to weapons: firearm."])
+        a.weapons = "Yes"
+        #expect(step(a, .weapons)?.say == ["My loved one has access to weapons."])
+        a.weapons = "i don’t know"
+        #expect(step(a, .weapons)?.say == ["I do not know whether my loved one has access to weapons."])
     }
 
     @Test func onlySomeThreatTargets() {
@@ -173,16 +181,18 @@ struct CrisisScriptTests {
         func intro(_ a: CrisisAnswers) -> String? { CrisisScript(a).steps[1].say.dropFirst(2).first }
         var a = Self.minimal
         a.location = "   "
-        #expect(intro(a) == "My name is Ana Ruiz, and I am calling because my son Sam is hearing voices and has not slept for three days.")
+        #expect(intro(a) == "My name is Ana Ruiz, and I am calling about my son Sam.")
         a = Self.minimal; a.happening = "\n"
-        #expect(intro(a) == "My name is Ana Ruiz, and I am calling from 412 Elm Street, Appleton.")
+        #expect(intro(a) == "My name is Ana Ruiz, and I am calling from 412 Elm Street, Appleton about my son Sam.")
+        #expect(CrisisScript(a).steps[1].say.count == 3, "no 'what is happening' line without an answer")
         a = Self.minimal; a.callerName = ""
-        #expect(intro(a) == "I am calling from 412 Elm Street, Appleton because my son Sam is hearing voices and has not slept for three days.")
+        #expect(intro(a) == "I am calling from 412 Elm Street, Appleton about my son Sam.")
         a = Self.minimal; a.relationship = ""
-        #expect(intro(a)?.contains("because my loved one Sam is") == true)
+        #expect(intro(a)?.hasSuffix("about my loved one Sam.") == true)
         a = Self.minimal; a.relationship = "My daughter"; a.lovedOneName = ""
-        #expect(intro(a)?.contains("because my daughter is hearing") == true)
-        a = Self.minimal; a.location = ""; a.happening = ""
+        #expect(intro(a)?.hasSuffix("about my daughter.") == true)
+        #expect(CrisisScript(a).steps[1].say[3] == "Here is what is happening: hearing voices and has not slept for three days.")
+        a = Self.minimal; a.location = ""; a.relationship = ""; a.lovedOneName = ""
         #expect(intro(a) == "My name is Ana Ruiz.")
         let empty = CrisisScript(CrisisAnswers())
         #expect(empty.steps[1].say.count == 2, "no third sentence at all when nothing is known")
@@ -203,7 +213,8 @@ struct CrisisScriptTests {
         #expect(CrisisText.clean(nil) == "")
         var a = Self.minimal
         a.happening = "shouting.\u{0}"
-        #expect(CrisisScript(a).steps[1].say[2].hasSuffix("because my son Sam is shouting."))
+        #expect(CrisisScript(a).steps[1].say[3] == "Here is what is happening: shouting.")
+        #expect(CrisisText.clean("what?!  ok...  then,, no") == "what? ok... then, no")
     }
 
     @Test("HTML, emoji and right-to-left text are kept as typed (views escape them)")
@@ -212,14 +223,14 @@ struct CrisisScriptTests {
         a.lovedOneName = "<script>alert(1)</script> 🧑🏽‍🦱 סאם"
         a.weapons = "\"kitchen\" & <b>"
         let script = CrisisScript(a)
-        #expect(script.steps[1].say[2].contains("my son <script>alert(1)</script> 🧑🏽‍🦱 סאם is hearing voices"))
-        #expect(step(a, .weapons)?.say == ["My loved one has access to \"kitchen\" & <b> weapons."])
+        #expect(script.steps[1].say[2].hasSuffix("about my son <script>alert(1)</script> 🧑🏽‍🦱 סאם."))
+        #expect(step(a, .weapons)?.say == ["My loved one has access to weapons: \"kitchen\" & <b>."])
     }
 
     @Test func veryLongAnswersAreKeptWhole() {
         var a = Self.minimal
         a.happening = String(repeating: "pacing and shouting ", count: 400)
-        let line = CrisisScript(a).steps[1].say[2]
+        let line = CrisisScript(a).steps[1].say[3]
         #expect(line.hasSuffix("pacing and shouting."))
         #expect(line.count > 7_000)
     }
@@ -230,7 +241,7 @@ struct TextTo911Tests {
     @Test func minimalAnswersFitInOneMessageWithLocationFirst() {
         let text = TextTo911(CrisisAnswers(callerName: "Ana", location: "412 Elm St, Appleton", relationship: "son",
                                            lovedOneName: "Sam", happening: "hearing voices"))
-        #expect(text.messages == ["Mental health crisis at 412 Elm St, Appleton. My son Sam is hearing voices. If possible, I'd like an officer with CIT training to respond. My name is Ana."])
+        #expect(text.messages == ["Mental health crisis at 412 Elm St, Appleton. My son Sam: hearing voices. If possible, I'd like an officer with CIT training to respond. My name is Ana."])
         #expect(text.messages.joined(separator: " ").contains("If possible, I'd like an officer with CIT training to respond."))
         #expect(text.messages.last!.hasSuffix("My name is Ana."))
         #expect(text.messages.allSatisfy { $0.utf16.count <= 160 })
@@ -239,11 +250,14 @@ struct TextTo911Tests {
     @Test func safetyComesRightAfterWhereAndWhat() {
         let all = TextTo911.sentences(CrisisScriptTests.full)
         #expect(all[0] == "Mental health crisis at 412 Elm Street, Appleton.")
-        #expect(all[1] == "My son Sam is hearing voices and has not slept for three days.")
-        #expect(all[2] == "My loved one has access to hunting weapons.")
-        #expect(all[3] == "My loved one has made direct threats of violence toward themselves (suicide), me and others.")
-        #expect(all[4] == "They may have overdosed.")
-        #expect(all[5] == "They took about 20 sleeping pills.")
+        // An overdose asks for the ambulance straight after where.
+        #expect(all[1] == "They may have overdosed.")
+        #expect(all[2] == "Please send an ambulance as well.")
+        #expect(all[3] == "My son Sam: hearing voices and has not slept for three days.")
+        #expect(all[4] == "My loved one has access to weapons: a hunting rifle.")
+        #expect(all[5] == "My loved one has made direct threats of violence toward themselves (suicide), me and others.")
+        #expect(all[6] == "What they took: about 20 sleeping pills.")
+        #expect(all.filter { $0 == "They may have overdosed." }.count == 1, "said once")
         #expect(all.contains("Please arrive without lights or sirens if possible."))
         #expect(all.allSatisfy { $0.unicodeScalars.allSatisfy { $0.value != 0x2019 } }, "plain apostrophes only")
     }

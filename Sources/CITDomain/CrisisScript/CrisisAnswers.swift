@@ -136,7 +136,8 @@ public enum CrisisText {
 
     /// Control characters (NUL included) and runs of white space become one space; the
     /// ends are trimmed, with any trailing sentence punctuation, so the script adds its
-    /// own full stop and never a double one. Everything else (HTML, emoji, right-to-left
+    /// own full stop and never a double one; a run of marks inside keeps its first mark
+    /// ("!!" → "!"), except "..." (three or more dots). Everything else (HTML, emoji, right-to-left
     /// text) is kept as typed: the views escape it.
     public static func clean(_ text: String?) -> String {
         guard let text else { return "" }
@@ -152,10 +153,24 @@ public enum CrisisText {
             pendingSpace = false
             out.append(scalar)
         }
-        while let last = out.last, trailing.contains(last.value) || spaces.contains(last.value) {
-            out.removeLast()
+        // A run of marks inside ("!!", "?!", ",.") keeps its first; "..." stays "...".
+        var collapsed = String.UnicodeScalarView()
+        var run: [Unicode.Scalar] = []
+        func flush() {
+            if run.count >= 3 && run.allSatisfy({ $0 == "." }) { collapsed.append(contentsOf: "...".unicodeScalars) }
+            else if let first = run.first { collapsed.append(first) }
+            run = []
         }
-        return String(out)
+        for scalar in out {
+            if trailing.contains(scalar.value) { run.append(scalar); continue }
+            flush()
+            collapsed.append(scalar)
+        }
+        flush()
+        while let last = collapsed.last, trailing.contains(last.value) || spaces.contains(last.value) {
+            collapsed.removeLast()
+        }
+        return String(collapsed)
     }
 
     /// "a", "a and b", "a, b and c".

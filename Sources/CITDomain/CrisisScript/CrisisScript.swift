@@ -77,6 +77,94 @@ public enum CrisisPhrases {
     ]
 }
 
+/// The sentences each part of the form adds to the script, before they are put in the
+/// seed's steps. The live preview shows them beside their fields; `CrisisScript` puts them
+/// in order. crisis.js builds the same parts with the same rules (`CrisisFraming`).
+public struct CrisisParts: Sendable, Equatable {
+    /// "My name is ___, and I am calling from ___ about my son Sam."
+    public var introduction: String?
+    /// "Here is what is happening: ___."
+    public var happening: String?
+    /// Said in the first step when medical help is needed (see `CrisisScript.medical`).
+    public var medical: [String]
+    public var onFile: String?
+    public var weapons: String?
+    public var threats: [String]
+    public var triggers: [String]
+    public var prevention: [String]
+    public var diagnosis: String?
+    public var provider: String?
+    public var substance: [String]
+    public var medications: String?
+    public var selfCare: String?
+
+    public init(_ a: CrisisAnswers, apostrophe: String = "’") {
+        let F = CrisisFraming.self
+        let P = CrisisPhrases.self
+        let name = F.lovedName(a.lovedOneName, relation: a.relationship)
+        let who = F.who(relation: a.relationship, lovedName: a.lovedOneName)
+        introduction = CrisisScript.introduction(a)
+        happening = F.happening(a.happening, subject: name.isEmpty ? who : name).map { "Here is what is happening: \($0)." }
+        medical = CrisisScript.medical(a)
+
+        let about = name.isEmpty ? "my loved one" : name
+        switch F.answer(a.infoOnFileDetail) {
+        case .text(let detail): onFile = "There is information on file with law enforcement about \(about): \(detail)."
+        case .yes: onFile = "There is information on file with law enforcement about \(about)."
+        default: onFile = a.infoOnFile ? "There is information on file with law enforcement about \(about)." : nil
+        }
+
+        weapons = CrisisScript.weaponsSentence(a)
+        let targets = CrisisScript.threatTargets(a)
+        threats = targets.isEmpty ? [] : [P.threatsSay, "The threats were toward \(CrisisText.list(targets))."]
+
+        var worse: [String] = []
+        if a.triggerSpeakingLoudly { worse.append(P.triggerSpeakingLoudly) }
+        if a.triggerStandingOver { worse.append(P.triggerStandingOver) }
+        if a.triggerGettingTooClose { worse.append(P.triggerGettingTooClose) }
+        triggers = Self.group(P.triggersSay, "These make it worse", "What makes it worse", worse, F.text(a.triggerOther))
+
+        var helps: [String] = []
+        if a.helpSpeakingSoftly { helps.append(P.helpSpeakingSoftly) }
+        if a.helpAddressingConcerns { helps.append(P.helpAddressingConcerns) }
+        if a.helpTrustedPerson { helps.append(P.helpTrustedPerson) }
+        prevention = Self.group(P.preventionSay, "These help", "What helps", helps, F.text(a.helpOther))
+
+        switch F.answer(a.diagnosis) {
+        case .text(let d): diagnosis = "My loved one\(apostrophe)s mental health diagnosis: \(d)."
+        case .no: diagnosis = "My loved one has no mental health diagnosis that I know of."
+        default: diagnosis = nil
+        }
+        switch F.answer(a.provider) {
+        case .text(let p): provider = "Their mental health care provider: \(p)."
+        case .no: provider = "They have no mental health care provider that I know of."
+        default: provider = nil
+        }
+        substance = CrisisScript.substanceSentences(a)
+        switch F.answer(a.medications) {
+        case .text(let m): medications = "Their current medications: \(m)."
+        case .no: medications = "They take no medications that I know of."
+        default: medications = nil
+        }
+        selfCare = a.unableToCareForSelf ? "They are unable to care for themselves." : nil
+    }
+
+    /// The seed's sentence, the ticked examples as a list, and the person's own words
+    /// after a colon in a sentence of their own (so a phrase or a whole sentence fits).
+    static func group(_ seed: String, _ these: String, _ what: String, _ ticked: [String], _ other: String) -> [String] {
+        if ticked.isEmpty && other.isEmpty { return [] }
+        var lines = [seed]
+        if !ticked.isEmpty { lines.append("\(these): \(CrisisText.list(ticked)).") }
+        if !other.isEmpty { lines.append(ticked.isEmpty ? "\(what): \(other)." : "Also: \(other).") }
+        return lines
+    }
+
+    /// Diagnosis, provider, intoxication or overdose, medications, self-care.
+    public var health: [String] {
+        [diagnosis, provider].compactMap { $0 } + substance + [medications, selfCare].compactMap { $0 }
+    }
+}
+
 /// Turns a family's answers into their 911 script: the seed's steps in the seed's order,
 /// with the seed's sentences, the blanks filled in and the steps that do not apply left
 /// out. The same answers always give the same script, so the server's page (no
@@ -85,58 +173,36 @@ public struct CrisisScript: Sendable, Equatable {
     public var steps: [CrisisStep]
 
     public init(_ answers: CrisisAnswers) {
-        let a = answers
         let P = CrisisPhrases.self
+        let parts = CrisisParts(answers)
         var steps: [CrisisStep] = [CrisisStep(kind: .call911, instruction: P.call911)]
 
+        // Medical help comes straight after "I am calling because…": see `medical`.
         steps.append(CrisisStep(kind: .crisis, instruction: P.crisisInstruction,
-                                say: [P.crisisCalling, P.crisisGoal] + [Self.introduction(a)].compactMap { $0 }))
-
-        let detail = CrisisText.clean(a.infoOnFileDetail)
-        if a.infoOnFile || !detail.isEmpty {
-            let about = CrisisText.clean(a.lovedOneName).isEmpty ? "my loved one" : CrisisText.clean(a.lovedOneName)
-            let line = "There is information on file with law enforcement about \(about)" + (detail.isEmpty ? "." : ": \(detail).")
-            steps.append(CrisisStep(kind: .onFile, instruction: P.onFileInstruction, say: [line]))
+                                say: [P.crisisCalling] + parts.medical + [P.crisisGoal]
+                                    + [parts.introduction, parts.happening].compactMap { $0 }))
+        if let onFile = parts.onFile {
+            steps.append(CrisisStep(kind: .onFile, instruction: P.onFileInstruction, say: [onFile]))
         }
-        if a.noLightsOrSirens {
+        if answers.noLightsOrSirens {
             steps.append(CrisisStep(kind: .quiet, instruction: P.quietInstruction, say: [P.quietSay]))
         }
         steps.append(CrisisStep(kind: .citOfficer, instruction: P.citInstruction, say: [P.citSay]))
-
-        if let weapons = Self.weaponsSentence(a) {
+        if let weapons = parts.weapons {
             steps.append(CrisisStep(kind: .weapons, instruction: P.weaponsInstruction, say: [weapons]))
         }
-        let targets = Self.threatTargets(a)
-        if !targets.isEmpty {
-            steps.append(CrisisStep(kind: .threats, instruction: P.threatsInstruction,
-                                    say: [P.threatsSay, "The threats were toward \(CrisisText.list(targets))."]))
+        if !parts.threats.isEmpty {
+            steps.append(CrisisStep(kind: .threats, instruction: P.threatsInstruction, say: parts.threats))
         }
-
-        var triggers: [String] = []
-        if a.triggerSpeakingLoudly { triggers.append(P.triggerSpeakingLoudly) }
-        if a.triggerStandingOver { triggers.append(P.triggerStandingOver) }
-        if a.triggerGettingTooClose { triggers.append(P.triggerGettingTooClose) }
-        if case let other = CrisisText.clean(a.triggerOther), !other.isEmpty { triggers.append(other) }
-        if !triggers.isEmpty {
-            steps.append(CrisisStep(kind: .triggers, instruction: P.triggersInstruction,
-                                    say: [P.triggersSay, "These make it worse: \(CrisisText.list(triggers))."]))
+        if !parts.triggers.isEmpty {
+            steps.append(CrisisStep(kind: .triggers, instruction: P.triggersInstruction, say: parts.triggers))
         }
-
-        var helps: [String] = []
-        if a.helpSpeakingSoftly { helps.append(P.helpSpeakingSoftly) }
-        if a.helpAddressingConcerns { helps.append(P.helpAddressingConcerns) }
-        if a.helpTrustedPerson { helps.append(P.helpTrustedPerson) }
-        if case let other = CrisisText.clean(a.helpOther), !other.isEmpty { helps.append(other) }
-        if !helps.isEmpty {
-            steps.append(CrisisStep(kind: .prevention, instruction: P.preventionInstruction,
-                                    say: [P.preventionSay, "These help: \(CrisisText.list(helps))."]))
+        if !parts.prevention.isEmpty {
+            steps.append(CrisisStep(kind: .prevention, instruction: P.preventionInstruction, say: parts.prevention))
         }
-
-        let health = Self.healthSentences(a, apostrophe: "’")
-        if !health.isEmpty {
-            steps.append(CrisisStep(kind: .health, instruction: P.healthInstruction, say: health))
+        if !parts.health.isEmpty {
+            steps.append(CrisisStep(kind: .health, instruction: P.healthInstruction, say: parts.health))
         }
-
         steps.append(CrisisStep(kind: .officerArrives, instruction: P.officerInstruction, say: [P.officerSay]))
         steps.append(CrisisStep(kind: .calm, instruction: P.calmInstruction))
         steps.append(CrisisStep(kind: .whileWaiting, instruction: P.whileWaiting))
@@ -146,29 +212,22 @@ public struct CrisisScript: Sendable, Equatable {
     /// The steps to show prominently: weapons and threats.
     public var safetySteps: [CrisisStep] { steps.filter(\.isSafety) }
 
-    /// "son Sam", "son", "loved one Sam", "loved one". A leading "my" is dropped because
-    /// the sentence says "my" already.
-    static func who(_ a: CrisisAnswers) -> String {
-        var relation = CrisisText.clean(a.relationship)
-        if relation.lowercased().hasPrefix("my ") { relation = String(relation.dropFirst(3)) }
-        if relation.isEmpty { relation = "loved one" }
-        let name = CrisisText.clean(a.lovedOneName)
-        return name.isEmpty ? relation : "\(relation) \(name)"
-    }
-
     /// The seed's third sentence, "My name is ___, and I am calling from [your location]
-    /// because my [family member/friend + name] is ___.", with whatever parts are known;
-    /// `nil` when none is.
+    /// because my [family member/friend + name] is ___.", with "about my son Sam" for the
+    /// "because …" part: what is happening follows in a sentence of its own
+    /// ("Here is what is happening: …"), so it may be a word, a phrase or sentences.
+    /// `nil` when nothing is known.
     static func introduction(_ a: CrisisAnswers) -> String? {
-        let name = CrisisText.clean(a.callerName)
-        let location = CrisisText.clean(a.location)
-        let happening = CrisisText.clean(a.happening)
+        let F = CrisisFraming.self
+        let name = F.callerName(a.callerName)
+        let location = F.location(a.location)
+        let known = !CrisisText.clean(a.relationship).isEmpty || !CrisisText.clean(a.lovedOneName).isEmpty
+        let about = known ? "about " + F.who(relation: a.relationship, lovedName: a.lovedOneName) : nil
         var tail: String? = nil
-        let because = happening.isEmpty ? nil : "because my \(who(a)) is \(happening)"
         if !location.isEmpty {
-            tail = "I am calling from \(location)" + (because.map { " " + $0 } ?? "")
-        } else if let because {
-            tail = "I am calling " + because
+            tail = "I am calling from \(location)" + (about.map { " " + $0 } ?? "")
+        } else if let about {
+            tail = "I am calling " + about
         }
         switch (name.isEmpty, tail) {
         case (false, let tail?): return "My name is \(name), and \(tail)."
@@ -178,14 +237,37 @@ public struct CrisisScript: Sendable, Equatable {
         }
     }
 
-    /// "My loved one has access to ___ weapons", unless the answer already ends in
-    /// "weapon(s)", which would then be said twice.
+    /// Medical help first. The seed asks about overdose only in its "if there is time"
+    /// step, but 911 sends an ambulance only when asked, and an overdose, a wound or a
+    /// person who is not breathing can kill before the crisis is over; dispatchers triage
+    /// the medical emergency first. So when "They may have overdosed" is chosen, or what is
+    /// happening or what they took names a medical emergency (`CrisisFraming.medicalPhrases`:
+    /// overdosed, took pills, not breathing, unconscious, bleeding, injured, seizure …), the
+    /// first thing said asks for an ambulance. A needless ambulance costs one sentence; a
+    /// missing one may cost a life, so the list errs towards asking.
+    static func medical(_ a: CrisisAnswers) -> [String] {
+        if a.substance == .overdose { return ["They may have overdosed.", "Please send an ambulance as well."] }
+        if CrisisFraming.mentionsMedicalEmergency([a.happening, a.substanceDetail]) {
+            return ["They may need medical help.", "Please send an ambulance as well."]
+        }
+        return []
+    }
+
+    /// The seed's "My loved one has access to ___ weapons", with the answer after a colon
+    /// so any phrase fits ("weapons: a hunting rifle in the garage"); "yes", "no", "I don't
+    /// know" and answers that start by saying no ("not anymore, we removed them") get
+    /// sentences of their own, so the script never says they have access when the answer
+    /// says they do not.
     static func weaponsSentence(_ a: CrisisAnswers) -> String? {
-        let weapons = CrisisText.clean(a.weapons)
-        guard !weapons.isEmpty else { return nil }
-        let lower = weapons.lowercased()
-        let endsInWeapons = lower == "weapons" || lower == "weapon" || lower.hasSuffix(" weapons") || lower.hasSuffix(" weapon")
-        return "My loved one has access to \(weapons)" + (endsInWeapons ? "." : " weapons.")
+        switch CrisisFraming.answer(a.weapons) {
+        case .empty: return nil
+        case .yes: return "My loved one has access to weapons."
+        case .no: return "As far as I know, my loved one does not have access to weapons."
+        case .unknown: return "I do not know whether my loved one has access to weapons."
+        case .text(let w):
+            if CrisisFraming.stripLead(w, CrisisFraming.weaponsDenials).1 { return "About weapons: \(w)." }
+            return "My loved one has access to weapons: \(w)."
+        }
     }
 
     static func threatTargets(_ a: CrisisAnswers) -> [String] {
@@ -196,26 +278,16 @@ public struct CrisisScript: Sendable, Equatable {
         return targets
     }
 
-    /// Diagnosis, provider, intoxication or overdose, medications, self-care.
-    static func healthSentences(_ a: CrisisAnswers, apostrophe: String) -> [String] {
-        var lines: [String] = []
-        let diagnosis = CrisisText.clean(a.diagnosis)
-        if !diagnosis.isEmpty { lines.append("My loved one\(apostrophe)s mental health diagnosis is \(diagnosis).") }
-        let provider = CrisisText.clean(a.provider)
-        if !provider.isEmpty { lines.append("Their mental health care provider is \(provider).") }
-        lines += substanceSentences(a)
-        let medications = CrisisText.clean(a.medications)
-        if !medications.isEmpty { lines.append("Their current medications are \(medications).") }
-        if a.unableToCareForSelf { lines.append("They are unable to care for themselves.") }
-        return lines
-    }
-
     static func substanceSentences(_ a: CrisisAnswers) -> [String] {
-        let took = CrisisText.clean(a.substanceDetail)
-        switch a.substance {
-        case .none: return []
-        case .intoxicated: return ["They are intoxicated."] + (took.isEmpty ? [] : ["They took \(took)."])
-        case .overdose: return ["They may have overdosed."] + (took.isEmpty ? [] : ["They took \(took)."])
+        let took = CrisisFraming.text(a.substanceDetail)
+        // What they took, without intoxication or overdose chosen, is left out (the
+        // choice says "No, or I don't know"); it still counts for medical help.
+        if a.substance == .none { return [] }
+        let first: [String] = switch a.substance {
+        case .none: []
+        case .intoxicated: ["They are intoxicated."]
+        case .overdose: ["They may have overdosed."]
         }
+        return first + (took.isEmpty ? [] : ["What they took: \(took)."])
     }
 }

@@ -28,20 +28,28 @@ public struct TextTo911: Sendable, Equatable {
         messages = packed.count <= 1 ? packed : packed.enumerated().map { "\($0.offset + 1)/\(packed.count) \($0.element)" }
     }
 
+    /// Where, medical help, who and what, safety, then the rest; the same framing rules as
+    /// the spoken script (`CrisisFraming`).
     public static func sentences(_ a: CrisisAnswers) -> [String] {
+        let F = CrisisFraming.self
         var out: [String] = []
-        let location = CrisisText.clean(a.location)
+        let location = F.location(a.location)
         out.append(location.isEmpty ? "Mental health crisis." : "Mental health crisis at \(location).")
-        let happening = CrisisText.clean(a.happening)
-        if !happening.isEmpty { out.append("My \(CrisisScript.who(a)) is \(happening).") }
+        out += CrisisScript.medical(a)
+        let name = F.lovedName(a.lovedOneName, relation: a.relationship)
+        let who = F.who(relation: a.relationship, lovedName: a.lovedOneName)
+        if let happening = F.happening(a.happening, subject: name.isEmpty ? who : name) {
+            out.append("\(F.sentenceStart(who)): \(happening).")
+        }
         if let weapons = CrisisScript.weaponsSentence(a) { out.append(weapons) }
         let targets = CrisisScript.threatTargets(a)
         if !targets.isEmpty { out.append("My loved one has made direct threats of violence toward \(CrisisText.list(targets)).") }
-        out += CrisisScript.substanceSentences(a)
+        // The overdose is already said with the ambulance, second.
+        out += CrisisScript.substanceSentences(a).filter { $0 != "They may have overdosed." }
         out.append("If possible, I'd like an officer with CIT training to respond.")
         if a.noLightsOrSirens { out.append("Please arrive without lights or sirens if possible.") }
-        let name = CrisisText.clean(a.callerName)
-        if !name.isEmpty { out.append("My name is \(name).") }
+        let caller = F.callerName(a.callerName)
+        if !caller.isEmpty { out.append("My name is \(caller).") }
         return out
     }
 
