@@ -623,3 +623,38 @@ extension TrainingDeliveryTests {
         }
     }
 }
+
+// MARK: - Certificate dates
+
+extension TrainingDeliveryTests {
+
+    @Suite struct CertificateDatesTests {
+
+        @Test func aFiveDayClassInOneMonthWritesTheMonthOnce() {
+            #expect(CertificateDates.range(from: "2027-03-15", to: "2027-03-19") == "15–19 March 2027")
+        }
+
+        @Test func aOneDayClassIsOneDate() {
+            #expect(CertificateDates.range(from: "2027-03-15", to: "2027-03-15") == "15 March 2027")
+        }
+
+        @Test func aClassAcrossAMonthOrAYearSpacesTheDash() {
+            #expect(CertificateDates.range(from: "2027-03-30", to: "2027-04-02") == "30 March – 2 April 2027")
+            #expect(CertificateDates.range(from: "2026-12-28", to: "2027-01-03") == "28 December 2026 – 3 January 2027")
+        }
+
+        @Test func daysThatAreNotDaysAreRefusedNotGuessed() {
+            #expect(CertificateDates.range(from: "2027-3-15", to: "2027-03-19") == nil)
+            #expect(CertificateDates.range(from: "2027-03-15", to: "19/03/2027") == nil)
+            #expect(CertificateDates.day("2027-13-01") == nil)
+            #expect(CertificateDates.day("2027-02-01") == "1 February 2027")
+        }
+
+        @Test func theIssueDateIsTheDayInTheClassTimeZone() throws {
+            // 02:30 UTC on 20 March is still 19 March in Chicago (21:30 CDT)
+            let moment = try #require(ClassTimes.date(day: "2027-03-20", time: "02:30", timeZone: TimeZone(identifier: "UTC")!))
+            #expect(CertificateDates.day(moment, timeZone: chicagoZone) == "19 March 2027")
+            #expect(CertificateDates.day(moment, timeZone: TimeZone(identifier: "UTC")!) == "20 March 2027")
+        }
+    }
+}

@@ -52,7 +52,7 @@ enum TrainingFixtures {
     }
 
     struct SyncBody: Encodable { var _csrf: String; var entries: [Entry] }
-    struct SyncAnswer: Decodable { struct Result: Decodable { var id: String; var status: String; var message: String? }; var results: [Result] }
+    struct SyncAnswer: Decodable { struct Result: Decodable { var id: String; var status: String; var message: String?; var state: String?; var mark: String? }; var results: [Result] }
 
     static func sync(_ browser: TestBrowser, _ session: ClassSession, _ entries: [Entry]) async throws -> (HTTPStatus, SyncAnswer?) {
         if browser.cookies[CSRF.cookieName] == nil { try await browser.get(SiteURL.login) }

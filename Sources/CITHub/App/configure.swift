@@ -52,6 +52,7 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.migrations.add(OutcomeMigrations.CreateOutcomes())
     app.migrations.add(APIMigrations.CreateTokens())
     app.migrations.add(CacheGenerationMigrations.Create())
+    app.migrations.add(TrainingMigrations.AddCertificatePrintLink())
 
     app.passwords.use(.bcrypt(cost: bcryptCost))
     app.sessions.use(.fluent)

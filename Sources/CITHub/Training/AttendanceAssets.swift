@@ -17,7 +17,15 @@ body.tablet main { max-width: 60rem; }
 .attendance h2 { margin: 0; font-size: 1.25rem; }
 .attendance .org { margin: 0; color: #4a4458; }
 .attendance .state { font-weight: 600; margin: .35rem 0; }
-.attendance .state.pending::after { content: " (waiting to send)"; font-weight: 400; color: #7a3b00; }
+.attendance .state-label { font-weight: 400; color: #4a4458; }
+.attendance .sync-mark { display: inline-block; font-weight: 600; font-size: .9rem; padding: 0 .5rem; border-radius: 1rem; margin-left: .25rem; }
+.attendance .sync-mark:empty { display: none; }
+.attendance .sync-mark.saved { color: var(--ok); border: 1px solid var(--ok); }
+.attendance .sync-mark.saved::before { content: "✓ "; }
+.attendance .sync-mark.pending { color: #7a3b00; border: 1px dashed #7a3b00; background: #fff4e5; }
+.attendance .sync-mark.refused { color: var(--danger); border: 1px solid var(--danger); }
+.attendance .actions button[aria-pressed="true"] { background: var(--brand); color: var(--brand-ink); }
+.attendance .actions button[aria-pressed="true"]::before { content: "✓ "; }
 .attendance .actions, .attendance .inline-forms { display: flex; flex-wrap: wrap; gap: .5rem; margin: .5rem 0; align-items: flex-end; }
 .attendance .actions form, .attendance .inline-forms form { margin: 0; }
 .attendance .actions button { min-height: 3rem; min-width: 7.5rem; font-size: 1.05rem; }
@@ -65,29 +73,62 @@ body.tablet main { max-width: 60rem; }
     var h = date.getHours(), m = date.getMinutes();
     return (h % 12 || 12) + ":" + (m < 10 ? "0" : "") + m + " " + (h < 12 ? "AM" : "PM");
   }
+  var blockIndex = parseInt(list.getAttribute("data-block"), 10);
+  // Only the block on screen has rows; entries queued on another block's page are sent
+  // all the same, they just have nothing to show here.
+  function rowFor(entry) {
+    return entry.block === blockIndex ? document.getElementById("row-" + entry.registration) : null;
+  }
+  function setMark(row, text, kind) {
+    var mark = row.querySelector(".sync-mark");
+    if (!mark) return;
+    mark.textContent = text;
+    mark.className = "sync-mark " + kind;
+  }
+  // The button tapped last shows pressed; "" presses none (minutes typed, nothing yet).
+  function press(row, kind) {
+    Array.prototype.forEach.call(row.querySelectorAll(".actions [data-kind]"), function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-kind") === kind ? "true" : "false");
+    });
+  }
+  function setState(row, text) {
+    var state = row.querySelector(".state-text");
+    if (state) state.textContent = text;
+  }
   function showPending(entry) {
-    var row = document.getElementById("row-" + entry.registration);
+    var row = rowFor(entry);
     if (!row) return;
-    var state = row.querySelector(".state");
-    if (!state) return;
     var at = new Date(entry.at);
     var words = {
       check_in: "In since " + clock(at), check_out: "Checked out " + clock(at),
       present: "Present, whole block", absent: "Absent",
-      minutes: entry.minutes + " of " + list.getAttribute("data-block-minutes") + " minutes",
-      note: "Note saved"
+      minutes: entry.minutes + " of " + list.getAttribute("data-block-minutes") + " minutes"
     };
     if (entry.kind === "note") {
       var noteText = row.querySelector(".note-text");
+      var state = row.querySelector(".state");
       if (!noteText) { noteText = document.createElement("p"); noteText.className = "note-text"; state.parentNode.insertBefore(noteText, state.nextSibling); }
       noteText.textContent = "Note: " + entry.text;
     } else {
-      state.textContent = words[entry.kind];
+      setState(row, words[entry.kind]);
+      press(row, entry.kind === "minutes" ? "" : entry.kind);
     }
-    state.classList.add("pending");
+    setMark(row, "Waiting to send", "pending");
+  }
+  // What the server now has for the person's block replaces what the device guessed,
+  // once none of their taps on this block is still waiting.
+  function showAnswer(entry, result, queue) {
+    var row = rowFor(entry);
+    if (!row) return;
+    var waiting = queue.some(function (e) { return e.registration === entry.registration && e.block === entry.block; });
+    if (waiting) return;
+    if (typeof result.state === "string") setState(row, result.state);
+    if (typeof result.mark === "string") press(row, result.mark);
+    if (result.status === "refused") setMark(row, "Not saved", "refused");
+    else setMark(row, "Saved", "saved");
   }
   function showRefused(entry, message) {
-    var row = document.getElementById("row-" + entry.registration);
+    var row = rowFor(entry);
     var box = document.createElement("p");
     box.className = "error refused";
     box.setAttribute("role", "alert");
@@ -109,19 +150,18 @@ body.tablet main { max-width: 60rem; }
       return response.json();
     }).then(function (answer) {
       var done = {};
-      answer.results.forEach(function (r) {
-        done[r.id] = true;
-        if (r.status === "refused") {
-          var entry = batch.filter(function (e) { return e.id === r.id; })[0];
-          if (entry) showRefused(entry, r.message || "refused");
-        }
-      });
+      answer.results.forEach(function (r) { done[r.id] = true; });
       // Entries tapped while this batch was on its way are still in storage; keep them.
       var rest = load().filter(function (e) { return !done[e.id]; });
       save(rest);
-      if (rest.length === 0) {
-        Array.prototype.forEach.call(list.querySelectorAll(".pending"), function (el) { el.classList.remove("pending"); });
-      }
+      answer.results.forEach(function (r) {
+        var entry = batch.filter(function (e) { return e.id === r.id; })[0];
+        if (!entry) return;
+        try {
+          if (r.status === "refused") showRefused(entry, r.message || "refused");
+          showAnswer(entry, r, rest);
+        } catch (e) { /* the display must never stop the queue */ }
+      });
       sending = false;
       if (rest.length > 0) flush(); else describe(rest, false);
     }).catch(function () {
@@ -159,6 +199,8 @@ body.tablet main { max-width: 60rem; }
     flush();
     try { showPending(entry); } catch (e) { /* the entry is queued and sent regardless */ }
   });
+  // Taps kept on this device from before (the tab was closed offline) show as waiting.
+  load().forEach(function (entry) { try { showPending(entry); } catch (e) { /* display only */ } });
   window.addEventListener("online", flush);
   window.addEventListener("offline", function () { describe(load(), true); });
   setInterval(flush, 15000);

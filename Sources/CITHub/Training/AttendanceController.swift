@@ -123,7 +123,10 @@ enum AttendanceController {
     // MARK: JSON sync
 
     struct SyncRequest: Content { var entries: [EntryInput] }
-    struct SyncResult: Content { var id: String; var status: String; var message: String? }
+    /// Per entry: what became of it, and the person's block as the server now has it
+    /// (`state` in words, `mark` the button to show pressed), so the sheet shows what
+    /// was stored, not what the device guessed.
+    struct SyncResult: Content { var id: String; var status: String; var message: String?; var state: String? = nil; var mark: String? = nil }
     struct SyncResponse: Content { var results: [SyncResult] }
 
     @Sendable static func sync(req: Request) async throws -> Response {
@@ -139,6 +142,15 @@ enum AttendanceController {
         for input in body.entries {
             let outcome = try await record(input, session: session, confirmed: confirmed, recorder: user, on: req.db)
             results.append(SyncResult(id: input.id, status: outcome.status, message: outcome.message))
+        }
+        let agenda = session.agenda
+        let attendance = ClassAttendance(entries: try await ClassAttendance.load(classID: session.id!, on: req.db), agenda: agenda)
+        for (i, input) in body.entries.enumerated() {
+            guard let registration = UUID(uuidString: input.registration), confirmed.contains(registration),
+                  agenda.indices.contains(input.block), !agenda[input.block].isBreak else { continue }
+            results[i].state = stateText(of: attendance.block(input.block, for: registration), open: attendance.openCheckIns[registration]?[input.block],
+                                         block: agenda[input.block], zone: session.zone)
+            results[i].mark = attendance.lastMark[registration]?[input.block]?.rawValue ?? ""
         }
         let response = try await SyncResponse(results: results).encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -206,12 +218,15 @@ enum AttendanceController {
         let blockMinutes = Int(block.end.timeIntervalSince(block.start) / 60)
         let csrf = req.csrfToken
         let action = TrainingURL.attendanceMark(session.id!)
-        func button(_ registration: UUID, _ kind: AttendanceEntry.Kind, _ title: String, secondary: Bool = true) -> BodyNode {
+        // The button tapped last is pressed (aria-pressed, a tick and a filled style), and
+        // the state line says the same in words: never colour alone.
+        func button(_ registration: UUID, _ kind: AttendanceEntry.Kind, _ title: String, pressed: Bool) -> BodyNode {
             FormHTML.form(action: action, csrf: csrf, [
                 .input(.type(.hidden), .name("registration"), .value(registration.uuidString.lowercased())),
                 .input(.type(.hidden), .name("block"), .value(String(index))),
                 .input(.type(.hidden), .name("kind"), .value(kind.rawValue)),
-                .button(.type(.submit), .class(secondary ? "button secondary" : "button"), .attribute(named: "data-kind", value: kind.rawValue), .text(title)),
+                .button(.type(.submit), .class("button secondary mark"), .attribute(named: "data-kind", value: kind.rawValue),
+                        .attribute(named: "aria-pressed", value: pressed ? "true" : "false"), .text(title)),
             ])
         }
         let rows: [Node<HTML.ListContext>] = roster.map { registration in
@@ -220,26 +235,33 @@ enum AttendanceController {
             let open = attendance.openCheckIns[rid]?[index]
             let error = rowError.flatMap { $0.0.lowercased() == key ? $0.1 : nil }
             let note = attendance.notes[rid]?[index]
+            let mark = attendance.lastMark[rid]?[index]
+            let typedMinutes = mark == .minutes ? attendance.block(index, for: rid)?.minutes : nil
             return .li(.class(error == nil ? "trainee" : "trainee has-error"), .id("row-\(key)"),
                 .attribute(named: "data-registration", value: key),
                 .div(.class("who"),
                      .h2(.text(registration.name)),
                      .p(.class("org"), .text(registration.organization)),
-                     .p(.class("state"), .text(stateText(of: attendance.block(index, for: rid), open: open, block: block, zone: zone))),
+                     .p(.class("state"), .id("state-\(key)"),
+                        .span(.class("state-label"), .text("This block: ")),
+                        .span(.class("state-text"), .text(stateText(of: attendance.block(index, for: rid), open: open, block: block, zone: zone))),
+                        .text(" "),
+                        .span(.class("sync-mark saved"), .text(mark == nil && note == nil ? "" : "Saved"))),
                      .unwrap(note) { .p(.class("note-text"), .text("Note: \($0)")) },
                      .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .text($0)) }),
                 .div(.class("actions"),
-                     button(rid, .checkIn, "Check in", secondary: false),
-                     button(rid, .checkOut, "Check out"),
-                     button(rid, .present, "Present, whole block"),
-                     button(rid, .absent, "Absent")),
+                     button(rid, .checkIn, "Check in", pressed: mark == .checkIn),
+                     button(rid, .checkOut, "Check out", pressed: mark == .checkOut),
+                     button(rid, .present, "Present, whole block", pressed: mark == .present),
+                     button(rid, .absent, "Absent", pressed: mark == .absent)),
                 .div(.class("inline-forms"),
                      FormHTML.form(action: action, csrf: csrf, [
                         .input(.type(.hidden), .name("registration"), .value(key)),
                         .input(.type(.hidden), .name("block"), .value(String(index))),
                         .input(.type(.hidden), .name("kind"), .value("minutes")),
                         .label(.for("minutes-\(key)"), .text("Minutes attended (of \(blockMinutes))")),
-                        .input(.type(.number), .id("minutes-\(key)"), .name("minutes"), .attribute(named: "min", value: "0"), .attribute(named: "max", value: String(blockMinutes)), .attribute(named: "inputmode", value: "numeric")),
+                        .input(.type(.number), .id("minutes-\(key)"), .name("minutes"), .attribute(named: "min", value: "0"), .attribute(named: "max", value: String(blockMinutes)), .attribute(named: "inputmode", value: "numeric"),
+                               .value(typedMinutes.map(String.init) ?? "")),
                         .button(.type(.submit), .class("button secondary"), .attribute(named: "data-kind", value: "minutes"), .text("Save minutes")),
                      ]),
                      FormHTML.form(action: action, csrf: csrf, [

@@ -9,6 +9,8 @@ enum CertificatesController {
     static func register(public routes: any RoutesBuilder, protected: ProtectedRoutesBuilder) {
         routes.get("verify", use: verifyForm)
         routes.get("verify", ":code", use: verify)
+        // The link in the certificate mail: no account needed, the token is the key.
+        routes.get("certificates", "print", ":token", use: printByLink)
         protected.get("/certificates/:code", .useOwnAccount, use: printable)
         protected.post("/certificates/:code/revoke", .revokeCertificates, use: revoke)
     }
@@ -20,7 +22,59 @@ enum CertificatesController {
         return try await Certificate.query(on: db).filter(\.$code == code).first()
     }
 
+    /// The certificate whose print link carries this token, or nil. Looked up by the
+    /// token's hash, as registration links are; lengths a generated token never has are
+    /// refused before the database is asked.
+    static func find(printToken token: String, on db: any Database) async throws -> Certificate? {
+        guard token.count >= 20, token.count <= 100 else { return nil }
+        return try await Certificate.query(on: db).filter(\.$printTokenHash == AccountToken.hash(token)).first()
+    }
+
+    // MARK: what a certificate says, in words
+
+    /// Everything a certificate or its verification shows, worded once for both.
+    struct Wording {
+        var personName: String
+        var courseTitle: String
+        var hours: String
+        var dates: String
+        var provider: String
+        var issued: String
+        var code: String
+        var verifyURL: String
+        var signerName: String?
+        var signerTitle: String
+        var revoked: (on: String, reason: String)?
+
+        init(_ certificate: Certificate, site: String, zone: TimeZone) {
+            personName = certificate.personName
+            courseTitle = certificate.courseTitle
+            hours = TrainingFormat.hours(certificate.hours)
+            dates = CertificateDates.range(from: certificate.startDate, to: certificate.endDate) ?? "\(certificate.startDate) to \(certificate.endDate)"
+            provider = certificate.provider
+            issued = CertificateDates.day(certificate.issuedAt, timeZone: zone)
+            code = certificate.code
+            verifyURL = site + TrainingURL.verify(certificate.code)
+            signerName = certificate.signerName.flatMap { $0.isEmpty ? nil : $0 }
+            signerTitle = [certificate.signerTitle ?? "Program coordinator", certificate.provider].joined(separator: ", ")
+            revoked = certificate.revokedAt.map { (CertificateDates.day($0, timeZone: zone), certificate.revokedReason ?? "") }
+        }
+    }
+
+    /// Dates print in the class's time zone (the issue day is the day at the venue).
+    static func zone(of certificate: Certificate, on db: any Database) async throws -> TimeZone {
+        try await ClassSession.find(certificate.$classSession.id, on: db)?.zone ?? TimeZone(identifier: "America/Chicago")!
+    }
+
     // MARK: public verification
+
+    static func verifyFormNodes(value: String = "") -> BodyNode {
+        .element(named: "form", nodes: [
+            .attribute(named: "method", value: "get"), .attribute(named: "action", value: TrainingURL.verifyForm), .class("verify-form"),
+            FormHTML.field(.init(name: "code", label: "Verification code", value: value, hint: "16 characters, like 7KQ2-9XRD-M4TB-1HZC. Dashes and case do not matter.", autocomplete: "off")),
+            FormHTML.submit("Check"),
+        ])
+    }
 
     @Sendable static func verifyForm(req: Request) async throws -> Response {
         if let typed = req.query[String.self, at: "code"]?.trimmingCharacters(in: .whitespaces), !typed.isEmpty {
@@ -30,12 +84,8 @@ enum CertificatesController {
         let page = Page(title: "Check a certificate", chrome: req.chrome(), main: [
             .h1(.text("Check a CIT Hub certificate")),
             .p(.text("Every certificate CIT Hub issues carries a verification code. Type it to see whether the certificate is valid and what it certifies.")),
-            .element(named: "form", nodes: [
-                .attribute(named: "method", value: "get"), .attribute(named: "action", value: TrainingURL.verifyForm),
-                FormHTML.field(.init(name: "code", label: "Verification code", hint: "16 characters, like 7KQ2-9XRD-M4TB-1HZC. Dashes and case do not matter.", autocomplete: "off")),
-                FormHTML.submit("Check"),
-            ]),
-        ])
+            verifyFormNodes(),
+        ], stylesheets: [TrainingAssets.stylesheetPath])
         return htmlResponse(page)
     }
 
@@ -43,28 +93,47 @@ enum CertificatesController {
         let raw = req.parameters.get("code") ?? ""
         guard let certificate = try await find(raw, on: req.db) else {
             // The same answer for a malformed, mistyped or guessed code: nothing to learn.
+            // The form is empty rather than holding what was typed, so no two answers differ.
             let page = Page(title: "Certificate not found", chrome: req.chrome(), main: [
                 .h1(.text("No certificate has this code")),
                 .p(.text("Check the code for typing mistakes. If it is right, the certificate was not issued by CIT Hub.")),
-                .p(.a(.href(TrainingURL.verifyForm), .text("Check another code"))),
-            ])
+                .h2(.text("Check another code")),
+                verifyFormNodes(),
+            ], stylesheets: [TrainingAssets.stylesheetPath])
             return htmlResponse(page, status: .notFound)
         }
-        let revoked = certificate.isRevoked
-        let page = Page(title: revoked ? "Certificate revoked" : "Valid certificate", chrome: req.chrome(), main: [
-            .div(.class(revoked ? "verify revoked" : "verify valid"),
-                 .h1(.text(revoked ? "This certificate was revoked" : "This certificate is valid")),
-                 .if(revoked, .p(.strong(.text("Revoked on \(TrainingFormat.day(certificate.revokedAt ?? Date(), TimeZone(identifier: "UTC")!)): ")), .text(certificate.revokedReason ?? ""))),
-                 .element(named: "dl", nodes: [
-                    .element(named: "dt", text: "Certifies that"), .element(named: "dd", text: certificate.personName),
-                    .element(named: "dt", text: "Completed"), .element(named: "dd", text: certificate.courseTitle),
-                    .element(named: "dt", text: "Hours"), .element(named: "dd", text: TrainingFormat.hours(certificate.hours)),
-                    .element(named: "dt", text: "Dates"), .element(named: "dd", text: "\(certificate.startDate) to \(certificate.endDate)"),
-                    .element(named: "dt", text: "Hosted by"), .element(named: "dd", text: certificate.provider),
-                    .element(named: "dt", text: "Code"), .element(named: "dd", text: certificate.code),
-                 ])),
-        ])
+        let wording = Wording(certificate, site: req.application.settings.publicURL, zone: try await zone(of: certificate, on: req.db))
+        let page = Page(title: wording.revoked == nil ? "Valid certificate" : "Certificate revoked", chrome: req.chrome(), main: [
+            verifyPanel(wording),
+            .h2(.text("Check another code")),
+            verifyFormNodes(),
+        ], stylesheets: [TrainingAssets.stylesheetPath])
         return htmlResponse(page)
+    }
+
+    /// "Valid" or "Revoked" in words and a sign, then what the certificate certifies.
+    /// The colour repeats what the words say; it never says it alone.
+    static func verifyPanel(_ wording: Wording) -> BodyNode {
+        let revoked = wording.revoked
+        return .element(named: "section", nodes: [
+            .class(revoked == nil ? "verify valid" : "verify revoked"),
+            .attribute(named: "aria-labelledby", value: "verify-heading"),
+            .h1(.id("verify-heading"),
+                .span(.class("mark"), .attribute(named: "aria-hidden", value: "true"), .text(revoked == nil ? "✓" : "✕")),
+                .text(revoked == nil ? "This certificate is valid" : "This certificate was revoked")),
+            .unwrap(revoked, { revoked in
+                .p(.class("verdict"), .text("Revoked on \(revoked.on). Reason: "), .span(.text(revoked.reason)))
+            }, else: .p(.class("verdict"), .text("Valid: issued by CIT Hub on \(wording.issued) and not revoked."))),
+            .element(named: "dl", nodes: [
+                .element(named: "dt", text: "Certifies that"), .element(named: "dd", text: wording.personName),
+                .element(named: "dt", text: "Completed"), .element(named: "dd", text: wording.courseTitle),
+                .element(named: "dt", text: "Hours"), .element(named: "dd", text: wording.hours),
+                .element(named: "dt", text: "Dates"), .element(named: "dd", text: wording.dates),
+                .element(named: "dt", text: "Hosted by"), .element(named: "dd", text: wording.provider),
+                .element(named: "dt", text: "Issued"), .element(named: "dd", text: wording.issued),
+                .element(named: "dt", text: "Code"), .element(named: "dd", nodes: [.code(.text(wording.code))]),
+            ]),
+        ])
     }
 
     // MARK: printable certificate
@@ -73,37 +142,77 @@ enum CertificatesController {
         user.email == certificate.email || ClassesStaffController.mayManage(user, programID: certificate.programID)
     }
 
+    /// The certificate itself: what an employer or a board sees on paper. One Letter
+    /// landscape page; the verification code and address let anyone check it.
+    static func certificateArticle(_ wording: Wording, organization: String) -> BodyNode {
+        .element(named: "article", nodes: [
+            .class("certificate"),
+            .attribute(named: "aria-label", value: "Certificate of completion"),
+            .div(.class("cert-head"),
+                 .p(.class("cert-org"), .text(organization)),
+                 .p(.class("cert-host"), .text(wording.provider))),
+            .h1(.text("Certificate of completion")),
+            .p(.class("cert-line"), .text("This certifies that")),
+            .p(.class("cert-name"), .text(wording.personName)),
+            .p(.class("cert-line"), .text("has completed")),
+            .p(.class("cert-course"), .text(wording.courseTitle)),
+            .p(.class("cert-detail"), .strong(.text("\(wording.hours) hours")), .text(" · \(wording.dates)")),
+            .p(.class("cert-line"), .text("hosted by \(wording.provider)")),
+            .unwrap(wording.revoked) { revoked in .p(.class("cert-revoked"), .text("REVOKED on \(revoked.on)")) },
+            .div(.class("cert-foot"),
+                 .div(.class("cert-sign"),
+                      .div(.class("sign-line"), .attribute(named: "aria-hidden", value: "true")),
+                      .p(.class("sign-name"), .text(wording.signerName ?? "Signature")),
+                      .p(.class("sign-title"), .text(wording.signerTitle))),
+                 .div(.class("cert-sign"),
+                      .p(.class("sign-date"), .text(wording.issued)),
+                      .div(.class("sign-line"), .attribute(named: "aria-hidden", value: "true")),
+                      .p(.class("sign-name"), .text("Date issued"))),
+                 .div(.class("cert-verify"),
+                      .p(.text("Verification code")),
+                      .p(.class("cert-code"), .text(wording.code)),
+                      .p(.text("Check at ")), .p(.class("cert-url"), .text(wording.verifyURL)))),
+        ])
+    }
+
+    static func certificatePage(_ req: Request, _ certificate: Certificate, extra: [BodyNode]) async throws -> Page {
+        let wording = Wording(certificate, site: req.application.settings.publicURL, zone: try await zone(of: certificate, on: req.db))
+        return Page(title: "Certificate: \(certificate.personName)", chrome: req.chrome(), main: [
+            .div(.class("no-print"),
+                 .p(.text("Print this page (landscape, one Letter page). The certificate carries its own verification code.")),
+                 .if(certificate.isRevoked, .p(.class("error"), .text("This certificate was revoked: \(certificate.revokedReason ?? "").")))),
+            certificateArticle(wording, organization: req.application.settings.organization.name),
+        ] + extra, stylesheets: [CertificateAssets.stylesheetPath], bodyClass: "certificate-page")
+    }
+
     @Sendable static func printable(req: Request) async throws -> Response {
         guard let certificate = try await find(req.parameters.get("code") ?? "", on: req.db) else {
             throw Abort(.notFound, reason: "There is no certificate at this address.")
         }
         let user = try req.auth.require(User.self)
         guard mayView(user, certificate) else { throw Abort(.forbidden, reason: "You can open your own certificates, and those of the programs you coordinate.") }
-        let site = req.application.settings.publicURL
-        let page = Page(title: "Certificate: \(certificate.personName)", chrome: req.chrome(), main: [
-            .div(.class("no-print"),
-                 .p(.text("Print this page (landscape, one Letter page). The certificate carries its own verification code.")),
-                 .if(certificate.isRevoked, .p(.class("error"), .text("This certificate was revoked: \(certificate.revokedReason ?? "").")))),
-            .element(named: "article", nodes: [
-                .class("certificate"),
-                .p(.class("cert-org"), .text(req.application.settings.organization.name)),
-                .h1(.text("Certificate of completion")),
-                .p(.class("cert-line"), .text("This certifies that")),
-                .p(.class("cert-name"), .text(certificate.personName)),
-                .p(.class("cert-line"), .text("completed")),
-                .p(.class("cert-course"), .text(certificate.courseTitle)),
-                .p(.class("cert-line"), .text("\(TrainingFormat.hours(certificate.hours)) hours, \(certificate.startDate) to \(certificate.endDate), hosted by \(certificate.provider)")),
-                .if(certificate.isRevoked, .p(.class("cert-revoked"), .text("REVOKED"))),
-                .p(.class("cert-verify"), .text("Verification code \(certificate.code) · check at \(site)\(TrainingURL.verify(certificate.code))")),
-            ]),
+        let page = try await certificatePage(req, certificate, extra: [
             .if(user.can(.revokeCertificates) && !certificate.isRevoked, .div(.class("no-print"),
                 .h2(.text("Revoke this certificate")),
                 FormHTML.form(action: TrainingURL.revoke(certificate.code), csrf: req.csrfToken, [
                     FormHTML.field(.init(name: "reason", label: "Reason", hint: "Shown on the public verification page.")),
                     FormHTML.submit("Revoke certificate", secondary: true),
                 ]))),
-        ], stylesheets: [CertificateAssets.stylesheetPath], bodyClass: "certificate-page")
+        ])
         return htmlResponse(page)
+    }
+
+    /// The printable certificate for whoever holds the mail's link, signed in or not.
+    /// A wrong, shortened or altered token gets the same 404 as an unknown one, and the
+    /// page is not cached or indexed: the address is the key.
+    @Sendable static func printByLink(req: Request) async throws -> Response {
+        guard let certificate = try await find(printToken: req.parameters.get("token") ?? "", on: req.db) else {
+            throw Abort(.notFound, reason: "There is no certificate at this address.")
+        }
+        let response = htmlResponse(try await certificatePage(req, certificate, extra: []))
+        response.headers.replaceOrAdd(name: "X-Robots-Tag", value: "noindex, nofollow")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        return response
     }
 
     @Sendable static func revoke(req: Request) async throws -> Response {
@@ -139,28 +248,50 @@ enum CertificateAssets {
     static let stylesheetPath = "/assets/certificate.css"
 
     static func register(on app: Application) {
+        TrainingAssets.register(on: app)
         Assets.serve(stylesheet, at: stylesheetPath, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
     }
 
     static let stylesheet = #"""
-.certificate { border: 6px double #3b2a7a; padding: 2.5rem 3rem; text-align: center; margin: 1rem 0; background: #fff; }
-.certificate h1 { font-size: 2.4rem; margin: .5rem 0 1.25rem; letter-spacing: .02em; }
-.cert-org { font-size: 1.1rem; margin: 0; }
-.cert-line { margin: .35rem 0; font-size: 1.1rem; }
-.cert-name { font-size: 2rem; font-weight: 700; margin: .5rem 0; }
-.cert-course { font-size: 1.5rem; font-weight: 600; margin: .5rem 0; }
-.cert-verify { margin-top: 2rem; font-size: .95rem; }
-.cert-revoked { font-size: 2rem; font-weight: 700; color: #a00000; }
-.verify { border-left: 8px solid var(--ok); padding: .5rem 1.25rem; }
-.verify.revoked { border-left-color: var(--danger); }
-.verify dt { font-weight: 700; margin-top: .5rem; }
-.verify dd { margin: 0; }
+.certificate { position: relative; border: 3px solid #3b2a7a; outline: 1px solid #3b2a7a; outline-offset: -12px; padding: 2rem 2.5rem 1.5rem;
+  text-align: center; margin: 1rem 0; background: #fff; color: #1b1b1f; font-family: Georgia, "Times New Roman", serif; }
+.certificate::before { content: ""; position: absolute; inset: 16px; border: 1px solid #b7aedb; pointer-events: none; }
+.certificate h1 { font-size: 2.6rem; margin: .4rem 0 1rem; letter-spacing: .06em; text-transform: uppercase; font-weight: 700; color: #3b2a7a; }
+.cert-head { border-bottom: 1px solid #b7aedb; padding-bottom: .5rem; margin: 0 2rem; }
+.cert-org { font-size: 1rem; margin: 0; letter-spacing: .12em; text-transform: uppercase; font-family: system-ui, sans-serif; }
+.cert-host { font-size: 1.25rem; font-weight: 700; margin: .15rem 0 0; }
+.cert-line { margin: .3rem 0; font-size: 1.1rem; font-style: italic; }
+.cert-name { font-size: 2.3rem; font-weight: 700; margin: .35rem auto; padding: 0 1rem .2rem; border-bottom: 2px solid #3b2a7a; display: table; }
+.cert-course { font-size: 1.55rem; font-weight: 700; margin: .4rem 0 .2rem; }
+.cert-detail { font-size: 1.2rem; margin: .2rem 0; }
+.cert-revoked { font-size: 2rem; font-weight: 700; color: #a00000; border: 3px solid #a00000; display: table; margin: .5rem auto; padding: 0 1rem; }
+.cert-foot { display: grid; grid-template-columns: 1fr 1fr 1.2fr; gap: 2rem; align-items: end; margin-top: 2.25rem; text-align: left; }
+.cert-sign p { margin: 0; }
+.sign-line { border-bottom: 1.5px solid #1b1b1f; height: 2.4rem; margin-bottom: .3rem; }
+.sign-date { font-size: 1.1rem; height: 2.4rem; display: flex; align-items: flex-end; margin-bottom: -2.7rem !important; padding-left: .25rem; }
+.sign-name { font-weight: 700; font-size: 1rem; }
+.sign-title { font-size: .95rem; }
+.cert-verify { font-family: system-ui, sans-serif; font-size: .9rem; border: 1px solid #b7aedb; padding: .5rem .75rem; border-radius: .3rem; }
+.cert-verify p { margin: 0; }
+.cert-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 1.15rem; font-weight: 700; letter-spacing: .05em; }
+.cert-url { overflow-wrap: anywhere; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .8rem; }
+@media (max-width: 44rem) {
+  .certificate { padding: 1.5rem 1.25rem 1rem; }
+  .certificate h1 { font-size: 1.7rem; }
+  .cert-name { font-size: 1.7rem; }
+  .cert-course { font-size: 1.25rem; }
+  .cert-head { margin: 0; }
+  .cert-foot { grid-template-columns: 1fr; gap: 1rem; }
+}
 @page { size: letter landscape; margin: 0.5in; }
 @media print {
   body.certificate-page .site-header, body.certificate-page .site-footer, body.certificate-page .no-print, body.certificate-page .skip-link { display: none !important; }
   body.certificate-page main { padding: 0; max-width: none; }
-  .certificate { margin: 0; height: 7.2in; box-sizing: border-box; display: flex; flex-direction: column; justify-content: space-evenly; page-break-inside: avoid; break-inside: avoid; }
-  .certificate p, .certificate h1 { margin: 0; }
+  body.certificate-page { background: #fff; }
+  .certificate { margin: 0; height: 7.4in; box-sizing: border-box; display: flex; flex-direction: column; justify-content: space-between;
+    page-break-inside: avoid; break-inside: avoid; padding: .45in .6in .35in; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .certificate h1 { margin: 0; }
+  .cert-foot { grid-template-columns: 1fr 1fr 1.2fr; margin-top: 0; }
 }
 """#
 }

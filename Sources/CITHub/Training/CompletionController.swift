@@ -122,6 +122,10 @@ enum CompletionController {
         let startDate = TrainingFormat.day(teachingDays.map(\.start).min() ?? session.startsAt, session.zone)
         let lastEnd = teachingDays.map(\.end).max() ?? session.endsAt
         let endDate = TrainingFormat.day(lastEnd.addingTimeInterval(-1), session.zone)
+        // The person who issues signs: a coordinator of this program signs as its
+        // coordinator; an administrator issuing for a program signs as an administrator.
+        let signerTitle = user.scopes(.programCoordinator).contains(program.id!) ? Role.programCoordinator.title
+            : user.can(.editAllPrograms) ? Role.stateAdministrator.title : Role.programCoordinator.title
         var issued = 0
         for row in completion.rows where row.result.isComplete {
             let registration = row.registration
@@ -148,10 +152,16 @@ enum CompletionController {
                 certificate.issuedBy = user.email
                 certificate.refresherDueAt = RefresherSchedule.dueDate(completedOn: lastEnd, calendar: calendar)
                 certificate.refresherRemindersSent = ""
+                certificate.signerName = user.name.isEmpty ? nil : user.name
+                certificate.signerTitle = signerTitle
+                // The mail's print link: a token like a registration's manage link, only
+                // its hash stored.
+                let (printToken, printTokenHash) = AccountToken.generate()
+                certificate.printTokenHash = printTokenHash
                 try await certificate.create(on: tx)
                 try await Outbox(database: tx, from: settings.mailFrom).enqueue(
                     to: registration.email, subject: "Your certificate: \(completion.course.title)",
-                    text: CertificateMail.issued(certificate, site: settings.publicURL))
+                    text: CertificateMail.issued(certificate, site: settings.publicURL, printToken: printToken, zone: session.zone))
                 try await req.audit.record("certificate.issued", entityType: "certificate", entityID: certificate.code,
                                            details: "\(registration.name), \(completion.course.code), \(TrainingFormat.hours(certificate.hours)) hours", on: tx)
                 return true
@@ -170,19 +180,23 @@ extension Optional {
 }
 
 enum CertificateMail {
-    static func issued(_ certificate: Certificate, site: String) -> String {
-        """
+    static func issued(_ certificate: Certificate, site: String, printToken: String, zone: TimeZone) -> String {
+        let dates = CertificateDates.range(from: certificate.startDate, to: certificate.endDate) ?? "\(certificate.startDate) to \(certificate.endDate)"
+        return """
         Hello \(certificate.personName),
 
-        You completed \(certificate.courseTitle) (\(TrainingFormat.hours(certificate.hours)) hours, \(certificate.startDate) to \(certificate.endDate)), hosted by \(certificate.provider).
+        You completed \(certificate.courseTitle) (\(TrainingFormat.hours(certificate.hours)) hours, \(dates)), hosted by \(certificate.provider).
+
+        Print your certificate (no account needed; keep this link to yourself, anyone who has it can open the certificate):
+        \(site)\(TrainingURL.certificatePrint(printToken))
 
         Your certificate's verification code is \(certificate.code).
         Anyone can check it at \(site)\(TrainingURL.verify(certificate.code))
 
-        To print your certificate, and to see your role-play scores and trainers' feedback, sign in to CIT Hub with this email address and open "Your training": \(site)\(TrainingURL.myTraining)
+        To see your role-play scores and trainers' feedback, sign in to CIT Hub with this email address and open "Your training": \(site)\(TrainingURL.myTraining)
         (If you have no CIT Hub account, ask your program coordinator for an invitation.)
 
-        CIT International advises in-service refresher training at least every 2 years: yours is due by \(TrainingFormat.day(certificate.refresherDueAt, TimeZone(identifier: "UTC")!)). We will remind you before then.
+        CIT International advises in-service refresher training at least every 2 years: yours is due by \(CertificateDates.day(certificate.refresherDueAt, timeZone: zone)). We will remind you before then.
         """
     }
 

@@ -106,7 +106,7 @@ enum EvaluationsController {
                 .forEach(roster) { registration in
                     .tr(.th(.attribute(named: "scope", value: "row"), .text(registration.name)), .forEach(scenarios) { cell(registration, $0) })
                 }))),
-        ])
+        ], stylesheets: [TrainingAssets.stylesheetPath])
         return htmlResponse(page)
     }
 
@@ -148,31 +148,49 @@ enum EvaluationsController {
                          hint: "What went well and what to practise. The trainee reads this after the class, signed in."),
                 FormHTML.submit("Save scores"),
             ]),
-        ])
+        ], stylesheets: [TrainingAssets.stylesheetPath], bodyClass: "score-sheet")
         return htmlResponse(page, status: status)
     }
 
+    /// One criterion: the criterion is the legend, the four levels are four large radio
+    /// "buttons" side by side (each radio inside its own label, so which label belongs to
+    /// which radio is never in doubt), and what each level means is one tap away in a
+    /// `<details>`, so seven criteria fit on a tablet screen instead of 5,000 px.
+    ///
+    /// The error belongs to the group: the fieldset is described by it and every radio
+    /// is marked invalid, so a screen reader hears it on whichever radio it lands on.
     static func criterionFieldset(_ criterion: RubricCriterion, rubric: Rubric, scores: [String: Int], error: String?) -> BodyNode {
         let name = "score-\(criterion.code)"
+        let hintID = "\(name)-hint"
+        let errorID = "\(name)-error"
         let choices: [BodyNode] = rubric.levels.map { level in
             let id = "\(name)-\(level.score)"
-            let checked: Bool = scores[criterion.code] == level.score
             var attributes: [Attribute<HTML.InputContext>] = [
                 .attribute(named: "type", value: "radio"), .attribute(named: "id", value: id),
                 .attribute(named: "name", value: name), .attribute(named: "value", value: String(level.score)),
             ]
-            if checked { attributes.append(.attribute(named: "checked", value: "checked")) }
-            return .div(.class("choice"),
-                        .selfClosedElement(named: "input", attributes: attributes),
-                        .label(.for(id), .strong(.text("\(level.score) \(level.label)")), .text(": \(level.anchor)")))
+            if scores[criterion.code] == level.score { attributes.append(.attribute(named: "checked", value: "checked")) }
+            if error != nil { attributes.append(.attribute(named: "aria-invalid", value: "true")) }
+            return .label(.class("level"), .for(id),
+                          .selfClosedElement(named: "input", attributes: attributes),
+                          .span(.class("level-score"), .text(String(level.score))),
+                          .span(.class("level-label"), .text(level.label)))
         }
         return .element(named: "fieldset", nodes: [
-            .class(error == nil ? "field rubric" : "field rubric has-error"),
+            .class(error == nil ? "rubric-criterion" : "rubric-criterion has-error"),
             .id("field-\(name)"),
+            .attribute(named: "aria-describedby", value: error == nil ? hintID : "\(errorID) \(hintID)"),
             .element(named: "legend", text: criterion.title),
-            .p(.class("hint"), .text(criterion.description)),
-            .unwrap(error) { .p(.class("error"), .text($0)) },
-            .group(choices),
+            .p(.class("hint"), .id(hintID), .text(criterion.description)),
+            .unwrap(error) { .p(.class("error"), .id(errorID), .text($0)) },
+            .div(.class("scale"), .group(choices)),
+            .element(named: "details", nodes: [
+                .class("levels"),
+                .element(named: "summary", nodes: [.text("What the scores mean"), .span(.class("visually-hidden"), .text(" for “\(criterion.title)”"))]),
+                .element(named: "dl", nodes: [.forEach(rubric.levels) { level in
+                    .group(.element(named: "dt", text: "\(level.score) \(level.label)"), .element(named: "dd", text: level.anchor))
+                }]),
+            ]),
         ])
     }
 

@@ -113,6 +113,14 @@ final class Certificate: Model, @unchecked Sendable {
     @Field(key: "refresher_due_at") var refresherDueAt: Date
     /// Days-before values of refresher reminders already sent, comma-separated ("60,14").
     @Field(key: "refresher_reminders_sent") var refresherRemindersSent: String
+    /// SHA-256 of the print link's token, made like a registration's manage link
+    /// (`AccountToken.generate()`): the mail carries the token, the database only its
+    /// hash. Nil for certificates issued before print links existed.
+    @OptionalField(key: "print_token_hash") var printTokenHash: String?
+    /// Who signs the certificate, copied in at issue like everything else it prints:
+    /// the issuing coordinator's name and their title ("Program coordinator").
+    @OptionalField(key: "signer_name") var signerName: String?
+    @OptionalField(key: "signer_title") var signerTitle: String?
     init() {}
 
     var isRevoked: Bool { revokedAt != nil }
@@ -201,6 +209,30 @@ enum TrainingMigrations {
         func revert(on database: any Database) async throws {
             for schema in [Certificate.schema, Evaluation.schema, Scenario.schema, AttendanceEntry.schema, ClassTrainer.schema] {
                 try await database.schema(schema).delete()
+            }
+        }
+    }
+
+    /// The print link a certificate mail carries (for people without an account) and
+    /// the signature line. A migration of its own: `CreateTraining` is already applied
+    /// on running servers and is never edited.
+    struct AddCertificatePrintLink: AsyncMigration {
+        func prepare(on database: any Database) async throws {
+            // One column per statement: SQLite adds one column per ALTER TABLE.
+            for column in ["print_token_hash", "signer_name", "signer_title"] {
+                try await database.schema(Certificate.schema).field(.definition(name: .key(.string(column)), dataType: .string, constraints: [])).update()
+            }
+            if let sql = database as? any SQLDatabase {
+                try await sql.create(index: "certificates_print_token").on(Certificate.schema).column("print_token_hash").run()
+            }
+        }
+
+        func revert(on database: any Database) async throws {
+            if let sql = database as? any SQLDatabase {
+                try await sql.drop(index: "certificates_print_token").run()
+            }
+            for column in ["print_token_hash", "signer_name", "signer_title"] {
+                try await database.schema(Certificate.schema).deleteField(.string(column)).update()
             }
         }
     }

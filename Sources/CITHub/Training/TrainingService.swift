@@ -25,6 +25,8 @@ enum TrainingURL {
     static let verifyForm = "/verify"
     static func verify(_ code: String) -> String { "/verify/\(code)" }
     static func certificate(_ code: String) -> String { "/certificates/\(code)" }
+    /// The print link of the certificate mail; the token is the key, no account needed.
+    static func certificatePrint(_ token: String) -> String { "/certificates/print/\(token)" }
     static func revoke(_ code: String) -> String { "/certificates/\(code)/revoke" }
 }
 
@@ -58,6 +60,9 @@ struct ClassAttendance {
     var notes: [UUID: [Int: String]] = [:]
     /// Registration id → block index → check-in still open (no check-out yet).
     var openCheckIns: [UUID: [Int: Date]] = [:]
+    /// Registration id → block index → the button the trainer tapped last (check in,
+    /// check out, present, absent, or minutes typed): what the sheet shows as pressed.
+    var lastMark: [UUID: [Int: AttendanceEntry.Kind]] = [:]
 
     static func load(classID: UUID, on db: any Database) async throws -> [AttendanceEntry] {
         try await AttendanceEntry.query(on: db).filter(\.$classSession.$id == classID).all()
@@ -73,6 +78,9 @@ struct ClassAttendance {
             let index = entry.blockIndex
             let block = agenda[index]
             var attendance = state[registration]?[index] ?? BlockAttendance(blockIndex: index)
+            if [.checkIn, .checkOut, .present, .absent, .minutes].contains(entry.kind) {
+                lastMark[registration, default: [:]][index] = entry.kind
+            }
             switch entry.kind {
             case .checkIn:
                 // A second check-in without a check-out keeps the first: the trainee was
