@@ -15,36 +15,40 @@ from playwright.sync_api import Browser, Page, expect
 from test_training import PASSWORD, PHONE, accept_invitation, no_violations, signed_in_page
 
 
-def agency_and_program(server) -> tuple[str, str, str, str]:
+def agency_and_program(server) -> tuple[str, str, str, str, str]:
     """A law enforcement agency from the starter directory and a program serving its county."""
     db = sqlite3.connect(server.data_dir / "cithub.sqlite", timeout=30)
     try:
         row = db.execute(
-            "SELECT o.id, o.name, o.county_fips, p.id FROM organizations o"
+            "SELECT o.id, o.name, o.county_fips, p.id, p.name FROM organizations o"
             " JOIN program_counties pc ON pc.county_fips = o.county_fips"
             " JOIN programs p ON p.id = pc.program_id"
             " WHERE o.kind = 'law_enforcement' ORDER BY o.name LIMIT 1").fetchone()
     finally:
         db.close()
     assert row, "the starter directory has no law enforcement agency in a county a program serves"
-    return str(row[0]).lower(), row[1], row[2], str(row[3]).lower()
+    return str(row[0]).lower(), row[1], row[2], str(row[3]).lower(), row[4]
 
 
-def invite(page: Page, email: str, name: str, role: str, scope: str) -> None:
+def invite(page: Page, email: str, name: str, role: str, program: str = "", agency: str = "") -> None:
+    """Programs and agencies are picked by name (issue 12), never by id."""
     page.goto("/admin/users")
     page.get_by_label("Email address").fill(email)
-    page.get_by_label("Name").fill(name)
+    page.get_by_label("Name", exact=True).fill(name)
     page.get_by_label("Role").select_option(role)
-    page.get_by_label("Program or agency").fill(scope)
+    if program:
+        page.get_by_label("Program", exact=True).fill(program)
+    if agency:
+        page.get_by_label("Agency", exact=True).fill(agency)
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text("The invitation was sent.")).to_be_visible()
 
 
 def test_officer_files_report_and_coordinator_sees_it(browser: Browser, server, admin, snap) -> None:
-    agency_id, agency_name, county, program_id = agency_and_program(server)
+    agency_id, agency_name, county, program_id, program_name = agency_and_program(server)
     context, page = signed_in_page(browser, server, admin.email, admin.password, {"width": 1280, "height": 900})
-    invite(page, "liaison.e2e@example.org", "Lee Liaison", "agency_liaison", agency_id)
-    invite(page, "coordinator.e2e@example.org", "Cora Coordinator", "program_coordinator", program_id)
+    invite(page, "liaison.e2e@example.org", "Lee Liaison", "agency_liaison", agency=agency_name)
+    invite(page, "coordinator.e2e@example.org", "Cora Coordinator", "program_coordinator", program=program_name)
     context.close()
     accept_invitation(browser, server, "liaison.e2e@example.org", "Lee Liaison")
     accept_invitation(browser, server, "coordinator.e2e@example.org", "Cora Coordinator")

@@ -159,13 +159,18 @@ struct AccountsTests {
     @Test("role change is applied and audited with before and after")
     func roleChange() async throws {
         try await withCITHub { app in
+            try await loadDirectory(app)
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
             let user = try await Fixtures.user(app, email: "c@example.org", role: .trainee)
-            let response = try await admin.post(SiteURL.adminUserRoles(user.id!.uuidString), ["role": Role.programCoordinator.rawValue, "scope": "Fox Valley CIT"])
+            // A name that is not a program is refused (issue 12: it used to be stored and grant nothing).
+            let unknown = try await admin.post(SiteURL.adminUserRoles(user.id!.uuidString), ["role": Role.programCoordinator.rawValue, "program": "Fox Valley CIT"])
+            #expect(unknown.status == .unprocessableEntity)
+            #expect(unknown.text.contains("No program in the directory is called “Fox Valley CIT”"))
+            let response = try await admin.post(SiteURL.adminUserRoles(user.id!.uuidString), ["role": Role.programCoordinator.rawValue, "program": "NAMI Dane County CIT/CIP"])
             #expect(response.status == .seeOther)
             let grants = try await RoleGrant.query(on: app.db).filter(\.$user.$id == user.id!).all()
             #expect(grants.map(\.role) == [.programCoordinator])
-            #expect(grants.first?.scopeID == "Fox Valley CIT")
+            #expect(grants.first?.scopeID == (try await programID(app, named: "NAMI Dane County CIT/CIP")).lowercased())
             let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "account.role_changed").first())
             #expect(event.details.contains("trainee → program_coordinator"))
 

@@ -225,22 +225,9 @@ enum AccountLinksController {
 
     @Sendable static func account(req: Request) async throws -> Response {
         let user = try req.auth.require(User.self)
-        let adminLinks: [(String, String, Permission)] = [
-            ("People and roles", SiteURL.adminUsers, .manageAccounts),
-            ("Mail outbox", SiteURL.adminOutbox, .readOutbox),
-            ("Audit log", SiteURL.adminAudit, .readAuditLog),
-        ]
-        let visible = adminLinks.filter { user.can($0.2) }
-        let page = Page(title: "Your account", chrome: req.chrome(notice: Notices.text(for: req.query[String.self, at: "notice"])), main: [
-            .h1(.text("Your account")),
-            .p(.text("Signed in as "), .strong(.text(user.email)), .text(" (\(user.name)).")),
-            .p(.text("Your roles: " + (user.roles.isEmpty ? "none yet" : user.roles.sorted().map(\.title).joined(separator: ", ")) + ".")),
-            .if(!visible.isEmpty, .group(
-                .h2(.text("Administration")),
-                .ul(.forEach(visible) { link in .li(.a(.href(link.1), .text(link.0))) })
-            )),
-            FormHTML.form(action: SiteURL.logout, csrf: req.csrfToken, [FormHTML.submit("Sign out", secondary: true)]),
-        ])
-        return htmlResponse(page)
+        let zone = TimeZone(identifier: req.application.settings.timeZone) ?? TimeZone(identifier: "America/Chicago")!
+        let home = try await AccountHome.query(user: user, on: req.db, timeZone: zone)
+        let chrome = req.chrome(notice: Notices.text(for: req.query[String.self, at: "notice"]))
+        return htmlResponse(AccountHomeView.page(home, chrome: chrome, csrf: req.csrfToken))
     }
 }

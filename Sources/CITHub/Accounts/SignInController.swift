@@ -125,6 +125,9 @@ enum Notices {
         "roles-changed": "The role was changed.",
         "status-changed": "The account was updated.",
         "mail-sent": "Mail delivery ran.",
+        "agency-added": "The agency was added to the directory and is filled in below: finish the liaison's invitation.",
+        "report-corrected": "The report was corrected. The dashboards count the corrected answers.",
+        "report-unchanged": "No answer was changed, so nothing was saved.",
     ]
 
     static func text(for key: String?) -> String? { key.flatMap { texts[$0] } }

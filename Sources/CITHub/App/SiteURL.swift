@@ -44,6 +44,15 @@ enum SiteURL {
     static func programPartnerRemove(_ id: String, _ partner: String) -> String { "/programs/\(id)/partners/\(partner)/remove" }
     static func programHistory(_ id: String) -> String { "/programs/\(id)/history" }
 
+    // Accounts and liaison reports (issue 12)
+    static let adminAgencies = "/admin/agencies"
+    static func adminUserRoleRemove(_ id: String, _ grant: String) -> String { "\(adminUsers)/\(id)/roles/\(grant)/remove" }
+    static let encounters = "/encounters"
+    static let encounterNew = "/encounters/new"
+    static let encounterImport = "/encounters/import"
+    static func encounterCorrect(_ id: String) -> String { "/encounters/\(id)/correct" }
+    static func agency(_ id: String) -> String { "/agencies/\(id)" }
+
     /// Turns "/admin/users" into route path components.
     static func components(_ path: String) -> [String] {
         path.split(separator: "/").map(String.init)

@@ -57,12 +57,12 @@ enum EncounterService {
     static let rollupColumns = ["calls", "cit_requested", "cit_dispatched", "cit_arrived", "cit_on_scene", "force_used",
                                 "injury_person", "injury_officer", "injury_other", "demo_calls"]
 
-    static func add(_ report: EncounterReport, to deltas: inout [RollupKey: [Int]]) {
+    static func add(_ report: EncounterReport, to deltas: inout [RollupKey: [Int]], sign: Int = 1) {
         let key = RollupKey(agency: report.agencyID, county: report.countyFIPS, quarter: report.quarter, category: report.dispositionCategory)
         let values = [1, report.citRequested ? 1 : 0, report.citDispatched ? 1 : 0, report.citArrived ? 1 : 0, report.citOnScene ? 1 : 0,
                       report.forceLevel == ForceLevel.none.rawValue ? 0 : 1, report.injuryPerson ? 1 : 0, report.injuryOfficer ? 1 : 0,
                       report.injuryOther ? 1 : 0, report.source == "demo" ? 1 : 0]
-        deltas[key] = zip(deltas[key] ?? Array(repeating: 0, count: values.count), values).map(+)
+        deltas[key] = zip(deltas[key] ?? Array(repeating: 0, count: values.count), values.map { $0 * sign }).map(+)
     }
 
     /// Adds the deltas to the rollup rows, creating rows that do not exist yet, in one
@@ -82,5 +82,77 @@ enum EncounterService {
             }
             try await insert.run()
         }
+    }
+
+    // MARK: corrections
+
+    /// A stored report as the raw values `EncounterFields.validate` reads: what the
+    /// correction form is filled with, and what a correction is compared against.
+    static func values(of report: EncounterReport) -> [String: String] {
+        func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }
+        return [
+            EncounterFields.occurredOn: report.occurredOn, EncounterFields.timeBlock: report.timeBlock,
+            EncounterFields.agency: key(report.agencyID), EncounterFields.countyFIPS: report.countyFIPS,
+            EncounterFields.callSource: report.callSource, EncounterFields.citRequested: yesNo(report.citRequested),
+            EncounterFields.citDispatched: yesNo(report.citDispatched), EncounterFields.citArrived: yesNo(report.citArrived),
+            EncounterFields.citTrainedOnScene: yesNo(report.citOnScene), EncounterFields.disposition: report.disposition,
+            EncounterFields.forceLevel: report.forceLevel, EncounterFields.injuryPerson: yesNo(report.injuryPerson),
+            EncounterFields.injuryOfficer: yesNo(report.injuryOfficer), EncounterFields.injuryOther: yesNo(report.injuryOther),
+            EncounterFields.weaponInvolved: report.weapon, EncounterFields.veteran: report.veteran,
+            EncounterFields.substanceUse: report.substanceUse, EncounterFields.repeatContact: report.repeatContact,
+        ]
+    }
+
+    enum Correction: Equatable {
+        case corrected([FieldChange], quarter: String)
+        case unchanged
+        case windowClosed
+    }
+
+    /// Replaces a report's answers with a corrected record and moves its counts in the
+    /// rollups: the old answers are taken out of their row, the new ones added to theirs
+    /// (another quarter or county if the date or county changed). Call inside a
+    /// transaction; the report's row is written first so that two corrections of one
+    /// report wait for each other (row lock on PostgreSQL, the write lock on SQLite)
+    /// and the second one starts from the first one's answers.
+    static func correct(reportID: UUID, with record: EncounterRecord, catalog: DispositionCatalog, now: Date,
+                        window: CorrectionWindow = .standard, on db: any Database) async throws -> Correction {
+        if let sql = db as? any SQLDatabase {
+            try await sql.update(EncounterReport.schema).set(SQLColumn("source"), to: SQLColumn("source")).where("id", .equal, reportID).run()
+        }
+        guard let report = try await EncounterReport.find(reportID, on: db), let agency = UUID(uuidString: record.agencyKey) else { return .unchanged }
+        guard window.isOpen(filedAt: report.createdAt ?? now, now: now) else { return .windowClosed }
+        let corrected = EncounterReport(record, agencyID: agency, catalog: catalog, source: report.source, filedBy: report.filedBy)
+        let changes = CorrectionWindow.changes(before: values(of: report), after: values(of: corrected), order: EncounterFields.all)
+        guard !changes.isEmpty else { return .unchanged }
+        var deltas: [RollupKey: [Int]] = [:]
+        add(report, to: &deltas, sign: -1)
+        add(corrected, to: &deltas)
+        report.agencyID = corrected.agencyID
+        report.countyFIPS = corrected.countyFIPS
+        report.occurredOn = corrected.occurredOn
+        report.quarter = corrected.quarter
+        report.timeBlock = corrected.timeBlock
+        report.callSource = corrected.callSource
+        report.citRequested = corrected.citRequested
+        report.citDispatched = corrected.citDispatched
+        report.citArrived = corrected.citArrived
+        report.citOnScene = corrected.citOnScene
+        report.disposition = corrected.disposition
+        report.dispositionCategory = corrected.dispositionCategory
+        report.forceLevel = corrected.forceLevel
+        report.injuryPerson = corrected.injuryPerson
+        report.injuryOfficer = corrected.injuryOfficer
+        report.injuryOther = corrected.injuryOther
+        report.weapon = corrected.weapon
+        report.veteran = corrected.veteran
+        report.substanceUse = corrected.substanceUse
+        report.repeatContact = corrected.repeatContact
+        try await report.update(on: db)
+        try await applyRollups(deltas.filter { !$0.value.allSatisfy { $0 == 0 } }, on: db)
+        // A row whose last report moved away counts nothing; dropping it keeps the
+        // dashboards from listing an empty county-quarter.
+        try await EncounterRollup.query(on: db).filter(\.$calls == 0).delete()
+        return .corrected(changes, quarter: report.quarter)
     }
 }

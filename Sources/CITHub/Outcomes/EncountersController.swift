@@ -4,7 +4,9 @@ import Plot
 import CITDomain
 
 /// Filing encounter reports: a short phone form after a mental-health crisis call, and
-/// a CSV import from a records system (all rows or none). No field takes a name.
+/// a CSV import from a records system (all rows or none). No field takes a name. The
+/// agency's reports are listed newest first and can be corrected for
+/// `CorrectionWindow.standard` (14 days) after filing; then they are read-only.
 enum EncountersController {
     static let importBodyLimit: ByteCount = "16mb"
 
@@ -13,6 +15,9 @@ enum EncountersController {
         protected.post("/encounters/new", .reportForOwnAgency, use: create)
         protected.get("/encounters/import", .reportForOwnAgency, use: importForm)
         protected.on(.POST, "/encounters/import", .reportForOwnAgency, body: .collect(maxSize: importBodyLimit), use: importFile)
+        protected.get(SiteURL.encounters, .reportForOwnAgency, use: list)
+        protected.get(SiteURL.encounterCorrect(":id"), .reportForOwnAgency, use: correctForm)
+        protected.post(SiteURL.encounterCorrect(":id"), .reportForOwnAgency, use: correct)
     }
 
     static let labels: [String: String] = [
@@ -38,6 +43,12 @@ enum EncountersController {
         return try await formPage(req, agencies: agencies, values: values, errors: [:], notice: notice, status: .ok)
     }
 
+    /// What the report form is for: a new report, or correcting a filed one.
+    enum FormMode {
+        case new
+        case correct(id: String, closes: String)
+    }
+
     static func radios(_ name: String, options: [(String, String)], selected: String?, error: String?) -> BodyNode {
         .element(named: "fieldset", nodes: [
             .class(error == nil ? "field choices" : "field choices has-error"),
@@ -55,18 +66,29 @@ enum EncountersController {
         ])
     }
 
-    static func formPage(_ req: Request, agencies: [Organization], values: [String: String], errors: [String: String], notice: String?, status: HTTPResponseStatus) async throws -> Response {
+    static func formPage(_ req: Request, agencies: [Organization], values: [String: String], errors: [String: String], notice: String?, status: HTTPResponseStatus,
+                         mode: FormMode = .new) async throws -> Response {
+        let action: String, heading: String, submit: String, intro: BodyNode
+        switch mode {
+        case .new:
+            action = SiteURL.encounterNew; heading = "CIT encounter report"; submit = "File report"
+            intro = .p(.text("For a call involving a mental health crisis. Do not enter names, addresses or anything else that identifies the person: this form has no place for them."))
+        case let .correct(id, closes):
+            action = SiteURL.encounterCorrect(id); heading = "Correct an encounter report"; submit = "Save correction"
+            intro = .p(.text("Change the answers that were wrong and save. Corrections are possible until \(closes) (\(CorrectionWindow.standard.days) days after filing); each one is recorded with who made it and which answers changed."))
+        }
         let settings = req.application.settings
         let counties = try await EncounterService.counties(on: req.db, stateCode: settings.stateCode)
         let catalog = EncounterService.catalog(settings)
         let yesNo = [("yes", "Yes"), ("no", "No")]
         let yesNoUnknown = YesNoUnknown.allCases.map { ($0.rawValue, $0.label) }
-        let page = Page(title: "File an encounter report", chrome: req.chrome(notice: notice), main: [
-            .h1(.text("CIT encounter report")),
-            .p(.text("For a call involving a mental health crisis. Do not enter names, addresses or anything else that identifies the person: this form has no place for them.")),
+        let page = Page(title: heading, chrome: req.chrome(notice: notice), main: [
+            .p(.a(.href(SiteURL.encounters), .text("← Reports filed"))),
+            .h1(.text(heading)),
+            intro,
             .if(agencies.isEmpty, .p(.class("error"), .text("Your account is not linked to an agency yet. Ask the state administrator to set your agency."))),
             FormHTML.errorSummary(errors, order: EncounterFields.all, labels: labels),
-            FormHTML.form(action: "/encounters/new", csrf: req.csrfToken, [
+            FormHTML.form(action: action, csrf: req.csrfToken, [
                 FormHTML.field(.init(name: "occurred_on", label: labels["occurred_on"]!, type: "date", value: values["occurred_on"] ?? "", error: errors["occurred_on"])),
                 FormHTML.select(name: "time_block", label: labels["time_block"]!, options: [("", "Choose…")] + TimeBlock.allCases.map { ($0.rawValue, $0.label) }, selected: values["time_block"], error: errors["time_block"]),
                 agencies.count == 1
@@ -87,12 +109,15 @@ enum EncountersController {
                 radios("veteran", options: yesNoUnknown, selected: values["veteran"], error: errors["veteran"]),
                 radios("substance_use", options: yesNoUnknown, selected: values["substance_use"], error: errors["substance_use"]),
                 radios("repeat_contact", options: yesNoUnknown, selected: values["repeat_contact"], error: errors["repeat_contact"]),
-                FormHTML.submit("File report"),
+                FormHTML.submit(submit),
             ]),
-            .p(.a(.href("/encounters/import"), .text("Import many reports from a CSV file"))),
+            .if(isNew(mode), .p(.a(.href(SiteURL.encounterImport), .text("Import many reports from a CSV file")), .text(" · "),
+                                .a(.href(SiteURL.encounters), .text("Reports filed")))),
         ], stylesheets: [OutcomeAssets.stylesheetPath])
         return htmlResponse(page, status: status)
     }
+
+    static func isNew(_ mode: FormMode) -> Bool { if case .new = mode { true } else { false } }
 
     @Sendable static func create(req: Request) async throws -> Response {
         let user = try req.auth.require(User.self)
@@ -200,5 +225,159 @@ enum EncountersController {
             }
             return req.redirect(to: "/encounters/import?imported=\(records.count)", redirectType: .normal)
         }
+    }
+
+    // MARK: the agency's reports, and corrections
+
+    static let pageSize = 50
+
+    /// Reports of the agencies the person files for (every agency for an administrator),
+    /// newest filed first, 50 to a page.
+    @Sendable static func list(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let settings = req.application.settings
+        let zone = TimeZone(identifier: settings.timeZone) ?? .gmt
+        let agencies = try await EncounterService.agencies(for: user, on: req.db)
+        let agencyNames = Dictionary(agencies.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 100_000))
+        let query = EncounterReport.query(on: req.db).filter(\.$agencyID ~~ Array(agencyNames.keys))
+        let total = try await query.count()
+        let reports = try await query.sort(\.$createdAt, .descending).sort(\.$id).range((page - 1) * pageSize ..< page * pageSize).all()
+        let counties = try await ScopeDirectory.countyNames(on: req.db)
+        let catalog = EncounterService.catalog(settings)
+        let now = Date()
+        let pages = max(1, (total + pageSize - 1) / pageSize)
+        let title = user.can(.editAllPrograms) ? "Encounter reports filed" : (agencies.count == 1 ? "Reports of \(agencies[0].name)" : "Your agencies' reports")
+        let view = Page(title: title, chrome: req.chrome(notice: Notices.text(for: req.query[String.self, at: "notice"])), main: [
+            .h1(.text(title)),
+            .p(.text("Newest first. A report can be corrected for \(CorrectionWindow.standard.days) days after it was filed; after that it is read-only.")),
+            .p(.class("class-actions"), .a(.class("button"), .href(SiteURL.encounterNew), .text("File a report")), .text(" "),
+               .a(.class("button secondary"), .href(SiteURL.encounterImport), .text("Import from a CSV file"))),
+            .if(agencies.isEmpty, .p(.class("error"), .text("Your account is not linked to an agency yet. Ask the state administrator to set your agency."))),
+            .if(total == 0 && !agencies.isEmpty, .p(.text("No reports yet."))),
+            .if(total > 0, .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"),
+                                .attribute(named: "aria-label", value: "Reports"), .table(
+                .caption(.text("\(total) report\(total == 1 ? "" : "s")" + (pages > 1 ? ", page \(page) of \(pages)" : ""))),
+                .tr(.th(.text("Filed")), .th(.text("Call")), .if(agencies.count > 1, .th(.text("Agency"))), .th(.text("County")),
+                    .th(.text("Outcome")), .th(.text("CIT on scene")), .th(.text("Correct"))),
+                .forEach(reports) { report in
+                    let filed = report.createdAt ?? now
+                    let open = CorrectionWindow.standard.isOpen(filedAt: filed, now: now)
+                    let id = EncounterService.key(report.id!)
+                    return .tr(
+                        .td(.text(ClassFormat.shortDay(filed, zone))),
+                        .td(.text(report.occurredOn + " · " + (TimeBlock(rawValue: report.timeBlock)?.label ?? report.timeBlock))),
+                        .if(agencies.count > 1, .td(.text(agencyNames[report.agencyID] ?? ""))),
+                        .td(.text(counties[report.countyFIPS] ?? report.countyFIPS)),
+                        .td(.text(catalog.disposition(code: report.disposition)?.label ?? report.disposition)),
+                        .td(.text(report.citOnScene ? "Yes" : "No")),
+                        .td(open
+                            ? .a(.href(SiteURL.encounterCorrect(id)), .text("Correct"), .span(.class("visually-hidden"), .text(" the report of \(report.occurredOn)")),
+                                 .small(.text(" until \(ClassFormat.shortDay(CorrectionWindow.standard.closes(filedAt: filed), zone))")))
+                            : .a(.href(SiteURL.encounterCorrect(id)), .text("Read-only"), .span(.class("visually-hidden"), .text(": the report of \(report.occurredOn)"))))
+                    )
+                }
+            ))),
+            .if(pages > 1, .nav(.class("pager"), .attribute(named: "aria-label", value: "Pages"),
+                .if(page > 1, .a(.href(SiteURL.encounters + "?page=\(page - 1)"), .text("← Newer"))), .text(" "),
+                .if(page < pages, .a(.href(SiteURL.encounters + "?page=\(page + 1)"), .text("Older →"))))),
+        ])
+        return htmlResponse(view)
+    }
+
+    /// The report, if it belongs to an agency the person files for; otherwise 404, so a
+    /// report's existence is not told to another agency.
+    static func ownReport(_ req: Request, user: User, agencies: [Organization]) async throws -> EncounterReport {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let report = try await EncounterReport.find(id, on: req.db),
+              agencies.contains(where: { $0.id == report.agencyID })
+        else { throw Abort(.notFound) }
+        return report
+    }
+
+    @Sendable static func correctForm(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let agencies = try await EncounterService.agencies(for: user, on: req.db)
+        let report = try await ownReport(req, user: user, agencies: agencies)
+        let zone = TimeZone(identifier: req.application.settings.timeZone) ?? .gmt
+        let filed = report.createdAt ?? Date()
+        guard CorrectionWindow.standard.isOpen(filedAt: filed, now: Date()) else {
+            return try await readOnlyPage(req, report: report, agencies: agencies, status: .ok)
+        }
+        return try await formPage(req, agencies: agencies, values: EncounterService.values(of: report), errors: [:], notice: nil, status: .ok,
+                                  mode: .correct(id: EncounterService.key(report.id!), closes: ClassFormat.shortDay(CorrectionWindow.standard.closes(filedAt: filed), zone)))
+    }
+
+    @Sendable static func correct(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let settings = req.application.settings
+        let agencies = try await EncounterService.agencies(for: user, on: req.db)
+        let report = try await ownReport(req, user: user, agencies: agencies)
+        let zone = TimeZone(identifier: settings.timeZone) ?? .gmt
+        let filed = report.createdAt ?? Date()
+        guard CorrectionWindow.standard.isOpen(filedAt: filed, now: Date()) else {
+            return try await readOnlyPage(req, report: report, agencies: agencies, status: .conflict)
+        }
+        let counties = try await EncounterService.counties(on: req.db, stateCode: settings.stateCode)
+        let form = FormValues(req)
+        var values: [String: String] = [:]
+        for name in EncounterFields.all { values[name] = form.trimmed(name) }
+        let catalog = EncounterService.catalog(settings)
+        let mode = FormMode.correct(id: EncounterService.key(report.id!), closes: ClassFormat.shortDay(CorrectionWindow.standard.closes(filedAt: filed), zone))
+        switch EncounterFields.validate(values, agencies: Set(agencies.map { EncounterService.key($0.id!) }), counties: Set(counties.compactMap(\.id)),
+                                        catalog: catalog, today: EncounterService.today(settings)) {
+        case let .failure(problems):
+            return try await formPage(req, agencies: agencies, values: values, errors: problems.byField, notice: nil, status: .unprocessableEntity, mode: mode)
+        case let .success(record):
+            let outcome = try await req.db.transaction { tx -> EncounterService.Correction in
+                let outcome = try await EncounterService.correct(reportID: report.id!, with: record, catalog: catalog, now: Date(), on: tx)
+                if case let .corrected(changes, quarter) = outcome {
+                    try await req.audit.record("encounter.corrected", entityType: "encounter", entityID: report.id?.uuidString,
+                                               details: "agency \(record.agencyKey), \(quarter); " + changes.map(\.description).joined(separator: "; "), on: tx)
+                }
+                return outcome
+            }
+            switch outcome {
+            case .windowClosed:
+                return try await readOnlyPage(req, report: report, agencies: agencies, status: .conflict)
+            case .unchanged:
+                return req.redirect(to: SiteURL.encounters + "?notice=report-unchanged", redirectType: .normal)
+            case .corrected:
+                return req.redirect(to: SiteURL.encounters + "?notice=report-corrected", redirectType: .normal)
+            }
+        }
+    }
+
+    /// A report past its correction window: its answers, and why they cannot change.
+    static func readOnlyPage(_ req: Request, report: EncounterReport, agencies: [Organization], status: HTTPResponseStatus) async throws -> Response {
+        let settings = req.application.settings
+        let zone = TimeZone(identifier: settings.timeZone) ?? .gmt
+        let filed = report.createdAt ?? Date()
+        let counties = try await ScopeDirectory.countyNames(on: req.db)
+        let catalog = EncounterService.catalog(settings)
+        let values = EncounterService.values(of: report)
+        func shown(_ field: String) -> String {
+            let value = values[field] ?? ""
+            switch field {
+            case EncounterFields.agency: return agencies.first { $0.id == report.agencyID }?.name ?? value
+            case EncounterFields.countyFIPS: return counties[value] ?? value
+            case EncounterFields.timeBlock: return TimeBlock(rawValue: value)?.label ?? value
+            case EncounterFields.callSource: return CallSource(rawValue: value)?.label ?? value
+            case EncounterFields.disposition: return catalog.disposition(code: value)?.label ?? value
+            case EncounterFields.forceLevel: return ForceLevel(rawValue: value)?.label ?? value
+            default: return YesNoUnknown(rawValue: value)?.label ?? (value == "yes" ? "Yes" : value == "no" ? "No" : value)
+            }
+        }
+        let message = "This report was filed on \(ClassFormat.shortDay(filed, zone)). Reports can be corrected for \(CorrectionWindow.standard.days) days after filing; this one closed on \(ClassFormat.shortDay(CorrectionWindow.standard.closes(filedAt: filed), zone)), so it is read-only. If an answer is wrong, tell the state administrator."
+        let page = Page(title: "Encounter report (read-only)", chrome: req.chrome(), main: [
+            .p(.a(.href(SiteURL.encounters), .text("← Reports filed"))),
+            .h1(.text("Encounter report")),
+            .div(.class(status == .ok ? "notice" : "error-summary"), .attribute(named: "role", value: status == .ok ? "status" : "alert"),
+                 .p(.text((status == .ok ? "" : "The correction was not saved. ") + message))),
+            .element(named: "dl", nodes: [.class("answers"), .forEach(EncounterFields.all) { field in
+                .group(.element(named: "dt", text: labels[field] ?? field), .element(named: "dd", text: shown(field)))
+            }]),
+        ], stylesheets: [OutcomeAssets.stylesheetPath])
+        return htmlResponse(page, status: status)
     }
 }

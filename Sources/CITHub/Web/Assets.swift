@@ -99,6 +99,36 @@ body.embed main { padding: 0.5rem; }
   main { padding: 0; }
   .site-footer { background: none; border-top: 1px solid #000; }
 }
+/* ---- Accounts: staff pickers, role homes, encounter reports (issue 12) ---- */
+.home-section { border-top: 1px solid var(--line); margin-top: 1.5rem; }
+.home-links { list-style: none; padding: 0; margin: 0.5rem 0 1rem; }
+.home-links li { padding: 0.25rem 0; border-bottom: 1px solid var(--line); }
+.home-links li > a { display: inline-block; font-weight: 600; padding: 0.55rem 0; }
+.home-links .hint { display: block; margin: 0 0 0.35rem; }
+.home-programs, .home-classes { list-style: none; padding: 0; margin: 0 0 1rem; }
+.home-programs > li, .home-classes > li { border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.75rem 1rem; margin-bottom: 0.75rem; background: var(--tint); }
+.home-programs h3, .home-classes h3 { margin: 0 0 0.25rem; }
+.home-classes > li.today { border: 3px solid var(--brand); background: #fff; }
+.meta { margin: 0 0 0.5rem; color: var(--muted); font-size: 1rem; }
+.class-actions { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; margin: 0.5rem 0; }
+.class-actions .button { padding: 0.45rem 0.9rem; min-height: 44px; }
+.role-list { padding-left: 1.25rem; }
+.role-list li { margin-bottom: 0.5rem; }
+.role-list form { display: inline; margin-left: 0.75rem; }
+.button.small, button.small { padding: 0.3rem 0.8rem; min-height: 44px; font-size: 1rem; }
+.actions { display: flex; flex-wrap: wrap; gap: 0.75rem; }
+.add-agency { border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.25rem 1rem; margin: 2rem 0; }
+.add-agency summary { font-weight: 600; cursor: pointer; color: var(--link); padding: 0.6rem 0; }
+.scope-extra { margin: 0.35rem 0 0; font-size: 1rem; }
+/* Only the picker the chosen role uses is shown; browsers without :has() show both. */
+form:has(#field-role option[value="program_coordinator"]:checked) .scope-agency,
+form:has(#field-role option[value="agency_liaison"]:checked) .scope-program,
+form:has(#field-role option:not([value="program_coordinator"]):not([value="agency_liaison"]):checked) .scope-field { display: none; }
+.answers { display: grid; grid-template-columns: minmax(10rem, max-content) 1fr; gap: 0.25rem 1rem; }
+.answers dt { font-weight: 600; }
+.answers dd { margin: 0; }
+.pager { display: flex; gap: 1.5rem; margin: 1rem 0; }
+@media (max-width: 30rem) { .answers { grid-template-columns: 1fr; } .answers dd { margin-bottom: 0.5rem; } }
 """#
 
     static let favicon = ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#3b2a7a"/><path d="M9 17l5 5 9-12" stroke="#fff" stroke-width="4" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>"##

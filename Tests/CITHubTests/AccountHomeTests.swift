@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+import Fluent
+@testable import CITHub
+import CITDomain
+
+enum HomeFixtures {
+    /// A signed-in browser for a user holding the role, with a realistic scope: the Dane
+    /// County program for a coordinator, a law enforcement agency for a liaison.
+    static func signedIn(_ app: Application, role: Role) async throws -> (TestBrowser, User) {
+        var scope: String?
+        switch role.scopeKind {
+        case .program?: scope = try await programID(app, named: "NAMI Dane County CIT/CIP").lowercased()
+        case .agency?: scope = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).sort(\.$name).first()).id!.uuidString.lowercased()
+        case nil: scope = nil
+        }
+        let user = try await Fixtures.user(app, email: "\(role.rawValue)-home@example.org", role: role, scope: scope)
+        let browser = TestBrowser(app)
+        #expect(try await browser.post(SiteURL.login, ["email": user.email, "password": Fixtures.password]).status == .seeOther)
+        return (browser, user)
+    }
+
+    /// The site-relative paths of the links on a page, without query or fragment.
+    static func links(_ html: String) -> Set<String> {
+        let pattern = try! NSRegularExpression(pattern: #"href="(/[^"/][^"]*|/)""#)
+        let range = NSRange(html.startIndex..., in: html)
+        return Set(pattern.matches(in: html, range: range).compactMap { match in
+            Range(match.range(at: 1), in: html).map { String(html[$0]) }
+        }.map { $0.replacingOccurrences(of: "&amp;", with: "&").components(separatedBy: CharacterSet(charactersIn: "?#"))[0] })
+    }
+}
+
+@Suite("Account home: each role's work, every staff page reachable")
+struct AccountHomeTests {
+    @Test("for each role, every protected page without an id in its path is linked from /account or a page linked from it")
+    func everyPageReachableFromHome() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let pages = app.protectedRoutes.all.filter { $0.method == .GET && !$0.path.contains(":") }
+            #expect(pages.count >= 10)
+            for role in Role.allCases {
+                // setup
+                let (browser, _) = try await HomeFixtures.signedIn(app, role: role)
+                // MUT: the home, then every page it links to
+                let home = try await browser.get(SiteURL.account)
+                #expect(home.status == .ok)
+                var reached = HomeFixtures.links(home.text)
+                for path in reached.sorted() where path != SiteURL.home {
+                    let page = try await browser.get(path)
+                    if page.status == .ok, page.headers.contentType?.subType == "html" { reached.formUnion(HomeFixtures.links(page.text)) }
+                }
+                // validate
+                for route in pages where RoleMatrix.allows([role], route.permission) && route.path != SiteURL.account {
+                    #expect(reached.contains(route.path), "\(role.title) cannot reach \(route.path) by clicking from /account")
+                }
+            }
+        }
+    }
+
+    @Test("a coordinator's home: their program, its classes with roster, attendance, scores and completion")
+    func coordinatorHome() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let (classID, _) = try await ClassFixtures.createClass(app, startInDays: 10)
+            let (browser, _) = try await HomeFixtures.signedIn(app, role: .programCoordinator)
+            let dane = try await programID(app, named: "NAMI Dane County CIT/CIP").lowercased()
+            // MUT
+            let home = try await browser.get(SiteURL.account)
+            // validate
+            #expect(home.text.contains("Program coordinator — NAMI Dane County CIT/CIP"))
+            for link in [SiteURL.program(dane), SiteURL.programEdit(dane), ClassURL.newClass(programID: dane), TrainingURL.scenarios(UUID(uuidString: dane)!),
+                         ClassURL.classPage(classID), ClassURL.roster(classID), TrainingURL.attendance(classID), TrainingURL.evaluations(classID),
+                         TrainingURL.completion(classID), TrainingURL.records] {
+                #expect(home.text.contains("href=\"\(link)\""), "coordinator home lacks \(link)")
+            }
+            #expect(!home.text.contains(SiteURL.adminUsers), "no administration for a coordinator")
+        }
+    }
+
+    @Test("a trainer's home: today's and upcoming classes they teach; a liaison's: file, list, officer counts; a trainee's: their record")
+    func otherHomes() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let (classID, _) = try await ClassFixtures.createClass(app, startInDays: 3)
+            let (trainer, trainerUser) = try await HomeFixtures.signedIn(app, role: .trainer)
+            let before = try await trainer.get(SiteURL.account)
+            #expect(before.text.contains("You are not assigned to a class"))
+            try await ClassTrainer(classID: classID, userID: trainerUser.id!).create(on: app.db)
+            let home = try await trainer.get(SiteURL.account)
+            #expect(home.text.contains("href=\"\(TrainingURL.attendance(classID))\""))
+            #expect(home.text.contains("href=\"\(TrainingURL.evaluations(classID))\""))
+            #expect(!home.text.contains("href=\"\(ClassURL.roster(classID))\""), "the roster is the coordinator's")
+
+            let (liaison, _) = try await HomeFixtures.signedIn(app, role: .agencyLiaison)
+            let agency = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).sort(\.$name).first())
+            _ = try await liaison.post(SiteURL.encounterNew, OutcomeFixtures.report(agency: agency))
+            let liaisonHome = try await liaison.get(SiteURL.account)
+            #expect(liaisonHome.text.contains(agency.name))
+            #expect(liaisonHome.text.contains("1 report filed"))
+            for link in [SiteURL.encounterNew, SiteURL.encounters, SiteURL.agency(agency.id!.uuidString.lowercased())] {
+                #expect(liaisonHome.text.contains("href=\"\(link)\""), "liaison home lacks \(link)")
+            }
+
+            let (trainee, _) = try await HomeFixtures.signedIn(app, role: .trainee)
+            let traineeHome = try await trainee.get(SiteURL.account)
+            #expect(traineeHome.text.contains("href=\"\(TrainingURL.myTraining)\""))
+            #expect(!traineeHome.text.contains("Administration"))
+            #expect(!traineeHome.text.contains("File a report"))
+        }
+    }
+}
