@@ -29,11 +29,24 @@ enum ClassFixtures {
         ClassTimes.dayAndTime(Date().addingTimeInterval(Double(n) * 86_400), timeZone: zone).day
     }
 
+    /// The class form as a browser sends it: the agenda as rows (`rows`, `day_1`, …),
+    /// written here as the one-line-per-block text for brevity.
     static func form(course: String = "CIT", capacity: Int = 30, agenda: String, extra: [String: String] = [:]) -> [String: String] {
         var form = ["course": course, "title": "CIT Academy test", "venue_name": "Madison Police Training Center", "venue_address": "211 S Carroll St, Madison, WI",
-                    "venue_zip": "53703", "capacity": String(capacity), "trainers": "A. Trainer", "agenda": agenda]
+                    "venue_zip": "53703", "capacity": String(capacity)]
+        for (k, v) in rowFields(AgendaRows.rows(fromText: agenda)) { form[k] = v }
         for (k, v) in extra { form[k] = v }
         return form
+    }
+
+    static func rowFields(_ rows: [AgendaRow]) -> [String: String] {
+        var fields = ["rows": String(rows.count)]
+        for (offset, row) in rows.enumerated() {
+            let n = offset + 1
+            fields["day_\(n)"] = row.day; fields["start_\(n)"] = row.start; fields["end_\(n)"] = row.end
+            fields["title_\(n)"] = row.title; fields["topic_\(n)"] = row.topic
+        }
+        return fields
     }
 
     /// A coordinator of the Dane County program creates a class; returns its id.
@@ -76,7 +89,8 @@ struct ClassesTests {
 
             let garbage = try await coordinator.post(ClassURL.newClass(programID: dane), ClassFixtures.form(agenda: "tomorrow morning\n2027-02-30 08:00-12:00 Nope", extra: ["venue_zip": "5370", "capacity": "0"]))
             #expect(garbage.status == .unprocessableEntity)
-            #expect(garbage.text.contains("Line 1"))
+            #expect(garbage.text.contains("Row 1: choose the date."))
+            #expect(garbage.text.contains("Row 2: 2027-02-30 at 08:00 is not a real local time"))
             #expect(garbage.text.contains("A ZIP code has 5 digits"))
             #expect(try await ClassSession.query(on: app.db).count() == before)
         }

@@ -53,6 +53,10 @@ enum SiteURL {
     static func encounterCorrect(_ id: String) -> String { "/encounters/\(id)/correct" }
     static func agency(_ id: String) -> String { "/agencies/\(id)" }
 
+    // Classes (issue 12): editing a class, and the script that adds and removes agenda rows.
+    static let agendaRowsScript = "/assets/agenda-rows.js"
+    static func classEdit(_ id: String) -> String { "/classes/\(id)/edit" }
+
     /// Turns "/admin/users" into route path components.
     static func components(_ path: String) -> [String] {
         path.split(separator: "/").map(String.init)

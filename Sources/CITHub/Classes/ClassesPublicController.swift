@@ -14,12 +14,18 @@ enum ClassesPublicController {
             return req.eventLoop.makeFutureWithTask { try await list(req: req) }
         }
         routes.get("classes.ics", use: feed)
+        // The agenda rows' script is a real file in Resources/classes, served like the stylesheet.
+        if let url = Bundle.module.url(forResource: "agenda-rows", withExtension: "js", subdirectory: "classes"),
+           let script = try? String(contentsOf: url, encoding: .utf8) {
+            Assets.serve(script, at: SiteURL.agendaRowsScript, type: HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"]), on: routes)
+        }
     }
 
     static func register(on routes: any RoutesBuilder) {
         routes.get("classes", ":id", use: show)
         routes.post("classes", ":id", "register", use: registerSeat)
         routes.get("registrations", ":token", use: registration)
+        routes.get("registrations", ":token", "cancel", use: confirmCancel)
         routes.post("registrations", ":token", "cancel", use: cancel)
     }
 
@@ -146,21 +152,48 @@ enum ClassesPublicController {
         return try await classPage(req, session: session, input: RegistrationInput(), errors: [:], status: .ok)
     }
 
+    /// The links a signed-in person gets on a class page for their work in it. Coordinators
+    /// of the class's program and administrators run the class; its assigned trainers
+    /// teach it; everyone else, and every signed-out visitor, gets none.
+    static func staffLinks(for user: User?, session: ClassSession, trainerIDs: [UUID]) -> [(title: String, href: String)] {
+        guard let user, let classID = session.id else { return [] }
+        if ClassesStaffController.mayManage(user, programID: session.$program.id) {
+            return [("Manage this class", ClassURL.roster(classID)), ("Attendance", TrainingURL.attendance(classID)),
+                    ("Role-play scores", TrainingURL.evaluations(classID)), ("Scenarios", TrainingURL.scenarios(session.$program.id)),
+                    ("Completion", TrainingURL.completion(classID)), ("Edit", SiteURL.classEdit(classID.uuidString.lowercased()))]
+        }
+        if user.can(.teachOwnClasses), let id = user.id, trainerIDs.contains(id) {
+            return [("Attendance", TrainingURL.attendance(classID)), ("Role-play scores", TrainingURL.evaluations(classID))]
+        }
+        return []
+    }
+
+    /// The trainer accounts assigned to a class (the roster assigns them), by name.
+    static func trainers(of classID: UUID, on db: any Database) async throws -> [User] {
+        try await ClassTrainer.query(on: db).filter(\.$classSession.$id == classID).with(\.$user).all().map(\.user)
+            .filter { !$0.isDisabled }.sorted { $0.name < $1.name }
+    }
+
     static func classPage(_ req: Request, session: ClassSession, input: RegistrationInput, errors: [String: String], eligibility: String? = nil, status: HTTPResponseStatus) async throws -> Response {
         let listing = try await listings([session], on: req.db)[0]
+        let trainers = try await trainers(of: session.id!, on: req.db)
+        let staff = staffLinks(for: req.auth.get(User.self), session: session, trainerIDs: trainers.compactMap(\.id))
         let audiences = session.course.audiences.split(separator: ",").compactMap { Audience(rawValue: String($0)) }
         let open = session.status == .scheduled && session.startsAt > Date()
         let labels = ["name": "Your name", "email": "Email address", "phone": "Phone", "organization": "Agency or organization", "audience": "Your role"]
         let page = Page(title: session.title, chrome: req.chrome(), main: [
             .p(.a(.href(SiteURL.classes), .text("← All classes"))),
             .h1(.text(session.title)),
+            .if(!staff.isEmpty, .nav(.class("staff-links"), .ariaLabel("Your work in this class"),
+                .ul(.forEach(staff) { link in .li(.a(.class("button secondary"), .href(link.href), .text(link.title))) }))),
             .p(.class("lead"), .text("\(session.course.title): \(ClassMail.hours(session.course.requiredHours)) hours. \(session.course.summary)")),
             .element(named: "dl", nodes: [.attribute(named: "class", value: "facts"),
                 .element(named: "dt", text: "When"), .element(named: "dd", text: ClassFormat.dates(session)),
                 .element(named: "dt", text: "Where"), .element(named: "dd", text: "\(session.venueName), \(session.venueAddress) (\(listing.countyName))"),
                 .element(named: "dt", text: "Who it is for"), .element(named: "dd", text: audiences.map(\.label).joined(separator: ", ")),
                 .element(named: "dt", text: "Host"), .element(named: "dd", nodes: [.a(.href(SiteURL.program(session.$program.id.uuidString)), .text(session.program.name))]),
-                .element(named: "dt", text: "Trainers"), .element(named: "dd", text: session.trainers.isEmpty ? "To be announced" : session.trainers),
+                // Names only: the assigned accounts' email addresses are not for the public.
+                .element(named: "dt", text: "Trainers"), .element(named: "dd", text: trainers.isEmpty ? "To be announced" : trainers.map(\.name).joined(separator: ", ")),
                 .element(named: "dt", text: "Seats"), .element(named: "dd", text: session.status == .cancelled ? "This class was cancelled." : seatsText(listing)),
             ]),
             .h2(.text("Agenda")),
@@ -175,9 +208,12 @@ enum ClassesPublicController {
             .p(.text("Times are local (\(session.zone.identifier)).")),
             .h2(.id("register"), .text(listing.seatsLeft > 0 ? "Register" : "Join the waitlist")),
             .if(!open, .p(.text("Registration is closed for this class."))),
-            .unwrap(eligibility) { .div(.class("error-summary"), .attribute(named: "role", value: "alert"), .p(.text($0))) },
+            // A refused registration opens on its summary: it takes the focus (and so the
+            // scroll) instead of leaving the person at the top of a long agenda.
+            .unwrap(eligibility) { .div(.class("error-summary"), .id("error-summary"), .attribute(named: "role", value: "alert"),
+                                        .attribute(named: "tabindex", value: "-1"), .attribute(named: "autofocus"), .p(.text($0))) },
             .if(open, .group(
-                FormHTML.errorSummary(errors, order: ["name", "email", "phone", "organization", "audience"], labels: labels),
+                registrationSummary(errors, labels: labels),
                 FormHTML.form(action: ClassURL.register(session.id!), csrf: req.csrfToken, [
                     FormHTML.field(.init(name: "name", label: labels["name"]!, value: input.name, error: errors["name"], autocomplete: "name")),
                     FormHTML.field(.init(name: "email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"], hint: "Your confirmation and calendar entry go here.", autocomplete: "email")),
@@ -189,6 +225,17 @@ enum ClassesPublicController {
             )),
         ])
         return htmlResponse(page, status: status)
+    }
+
+    /// The registration form's error summary: first in the form area, focused on load.
+    static func registrationSummary(_ errors: [String: String], labels: [String: String]) -> BodyNode {
+        let ordered = ["name", "email", "phone", "organization", "audience"].filter { errors[$0] != nil }
+        return .if(!ordered.isEmpty, .div(
+            .class("error-summary"), .id("error-summary"), .attribute(named: "role", value: "alert"),
+            .attribute(named: "tabindex", value: "-1"), .attribute(named: "autofocus"),
+            .h2(.text(ordered.count == 1 ? "Please check 1 answer" : "Please check \(ordered.count) answers")),
+            .ul(.forEach(ordered) { key in .li(.a(.href("#field-\(key)"), .text("\(labels[key] ?? key): \(errors[key] ?? "")"))) })
+        ))
     }
 
     @Sendable static func registerSeat(req: Request) async throws -> Response {
@@ -255,11 +302,34 @@ enum ClassesPublicController {
             .if(registration.status != .cancelled, .group(
                 .h2(.text(registration.status == .confirmed ? "Can't come?" : "Leave the waitlist")),
                 .p(.text("Cancelling gives your place to the next person on the waitlist.")),
-                FormHTML.form(action: ClassURL.registrationCancel(token), csrf: req.csrfToken, [FormHTML.submit(registration.status == .confirmed ? "Cancel my place" : "Leave the waitlist", secondary: true)])
+                // A link, not the cancellation itself: the next page asks once to confirm.
+                .p(.a(.class("button secondary"), .href(ClassURL.registrationCancel(token)), .text(registration.status == .confirmed ? "Cancel my place" : "Leave the waitlist")))
             )),
         ])
         let response = htmlResponse(page)
         // The link is a secret: keep it out of Referer headers.
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        return response
+    }
+
+    /// "Cancel my place" asks once: this page says what happens, then the POST cancels.
+    /// Works without JavaScript. A place already cancelled goes back to the registration.
+    @Sendable static func confirmCancel(req: Request) async throws -> Response {
+        let (registration, session, token) = try await findRegistration(req)
+        guard registration.status != .cancelled else { return req.redirect(to: ClassURL.registration(token), redirectType: .normal) }
+        let confirmed = registration.status == .confirmed
+        let question = confirmed ? "Cancel your place?" : "Leave the waitlist?"
+        let page = Page(title: question, chrome: req.chrome(), main: [
+            .h1(.text(question)),
+            .p(.text("\(session.title), \(ClassFormat.dates(session)), at \(session.venueName).")),
+            .p(.text(confirmed ? "Your seat goes to the next person on the waitlist. If you change your mind later, you can register again while seats remain."
+                               : "You lose your place in the queue. If you change your mind later, you join the waitlist again at the end.")),
+            FormHTML.form(action: ClassURL.registrationCancel(token), csrf: req.csrfToken, [
+                FormHTML.submit(confirmed ? "Yes, cancel my place" : "Yes, leave the waitlist"),
+            ]),
+            .p(.a(.href(ClassURL.registration(token)), .text(confirmed ? "No, keep my place" : "No, stay on the waitlist"))),
+        ])
+        let response = htmlResponse(page)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         return response
     }

@@ -9,6 +9,8 @@ enum ClassesStaffController {
     static func register(on protected: ProtectedRoutesBuilder) {
         protected.get("/programs/:id/classes/new", .manageOwnClasses, use: newForm)
         protected.post("/programs/:id/classes/new", .manageOwnClasses, use: create)
+        protected.get(SiteURL.classEdit(":id"), .manageOwnClasses, use: editForm)
+        protected.post(SiteURL.classEdit(":id"), .manageOwnClasses, use: update)
         protected.get("/classes/:id/roster", .manageOwnClasses, use: roster)
         protected.post("/classes/:id/registrations/:registration/cancel", .manageOwnClasses, use: cancelRegistration)
     }
@@ -25,105 +27,58 @@ enum ClassesStaffController {
         return program
     }
 
-    // MARK: agenda text
+    // MARK: the class form (new and edit)
 
-    /// One line per block: `2027-03-15 08:00-12:00 Overview of mental illnesses #mental-illness-overview`.
-    /// A title starting with "Break" or "Lunch" (or the tag #break) does not count toward hours.
-    static func parseAgenda(_ text: String, timeZone: TimeZone) -> ([AgendaBlock], [String]) {
-        var blocks: [AgendaBlock] = []
-        var problems: [String] = []
-        let pattern = #"^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s+(.+)$"#
-        for (index, raw) in text.components(separatedBy: .newlines).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            guard let regex = try? NSRegularExpression(pattern: pattern),
-                  let match = regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)), match.numberOfRanges == 5 else {
-                problems.append("Line \(index + 1): write it as 2027-03-15 08:00-12:00 Title")
-                continue
+    /// The form's fields as posted. The agenda comes as rows (`rows`, then `day_1`,
+    /// `start_1`, … per row); a form with no rows but an `agenda` text (scripts: the
+    /// bench and fault scripts post one line per block) is read into rows the same way.
+    static func input(from form: FormValues) -> ClassInput {
+        var input = ClassInput(course: form["course"], title: form.trimmed("title"), venueName: form.trimmed("venue_name"), venueAddress: form.trimmed("venue_address"),
+                               venueZIP: form.trimmed("venue_zip"), capacity: form.trimmed("capacity"), defaultAgencyLimit: form.trimmed("default_agency_limit"),
+                               agencyLimits: form["agency_limits"], closes: form.trimmed("closes"))
+        if let count = Int(form["rows"]), count > 0 {
+            input.rows = (1...min(count, AgendaRows.maximumRows)).map { n in
+                AgendaRow(day: form.trimmed("day_\(n)"), start: form.trimmed("start_\(n)"), end: form.trimmed("end_\(n)"),
+                          title: String(form.trimmed("title_\(n)").prefix(AgendaRows.longestTitle + 1)), topic: form.trimmed("topic_\(n)"))
             }
-            func group(_ i: Int) -> String { String(line[Range(match.range(at: i), in: line)!]) }
-            let day = group(1)
-            var title = group(4).trimmingCharacters(in: .whitespaces)
-            var topic: String?
-            if let hash = title.range(of: #"#[a-z0-9-]+$"#, options: .regularExpression) {
-                topic = String(title[hash].dropFirst())
-                title = title[..<hash.lowerBound].trimmingCharacters(in: .whitespaces)
-            }
-            let isBreak = topic == "break" || title.lowercased().hasPrefix("break") || title.lowercased().hasPrefix("lunch")
-            if topic == "break" { topic = nil }
-            if let code = topic, CourseCatalog.topic(code: code) == nil {
-                problems.append("Line \(index + 1): #\(code) is not a topic code (see the list below the agenda).")
-                continue
-            }
-            guard title.count <= 200, !title.contains(where: { $0 == "<" || $0 == ">" }) else {
-                problems.append("Line \(index + 1): the title must be plain text of at most 200 characters.")
-                continue
-            }
-            // An end earlier on the clock than the start runs past midnight, in the venue's zone.
-            guard let (start, end) = ClassTimes.interval(day: day, start: group(2), end: group(3), timeZone: timeZone) else {
-                problems.append("Line \(index + 1): \(day) \(group(2))-\(group(3)) is not a real local time.")
-                continue
-            }
-            blocks.append(AgendaBlock(title: title.isEmpty ? "Session" : title, topicCode: topic, start: start, end: end, isBreak: isBreak))
+        } else if !form.trimmed("agenda").isEmpty {
+            input.rows = Array(AgendaRows.rows(fromText: form["agenda"]).prefix(AgendaRows.maximumRows))
+        } else {
+            input.rows = []
         }
-        return (blocks, problems)
+        return input
     }
 
-    // MARK: new class
-
-    struct Input {
-        var course = "CIT", title = "", venueName = "", venueAddress = "", venueZIP = "", capacity = "30", defaultAgencyLimit = ""
-        var agencyLimits = "", closes = "", trainers = "", agenda = ""
+    /// A class's saved values in the form, with a few empty rows after its agenda.
+    static func input(from session: ClassSession, limits: [ClassAgencyLimit]) -> ClassInput {
+        var rows = AgendaRows.rows(for: session.agenda, timeZone: session.zone)
+        rows += Array(repeating: AgendaRow(), count: max(3, AgendaRows.defaultRowCount - rows.count))
+        return ClassInput(course: session.course.code, title: session.title, venueName: session.venueName, venueAddress: session.venueAddress,
+                          venueZIP: session.venueZIP, capacity: String(session.capacity), defaultAgencyLimit: session.defaultAgencyLimit.map(String.init) ?? "",
+                          agencyLimits: limits.map { "\($0.agencyName): \($0.seatLimit)" }.joined(separator: "\n"),
+                          closes: session.registrationClosesAt.map { ClassTimes.dayAndTime($0, timeZone: session.zone).day } ?? "",
+                          rows: rows)
     }
 
-    @Sendable static func newForm(req: Request) async throws -> Response {
-        let program = try await managedProgram(req)
-        return try await formPage(req, program: program, input: Input(), errors: [:], status: .ok)
+    /// What a valid form gives.
+    struct Checked {
+        var course: Course
+        var capacity: Int
+        var countyFIPS: String
+        var defaultLimit: Int?
+        var limits: [(String, Int)]
+        var closes: Date?
+        var blocks: [AgendaBlock]
     }
 
-    static func formPage(_ req: Request, program: Program, input: Input, errors: [String: String], status: HTTPResponseStatus) async throws -> Response {
-        let courses = try await Course.query(on: req.db).sort(\.$requiredHours, .descending).all()
-        let labels = ["course": "Course", "title": "Title", "venue_name": "Venue", "venue_address": "Venue address", "venue_zip": "Venue ZIP code",
-                      "capacity": "Seats", "default_agency_limit": "Seats per agency", "agency_limits": "Limits for particular agencies",
-                      "closes": "Registration closes", "trainers": "Trainers", "agenda": "Agenda"]
-        let order = ["course", "title", "venue_name", "venue_address", "venue_zip", "capacity", "default_agency_limit", "agency_limits", "closes", "trainers", "agenda"]
-        func textarea(_ name: String, _ value: String, hint: String, rows: Int = 6, required: Bool = false) -> BodyNode {
-            FormHTML.textarea(name: name, label: labels[name]!, value: value, error: errors[name], hint: hint, rows: rows, required: required)
-        }
-        let page = Page(title: "New class", chrome: req.chrome(), main: [
-            .p(.a(.href(SiteURL.program(program.id!.uuidString)), .text("← \(program.name)"))),
-            .h1(.text("New class for \(program.name)")),
-            FormHTML.errorSummary(errors, order: order, labels: labels),
-            FormHTML.form(action: ClassURL.newClass(programID: program.id!.uuidString), csrf: req.csrfToken, [
-                FormHTML.select(name: "course", label: labels["course"]!, options: courses.map { ($0.code, "\($0.title) (\(ClassMail.hours($0.requiredHours)) hours)") }, selected: input.course, error: errors["course"]),
-                FormHTML.field(.init(name: "title", label: labels["title"]!, value: input.title, error: errors["title"], hint: "Shown in the class list, e.g. “CIT Academy, spring 2027”. Leave empty to use the course name.", required: false)),
-                FormHTML.field(.init(name: "venue_name", label: labels["venue_name"]!, value: input.venueName, error: errors["venue_name"])),
-                FormHTML.field(.init(name: "venue_address", label: labels["venue_address"]!, value: input.venueAddress, error: errors["venue_address"])),
-                FormHTML.field(.init(name: "venue_zip", label: labels["venue_zip"]!, value: input.venueZIP, error: errors["venue_zip"], hint: "Sets the county and the distance people see.")),
-                FormHTML.field(.init(name: "capacity", label: labels["capacity"]!, type: "number", value: input.capacity, error: errors["capacity"])),
-                FormHTML.field(.init(name: "default_agency_limit", label: labels["default_agency_limit"]!, type: "number", value: input.defaultAgencyLimit, error: errors["default_agency_limit"], hint: "The most seats one agency may hold. Empty: no limit.", required: false)),
-                textarea("agency_limits", input.agencyLimits, hint: "One per line, e.g. “Madison Police Department: 6”.", rows: 3),
-                FormHTML.field(.init(name: "closes", label: labels["closes"]!, type: "date", value: input.closes, error: errors["closes"], hint: "Empty: open until the class starts.", required: false)),
-                FormHTML.field(.init(name: "trainers", label: labels["trainers"]!, value: input.trainers, error: errors["trainers"], required: false)),
-                textarea("agenda", input.agenda, hint: "One block per line, local time: “2027-03-15 08:00-12:00 Overview of mental illnesses #mental-illness-overview”. Lunch and breaks (a title starting with Lunch or Break) do not count. The teaching time must add up to the course's hours.", rows: 14, required: true),
-                FormHTML.submit("Create class"),
-            ]),
-            .h2(.text("Topic codes")),
-            .ul(.forEach(CourseCatalog.topics) { .li(.code(.text("#" + $0.code)), .text(" " + $0.title)) }),
-        ])
-        return htmlResponse(page, status: status)
-    }
-
-    @Sendable static func create(req: Request) async throws -> Response {
-        let program = try await managedProgram(req)
-        let form = FormValues(req)
-        let input = Input(course: form["course"], title: form.trimmed("title"), venueName: form.trimmed("venue_name"), venueAddress: form.trimmed("venue_address"),
-                          venueZIP: form.trimmed("venue_zip"), capacity: form.trimmed("capacity"), defaultAgencyLimit: form.trimmed("default_agency_limit"),
-                          agencyLimits: form["agency_limits"], closes: form.trimmed("closes"), trainers: form.trimmed("trainers"), agenda: form["agenda"])
+    /// The checks shared by new and edit. `existing` is the class being edited, with the
+    /// block positions that have attendance and the people confirmed in it.
+    static func check(_ input: ClassInput, req: Request, zone: TimeZone,
+                      existing: (session: ClassSession, recorded: Set<Int>, confirmed: Int)? = nil) async throws -> (Checked?, [String: String], [AgendaRowProblem]) {
         var errors: [String: String] = [:]
         let course = try await Course.query(on: req.db).filter(\.$code == input.course).first()
         if course == nil { errors["course"] = "Choose a course." }
-        for (key, value, label, max) in [("title", input.title, "title", 200), ("venue_name", input.venueName, "venue", 200), ("venue_address", input.venueAddress, "address", 300), ("trainers", input.trainers, "trainers", 300)] {
+        for (key, value, label, max) in [("title", input.title, "title", 200), ("venue_name", input.venueName, "venue", 200), ("venue_address", input.venueAddress, "address", 300)] {
             if value.count > max { errors[key] = "At most \(max) characters." }
             else if value.contains(where: { $0 == "<" || $0 == ">" }) { errors[key] = "< and > are not allowed." }
             else if value.isEmpty && (key == "venue_name" || key == "venue_address") { errors[key] = "Enter the \(label)." }
@@ -135,6 +90,9 @@ enum ClassesStaffController {
         else { errors["venue_zip"] = "ZIP code \(input.venueZIP) is not in this state's list." }
         let capacity = Int(input.capacity)
         if capacity == nil || capacity! < 1 || capacity! > 1000 { errors["capacity"] = "A number of seats from 1 to 1000." }
+        else if let existing, capacity! < existing.confirmed {
+            errors["capacity"] = "\(existing.confirmed) people are confirmed, so there must be at least \(existing.confirmed) seats. Cancel places on the roster first."
+        }
         var defaultLimit: Int?
         if !input.defaultAgencyLimit.isEmpty {
             if let value = Int(input.defaultAgencyLimit), value >= 1, value <= (capacity ?? 1000) { defaultLimit = value }
@@ -149,50 +107,156 @@ enum ClassesStaffController {
                 errors["agency_limits"] = "Write each limit as “Agency name: number”. This line is not: \(String(line.prefix(60)))"
             }
         }
-        let zone = TimeZone(identifier: req.application.settings.timeZone) ?? TimeZone(identifier: "America/Chicago")!
         var closes: Date?
         if !input.closes.isEmpty {
             if let date = ClassTimes.date(day: input.closes, time: "23:59", timeZone: zone) { closes = date } else { errors["closes"] = "A date like 2027-03-01." }
         }
-        let (blocks, lineProblems) = parseAgenda(input.agenda, timeZone: zone)
-        if !lineProblems.isEmpty {
-            errors["agenda"] = lineProblems.prefix(5).joined(separator: " ")
-        } else if let course {
-            let problems = AgendaValidation.problems(blocks, requiredHours: course.requiredHours, courseName: course.code)
-            if !problems.isEmpty { errors["agenda"] = problems.map { $0.description(courseName: course.code) }.joined(separator: " ") }
-            else if let first = blocks.map(\.start).min(), first <= Date() { errors["agenda"] = "The class must start in the future." }
+        let topicCodes = Set(CourseCatalog.topics.map(\.code))
+        let reading = AgendaRows.read(input.rows, timeZone: zone, topicCodes: topicCodes)
+        // The under-way rule applies to a new agenda; an edit that leaves the agenda as it
+        // was (a venue fixed after the class) is not refused for the class's dates.
+        let agendaChanged = existing.map { reading.blocks.sorted { $0.start < $1.start } != $0.session.agenda.sorted { $0.start < $1.start } } ?? true
+        var agendaProblems = AgendaRows.problems(input.rows, timeZone: zone, topicCodes: topicCodes, requiredHours: course?.requiredHours,
+                                                 courseName: course?.code ?? "the course", now: Date(), requireNotEnded: agendaChanged)
+        if agendaProblems.isEmpty, let existing, !existing.recorded.isEmpty {
+            agendaProblems = AgendaRows.changesRecordedBlocks(old: existing.session.agenda, new: reading.blocks, recorded: existing.recorded, timeZone: zone)
         }
-        guard errors.isEmpty, let course, let capacity, let countyFIPS,
-              let startsAt = blocks.map(\.start).min(), let endsAt = blocks.map(\.end).max()
-        else { return try await formPage(req, program: program, input: input, errors: errors, status: .unprocessableEntity) }
+        guard errors.isEmpty, agendaProblems.isEmpty, let course, let capacity, let countyFIPS else { return (nil, errors, agendaProblems) }
+        return (Checked(course: course, capacity: capacity, countyFIPS: countyFIPS, defaultLimit: defaultLimit, limits: limits, closes: closes,
+                        blocks: reading.blocks.sorted { $0.start < $1.start }), errors, agendaProblems)
+    }
 
-        let session = ClassSession()
-        session.$program.id = program.id!
-        session.$course.id = course.id!
-        session.title = input.title.isEmpty ? course.title : input.title
+    static func apply(_ checked: Checked, input: ClassInput, to session: ClassSession, zone: TimeZone) throws {
+        session.$course.id = checked.course.id!
+        session.title = input.title.isEmpty ? checked.course.title : input.title
         session.venueName = input.venueName
         session.venueAddress = input.venueAddress
         session.venueZIP = input.venueZIP
-        session.countyFIPS = countyFIPS
+        session.countyFIPS = checked.countyFIPS
         session.timeZone = zone.identifier
-        session.capacity = capacity
-        session.defaultAgencyLimit = defaultLimit
-        session.registrationClosesAt = closes
-        session.trainers = input.trainers
-        session.agendaJSON = String(decoding: try JSONEncoder().encode(blocks.sorted { $0.start < $1.start }), as: UTF8.self)
-        session.startsAt = startsAt
-        session.endsAt = endsAt
+        session.capacity = checked.capacity
+        session.defaultAgencyLimit = checked.defaultLimit
+        session.registrationClosesAt = checked.closes
+        session.agendaJSON = String(decoding: try JSONEncoder().encode(checked.blocks), as: UTF8.self)
+        session.startsAt = checked.blocks.first!.start
+        session.endsAt = checked.blocks.map(\.end).max()!
+    }
+
+    static func formModel(_ req: Request, mode: ClassFormModel.Mode, program: Program, input: ClassInput) async throws -> ClassFormModel {
+        let courses = try await Course.query(on: req.db).sort(\.$requiredHours, .descending).all()
+        let action: String = switch mode {
+        case .create: ClassURL.newClass(programID: program.id!.uuidString)
+        case .edit(let id): SiteURL.classEdit(id.uuidString.lowercased())
+        }
+        return ClassFormModel(mode: mode, programID: program.id!, programName: program.name, action: action,
+                              courses: courses.map { ($0.code, "\($0.title) (\(ClassMail.hours($0.requiredHours)) hours)") },
+                              topics: CourseCatalog.topics.map { ($0.code, $0.title) }, input: input, csrf: req.csrfToken)
+    }
+
+    static func formResponse(_ req: Request, _ model: ClassFormModel, status: HTTPResponseStatus) -> Response {
+        htmlResponse(Page(title: model.isEdit ? "Edit class" : "New class", chrome: req.chrome(), main: ClassFormView.main(model),
+                          scripts: [SiteURL.agendaRowsScript]), status: status)
+    }
+
+    /// "Add more rows" without JavaScript: the same form back, input kept, more empty rows,
+    /// the focus on the first new one. Nothing is checked or saved.
+    static func withMoreRows(_ model: ClassFormModel) -> ClassFormModel {
+        var model = model
+        let first = model.input.rows.count + 1
+        let room = max(0, AgendaRows.maximumRows - model.input.rows.count)
+        model.input.rows += Array(repeating: AgendaRow(), count: min(AgendaRows.rowsAdded, room))
+        model.focusRow = model.input.rows.count >= first ? first : nil
+        return model
+    }
+
+    // MARK: new class
+
+    @Sendable static func newForm(req: Request) async throws -> Response {
+        let program = try await managedProgram(req)
+        return formResponse(req, try await formModel(req, mode: .create, program: program, input: ClassInput()), status: .ok)
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let program = try await managedProgram(req)
+        let form = FormValues(req)
+        let input = input(from: form)
+        var model = try await formModel(req, mode: .create, program: program, input: input)
+        if form["action"] == "add-rows" { return formResponse(req, withMoreRows(model), status: .ok) }
+        let zone = TimeZone(identifier: req.application.settings.timeZone) ?? TimeZone(identifier: "America/Chicago")!
+        let (checked, errors, agendaProblems) = try await check(input, req: req, zone: zone)
+        guard let checked else {
+            model.errors = errors
+            model.agendaProblems = agendaProblems
+            return formResponse(req, model, status: .unprocessableEntity)
+        }
+        let session = ClassSession()
+        session.$program.id = program.id!
+        try apply(checked, input: input, to: session, zone: zone)
+        // Trainers are the accounts assigned on the roster; the old free-text field stays empty.
+        session.trainers = ""
         session.status = .scheduled
         session.registrationSequence = 0
-        let agencyLimits = limits
+        let agencyLimits = checked.limits
         try await req.db.transaction { tx in
             try await session.create(on: tx)
             for (name, limit) in agencyLimits { try await ClassAgencyLimit(classID: session.id!, agencyName: name, limit: limit).create(on: tx) }
             try await req.audit.record("class.created", entityType: "class", entityID: session.id?.uuidString,
-                                       details: "\(course.code) \(session.title), \(capacity) seats, program \(program.name)", on: tx)
+                                       details: "\(checked.course.code) \(session.title), \(checked.capacity) seats, program \(program.name)", on: tx)
         }
         req.application.pageCache.invalidateAll()
         return req.redirect(to: ClassURL.classPage(session.id!), redirectType: .normal)
+    }
+
+    // MARK: edit a class
+
+    static func editModel(_ req: Request, session: ClassSession, input: ClassInput) async throws -> ClassFormModel {
+        guard let program = try await Program.find(session.$program.id, on: req.db) else { throw Abort(.notFound) }
+        var model = try await formModel(req, mode: .edit(classID: session.id!), program: program, input: input)
+        model.courseLocked = try await Registration.query(on: req.db).filter(\.$classSession.$id == session.id!).count() > 0
+        model.legacyTrainers = session.trainers.isEmpty ? nil : session.trainers
+        return model
+    }
+
+    @Sendable static func editForm(req: Request) async throws -> Response {
+        let session = try await managedClass(req)
+        let limits = try await ClassAgencyLimit.query(on: req.db).filter(\.$classSession.$id == session.id!).all()
+        return formResponse(req, try await editModel(req, session: session, input: input(from: session, limits: limits)), status: .ok)
+    }
+
+    @Sendable static func update(req: Request) async throws -> Response {
+        let session = try await managedClass(req)
+        let form = FormValues(req)
+        var input = input(from: form)
+        var model = try await editModel(req, session: session, input: input)
+        if model.courseLocked { input.course = session.course.code; model.input.course = input.course }
+        if form["action"] == "add-rows" { return formResponse(req, withMoreRows(model), status: .ok) }
+        let recorded = Set(try await AttendanceEntry.query(on: req.db).filter(\.$classSession.$id == session.id!).all().map(\.blockIndex))
+        let confirmed = try await Registration.query(on: req.db).filter(\.$classSession.$id == session.id!).filter(\.$status == .confirmed).count()
+        let (checked, errors, agendaProblems) = try await check(input, req: req, zone: session.zone, existing: (session, recorded, confirmed))
+        guard let checked else {
+            model.errors = errors
+            model.agendaProblems = agendaProblems
+            return formResponse(req, model, status: .unprocessableEntity)
+        }
+        let classID = session.id!
+        let zone = session.zone
+        let agencyLimits = checked.limits
+        let posted = input
+        try await req.db.transaction { tx in
+            // The class's lock first, as registrations take it, so seats are not counted
+            // while the capacity and limits change.
+            let locked = try await RegistrationService.lock(classID, on: tx)
+            try apply(checked, input: posted, to: locked, zone: zone)
+            try await locked.save(on: tx)
+            try await ClassAgencyLimit.query(on: tx).filter(\.$classSession.$id == classID).delete()
+            for (name, limit) in agencyLimits { try await ClassAgencyLimit(classID: classID, agencyName: name, limit: limit).create(on: tx) }
+            // More seats or looser limits: the waitlist moves up now, not at the next cancellation.
+            let promoted = try await RegistrationService.promote(locked, on: tx, request: req, now: Date())
+            try await req.audit.record("class.updated", entityType: "class", entityID: classID.uuidString,
+                                       details: "\(locked.title), \(checked.capacity) seats" + (promoted.isEmpty ? "" : ", \(promoted.count) promoted from the waitlist"), on: tx)
+        }
+        req.application.pageCache.invalidateAll()
+        return req.redirect(to: ClassURL.classPage(classID), redirectType: .normal)
     }
 
     // MARK: roster
@@ -215,8 +279,10 @@ enum ClassesStaffController {
         let confirmed = registrations.filter { $0.status == .confirmed }
         let waiting = try await RegistrationService.waitlist(classID: session.id!, on: req.db)
         let cancelled = registrations.filter { $0.status == .cancelled }
-        func table(_ rows: [Registration], positions: Bool, cancellable: Bool) -> BodyNode {
-            .div(.class("table-scroll"), .table(
+        // The tables scroll sideways on a phone: a focusable, named region, so keyboard
+        // users can scroll them too (axe: scrollable-region-focusable).
+        func table(_ rows: [Registration], name: String, positions: Bool, cancellable: Bool) -> BodyNode {
+            .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"), .ariaLabel(name), .table(
                 .tr(.if(positions, .th(.text("#"))), .th(.text("Name")), .th(.text("Organization")), .th(.text("Role")), .th(.text("Email")), .th(.text("Phone")), .if(cancellable, .th(.text("Action")))),
                 .forEach(Array(rows.enumerated())) { index, r in
                     .tr(.if(positions, .td(.text(String(index + 1)))), .td(.text(r.name)), .td(.text(r.organization)), .td(.text(r.audience.label)),
@@ -231,17 +297,22 @@ enum ClassesStaffController {
             .p(.class("block-nav"),
                .a(.class("button"), .href(TrainingURL.attendance(session.id!)), .text("Attendance")),
                .a(.class("button secondary"), .href(TrainingURL.evaluations(session.id!)), .text("Role-play scores")),
-               .a(.class("button secondary"), .href(TrainingURL.completion(session.id!)), .text("Completion and certificates"))),
+               .a(.class("button secondary"), .href(TrainingURL.completion(session.id!)), .text("Completion and certificates")),
+               .a(.class("button secondary"), .href(TrainingURL.scenarios(session.$program.id)), .text("Scenarios")),
+               .a(.class("button secondary"), .href(SiteURL.classEdit(session.id!.uuidString.lowercased())), .text("Edit class"))),
             .h2(.text("Trainers")),
             .if(trainers.isEmpty, .p(.text("No trainer accounts are assigned yet. Assigned trainers take attendance and score role-plays in this class only."))),
             .ul(.forEach(trainers) { .li(.text("\($0.name) (\($0.email))")) }),
+            // Classes made before trainers were accounts kept a free-text line; shown here
+            // (never publicly) so the coordinator can assign those people's accounts.
+            .if(!session.trainers.isEmpty, .p(.class("hint"), .text("Named when the class was created: \(session.trainers). The class page shows only the trainer accounts assigned here."))),
             FormHTML.form(action: TrainingURL.trainers(session.id!), csrf: req.csrfToken, [
                 FormHTML.field(.init(name: "email", label: "Add a trainer by email", type: "email", error: trainerError, hint: "They need a trainer account (People and roles).")),
                 FormHTML.submit("Add trainer", secondary: true),
             ]),
-            .h2(.text("Confirmed (\(confirmed.count))")), table(confirmed, positions: false, cancellable: true),
-            .h2(.text("Waitlist (\(waiting.count))")), table(waiting, positions: true, cancellable: true),
-            .h2(.text("Cancelled (\(cancelled.count))")), table(cancelled, positions: false, cancellable: false),
+            .h2(.text("Confirmed (\(confirmed.count))")), table(confirmed, name: "Confirmed people", positions: false, cancellable: true),
+            .h2(.text("Waitlist (\(waiting.count))")), table(waiting, name: "Waitlist", positions: true, cancellable: true),
+            .h2(.text("Cancelled (\(cancelled.count))")), table(cancelled, name: "Cancelled places", positions: false, cancellable: false),
         ])
         return htmlResponse(page, status: status)
     }

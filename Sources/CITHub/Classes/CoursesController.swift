@@ -22,11 +22,31 @@ enum CoursesController {
                     .p(.text("\(ClassMail.hours(course.requiredHours)) hours over \(course.typicalDays) day\(course.typicalDays == 1 ? "" : "s"). For: " + course.definition.audiences.map(\.label).joined(separator: ", ") + ".")),
                     .p(.text(course.summary)),
                     .p(.strong(.text("To complete: ")), .text(course.completionRule)),
-                    .p(.class("provenance"), .text("Source: \(course.source)")))
+                    .p(.class("provenance"), .text("Where this comes from: \(publicSource(course))")))
             }),
             .p(.a(.href(SiteURL.classes), .text("See the classes"))),
         ])
         return htmlResponse(page)
+    }
+
+    /// The course's source in words for the public. The catalog's own sources are written
+    /// for the people who maintain it (they cite the project's product notes); a course a
+    /// coordinator added says who added it.
+    static func publicSource(_ course: Course) -> String {
+        let seedPage = "NAMI Wisconsin's CIT and CIP page"
+        if let seeded = CourseCatalog.course(code: course.code), seeded.source == course.source {
+            switch course.code {
+            case "CIT": return "\(seedPage) (40 hours of training for law enforcement); 40 hours are usually taught over 5 days."
+            case "CIP": return "\(seedPage) (a 2-day class, and who it is for); 16 hours as NAMI Dane County and NAMI Door County give them."
+            case "CIT-DISPATCH": return "CIT International, “CIT Support Training for 911”."
+            default: break
+            }
+        }
+        if course.source.hasPrefix("added by ") { return "added by CIT Hub staff." }
+        return course.source
+            .replacingOccurrences(of: ", per PRODUCT.md", with: "")
+            .replacingOccurrences(of: " per PRODUCT.md", with: "")
+            .replacingOccurrences(of: "seed page", with: seedPage)
     }
 
     struct Input { var code = "", title = "", hours = "", days = "1", audiences: [String] = [], completion = "", summary = "" }
