@@ -89,7 +89,7 @@ struct DirectoryPublicTests {
             let zipPlus4 = try await browser.get("/search?q=53703-1234")
             #expect(zipPlus4.text.contains("href=\"/counties/55025\""))
             let city = try await browser.get("/search?q=Appleton")
-            #expect(city.text.contains("includes Appleton"))
+            #expect(city.text.contains("Includes Appleton."))
             let county = try await browser.get("/search?q=fond%20du%20lac%20county")
             #expect(county.text.contains("Fond du Lac County"))
             let program = try await browser.get("/search?q=kenosha")
@@ -246,6 +246,156 @@ struct DirectoryEditTests {
 
             let (trainer, _) = try await Fixtures.signedIn(app, role: .trainer)
             #expect(try await trainer.get(SiteURL.programEdit(dane)).status == .forbidden)
+        }
+    }
+}
+
+/// A scheduled class straight into the database (the class form belongs to the Classes
+/// feature and is tested there): venue county, ZIP and program as given.
+@discardableResult
+func scheduleClass(_ app: Application, program: String, countyFIPS: String, zip: String, title: String, inDays days: Double = 30) async throws -> ClassSession {
+    let course = try #require(try await Course.query(on: app.db).first())
+    let session = ClassSession()
+    session.$program.id = try #require(UUID(uuidString: try await programID(app, named: program)))
+    session.$course.id = try course.requireID()
+    session.title = title
+    session.venueName = "Training room"
+    session.venueAddress = "1 Main St"
+    session.venueZIP = zip
+    session.countyFIPS = countyFIPS
+    session.timeZone = "America/Chicago"
+    session.capacity = 20
+    session.trainers = ""
+    session.agendaJSON = "[]"
+    session.startsAt = Date().addingTimeInterval(days * 86_400)
+    session.endsAt = session.startsAt.addingTimeInterval(8 * 3600)
+    session.status = .scheduled
+    session.registrationSequence = 0
+    try await session.create(on: app.db)
+    return session
+}
+
+@Suite("Directory: answers, nearby classes, staff links (issue 12)")
+struct DirectoryAnswersTests {
+    @Test("a county page lists classes in it and in bordering counties, says what near means, and is refreshed when a class is added")
+    func countyClasses() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let browser = TestBrowser(app)
+            // setup: the page is cached before any class exists
+            let before = try await browser.get(SiteURL.county("55025"))
+            #expect(before.text.contains("Upcoming classes in and near Dane County"))
+            #expect(before.text.contains("None listed yet."))
+            #expect(before.text.contains("a county bordering it (Columbia, Dodge, Green, Iowa, Jefferson, Rock, Sauk)"))
+            // MUT: one class in Dane, one in Jefferson (borders Dane), one in Douglas (far north-west)
+            let inDane = try await scheduleClass(app, program: "NAMI Dane County CIT/CIP", countyFIPS: "55025", zip: "53703", title: "Dane CIT Academy")
+            try await scheduleClass(app, program: "Ozaukee County CIT", countyFIPS: "55055", zip: "53549", title: "Jefferson CIP day")
+            try await scheduleClass(app, program: "NAMI Northern Lakes CIT/CIP", countyFIPS: "55031", zip: "54880", title: "Superior CIT week")
+            // validate: the cached page was dropped and the new one lists both near classes
+            let dane = try await browser.get(SiteURL.county("55025")).text
+            #expect(dane.contains("href=\"\(ClassURL.classPage(inDane.id!))\""))
+            #expect(dane.contains("Dane CIT Academy"))
+            #expect(dane.contains("Madison"), "the venue's city from its ZIP code")
+            #expect(dane.contains("Jefferson CIP day"))
+            #expect(dane.contains("(Jefferson County)"))
+            #expect(!dane.contains("Superior CIT week"))
+            #expect(!dane.contains("None listed yet."))
+            let douglas = try await browser.get(SiteURL.county("55031")).text
+            #expect(douglas.contains("Superior CIT week"))
+            #expect(!douglas.contains("Dane CIT Academy"))
+            // A cancelled class leaves the page at once.
+            inDane.status = .cancelled
+            try await inDane.update(on: app.db)
+            #expect(!(try await browser.get(SiteURL.county("55025")).text.contains("Dane CIT Academy")))
+        }
+    }
+
+    @Test("search answers in one line, however Madison or Dane is typed", arguments: [
+        "madison wi", "Madison, WI", "madison wisconsin", "53703", "dane", "Dane County",
+    ])
+    func answer(typed: String) async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let session = try await scheduleClass(app, program: "NAMI Dane County CIT/CIP", countyFIPS: "55025", zip: "53703", title: "Dane CIT Academy", inDays: 40)
+            let day = CountyAnswer.day(session.startsAt, in: session.zone, now: Date())
+            let response = try await TestBrowser(app).get("/search?q=" + TestBrowser.encode(typed))
+            #expect(response.status == .ok)
+            #expect(response.text.contains("<a href=\"/counties/55025\">Dane County</a>: CIT yes — NAMI Dane County CIT/CIP; next class \(day), Madison"), "\(typed)")
+        }
+    }
+
+    @Test("a county without CIT: 'not yet' and the nearest programs")
+    func notYet() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            // Adams County (55001) has no program; Wood County (55141) borders it.
+            let text = try await TestBrowser(app).get("/search?q=adams+county").text
+            #expect(text.contains("Adams County</a>: CIT not yet — nearest: "))
+            #expect(text.contains("Wood County CIT (Wood County)"))
+        }
+    }
+
+    @Test("program page: the public sees no staff links; its coordinator and an administrator do; another program's coordinator does not")
+    func staffLinks() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let dane = try await programID(app, named: "NAMI Dane County CIT/CIP")
+            let session = try await scheduleClass(app, program: "NAMI Dane County CIT/CIP", countyFIPS: "55025", zip: "53703", title: "Dane CIT Academy")
+            let staffHrefs = [SiteURL.programEdit(dane), ClassURL.newClass(programID: dane), TrainingURL.scenarios(UUID(uuidString: dane)!),
+                              SiteURL.programHistory(dane), ClassURL.roster(session.id!)]
+
+            // anonymous, twice: the second comes from the cache
+            for _ in 0..<2 {
+                let page = try await TestBrowser(app).get(SiteURL.program(dane))
+                #expect(page.status == .ok)
+                #expect(page.text.contains("Dane CIT Academy"))
+                for href in staffHrefs { #expect(!page.text.contains("href=\"\(href)\""), "public sees \(href)") }
+                #expect(!page.text.contains("Manage this class"))
+                #expect(page.headers.first(name: .cacheControl)?.contains("public") == true)
+            }
+
+            // the coordinator of this program, with the page already cached for the public
+            let coordinator = try await Fixtures.user(app, email: "coord-dane@example.org", role: .programCoordinator, scope: dane)
+            let browser = TestBrowser(app)
+            _ = try await browser.post(SiteURL.login, ["email": coordinator.email, "password": Fixtures.password])
+            let own = try await browser.get(SiteURL.program(dane))
+            #expect(own.status == .ok)
+            for href in staffHrefs { #expect(own.text.contains("href=\"\(href)\""), "coordinator misses \(href)") }
+            #expect(own.text.contains("Manage this class"))
+            #expect(own.headers.first(name: .cacheControl) == "no-store")
+            #expect(own.text.contains("Your account"))
+
+            let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
+            #expect(try await admin.get(SiteURL.program(dane)).text.contains("href=\"\(SiteURL.programEdit(dane))\""))
+
+            let kenosha = try await programID(app, named: "NAMI Kenosha CIT/CIP")
+            let other = try await Fixtures.user(app, email: "coord-kenosha@example.org", role: .programCoordinator, scope: kenosha)
+            let otherBrowser = TestBrowser(app)
+            _ = try await otherBrowser.post(SiteURL.login, ["email": other.email, "password": Fixtures.password])
+            let notTheirs = try await otherBrowser.get(SiteURL.program(dane)).text
+            for href in staffHrefs { #expect(!notTheirs.contains("href=\"\(href)\""), "other coordinator sees \(href)") }
+
+            // and the public still gets the public page afterwards
+            let again = try await TestBrowser(app).get(SiteURL.program(dane)).text
+            #expect(!again.contains("Manage this class"))
+            #expect(!again.contains("Your account"))
+        }
+    }
+
+    @Test("the map names the counties that fit, and lists every county for phones")
+    func mapLabels() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let html = try await TestBrowser(app).get(SiteURL.map).text
+            let labels = html.components(separatedBy: "class=\"county-label").count - 1
+            #expect(labels > 40 && labels < 72, "\(labels) labels")
+            #expect(html.contains(">Marathon</text>"))
+            #expect(html.contains("class=\"county-list\""))
+            // The list comes before the map in the page.
+            let list = try #require(html.range(of: "class=\"county-list\""))
+            let map = try #require(html.range(of: "class=\"state-map\""))
+            #expect(list.lowerBound < map.lowerBound)
+            #expect(html.utf8.count < 120_000)
         }
     }
 }

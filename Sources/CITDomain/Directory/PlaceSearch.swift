@@ -137,7 +137,10 @@ public struct CountyAnswer: Sendable, Equatable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let parts = calendar.dateComponents([.day, .month, .year], from: date)
-        let month = calendar.monthSymbols[(parts.month ?? 1) - 1]
+        // Spelled out here: the system's month names depend on its locale data (plain
+        // "M03" on a Linux server without it).
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let month = months[max(0, min(11, (parts.month ?? 1) - 1))]
         let sameYear = calendar.component(.year, from: now) == parts.year
         return "\(parts.day ?? 1) \(month)" + (sameYear ? "" : " \(parts.year ?? 0)")
     }

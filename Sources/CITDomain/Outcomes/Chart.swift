@@ -31,11 +31,18 @@ public enum SVGChart {
     /// gives the first and last value of each series), viewBox width 640, a y axis with
     /// ticks, x labels, a legend and a dash pattern per series. All text is XML-escaped.
     /// `idPrefix` keeps ids unique when a page holds several charts.
+    ///
+    /// `allHiddenMessage`: what the chart says instead of empty axes when no value is left
+    /// to draw because every one was suppressed (the caller knows whether a missing value
+    /// means suppressed or no data, so it passes the words; nil draws the axes as before).
     public static func line(
         title: String, labels: [String], series: [ChartSeries],
-        valueFormat: (Double) -> String, idPrefix: String
+        valueFormat: (Double) -> String, idPrefix: String, allHiddenMessage: String? = nil
     ) -> String {
         let id = elementID(idPrefix)
+        if let message = allHiddenMessage, nothingToDraw(series.flatMap(\.values)) {
+            return hidden(id: id, title: title, message: message)
+        }
         let left = 64.0, right = width - 16, top = 44.0, plotHeight = 220.0
         let bottom = top + plotHeight
         let inset = 14.0
@@ -132,9 +139,12 @@ public enum SVGChart {
     public static func bars(
         title: String, items: [(label: String, value: Double?)],
         valueFormat: (Double) -> String, idPrefix: String,
-        suppressedText: String = Suppression.label()
+        suppressedText: String = Suppression.label(), allHiddenMessage: String? = nil
     ) -> String {
         let id = elementID(idPrefix)
+        if let message = allHiddenMessage, nothingToDraw(items.map(\.value)) {
+            return hidden(id: id, title: title, message: message)
+        }
         // Long labels ("Referral to county crisis services or mobile crisis") wrap onto a
         // second line instead of squeezing the bars; beyond two lines they are shortened,
         // and the full label stays in the bar's <title> and in <desc>.
@@ -179,6 +189,22 @@ public enum SVGChart {
         svg += "<line x1=\"\(n(barStart))\" y1=\"\(n(top - 4))\" x2=\"\(n(barStart))\" y2=\"\(n(top + Double(items.count) * rowHeight - 6))\" stroke=\"#333\" stroke-width=\"1\"/>"
         svg += "</g></svg>"
         return svg
+    }
+
+    /// The default words for a chart whose every count is under the threshold.
+    public static func allHiddenText(threshold: Int = Suppression.defaultThreshold) -> String {
+        "All counts in this chart are under \(threshold) and hidden."
+    }
+
+    /// Something was hidden and nothing above zero is left: the chart would be blank.
+    static func nothingToDraw(_ values: [Double?]) -> Bool {
+        values.contains { $0 == nil } && values.allSatisfy { value in value.map { !$0.isFinite || $0 == 0 } ?? true }
+    }
+
+    /// A chart that says in words (title, desc and on the picture) why it has no marks.
+    private static func hidden(id: String, title: String, message: String) -> String {
+        open(id: id, height: 84, title: title, desc: "\(title). \(message)")
+            + "<text class=\"all-hidden\" x=\"\(n(16))\" y=\"\(n(58))\" font-size=\"14\" font-style=\"italic\" fill=\"#444\">\(escape(message))</text></svg>"
     }
 
     // MARK: Parts

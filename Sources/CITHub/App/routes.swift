@@ -7,6 +7,8 @@ func routes(_ app: Application) throws {
     PublicPagesController.register(on: app, cache: app.pageCache)
     CrisisHelperController.register(on: app)
     DirectoryPagesController.register(on: app, cache: app.pageCache)
+    // Cached county and program pages list upcoming classes: any class write drops them.
+    app.databases.middleware.use(ClassListingsInvalidation(cache: app.pageCache))
     ClassesPublicController.registerCached(on: app, cache: app.pageCache)
 
     let withSessions = app.grouped(app.sessions.middleware, AccountSessionAuthenticator())
@@ -14,6 +16,8 @@ func routes(_ app: Application) throws {
     // Class pages render per request (registration forms carry a CSRF token); the
     // list and the feed are cached inside the controller.
     ClassesPublicController.register(on: withSessions)
+    // Cached for the public; rendered with staff links for its coordinators.
+    DirectoryPagesController.registerProgramPage(on: withSessions, cache: app.pageCache)
     SignInController.register(on: withSessions)
     AccountLinksController.register(on: withSessions, protected: protected)
     AdminAccountsController.register(on: protected)

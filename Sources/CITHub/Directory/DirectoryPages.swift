@@ -17,16 +17,24 @@ enum DirectoryPagesController {
             if let hit = cache.cached(for: req, key: SiteURL.county(req.parameters.get("fips") ?? "")) { return req.eventLoop.makeSucceededFuture(hit) }
             return req.eventLoop.makeFutureWithTask { try await county(req: req) }
         }
-        routes.get("programs", ":id") { req -> EventLoopFuture<Response> in
-            if let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)), let hit = cache.cached(for: req, key: SiteURL.program(id.uuidString)) {
-                return req.eventLoop.makeSucceededFuture(hit)
-            }
-            return req.eventLoop.makeFutureWithTask { try await program(req: req) }
-        }
         routes.get("search", use: search)
         routes.get("directory.csv", use: csv)
         routes.get("directory.geojson", use: geoJSON)
         routes.get("directory", "hsds.json", use: hsds)
+    }
+
+    /// The program page runs with sessions: a signed-in coordinator of the program or an
+    /// administrator gets it rendered for them with the staff links; everyone else gets the
+    /// cached public page (which the front door serves only to requests without a session
+    /// cookie, see `PageCache.Entry.anonymousOnly`).
+    static func registerProgramPage(on routes: any RoutesBuilder, cache: PageCache) {
+        routes.get("programs", ":id") { req -> EventLoopFuture<Response> in
+            if req.auth.get(User.self) == nil, let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
+               let hit = cache.cached(for: req, key: SiteURL.program(id.uuidString), ignoringCookies: true) {
+                return req.eventLoop.makeSucceededFuture(hit)
+            }
+            return req.eventLoop.makeFutureWithTask { try await program(req: req) }
+        }
     }
 
     // MARK: map
@@ -98,9 +106,23 @@ enum DirectoryPagesController {
                         .attribute(named: "data-fips", value: shape.fips),
                         .element(named: "title", text: label),
                     ]),
+                    // The name where it fits (MapLabels); the link's aria-label already says it.
+                    .unwrap(shape.label) { place in
+                        .element(named: "text", nodes: [
+                            .attribute(named: "x", value: format(place.x)), .attribute(named: "y", value: format(place.y)),
+                            .attribute(named: "font-size", value: format(place.fontSize)),
+                            .attribute(named: "class", value: "county-label on-\(coverage.rawValue)"),
+                            .attribute(named: "aria-hidden", value: "true"),
+                            .text(shape.name),
+                        ])
+                    },
                 ])
             },
         ])
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 
     static func legend() -> BodyNode {
@@ -116,12 +138,24 @@ enum DirectoryPagesController {
             searchForm(query: ""),
             .p(.text(model.updatedLine)),
             .p(.text("\(counts[.cit] ?? 0) of \(model.coverage.count) counties have a known CIT program; \(counts[.cipOnly] ?? 0) have CIP only.")),
+            // On a phone the map's counties are too small to tap, so the list comes first
+            // (the stylesheet shows it below 48rem); on a wider screen the map is named.
+            .element(named: "nav", nodes: [
+                .class("county-list"), .attribute(named: "aria-label", value: "Counties A to Z"),
+                .h2(.text("Counties A to Z")),
+                .ul(.forEach(model.coverage) { row in
+                    .li(.a(.href(SiteURL.county(row.county.id!)),
+                           .span(.class("swatch cov-\(row.coverage.rawValue)"), .attribute(named: "aria-hidden", value: "true")),
+                           .text(" " + row.county.name),
+                           .span(.class("visually-hidden"), .text(": " + row.coverage.title))))
+                }),
+            ]),
             .div(.class("map-wrap"), mapSVG(model)),
             legend(),
             .p(.class("no-print"), .text("Download: "), .a(.href(SiteURL.directoryCSV), .text("CSV")), .text(" · "),
                .a(.href(SiteURL.directoryGeoJSON), .text("GeoJSON")), .text(" · "), .a(.href(SiteURL.directoryHSDS), .text("Open Referral HSDS JSON"))),
             .h2(.text("Every county")),
-            .div(.class("table-scroll"), .table(
+            TableHTML.scrollRegion(label: "Every county and its programs", .table(
                 .caption(.text("Counties and the CIT programs known to serve them (the same as the map)")),
                 .tr(.th(.attribute(named: "scope", value: "col"), .text("County")), .th(.attribute(named: "scope", value: "col"), .text("Coverage")), .th(.attribute(named: "scope", value: "col"), .text("Programs"))),
                 .forEach(model.coverage) { row in
@@ -161,19 +195,30 @@ enum DirectoryPagesController {
         guard fips.count == 5, fips.allSatisfy(\.isNumber), let county = try await County.find(fips, on: req.db) else {
             throw Abort(.notFound, reason: "There is no county with the code \(String(fips.prefix(10))). County codes are 5-digit FIPS codes, like 55025 for Dane County.")
         }
-        return try await req.application.pageCache.response(for: req, key: SiteURL.county(fips)) {
+        return try await req.application.pageCache.response(for: req, key: SiteURL.county(fips), anonymousOnly: false) {
             let programs = try await DirectoryQueries.programs(on: req.db, countyFIPS: fips)
             let coverage = Coverage.classify(programs.map { (Set($0.kinds), $0.status) })
-            return Page(title: county.fullName, chrome: req.publicChrome, main: countyPage(county, programs: programs, coverage: coverage)).render()
+            let neighbours = try await req.application.countyNeighbours.neighbours(on: req.db, stateCode: county.stateCode)
+            let names = try await DirectoryQueries.countyNames(on: req.db)
+            let classes = DirectoryClasses.near(fips, upcoming: try await DirectoryClasses.upcoming(on: req), neighbours: neighbours, countyNames: names)
+            let bordering = (neighbours.neighbours[fips] ?? []).compactMap { names[$0] }.sorted()
+            let html = Page(title: county.fullName, chrome: req.publicChrome,
+                            main: countyPage(county, programs: programs, coverage: coverage, classes: classes, bordering: bordering)).render()
+            // The page lists classes still to start: it is stale once the first one starts.
+            return (html, classes.map(\.startsAt).min())
         }
     }
 
-    static func countyPage(_ county: County, programs: [DirectoryProgram], coverage: Coverage) -> [BodyNode] {
+    static func countyPage(_ county: County, programs: [DirectoryProgram], coverage: Coverage,
+                           classes: [DirectoryClasses.Item] = [], bordering: [String] = []) -> [BodyNode] {
         let statement: String = switch coverage {
         case .cit: "\(county.fullName) has a CIT program: officers here may have CIT training."
         case .cipOnly: "\(county.fullName) has CIP (non-law-enforcement) training, but no CIT program for officers is known."
         case .none: "No CIT program is known in \(county.fullName) yet."
         }
+        let nearText = bordering.isEmpty
+            ? "Classes held in \(county.fullName) or run by a program that serves it."
+            : "Classes held in \(county.fullName) or a county bordering it (\(bordering.joined(separator: ", "))), or run by a program that serves any of them."
         return [
             .p(.a(.href(SiteURL.map), .text("← All counties"))),
             .h1(.text(county.fullName)),
@@ -191,8 +236,23 @@ enum DirectoryPagesController {
                     .unwrap(program.partners.isEmpty ? nil : program.partners) { partners in .p(.text("Partners: " + partners.map(\.name).joined(separator: ", "))) },
                     .p(.class("provenance"), .text(program.provenance)))
             }),
+            .h2(.id("classes"), .text("Upcoming classes in and near \(county.fullName)")),
+            .p(.class("hint"), .text(nearText)),
+            .if(classes.isEmpty, .p(.text("None listed yet. "), .a(.href(SiteURL.classes), .text("See every class in the state")), .text("."))),
+            .ul(.class("class-list"), .forEach(classes) { item in
+                .li(.a(.href(ClassURL.classPage(item.id)), .text(item.title)),
+                    .text(" · \(item.when) · \(item.place)" + (item.nearness == .inCounty ? "" : " (\(item.countyName))")),
+                    .unwrap(item.programName.isEmpty ? nil : item.programName) { .span(.class("provenance"), .text(" · run by \($0)")) })
+            }),
             .p(.text("Population (2020 Census): \(county.population2020.formatted()). County code (FIPS): \(county.id ?? "").")),
         ]
+    }
+
+    /// Who sees the staff links of a program page: administrators, and the program's own
+    /// coordinators. Everyone else sees the public page.
+    static func mayManage(_ user: User?, program: UUID) -> Bool {
+        guard let user else { return false }
+        return user.can(.editAllPrograms) || (user.can(.editOwnPrograms) && user.holds(.programCoordinator, for: program))
     }
 
     @Sendable static func program(req: Request) async throws -> Response {
@@ -200,15 +260,28 @@ enum DirectoryPagesController {
             throw Abort(.notFound, reason: "There is no program at this address.")
         }
         if let survivor = record.mergedInto { return req.redirect(to: SiteURL.program(survivor.uuidString), redirectType: .permanent) }
-        return try await req.application.pageCache.response(for: req, key: SiteURL.program(id.uuidString)) {
+        func render(staff: Bool, chrome: PageChrome) async throws -> (html: String, expires: Date?) {
             guard let program = try await DirectoryQueries.programs(on: req.db, ids: [id]).first else { throw Abort(.notFound) }
             let classes = try await ClassesPublicController.upcoming(on: req.db).filter { $0.$program.id == id }
                 .map { (id: $0.id!, title: $0.title, when: ClassFormat.dates($0)) }
-            return Page(title: program.name, chrome: req.publicChrome, main: programPage(program, classes: classes)).render()
+            let starts = try await ClassesPublicController.upcoming(on: req.db).filter { $0.$program.id == id }.map(\.startsAt).min()
+            return (Page(title: program.name, chrome: chrome, main: programPage(program, classes: classes, staff: staff)).render(), starts)
+        }
+        let user = req.auth.get(User.self)
+        if user != nil {
+            // Signed in: per request, never cached (it carries who is signed in).
+            let html = try await render(staff: mayManage(user, program: id), chrome: req.chrome()).html
+            let response = Response(status: .ok, body: .init(string: html))
+            response.headers.contentType = .html
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            return response
+        }
+        return try await req.application.pageCache.response(for: req, key: SiteURL.program(id.uuidString), anonymousOnly: true) {
+            try await render(staff: false, chrome: req.publicChrome)
         }
     }
 
-    static func programPage(_ p: DirectoryProgram, classes: [(id: UUID, title: String, when: String)] = []) -> [BodyNode] {
+    static func programPage(_ p: DirectoryProgram, classes: [(id: UUID, title: String, when: String)] = [], staff: Bool = false) -> [BodyNode] {
         var facts: [(String, String)] = [("Offers", p.kinds.map(\.rawValue).joined(separator: ", ")), ("Status", p.status.title)]
         if let year = p.yearStarted { facts.append(("Started", String(year))) }
         if let date = p.citAccreditedOn { facts.append(("CIT accredited", DirectoryExport.day(date))) }
@@ -218,13 +291,20 @@ enum DirectoryPagesController {
         return [
             .h1(.text(p.name)),
             .p(.class("provenance"), .text(p.provenance)),
+            .if(staff, .element(named: "nav", nodes: [
+                .class("staff-links no-print"), .attribute(named: "aria-label", value: "Manage this program"),
+                .a(.class("button"), .href(SiteURL.programEdit(p.id.uuidString)), .text("Edit")),
+                .a(.class("button secondary"), .href(ClassURL.newClass(programID: p.id.uuidString)), .text("Add a class")),
+                .a(.class("button secondary"), .href(TrainingURL.scenarios(p.id)), .text("Scenarios")),
+                .a(.class("button secondary"), .href(SiteURL.programHistory(p.id.uuidString)), .text("History")),
+            ])),
             .element(named: "dl", nodes: [.attribute(named: "class", value: "facts"), .forEach(facts) { .group(.element(named: "dt", text: $0.0), .element(named: "dd", text: $0.1)) }]),
             .h2(.text("Counties served")),
             .ul(.forEach(p.counties) { .li(.a(.href(SiteURL.county($0.fips)), .text($0.name + " County"))) }),
             .h2(.text("Partners")),
             .if(p.partners.isEmpty, .p(.text("No partners recorded yet."))),
-            .if(!p.partners.isEmpty, .div(.class("table-scroll"), .table(
-                .tr(.th(.text("Organization")), .th(.text("Kind")), .th(.text("Role"))),
+            .if(!p.partners.isEmpty, TableHTML.scrollRegion(label: "Partners of \(p.name)", .table(
+                .tr(.th(.attribute(named: "scope", value: "col"), .text("Organization")), .th(.attribute(named: "scope", value: "col"), .text("Kind")), .th(.attribute(named: "scope", value: "col"), .text("Role"))),
                 .forEach(p.partners) { .tr(.td(.text($0.name)), .td(.text($0.kind.title)), .td(.text($0.role.title))) }
             ))),
             .unwrap(p.description.isEmpty ? nil : p.description) { .group(.h2(.text("What the record says")), .p(.text($0))) },
@@ -235,21 +315,32 @@ enum DirectoryPagesController {
             .unwrap(p.phone) { .p(.text("Phone: "), .a(.href("tel:" + $0.filter { $0.isNumber || $0 == "+" }), .text($0))) },
             .h2(.text("Classes")),
             .if(classes.isEmpty, .p(.text("No upcoming classes of this program are listed in CIT Hub."))),
-            .ul(.forEach(classes) { .li(.a(.href(ClassURL.classPage($0.id)), .text($0.title)), .text(" · " + $0.when)) }),
+            .ul(.class("class-list"), .forEach(classes) { item in
+                .li(.a(.href(ClassURL.classPage(item.id)), .text(item.title)), .text(" · " + item.when),
+                    .if(staff, .group(.text(" · "), .a(.class("no-print"), .href(ClassURL.roster(item.id)), .text("Manage this class"),
+                                                       .span(.class("visually-hidden"), .text(": " + item.title))))))
+            }),
             .h2(.text("Sources")),
             .if(sources.isEmpty, .p(.text("Entered by a coordinator."))),
             .ul(.forEach(sources) { .li(.text($0)) }),
             .unwrap(p.sourceDate) { .p(.text("Source date: \($0)")) },
-            .p(.class("no-print"), .a(.href(SiteURL.programEdit(p.id.uuidString)), .text("Coordinators: edit this program")), .text(" · "),
-               .a(.href(ClassURL.newClass(programID: p.id.uuidString)), .text("add a class")), .text(" · "),
-               .a(.href(SiteURL.programHistory(p.id.uuidString)), .text("history"))),
         ]
     }
 
     // MARK: search
 
+    struct CountyHit {
+        var fips: String
+        var fullName: String
+        var note: String?
+        var answer: CountyAnswer?
+        /// The programs the answer names, with their pages, and the next class.
+        var programLinks: [(id: UUID, name: String)] = []
+        var nextClass: DirectoryClasses.Item?
+    }
+
     struct SearchResult {
-        var counties: [(fips: String, fullName: String, note: String?)] = []
+        var counties: [CountyHit] = []
         var programs: [DirectoryProgram] = []
         var message: String?
     }
@@ -275,14 +366,21 @@ enum DirectoryPagesController {
         } else if !query.isEmpty {
             result = try await find(query, req: req)
         }
+        let now = Date()
         let page = Page(title: query.isEmpty ? "Search" : "Search: \(String(query.prefix(40)))", chrome: req.chrome(), main: [
             .h1(.text("Find CIT near you")),
             searchForm(query: String(query.prefix(100)), error: error),
             .unwrap(result.message) { .p(.text($0)) },
             .if(!result.counties.isEmpty, .group(
                 .h2(.text(result.counties.count == 1 ? "County" : "Counties")),
-                .ul(.forEach(result.counties) { item in
-                    .li(.a(.href(SiteURL.county(item.fips)), .text(item.fullName)), .unwrap(item.note) { .text(" — " + $0) })
+                .ul(.class("answers"), .forEach(result.counties) { hit in
+                    let line = hit.answer?.line(now: now) ?? hit.fullName
+                    return .li(
+                        .p(.class("answer"), .a(.href(SiteURL.county(hit.fips)), .text(hit.fullName)), .text(String(line.dropFirst(hit.fullName.count)))),
+                        .unwrap(hit.note) { .p(.class("provenance"), .text($0)) },
+                        .if(!hit.programLinks.isEmpty || hit.nextClass != nil, .p(.class("answer-links"),
+                            .group(hit.programLinks.map { .group(.a(.href(SiteURL.program($0.id.uuidString)), .text($0.name)), .text(" · ")) }),
+                            .unwrap(hit.nextClass) { .a(.href(ClassURL.classPage($0.id)), .text("Next class: \($0.title)")) })))
                 })
             )),
             .if(!result.programs.isEmpty, .group(
@@ -300,41 +398,76 @@ enum DirectoryPagesController {
         let state = req.application.settings.stateCode
         let index = try await req.application.searchIndex.snapshot(on: req.db)
         let byFIPS = index.counties.filter { $0.value.state == state }
-        if ZIPCode.isWellFormed(query) {
-            let entries = (index.zips[query] ?? []).filter { byFIPS[$0.countyFIPS] != nil }
+        switch PlaceQuery(query, stateCode: state) {
+        case .empty:
+            return result
+        case .zip(let zip):
+            let entries = (index.zips[zip] ?? []).filter { byFIPS[$0.countyFIPS] != nil }
             if entries.isEmpty {
-                result.message = "ZIP code \(query) is not in our list for this state."
+                result.message = "ZIP code \(zip) is not in our list for this state."
             } else {
                 let city = entries.first?.city ?? ""
                 result.message = entries.count > 1
-                    ? "ZIP code \(query) (\(city)) reaches into \(entries.count) counties. Choose yours:"
-                    : "ZIP code \(query) is \(city)."
+                    ? "ZIP code \(zip) (\(city)) reaches into \(entries.count) counties. Choose yours:"
+                    : "ZIP code \(zip) is \(city)."
                 result.counties = entries.sorted { ($0.landShare ?? 1) > ($1.landShare ?? 1) }.map { entry in
-                    (entry.countyFIPS, byFIPS[entry.countyFIPS]!.fullName, entries.count > 1 ? entry.landShare.map { "\(Int(($0 * 100).rounded()))% of the ZIP's land" } : nil)
+                    CountyHit(fips: entry.countyFIPS, fullName: byFIPS[entry.countyFIPS]!.fullName,
+                              note: entries.count > 1 ? entry.landShare.map { "\(Int(($0 * 100).rounded()))% of the ZIP's land" } : nil)
                 }
             }
-            return result
-        }
-        let needle = query.lowercased().replacingOccurrences(of: " county", with: "")
-        var seen = Set<String>()
-        for (fips, county) in byFIPS.sorted(by: { $0.value.name < $1.value.name }) where county.name.lowercased().hasPrefix(needle) {
-            result.counties.append((fips, county.fullName, nil)); seen.insert(fips)
-        }
-        if let fipsSet = index.cities[query.lowercased()] {
-            let city = index.cityNames[query.lowercased()] ?? query
-            for fips in fipsSet.sorted() where !seen.contains(fips) {
-                if let county = byFIPS[fips] { result.counties.append((fips, county.fullName, "includes \(city)")); seen.insert(fips) }
+        case .name(let needle):
+            var seen = Set<String>()
+            for (fips, county) in byFIPS.sorted(by: { $0.value.name < $1.value.name }) where PlaceQuery.normalise(county.name).hasPrefix(needle) {
+                result.counties.append(CountyHit(fips: fips, fullName: county.fullName)); seen.insert(fips)
+            }
+            if let fipsSet = index.cities[needle] {
+                let city = index.cityNames[needle] ?? query
+                for fips in fipsSet.sorted() where !seen.contains(fips) {
+                    if let county = byFIPS[fips] { result.counties.append(CountyHit(fips: fips, fullName: county.fullName, note: "Includes \(city).")); seen.insert(fips) }
+                }
+            }
+            let typed = query.lowercased().replacingOccurrences(of: " county", with: "")
+            if needle.count >= 3, let sql = req.db as? any SQLDatabase {
+                // In the database, not in memory: a state network may list thousands.
+                func like(_ text: String) -> String {
+                    "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+                }
+                let ids = try await sql.raw("""
+                    SELECT id FROM programs WHERE merged_into IS NULL AND (LOWER(name) LIKE \(bind: like(typed)) ESCAPE '\\' OR LOWER(name) LIKE \(bind: like(needle)) ESCAPE '\\') ORDER BY name LIMIT 50
+                    """).all().map { try $0.decode(column: "id", as: UUID.self) }
+                result.programs = ids.isEmpty ? [] : try await DirectoryQueries.programs(on: req.db, ids: ids)
             }
         }
-        if needle.count >= 3, let sql = req.db as? any SQLDatabase {
-            // In the database, not in memory: a state network may list thousands.
-            let escaped = needle.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-            let ids = try await sql.raw("""
-                SELECT id FROM programs WHERE merged_into IS NULL AND LOWER(name) LIKE \(bind: "%" + escaped + "%") ESCAPE '\\' ORDER BY name LIMIT 50
-                """).all().map { try $0.decode(column: "id", as: UUID.self) }
-            result.programs = ids.isEmpty ? [] : try await DirectoryQueries.programs(on: req.db, ids: ids)
-        }
+        result.counties = try await answers(for: result.counties, state: state, req: req)
         return result
+    }
+
+    /// The one-line answer for each county found (at most ten: a search for "c" finds a
+    /// dozen counties, and each answer is a few look-ups in memory).
+    static func answers(for hits: [CountyHit], state: String, req: Request) async throws -> [CountyHit] {
+        guard !hits.isEmpty else { return hits }
+        let coverage = try await DirectoryQueries.coverage(on: req.db, stateCode: state)
+        let byFIPS = Dictionary(uniqueKeysWithValues: coverage.map { ($0.county.id!, $0) })
+        let neighbours = try await req.application.countyNeighbours.neighbours(on: req.db, stateCode: state)
+        let upcoming = try await DirectoryClasses.upcoming(on: req)
+        let names = Dictionary(uniqueKeysWithValues: coverage.map { ($0.county.id!, $0.county.name) })
+        // Every live CIT program, for "nearest" when a county has none.
+        var citPrograms: [UUID: DirectoryProgram] = [:]
+        for row in coverage { for p in row.programs where p.status != .inactive && p.kinds.contains(.cit) { citPrograms[p.id] = p } }
+        let candidates = citPrograms.values.map { NearestPrograms.Candidate(name: $0.name, counties: $0.counties.map { ($0.fips, $0.name) }) }
+        return hits.enumerated().map { index, hit in
+            guard index < 10, let row = byFIPS[hit.fips] else { return hit }
+            var hit = hit
+            let live = row.programs.filter { $0.status != .inactive }.sorted { ($0.kinds.contains(.cit) ? 0 : 1, $0.name) < ($1.kinds.contains(.cit) ? 0 : 1, $1.name) }
+            let next = DirectoryClasses.near(hit.fips, upcoming: upcoming, neighbours: neighbours, countyNames: names).first
+            let nearest = row.coverage == .cit ? [] : NearestPrograms.rank(to: hit.fips, candidates: candidates, neighbours: neighbours)
+            hit.answer = CountyAnswer(county: hit.fullName, coverage: row.coverage, programs: live.map(\.name),
+                                      nextClass: next.map { .init(startsAt: $0.startsAt, timeZone: $0.timeZone, place: $0.place) }, nearest: nearest)
+            let named = row.coverage == .cit ? live.prefix(2).map { ($0.id, $0.name) } : nearest.compactMap { n in citPrograms.values.first { $0.name == n.program }.map { ($0.id, $0.name) } }
+            hit.programLinks = Array(named)
+            hit.nextClass = next
+            return hit
+        }
     }
 
     // MARK: exports

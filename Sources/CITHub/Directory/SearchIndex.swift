@@ -25,7 +25,8 @@ final class SearchIndex: Sendable {
         }
         for row in try await ZipCounty.query(on: db).all() {
             snapshot.zips[row.zip, default: []].append(ZipEntry(countyFIPS: row.countyFIPS, city: row.city, isPrimary: row.isPrimary, landShare: row.landShare, lat: row.lat, lon: row.lon))
-            let key = row.city.lowercased()
+            // Keyed as search reads what people type (PlaceQuery): "st croix falls".
+            let key = PlaceQuery.normalise(row.city)
             snapshot.cities[key, default: []].insert(row.countyFIPS)
             snapshot.cityNames[key] = row.city
         }

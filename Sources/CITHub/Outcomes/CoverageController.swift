@@ -94,7 +94,7 @@ enum CoverageController {
                 .li(.span(.class("swatch cov-share-\(index)"), .attribute(named: "aria-hidden", value: "true")), .text(" " + title))
             }),
             .h2(.text("By county")),
-            .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(.class("coverage-table"),
+            TableHTML.scrollRegion(label: "CIT coverage by county", .table(.class("coverage-table"),
                 .caption(.text("Counties with agency officer counts")),
                 .tr(.th(.text("County")), .th(.text("Patrol officers")), .th(.text("CIT-trained")), .th(.text("Share")), .th(.text("Target")), .th(.text("Shifts without CIT"))),
                 .forEach(countyResults.keys.sorted { (countyNames[$0] ?? $0) < (countyNames[$1] ?? $1) }) { fips in
@@ -104,7 +104,7 @@ enum CoverageController {
                                .td(.text(result.uncoveredShifts.isEmpty ? "—" : result.uncoveredShifts.joined(separator: "; "))))
                 })),
             .h2(.text("By agency")),
-            .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(.class("coverage-table"),
+            TableHTML.scrollRegion(label: "CIT coverage by agency", .table(.class("coverage-table"),
                 .caption(.text("Law enforcement agencies in the directory")),
                 .tr(.th(.text("Agency")), .th(.text("Patrol officers")), .th(.text("CIT-trained")), .th(.text("Share")), .th(.text("Target"))),
                 .forEach(rows) { row in

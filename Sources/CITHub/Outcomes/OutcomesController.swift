@@ -112,7 +112,7 @@ enum OutcomesController {
             .if(view.data.total.calls == 0, .p(.text("No encounter reports match this selection yet."))),
             .if(view.data.total.calls > 0, .group(
                 .h2(.text("Summary")),
-                .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
+                TableHTML.scrollRegion(label: "Summary: calls and what happened", .table(
                     .caption(.text("Calls and what happened")),
                     .tr(.th(.attribute(named: "scope", value: "col"), .text("Measure")), .th(.attribute(named: "scope", value: "col"), .text("Calls")), .th(.attribute(named: "scope", value: "col"), .text("Share of calls"))),
                     .forEach(view.summary) { row in
@@ -121,8 +121,8 @@ enum OutcomesController {
                 .p(.a(.href(csvBase + "summary"), .text("Summary as CSV"))),
                 .h2(.text("Outcomes")),
                 .raw(SVGChart.bars(title: "How crisis calls ended", items: view.dispositions.columnLabels.enumerated().map { ($0.element, view.dispositions.cells[0][$0.offset].map(Double.init)) },
-                                   valueFormat: { String(Int($0)) }, idPrefix: "dispositions")),
-                .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
+                                   valueFormat: { String(Int($0)) }, idPrefix: "dispositions", allHiddenMessage: view.exact ? nil : SVGChart.allHiddenText())),
+                TableHTML.scrollRegion(label: "Outcomes by disposition category", .table(
                     .caption(.text("Outcome (disposition category)")),
                     .tr(.th(.attribute(named: "scope", value: "col"), .text("Outcome")), .th(.attribute(named: "scope", value: "col"), .text("Calls"))),
                     .forEach(Array(view.dispositions.columnLabels.enumerated())) { index, label in
@@ -132,13 +132,15 @@ enum OutcomesController {
                 .h2(.text("Trend by quarter")),
                 .raw(SVGChart.line(title: "Crisis calls reported per quarter", labels: trendLabels,
                                    series: [ChartSeries(name: "Calls", values: view.trend.map { $0.calls.map(Double.init) })],
-                                   valueFormat: { $0 == $0.rounded() ? String(Int($0)) : String(format: "%.1f", $0) }, idPrefix: "calls")),
+                                   valueFormat: { $0 == $0.rounded() ? String(Int($0)) : String(format: "%.1f", $0) }, idPrefix: "calls",
+                                   allHiddenMessage: view.exact ? nil : SVGChart.allHiddenText())),
                 .raw(SVGChart.line(title: "Share of calls where a CIT officer was requested, dispatched and arrived", labels: trendLabels,
                                    series: [ChartSeries(name: "Requested", values: view.trend.map(\.requested)),
                                             ChartSeries(name: "Dispatched", values: view.trend.map(\.dispatched)),
                                             ChartSeries(name: "Arrived", values: view.trend.map(\.arrived))],
-                                   valueFormat: { String(format: "%.0f%%", $0 * 100) }, idPrefix: "shares")),
-                .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
+                                   valueFormat: { String(format: "%.0f%%", $0 * 100) }, idPrefix: "shares",
+                                   allHiddenMessage: view.exact ? nil : SVGChart.allHiddenText())),
+                TableHTML.scrollRegion(label: "Trend by quarter", .table(
                     .caption(.text("By quarter")),
                     .tr(.th(.attribute(named: "scope", value: "col"), .text("Quarter")), .th(.attribute(named: "scope", value: "col"), .text("Calls")),
                         .th(.attribute(named: "scope", value: "col"), .text("CIT requested")), .th(.attribute(named: "scope", value: "col"), .text("CIT dispatched")),
@@ -149,7 +151,7 @@ enum OutcomesController {
                     })),
                 .p(.a(.href(csvBase + "trend"), .text("Trend as CSV"))),
                 .h2(.text("Calls by county and quarter")),
-                .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
+                TableHTML.scrollRegion(label: "Crisis calls by county and quarter", .table(
                     .caption(.text("Crisis calls by county and quarter")),
                     .tr(.th(.attribute(named: "scope", value: "col"), .text("County")),
                         .forEach(view.countyQuarter.columnLabels) { .th(.attribute(named: "scope", value: "col"), .text($0)) },

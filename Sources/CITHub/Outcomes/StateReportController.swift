@@ -92,7 +92,7 @@ enum StateReportController {
             ]),
             .p(.class("no-print"), .a(.href("/reports/state?from=\(from.key)&to=\(to.key)&format=csv"), .text("Download as CSV"))),
             .forEach(sections) { section in
-                .group(.h2(.text(section.0)), .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
+                .group(.h2(.text(section.0)), TableHTML.scrollRegion(label: section.0, .table(
                     .tr(.th(.attribute(named: "scope", value: "col"), .text(section.0)), .th(.attribute(named: "scope", value: "col"), .text("Number"))),
                     .forEach(section.1) { .tr(.th(.attribute(named: "scope", value: "row"), .text($0.group)), .td(.text($0.value))) })))
             },

@@ -129,6 +129,36 @@ form:has(#field-role option:not([value="program_coordinator"]):not([value="agenc
 .answers dd { margin: 0; }
 .pager { display: flex; gap: 1.5rem; margin: 1rem 0; }
 @media (max-width: 30rem) { .answers { grid-template-columns: 1fr; } .answers dd { margin-bottom: 0.5rem; } }
+/* ---- Family and public: header, map, search, county and program pages (issue 12) ---- */
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+@media screen {
+  /* The header: one row for the name and "Get help now", one short row of links. */
+  .header-row { padding-top: 0.25rem; padding-bottom: 0.25rem; }
+  .nav-list { gap: 0 1.1rem; padding-bottom: 0.15rem; font-size: 1rem; }
+  .nav-list a { padding: 0.25rem 0; min-height: 0; }
+}
+@media screen and (max-width: 30rem) {
+  .site-header .wrap { padding: 0 0.75rem; }
+  .brand { font-size: 1.2rem; }
+  .nav-list { gap: 0 0.8rem; }
+}
+.table-scroll:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.map-wrap { max-width: 48rem; }
+.state-map .county-label { pointer-events: none; font-weight: 600; fill: var(--ink); text-anchor: middle; dominant-baseline: central; }
+.state-map .county-label.on-cit { fill: #ffffff; }
+.county-list h2 { font-size: 1.2rem; margin-top: 1rem; }
+.county-list ul { list-style: none; padding: 0; margin: 0 0 1rem; display: grid; grid-template-columns: repeat(auto-fill, minmax(6.75rem, 1fr)); gap: 0 0.5rem; font-size: 1rem; }
+.county-list a { display: flex; align-items: center; gap: 0.35rem; min-height: 44px; }
+.county-list .swatch { flex: none; }
+/* Phones get the list first; wider screens a map big enough to read its names. */
+@media (min-width: 48rem) { .county-list { display: none; } }
+@media (max-width: 39.99rem) { .state-map .county-label { display: none; } }
+.answers { list-style: none; padding: 0; }
+.answers li { border-left: 6px solid var(--brand); background: var(--tint); padding: 0.5rem 1rem; margin-bottom: 0.75rem; }
+.answers p { margin: 0.25rem 0; }
+.answer { font-size: 1.15rem; font-weight: 600; }
+.staff-links { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0 0 1rem; }
+.class-list li { margin-bottom: 0.5rem; }
 """#
 
     static let favicon = ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#3b2a7a"/><path d="M9 17l5 5 9-12" stroke="#fff" stroke-width="4" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>"##

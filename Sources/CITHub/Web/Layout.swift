@@ -88,7 +88,8 @@ struct Page {
                 .ariaLabel("Main"),
                 .ul(
                     .class("wrap nav-list"),
-                    .li(.a(.href(SiteURL.crisis), .text("Get help now"))),
+                    // "Get help now" is the button above, once: two of them read as two
+                    // different things on a phone.
                     .li(.a(.href(SiteURL.map), .text("Find CIT near you"))),
                     .li(.a(.href(SiteURL.classes), .text("Classes"))),
                     .li(.a(.href(SiteURL.about), .text("About CIT"))),
@@ -228,5 +229,14 @@ enum FormHTML {
                 .li(.a(.href("#field-\(key)"), .text("\(labels[key] ?? key): \(errors[key] ?? "")")))
             })
         ))
+    }
+}
+
+/// Tables wider than a phone: they scroll sideways inside their own region, which the
+/// keyboard can reach (tabindex) and a screen reader announces by name (role, label).
+enum TableHTML {
+    static func scrollRegion(label: String, _ table: BodyNode) -> BodyNode {
+        .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"),
+             .attribute(named: "aria-label", value: label.attributeEscaped), table)
     }
 }

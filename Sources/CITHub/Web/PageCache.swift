@@ -17,6 +17,12 @@ final class PageCache: Sendable {
         let body: ByteBuffer
         let etag: String
         let headers: HTTPHeaders
+        /// Served only to requests without a session cookie: a signed-in person may be
+        /// shown more on this page (the program page's staff links), so the route decides.
+        var anonymousOnly = false
+        /// When the page goes stale by itself (the first listed class starts), not only by
+        /// a write.
+        var expires: Date? = nil
     }
 
     private let entries = NIOLockedValueBox<[String: Entry]>([:])
@@ -29,11 +35,19 @@ final class PageCache: Sendable {
 
     func response(for request: Request, key: String, contentType: HTTPMediaType = .html,
                   extraHeaders: [(String, String)] = [], render: () async throws -> String) async rethrows -> Response {
+        try await response(for: request, key: key, contentType: contentType, extraHeaders: extraHeaders, anonymousOnly: false) { (try await render(), nil) }
+    }
+
+    /// As above, for a page that goes stale at a known time (`expires`) or that a signed-in
+    /// person may see differently (`anonymousOnly`).
+    func response(for request: Request, key: String, contentType: HTTPMediaType = .html,
+                  extraHeaders: [(String, String)] = [], anonymousOnly: Bool,
+                  render: () async throws -> (html: String, expires: Date?)) async rethrows -> Response {
         let entry: Entry
-        if let cached = entries.withLockedValue({ $0[key] }) {
+        if let cached = entries.withLockedValue({ $0[key] }), cached.expires.map({ $0 > Date() }) ?? true {
             entry = cached
         } else {
-            let html = try await render()
+            let (html, expires) = try await render()
             let etag = "\"" + SHA256.hash(data: Data(html.utf8)).hex.prefix(20) + "\""
             var headers = HTTPHeaders()
             headers.contentType = contentType
@@ -41,7 +55,7 @@ final class PageCache: Sendable {
             headers.replaceOrAdd(name: .eTag, value: etag)
             headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
             SecurityHeadersMiddleware.apply(to: &headers, hsts: hsts)
-            entry = Entry(body: ByteBuffer(string: html), etag: etag, headers: headers)
+            entry = Entry(body: ByteBuffer(string: html), etag: etag, headers: headers, anonymousOnly: anonymousOnly, expires: expires)
             entries.withLockedValue { $0[key] = entry }
         }
         if request.headers.first(name: .ifNoneMatch) == entry.etag {
@@ -51,8 +65,12 @@ final class PageCache: Sendable {
     }
 
     /// The cached response, if the page is cached: no task switch, no render.
-    func cached(for request: Request, key: String) -> Response? {
+    /// `ignoringCookies`: the caller has already seen that nobody is signed in.
+    func cached(for request: Request, key: String, ignoringCookies: Bool = false) -> Response? {
         guard let entry = entries.withLockedValue({ $0[key] }) else { return nil }
+        if let expires = entry.expires, expires <= Date() { return nil }
+        if entry.anonymousOnly, !ignoringCookies, request.headers.first(name: .cookie) != nil,
+           request.cookies[request.application.sessions.configuration.cookieName] != nil { return nil }
         if request.headers.first(name: .ifNoneMatch) == entry.etag {
             return Response(status: .notModified, headers: entry.headers)
         }
