@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from conftest import ARTIFACTS_DIR, sign_in
 from test_classes import wait_for_mail
 
-TABLET = {"width": 820, "height": 1180}
+TABLET = {"width": 768, "height": 1024}
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "Copper-kettle-8-marsh-lantern"
 
@@ -35,6 +35,25 @@ def dispatch_agenda(start: dt.date) -> str:
     second = start + dt.timedelta(days=1)
     return "\n".join([f"{start.isoformat()} 08:00-12:00 Crisis calls #de-escalation",
                       f"{second.isoformat()} 08:00-12:00 Role-plays for call-takers #role-plays"])
+
+
+def fill_agenda(page: Page, start: dt.date) -> None:
+    """The agenda as a coordinator types it: one row per block (date, start, end, title,
+    topic), or the older one-line-per-block text box where that is what the form has."""
+    text = page.locator("textarea[name=agenda]")
+    if text.count():
+        text.fill(dispatch_agenda(start))
+        return
+    second = start + dt.timedelta(days=1)
+    blocks = [(start, "08:00", "12:00", "Crisis calls", "de-escalation"),
+              (second, "08:00", "12:00", "Role-plays for call-takers", "role-plays")]
+    for n, (day, begin, end, title, topic) in enumerate(blocks, 1):
+        row = page.get_by_role("group", name=f"Row {n}", exact=True)
+        row.get_by_label("Date").fill(day.isoformat())
+        row.get_by_label("Start").fill(begin)
+        row.get_by_label("End").fill(end)
+        row.get_by_label("Title").fill(title)
+        row.get_by_label("Topic").select_option(topic)
 
 
 def register(browser: Browser, server, class_url: str, n: int) -> None:
@@ -125,12 +144,12 @@ def test_attendance_offline_scores_certificate(browser: Browser, server, admin, 
     program_path = urlsplit(page.url).path
     page.get_by_role("link", name="add a class").click()
     page.get_by_label("Course").select_option("CIT-DISPATCH")
-    page.get_by_label("Title").fill("CIT for Dispatch e2e")
+    page.locator("#field-title").fill("CIT for Dispatch e2e")
     page.get_by_label("Venue", exact=True).fill("Dane County Public Safety Communications")
     page.get_by_label("Venue address").fill("210 Martin Luther King Jr Blvd, Madison, WI")
     page.get_by_label("Venue ZIP code").fill("53703")
     page.get_by_label("Seats", exact=True).fill("10")
-    page.get_by_label("Agenda").fill(dispatch_agenda(dt.date.today() + dt.timedelta(days=3)))
+    fill_agenda(page, dt.date.today() + dt.timedelta(days=3))
     page.get_by_role("button", name="Create class").click()
     page.wait_for_url(re.compile(r"/classes/[0-9a-f-]{36}$"))
     class_path = urlsplit(page.url).path
@@ -165,33 +184,51 @@ def test_attendance_offline_scores_certificate(browser: Browser, server, admin, 
     first, second = rows.nth(0), rows.nth(1)
     status = tablet.locator("#sync-status")
 
-    first.get_by_role("button", name="Present, whole block").click()
+    expect(first.locator(".state-text")).to_have_text("Not recorded yet")
+    present = first.get_by_role("button", name="Present, whole block")
+    expect(present).to_have_attribute("aria-pressed", "false")
+    present.click()
     expect(status).to_have_text("All entries are saved on the server.")
+    # The row says what is stored, in words, and the tapped button shows pressed.
+    expect(first.locator(".state-text")).to_have_text("Present, whole block")
+    expect(first.locator(".sync-mark")).to_have_text("Saved")
+    expect(present).to_have_attribute("aria-pressed", "true")
+    expect(first.get_by_role("button", name="Absent")).to_have_attribute("aria-pressed", "false")
     no_violations(tablet, "attendance sheet")
     snap(tablet, "attendance-online")
 
     # The network drops mid-class. The trainer keeps going.
     trainer_context.set_offline(True)
     second.get_by_role("button", name="Check in").click()
+    expect(second.locator(".state-text")).to_contain_text("In since")
+    expect(second.get_by_role("button", name="Check in")).to_have_attribute("aria-pressed", "true")
+    expect(second.locator(".sync-mark")).to_have_text("Waiting to send")
     second.get_by_label(re.compile("Minutes attended")).fill("150")
     second.get_by_role("button", name="Save minutes").click()
     second.get_by_label("Note").fill("Arrived late: court appearance")
     second.get_by_role("button", name="Save note").click()
     expect(status).to_contain_text("No connection. 3 entries kept on this device")
-    expect(second.locator(".state")).to_have_text("150 of 240 minutes")
+    expect(second.locator(".state-text")).to_have_text("150 of 240 minutes")
+    expect(second.locator(".sync-mark")).to_have_text("Waiting to send")
+    expect(second.get_by_role("button", name="Check in")).to_have_attribute("aria-pressed", "false")
     snap(tablet, "attendance-offline")
     assert len(attendance_entries(server, class_id)) == 1
 
     # Back online: the queue is sent, once.
     trainer_context.set_offline(False)
     expect(status).to_have_text("All entries are saved on the server.", timeout=30000)
+    # The server's answer replaces the device's guess: the open check-in and the minutes.
+    expect(second.locator(".sync-mark")).to_have_text("Saved")
+    expect(second.locator(".state-text")).to_contain_text("150 of 240 minutes")
+    snap(tablet, "attendance-back-online")
     stored = attendance_entries(server, class_id)
     assert len(stored) == 4, stored
     assert len({row[0] for row in stored}) == 4
     assert sorted(row[1] for row in stored) == ["check_in", "minutes", "note", "present"]
     # A reload shows what the server has; nothing is left in the device's queue.
     tablet.reload()
-    expect(second.locator(".state")).to_contain_text("150 of 240 minutes")
+    expect(second.locator(".state-text")).to_contain_text("150 of 240 minutes")
+    expect(second.get_by_label(re.compile("Minutes attended"))).to_have_value("150")
     expect(second.get_by_text("Note: Arrived late: court appearance")).to_be_visible()
     assert tablet.evaluate(f"JSON.parse(localStorage.getItem('cithub-attendance-{class_id}') || '[]').length") == 0
     assert len(attendance_entries(server, class_id)) == 4
@@ -205,11 +242,39 @@ def test_attendance_offline_scores_certificate(browser: Browser, server, admin, 
     tablet.goto(class_path + "/evaluations")
     no_violations(tablet, "role-play overview")
     tablet.get_by_role("link", name=re.compile("Score Dispatcher Test1")).click()
-    for fieldset in tablet.locator("fieldset").all():
-        fieldset.get_by_role("radio").nth(2).check()
+    groups = tablet.locator("fieldset.rubric-criterion")
+    expect(groups).to_have_count(7)
+    # Sent with one criterion left out: the error is on that group, the rest is kept.
+    for fieldset in groups.all()[1:]:
+        fieldset.get_by_role("radio", name=re.compile(r"^3 ")).click()
+    tablet.get_by_role("button", name="Save scores").click()
+    expect(tablet.locator(".error-summary")).to_be_visible()
+    missing = tablet.locator("fieldset.rubric-criterion").first
+    expect(missing.get_by_text("Choose a score.")).to_be_visible()
+    expect(missing.get_by_role("radio").first).to_have_attribute("aria-invalid", "true")
+    expect(tablet.locator("fieldset.rubric-criterion").nth(1).get_by_role("radio", name=re.compile(r"^3 "))).to_be_checked()
+    no_violations(tablet, "score sheet with an error")
+    snap(tablet, "score-sheet-error")
+    # Compact on a tablet: each choice a large target, four in one row, the whole sheet
+    # (7 criteria, error summary included) about 2.5 screens, not the 5,000 px it was.
+    boxes = [groups.nth(1).locator("label.level").nth(i).bounding_box() for i in range(4)]
+    assert all(b["height"] >= 44 and b["width"] >= 44 for b in boxes), boxes
+    assert len({round(b["y"]) for b in boxes}) == 1, f"the four levels are not in one row: {boxes}"
+    height = tablet.evaluate("document.documentElement.scrollHeight")
+    print(f"score sheet height on a 768x1024 tablet: {height}px")
+    assert height < 2600, f"the score sheet is {height}px tall on a tablet"
+    # The level descriptions open on request.
+    missing.get_by_text("What the scores mean").click()
+    expect(missing.get_by_text("used the skill naturally throughout")).to_be_visible()
+    missing.get_by_role("radio", name=re.compile(r"^4 ")).click()
     tablet.get_by_label("Written feedback").fill("Calm, clear questions about weapons. Offer the caller a choice sooner.")
     no_violations(tablet, "score sheet")
-    snap(tablet, "score-sheet")
+    snap(tablet, "score-sheet-tablet")
+    tablet.set_viewport_size(PHONE)
+    row = [groups.nth(2).locator("label.level").nth(i).bounding_box() for i in range(4)]
+    assert len({round(b["y"]) for b in row}) == 1 and all(b["height"] >= 44 for b in row), row
+    snap(tablet, "score-sheet-phone")
+    tablet.set_viewport_size(TABLET)
     tablet.get_by_role("button", name="Save scores").click()
     expect(tablet.get_by_text("Change your scores")).to_be_visible()
     trainer_context.close()
@@ -224,6 +289,24 @@ def test_attendance_offline_scores_certificate(browser: Browser, server, admin, 
     snap(page, "completion")
     mail = wait_for_mail(server, "dispatcher1@example.org", "Your certificate").replace("=\n", "")
     code = re.search(r"verification code is ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", mail).group(1)
+    print_link = re.search(re.escape(server.base_url) + r"/certificates/print/[A-Za-z0-9_-]+", mail)
+    assert print_link, "no print link in the certificate mail"
+
+    # The mail's print link works for someone with no account, on one Letter page.
+    anonymous = browser.new_context(base_url=server.base_url, viewport={"width": 1280, "height": 900})
+    paper = anonymous.new_page()
+    paper.goto(print_link.group(0))
+    expect(paper.get_by_role("heading", name="Certificate of completion")).to_be_visible()
+    expect(paper.locator(".certificate")).to_contain_text("Dispatcher Test1")
+    expect(paper.locator(".certificate")).to_contain_text(code)
+    expect(paper.locator(".certificate")).to_contain_text("NAMI Dane County CIT/CIP")
+    expect(paper.locator(".certificate")).to_contain_text("Date issued")
+    no_violations(paper, "certificate by print link")
+    snap(paper, "certificate-by-link")
+    link_pdf = paper.pdf(format="Letter", landscape=True, print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", link_pdf)) == 1
+    (ARTIFACTS_DIR / "certificate-by-link.pdf").write_bytes(link_pdf)
+    anonymous.close()
 
     # The trainee is invited, signs in, reads the feedback and prints the certificate.
     invite(page, "dispatcher1@example.org", "Dispatcher Test1", "trainee")
@@ -253,8 +336,17 @@ def test_attendance_offline_scores_certificate(browser: Browser, server, admin, 
     expect(check.get_by_role("heading", name="This certificate is valid")).to_be_visible()
     expect(check.get_by_text("Dispatcher Test1")).to_be_visible()
     expect(check.get_by_text("dispatcher1@example.org")).to_have_count(0)
+    panel = check.locator("section.verify")
+    expect(panel).to_contain_text("CIT for Dispatch")
+    expect(panel).to_contain_text("NAMI Dane County CIT/CIP")
+    expect(panel).to_contain_text("8")
     no_violations(check, "verification page")
     snap(check, "verified")
-    check.goto("/verify/" + "0000-0000-0000-0000")
+    # A mistyped code, typed in the form on the answer page: not found, and it says so.
+    wrong = code[:-1] + ("1" if code[-1] != "1" else "2")
+    check.get_by_label("Verification code").fill(wrong)
+    check.get_by_role("button", name="Check").click()
     expect(check.get_by_role("heading", name="No certificate has this code")).to_be_visible()
+    no_violations(check, "verification not found")
+    snap(check, "verify-not-found")
     public.close()

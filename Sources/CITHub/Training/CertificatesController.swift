@@ -56,7 +56,7 @@ enum CertificatesController {
             code = certificate.code
             verifyURL = site + TrainingURL.verify(certificate.code)
             signerName = certificate.signerName.flatMap { $0.isEmpty ? nil : $0 }
-            signerTitle = [certificate.signerTitle ?? "Program coordinator", certificate.provider].joined(separator: ", ")
+            signerTitle = certificate.signerTitle.flatMap { $0.isEmpty ? nil : $0 } ?? "Program coordinator, \(certificate.provider)"
             revoked = certificate.revokedAt.map { (CertificateDates.day($0, timeZone: zone), certificate.revokedReason ?? "") }
         }
     }

@@ -36,7 +36,7 @@ enum CompletionController {
             .h1(.text("Completion: \(session.title)")),
             .p(.strong(.text("Rule for \(completion.course.code): ")), .text(completion.policy.summary)),
             .p(.text("Hours come from the attendance trainers record, block by block. Required: \(TrainingFormat.hours(completion.policy.requiredHours)) hours.")),
-            .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
+            .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"), .attribute(named: "aria-label", value: "Confirmed trainees"), .table(
                 .caption(.text("Confirmed trainees")),
                 .tr(.th(.text("Trainee")), .th(.text("Organization")), .th(.text("Hours")), .th(.text("Status")), .th(.text("Certificate"))),
                 .forEach(completion.rows) { row in
@@ -124,8 +124,9 @@ enum CompletionController {
         let endDate = TrainingFormat.day(lastEnd.addingTimeInterval(-1), session.zone)
         // The person who issues signs: a coordinator of this program signs as its
         // coordinator; an administrator issuing for a program signs as an administrator.
-        let signerTitle = user.scopes(.programCoordinator).contains(program.id!) ? Role.programCoordinator.title
-            : user.can(.editAllPrograms) ? Role.stateAdministrator.title : Role.programCoordinator.title
+        let signerTitle = !user.scopes(.programCoordinator).contains(program.id!) && user.can(.editAllPrograms)
+            ? "\(Role.stateAdministrator.title), \(settings.organization.name)"
+            : "\(Role.programCoordinator.title), \(program.name)"
         var issued = 0
         for row in completion.rows where row.result.isComplete {
             let registration = row.registration

@@ -100,7 +100,7 @@ enum EvaluationsController {
             .p(.a(.href(ClassURL.classPage(session.id!)), .text("← \(session.title)"))),
             .h1(.text("Role-play scores")),
             .if(scenarios.isEmpty, .p(.text("This program has no role-play scenarios for \(session.course.code) yet. A coordinator adds them on the program's scenarios page."))),
-            .if(!scenarios.isEmpty && !roster.isEmpty, .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
+            .if(!scenarios.isEmpty && !roster.isEmpty, .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"), .attribute(named: "aria-label", value: "Trainees and scenarios"), .table(
                 .caption(.text("Trainees and scenarios")),
                 .tr(.th(.text("Trainee")), .forEach(scenarios) { .th(.attribute(named: "scope", value: "col"), .text($0.title)) }),
                 .forEach(roster) { registration in

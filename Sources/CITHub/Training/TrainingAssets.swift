@@ -15,7 +15,7 @@ enum TrainingAssets {
 
 /* The score sheet: one compact row of four levels per criterion, thumb-sized. */
 .score-sheet main { max-width: 52rem; }
-.rubric-criterion { border: 1px solid var(--line); border-radius: .5rem; margin: 0 0 1rem; padding: .6rem 1rem .75rem; }
+.rubric-criterion { border: 1px solid var(--line); border-radius: .5rem; margin: 0 0 .75rem; padding: .4rem 1rem .5rem; }
 .rubric-criterion legend { font-weight: 700; font-size: 1.15rem; padding: 0 .35rem; }
 .rubric-criterion .hint { margin: 0 0 .5rem; }
 .rubric-criterion.has-error { border: 3px solid var(--danger); }
@@ -30,7 +30,7 @@ enum TrainingAssets {
 .rubric-criterion .level:has(input:checked) .level-label::before { content: "✓ "; }
 .rubric-criterion .level:has(input:checked) input { accent-color: #fff; }
 .rubric-criterion .level:focus-within { outline: 3px solid var(--focus); outline-offset: 2px; }
-.rubric-criterion details { margin-top: .5rem; font-size: 1rem; }
+.rubric-criterion details { margin-top: .25rem; font-size: 1rem; }
 .rubric-criterion summary { cursor: pointer; color: var(--link); min-height: 44px; display: flex; align-items: center; }
 .rubric-criterion dl { margin: .25rem 0 0; }
 .rubric-criterion dt { font-weight: 700; margin-top: .35rem; }

@@ -118,7 +118,7 @@ final class Certificate: Model, @unchecked Sendable {
     /// hash. Nil for certificates issued before print links existed.
     @OptionalField(key: "print_token_hash") var printTokenHash: String?
     /// Who signs the certificate, copied in at issue like everything else it prints:
-    /// the issuing coordinator's name and their title ("Program coordinator").
+    /// the issuing coordinator's name and title ("Program coordinator, NAMI Dane County CIT/CIP").
     @OptionalField(key: "signer_name") var signerName: String?
     @OptionalField(key: "signer_title") var signerTitle: String?
     init() {}

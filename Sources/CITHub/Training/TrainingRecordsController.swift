@@ -52,7 +52,7 @@ enum TrainingRecordsController {
                         let averages = rubric.averages(group.map(\.scores))
                         return .div(.class("scenario-result"),
                             .h4(.text(group[0].scenario.title)),
-                            .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
+                            .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"), .attribute(named: "aria-label", value: "Scores for \(group[0].scenario.title)".attributeEscaped), .table(
                                 .caption(.text("Scores from \(group.count) trainer\(group.count == 1 ? "" : "s"), scale \(rubric.levels.first?.score ?? 1)–\(rubric.levels.last?.score ?? 4)")),
                                 .tr(.th(.text("Criterion")), .forEach(group) { .th(.text($0.trainerName)) }, .th(.text("Average"))),
                                 .forEach(rubric.criteria) { criterion in
@@ -109,7 +109,7 @@ enum TrainingRecordsController {
             ]),
             .p(.a(.class("button"), .href(TrainingURL.recordsCSV + (email.isEmpty ? "" : "?email=" + (email.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))), .text("Download CSV"))),
             .if(certificates.isEmpty, .p(.text("No certificates yet."))),
-            .if(!certificates.isEmpty, .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
+            .if(!certificates.isEmpty, .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"), .attribute(named: "aria-label", value: "Certificates"), .table(
                 .caption(.text("\(certificates.count) certificate\(certificates.count == 1 ? "" : "s")")),
                 .tr(.th(.text("Person")), .th(.text("Organization")), .th(.text("Course")), .th(.text("Dates")), .th(.text("Hours")), .th(.text("Provider")), .th(.text("Refresher due")), .th(.text("Certificate"))),
                 .forEach(certificates) { c in
