@@ -54,7 +54,7 @@ struct EncounterCorrectionTests {
             let newer = try #require(page.text.range(of: "2026-09-01"))
             let old = try #require(page.text.range(of: "2026-08-14"))
             #expect(newer.lowerBound < old.lowerBound, "newest filed first")
-            #expect(page.text.contains("Read-only"), "the older report is past its window")
+            #expect(page.text.contains("Read-only: "), "the older report is past its window")
             #expect(page.text.contains(">Correct<"))
         }
     }

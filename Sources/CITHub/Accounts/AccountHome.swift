@@ -39,12 +39,20 @@ struct AccountHome {
 
     func can(_ permission: Permission) -> Bool { permissions.contains(permission) }
 
+    /// Whether the person runs the network (the administration section), as opposed to
+    /// holding a permission an administrator also has.
+    var isAdministrator: Bool { can(.manageAccounts) || can(.editAllPrograms) || can(.readStateReports) || can(.readAuditLog) || can(.readOutbox) }
+
+    /// Whether the person has staff work; their own training is then a line, not a section.
+    var isStaff: Bool { can(.teachOwnClasses) || can(.reportForOwnAgency) || isAdministrator }
+
     /// The administrator's pages, in the order an administrator needs them.
     static let administration: [(Link, Permission)] = [
         (Link(title: "People and roles", href: SiteURL.adminUsers, note: "Invite coordinators, trainers, liaisons; change roles; add an agency."), .manageAccounts),
         (Link(title: "Add a program", href: SiteURL.newProgram, note: "A CIT or CIP program that is not in the directory yet."), .editAllPrograms),
         (Link(title: "Programs on the map", href: SiteURL.map, note: "Every program in the directory; open one to edit or verify it."), .editAllPrograms),
-        (Link(title: "Add a course", href: "/courses/new", note: "A course programs can schedule classes of."), .manageOwnClasses),
+        (Link(title: "Add a course", href: "/courses/new", note: "A course programs can schedule classes of."), .editAllPrograms),
+        (Link(title: "All classes", href: TrainingURL.teaching, note: "Attendance and role-play scores of every class."), .editAllPrograms),
         (Link(title: "State report", href: "/reports/state", note: "Programs, classes, certificates and encounter reports for the state."), .readStateReports),
         (Link(title: "Outcomes dashboard", href: "/outcomes", note: "Encounter reports, with small counts hidden for the public."), .readStateReports),
         (Link(title: "Coverage", href: "/coverage", note: "CIT-trained officers per agency and shift."), .readStateReports),
@@ -120,11 +128,11 @@ enum AccountHomeView {
             .h1(.text(home.name.isEmpty ? "Your account" : "Hello, \(home.name)")),
             .p(.class("account-who"), .text("Signed in as "), .strong(.text(home.email)), .text(". "),
                .text(home.roles.isEmpty ? "You have no role yet: ask the state administrator for one." : "Your roles: " + home.roles.joined(separator: "; ") + ".")),
-            .if(home.can(.manageOwnClasses) && !home.can(.editAllPrograms), coordinatorSection(home)),
-            .if(home.can(.editAllPrograms) && !home.programs.isEmpty, coordinatorSection(home)),
-            .if(home.can(.teachOwnClasses), teachingSection(home)),
+            // An administrator's own work first; then each role's, most specific first.
+            .if(home.isAdministrator, administrationSection(home)),
+            .if(home.can(.manageOwnClasses) && (!home.can(.editAllPrograms) || !home.programs.isEmpty), coordinatorSection(home)),
+            .if(home.can(.teachOwnClasses) && (!home.teachingClasses.isEmpty || !home.can(.manageOwnClasses)), teachingSection(home)),
             .if(home.can(.reportForOwnAgency), liaisonSection(home)),
-            .if(AccountHome.administration.contains { home.can($0.1) }, administrationSection(home)),
             .if(home.can(.readOwnTraining), trainingSection(home)),
             .section(.class("home-section"),
                 .h2(.text("Sign out")),
@@ -169,6 +177,7 @@ enum AccountHomeView {
             classList(home.programClasses, manage: true),
             links([
                 .init(title: "Training records", href: TrainingURL.records, note: "Certificates from your programs' classes, with a CSV."),
+                .init(title: "Classes you teach", href: TrainingURL.teaching, note: "Attendance and role-play scores."),
                 .init(title: "Add a course", href: "/courses/new", note: "Only if your program teaches a course that is not listed yet."),
             ]))
     }
@@ -205,7 +214,7 @@ enum AccountHomeView {
     static func trainingSection(_ home: AccountHome) -> BodyNode {
         .section(.class("home-section"), .id("training"),
             .h2(.text("Your training")),
-            .if(home.certificates.isEmpty, .p(.text("No certificates yet. Classes you are registered for, your hours and your scores are in your training record."))),
+            .if(home.certificates.isEmpty && !home.isStaff, .p(.text("No certificates yet. Classes you are registered for, your hours and your scores are in your training record."))),
             .ul(.class("home-links"), .forEach(home.certificates) { certificate in
                 .li(.a(.href(TrainingURL.certificate(certificate.code)), .text(certificate.title)),
                     .span(.class("hint"), .text(" issued \(certificate.issued)" + (certificate.revoked ? " · revoked" : "") + " · code \(certificate.code)")))

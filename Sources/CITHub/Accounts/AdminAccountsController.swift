@@ -45,18 +45,14 @@ enum AdminAccountsController {
         let page = Page(title: "People and roles", chrome: req.chrome(notice: Notices.text(for: req.query[String.self, at: "notice"])), main: [
             .h1(.text("People and roles")),
             .p(.a(.href("#invite"), .text("Invite someone")), .text(" · "), .a(.href("#add-agency"), .text("Add an agency"))),
-            .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
-                .caption(.text("Everyone with an account (\(users.count))")),
-                .tr(.th(.text("Name")), .th(.text("Email")), .th(.text("Roles")), .th(.text("Status"))),
-                .forEach(users) { user in
-                    .tr(
-                        .td(.a(.href(SiteURL.adminUser(user.id!.uuidString)), .text(user.name.isEmpty ? "(no name yet)" : user.name))),
-                        .td(.text(user.email)),
-                        .td(.text(ScopeDirectory.describe(user.roleGrants, names: names).joined(separator: "; "))),
-                        .td(.text(user.isDisabled ? "Disabled" : (user.hasAcceptedInvitation ? "Active" : "Invited")))
-                    )
-                }
-            )),
+            // A list of cards rather than a table: it reads on a phone without scrolling sideways.
+            .h2(.text("Everyone with an account (\(users.count))")),
+            .ul(.class("people"), .forEach(users) { user in
+                .li(.a(.class("person-name"), .href(SiteURL.adminUser(user.id!.uuidString)), .text(user.name.isEmpty ? "(no name yet)" : user.name)),
+                    .span(.class("person-email"), .text(user.email)),
+                    .span(.class("person-roles"), .text(ScopeDirectory.describe(user.roleGrants, names: names).joined(separator: "; "))),
+                    .span(.class("person-status"), .text(user.isDisabled ? "Disabled" : (user.hasAcceptedInvitation ? "Active" : "Invited, not yet accepted"))))
+            }),
             .h2(.id("invite"), .text("Invite someone")),
             .p(.text("They receive an email with a link to choose their password. The link works once, for 7 days.")),
             FormHTML.errorSummary(errors, order: ["email", "name", "role", "program", "agency"], labels: labels),
@@ -92,8 +88,19 @@ enum AdminAccountsController {
         ])
     }
 
+    /// The role choice: short titles (long ones are cut off on a phone), with what each
+    /// role can do one click away.
     static func roleSelect(selected: String, error: String?) -> BodyNode {
-        FormHTML.select(name: "role", label: "Role", options: Role.allCases.map { ($0.rawValue, "\($0.title): \($0.explanation)") }, selected: selected, error: error)
+        .group(
+            FormHTML.select(name: "role", label: "Role", options: Role.allCases.map { ($0.rawValue, $0.title) }, selected: selected, error: error),
+            .element(named: "details", nodes: [
+                .class("role-help"),
+                .element(named: "summary", text: "What each role can do"),
+                .element(named: "dl", nodes: [.class("answers"), .forEach(Role.allCases) { role in
+                    .group(.element(named: "dt", text: role.title), .element(named: "dd", text: role.explanation))
+                }]),
+            ])
+        )
     }
 
     /// A role with its scope resolved from the picker fields. Only the field the role
@@ -408,7 +415,8 @@ enum AuditController {
     }
 
     static func table(_ events: [AuditEvent]) -> BodyNode {
-        .div(.class("table-scroll"), .table(
+        .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"),
+             .attribute(named: "aria-label", value: "Audit events"), .table(
             .tr(.th(.text("When (UTC)")), .th(.text("Who")), .th(.text("What")), .th(.text("Record")), .th(.text("Details")), .th(.text("From"))),
             .forEach(events) { event in
                 .tr(.td(.text(event.at.formatted(.iso8601))), .td(.text(event.actor)), .td(.text(event.action)),

@@ -255,29 +255,24 @@ enum EncountersController {
                .a(.class("button secondary"), .href(SiteURL.encounterImport), .text("Import from a CSV file"))),
             .if(agencies.isEmpty, .p(.class("error"), .text("Your account is not linked to an agency yet. Ask the state administrator to set your agency."))),
             .if(total == 0 && !agencies.isEmpty, .p(.text("No reports yet."))),
-            .if(total > 0, .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"),
-                                .attribute(named: "aria-label", value: "Reports"), .table(
-                .caption(.text("\(total) report\(total == 1 ? "" : "s")" + (pages > 1 ? ", page \(page) of \(pages)" : ""))),
-                .tr(.th(.text("Filed")), .th(.text("Call")), .if(agencies.count > 1, .th(.text("Agency"))), .th(.text("County")),
-                    .th(.text("Outcome")), .th(.text("CIT on scene")), .th(.text("Correct"))),
-                .forEach(reports) { report in
-                    let filed = report.createdAt ?? now
-                    let open = CorrectionWindow.standard.isOpen(filedAt: filed, now: now)
-                    let id = EncounterService.key(report.id!)
-                    return .tr(
-                        .td(.text(ClassFormat.shortDay(filed, zone))),
-                        .td(.text(report.occurredOn + " · " + (TimeBlock(rawValue: report.timeBlock)?.label ?? report.timeBlock))),
-                        .if(agencies.count > 1, .td(.text(agencyNames[report.agencyID] ?? ""))),
-                        .td(.text(counties[report.countyFIPS] ?? report.countyFIPS)),
-                        .td(.text(catalog.disposition(code: report.disposition)?.label ?? report.disposition)),
-                        .td(.text(report.citOnScene ? "Yes" : "No")),
-                        .td(open
-                            ? .a(.href(SiteURL.encounterCorrect(id)), .text("Correct"), .span(.class("visually-hidden"), .text(" the report of \(report.occurredOn)")),
-                                 .small(.text(" until \(ClassFormat.shortDay(CorrectionWindow.standard.closes(filedAt: filed), zone))")))
-                            : .a(.href(SiteURL.encounterCorrect(id)), .text("Read-only"), .span(.class("visually-hidden"), .text(": the report of \(report.occurredOn)"))))
-                    )
-                }
-            ))),
+            // Cards rather than a table: a liaison reads this on a phone, without scrolling sideways.
+            .if(total > 0, .h2(.text("\(total) report\(total == 1 ? "" : "s")" + (pages > 1 ? ", page \(page) of \(pages)" : "")))),
+            .ul(.class("reports"), .forEach(reports) { report in
+                let filed = report.createdAt ?? now
+                let open = CorrectionWindow.standard.isOpen(filedAt: filed, now: now)
+                let id = EncounterService.key(report.id!)
+                let call = "\(report.occurredOn) · \(TimeBlock(rawValue: report.timeBlock)?.label ?? report.timeBlock) · \(counties[report.countyFIPS] ?? report.countyFIPS)"
+                return .li(
+                    .h3(.text(call)),
+                    .if(agencies.count > 1, .p(.text(agencyNames[report.agencyID] ?? ""))),
+                    .p(.text(catalog.disposition(code: report.disposition)?.label ?? report.disposition),
+                       .text(" · CIT-trained officer on scene: \(report.citOnScene ? "yes" : "no")")),
+                    .p(.class("meta"), .text("Filed \(ClassFormat.shortDay(filed, zone)). "),
+                       open ? .group(.a(.href(SiteURL.encounterCorrect(id)), .attribute(named: "aria-label", value: "Correct the report of \(call)"), .text("Correct")),
+                                     .text(" until \(ClassFormat.shortDay(CorrectionWindow.standard.closes(filedAt: filed), zone))."))
+                            : .group(.text("Read-only: "), .a(.href(SiteURL.encounterCorrect(id)), .attribute(named: "aria-label", value: "See the report of \(call)"), .text("see the answers"))))
+                )
+            }),
             .if(pages > 1, .nav(.class("pager"), .attribute(named: "aria-label", value: "Pages"),
                 .if(page > 1, .a(.href(SiteURL.encounters + "?page=\(page - 1)"), .text("← Newer"))), .text(" "),
                 .if(page < pages, .a(.href(SiteURL.encounters + "?page=\(page + 1)"), .text("Older →"))))),

@@ -105,6 +105,9 @@ body.embed main { padding: 0.5rem; }
 .home-links li { padding: 0.25rem 0; border-bottom: 1px solid var(--line); }
 .home-links li > a { display: inline-block; font-weight: 600; padding: 0.55rem 0; }
 .home-links .hint { display: block; margin: 0 0 0.35rem; }
+.home-links li:last-child { border-bottom: 0; }
+#administration .home-links { display: grid; grid-template-columns: repeat(auto-fill, minmax(19rem, 1fr)); gap: 0 2rem; }
+#administration .home-links li:last-child { border-bottom: 1px solid var(--line); }
 .home-programs, .home-classes { list-style: none; padding: 0; margin: 0 0 1rem; }
 .home-programs > li, .home-classes > li { border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.75rem 1rem; margin-bottom: 0.75rem; background: var(--tint); }
 .home-programs h3, .home-classes h3 { margin: 0 0 0.25rem; }
@@ -129,6 +132,18 @@ form:has(#field-role option:not([value="program_coordinator"]):not([value="agenc
 .answers dd { margin: 0; }
 .pager { display: flex; gap: 1.5rem; margin: 1rem 0; }
 @media (max-width: 30rem) { .answers { grid-template-columns: 1fr; } .answers dd { margin-bottom: 0.5rem; } }
+.people { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: 0.75rem; }
+.people li { border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.6rem 0.9rem; background: var(--tint); font-size: 1rem; }
+.people span { display: block; overflow-wrap: anywhere; }
+.person-name { font-weight: 700; font-size: 1.1rem; display: inline-block; padding: 0.3rem 0; }
+.person-status { color: var(--muted); }
+.role-help { margin: -0.75rem 0 1.25rem; font-size: 1rem; }
+.role-help summary { color: var(--link); cursor: pointer; padding: 0.5rem 0; }
+.reports { list-style: none; padding: 0; }
+.reports li { border-bottom: 1px solid var(--line); padding: 0.5rem 0 0.25rem; }
+.reports h3 { margin: 0 0 0.25rem; font-size: 1.1rem; }
+.reports p { margin: 0 0 0.35rem; }
+.reports .meta a { display: inline-block; padding: 0.5rem 0; font-weight: 600; }
 /* ---- Family and public: header, map, search, county and program pages (issue 12) ---- */
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 @media screen {
