@@ -111,11 +111,15 @@ def accept(browser, clicks_only, server, address: str, name: str, viewport: dict
 
 
 def both_sizes(snap, page, label: str) -> None:
-    """A screenshot at phone and at desktop size, then back to the page's own size."""
+    """A screenshot at phone and at desktop size, each checked by axe-core, then back to
+    the page's own size."""
+    from axe_playwright_python.sync_playwright import Axe
     own = page.viewport_size
     for name, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
         snap(page, f"{label}-{name}")
+        violations = Axe().run(page).response["violations"]
+        assert not violations, f"axe on {label} ({name}): " + "; ".join(f"{v['id']}: {v['help']}" for v in violations)
     page.set_viewport_size(own)
 
 
