@@ -174,6 +174,26 @@ form:has(#field-role option:not([value="program_coordinator"]):not([value="agenc
 .answer { font-size: 1.15rem; font-weight: 600; }
 .staff-links { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0 0 1rem; }
 .class-list li { margin-bottom: 0.5rem; }
+/* ---- Classes: agenda rows, staff links (issue 12) ---- */
+.agenda { border: 0; padding: 0; margin: 0 0 1.5rem; min-width: 0; }
+.agenda > legend { font-size: 1.35rem; font-weight: 700; padding: 0; margin-bottom: 0.25rem; }
+.agenda-row { border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.5rem 0.75rem 0.75rem; margin: 0 0 0.75rem; min-width: 0;
+  display: grid; grid-template-columns: 1fr 1fr; gap: 0.35rem 0.75rem; align-items: end; }
+.agenda-row > legend { font-weight: 600; padding: 0 0.25rem; }
+.agenda-row.has-error { border: 2px solid var(--danger); border-left-width: 6px; }
+.agenda-row > .error, .agenda-day, .agenda-title, .agenda-topic, .agenda-row .remove-row { grid-column: 1 / -1; }
+.agenda-cell { min-width: 0; }
+.agenda-cell label { display: block; font-weight: 600; font-size: 1rem; margin-bottom: 0.15rem; }
+.agenda-cell input, .agenda-cell select { font: inherit; width: 100%; min-width: 0; padding: 0.45rem 0.5rem; border: 2px solid var(--ink); border-radius: 0.3rem; min-height: 44px; background: #fff; color: var(--ink); }
+.agenda-row .remove-row { justify-self: start; padding: 0.3rem 0.8rem; min-height: 44px; font-size: 1rem; }
+/* Buttons are inline-block, which would override [hidden]: the remove buttons are the script's. */
+.agenda-row .remove-row[hidden] { display: none; }
+@media (min-width: 48rem) {
+  .agenda-row { grid-template-columns: 10.5rem 9rem 9rem minmax(8rem, 1fr) minmax(9rem, 13rem); }
+  .agenda-day, .agenda-title, .agenda-topic { grid-column: auto; }
+}
+.staff-links ul { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.5rem; }
+.facts dd { overflow-wrap: anywhere; }
 """#
 
     static let favicon = ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#3b2a7a"/><path d="M9 17l5 5 9-12" stroke="#fff" stroke-width="4" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>"##
