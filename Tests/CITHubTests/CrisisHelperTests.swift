@@ -78,6 +78,8 @@ struct CrisisHelperTests {
                 #expect(html.contains("id=\"field-\(field)\""), "field \(field)")
             }
             #expect(html.contains("<script src=\"/assets/crisis.js\" defer></script>"))
+            #expect(html.contains("<script src=\"/assets/offline.js\" defer></script>"), "installs the offline worker")
+            #expect(!html.contains("sms:"), "no message to send before anything is typed")
             #expect(html.contains("href=\"/assets/crisis.css\""))
             #expect(!html.contains("<script>") && !html.contains("style=") && !html.contains("<style"), "CSP: nothing inline")
             #expect(html.contains("href=\"/crisis/plan\""), "the way in without JavaScript")
@@ -132,11 +134,12 @@ struct CrisisHelperTests {
             let html = response.text
             #expect(html.contains("“I am calling because my loved one is having a mental health crisis.”"))
             #expect(html.contains("“My goal is for them to get help, not to be arrested or harmed.”"))
-            #expect(html.contains("“My name is Ana Zebulon, and I am calling from 412 Quillfeather Street, Appleton because my son Samwise is hearing voices and has not slept for three days.”"))
+            #expect(html.contains("“My name is Ana Zebulon, and I am calling from 412 Quillfeather Street, Appleton about my son Samwise.”"))
+            #expect(html.contains("“Here is what is happening: hearing voices and has not slept for three days.”"))
             #expect(html.contains("“If possible, I’d like an officer with CIT training to respond.”"))
-            #expect(html.contains("“My loved one has access to Xylophonic weapons.”"))
+            #expect(html.contains("“My loved one has access to weapons: Xylophonic.”"))
             #expect(html.contains("“My loved one has made direct threats of violence.”"))
-            #expect(html.contains("“My loved one’s mental health diagnosis is Quokkaphobia.”"))
+            #expect(html.contains("“My loved one’s mental health diagnosis: Quokkaphobia.”"))
             #expect(html.contains("<li class=\"step step-weapons safety\"><p class=\"safety-tag\">Safety</p>"))
             // Order: the seed's.
             let order = ["step-call911", "step-crisis", "step-citOfficer", "step-weapons", "step-threats", "step-health", "step-officerArrives", "step-calm", "step-whileWaiting"]
@@ -147,7 +150,8 @@ struct CrisisHelperTests {
             #expect(html.contains("Crisis plan made on <span id=\"made-date\">\(CrisisHelperViews.madeDate(Date()))</span>."))
             #expect(html.contains("id=\"call-9\"") && !html.contains("id=\"call-10\""), "one call-mode screen per step")
             for message in TextTo911(CrisisForm(name: form["name"], location: form["location"], relation: "son", lovedName: "Samwise", happening: form["happening"], weapons: "Xylophonic", threatSelf: "1").answers).messages {
-                #expect(html.contains("<li>\(message)</li>"))
+                #expect(html.contains("<p class=\"msg\" id=\"text-") && html.contains("\">\(message)</p>"))
+                #expect(html.contains("href=\"sms:911?&body=\(CrisisHelperViews.uriComponent(message))\""))
             }
             // Nothing stored, nothing logged.
             let after = try await Self.rowCounts(app)
@@ -239,15 +243,15 @@ struct CrisisHelperTests {
             form["weapons"] = "\"kitchen\" & <b>"
             form["diagnosis"] = "&amp; &#60;"
             let html = try await browser.post(CrisisURL.helper, form).text
-            #expect(html.contains("my son &lt;script&gt;alert(1)&lt;/script&gt; 🧑🏽‍🦱 סאם is hearing voices"))
-            #expect(html.contains("has access to \"kitchen\" &amp; &lt;b&gt; weapons."))
+            #expect(html.contains("about my son &lt;script&gt;alert(1)&lt;/script&gt; 🧑🏽‍🦱 סאם.”"))
+            #expect(html.contains("has access to weapons: \"kitchen\" &amp; &lt;b&gt;.”"))
             #expect(!html.contains("<script>alert(1)"))
             // Typed into a field and shown again for editing: escaped inside the attribute.
             #expect(html.contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt; 🧑🏽‍🦱 סאם\""))
             #expect(html.contains("value=\"&quot;kitchen&quot; &amp; &lt;b&gt;\""))
             #expect(!html.contains("<b>"))
             // A literal entity is shown as typed, not decoded.
-            #expect(html.contains("diagnosis is &amp;amp; &amp;#60."), "the trailing ; is punctuation, cleaned off")
+            #expect(html.contains("diagnosis: &amp;amp; &amp;#60."), "the trailing ; is punctuation, cleaned off")
         }
     }
 
@@ -275,11 +279,18 @@ struct CrisisHelperTests {
             #expect(sw.headers.contentType?.description.hasPrefix("text/javascript") == true)
             #expect(sw.headers.first(name: .cacheControl) == "no-cache")
             #expect(sw.text.contains("\"crisis-\(CrisisHelperAssets.version)\""))
-            #expect(sw.text.contains("\"/crisis\", \"/assets/site.css\", \"/assets/crisis.css\", \"/assets/crisis.js\""))
+            #expect(sw.text.contains("var PAGES = [\"/\", \"/map\", \"/crisis\"];"), "home, map and helper offline (issue 12)")
+            #expect(sw.text.contains("\"/assets/site.css\", \"/assets/crisis.css\", \"/assets/crisis.js\", \"/assets/offline.js\""))
             #expect(!sw.text.contains("/crisis/plan"), "the worker never caches a page with answers")
             for response in [js, css, sw] {
                 #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
             }
+            // The framing rules' word lists come from Swift too, once.
+            #expect(!js.text.contains("__RULES__"))
+            #expect(js.text.contains("\"medicalPhrases\":[\"overdose\""))
+            let offline = try await browser.get(CrisisURL.offlineScript)
+            #expect(offline.status == .ok)
+            #expect(offline.text.contains("register(\"/crisis-sw.js\", { scope: \"/\" })"))
             // Every seed phrase the browser needs is in the script.
             for (key, phrase) in CrisisPhrases.all {
                 #expect(js.text.contains("\"\(key)\":\"\(phrase)\""), "\(key)")
@@ -300,5 +311,15 @@ struct CrisisHelperTests {
             for line in step.say { #expect(html.contains("<p>“\(line)”</p>")) }
         }
         #expect(html.contains("<p class=\"made\" hidden>"))
+        // Each text message: selectable words, "Open in Messages" with the body as
+        // encodeURIComponent writes it, and Copy (hidden until crisis.js runs).
+        let first = TextTo911(answers).messages[0]
+        #expect(html.contains("<p class=\"msg\" id=\"text-1\">\(first)</p>"))
+        #expect(html.contains("href=\"sms:911?&body=1%2F2%20Mental%20health%20crisis%20at%20B.%20"))
+        #expect(CrisisHelperViews.uriComponent("a b&c/d’é!*'()~") == "a%20b%26c%2Fd%E2%80%99%C3%A9!*'()~")
+        #expect(html.contains("class=\"button secondary copy\" aria-describedby=\"text-1\" hidden>Copy</button>"))
+        // Call mode's first step has the call itself.
+        let call = CrisisHelperViews.callMode(script).render()
+        #expect(call.contains("<section id=\"call-1\"") && call.contains("<a class=\"button danger big\" href=\"tel:911\">Call 911</a>"))
     }
 }

@@ -11,11 +11,20 @@ enum CrisisHelperAssets {
         return String(decoding: (try? encoder.encode(CrisisPhrases.all)) ?? Data("{}".utf8), as: UTF8.self)
     }()
 
-    static let script: String = scriptTemplate.replacingOccurrences(of: "__PHRASES__", with: phrasesJSON)
+    /// The framing rules' word lists (`CrisisFraming.rules`), for the same reason.
+    static let rulesJSON: String = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(CrisisFraming.rules)) ?? Data("{}".utf8), as: UTF8.self)
+    }()
+
+    static let script: String = scriptTemplate
+        .replacingOccurrences(of: "__PHRASES__", with: phrasesJSON)
+        .replacingOccurrences(of: "__RULES__", with: rulesJSON)
 
     /// Changes whenever the page's own files change, so browsers install the new worker
     /// and drop the old cache.
-    static let version: String = String(SHA256.hash(data: Data((script + stylesheet).utf8)).hex.prefix(12))
+    static let version: String = String(SHA256.hash(data: Data((script + stylesheet + offlineScript + serviceWorkerTemplate).utf8)).hex.prefix(12))
 
     static let serviceWorker: String = serviceWorkerTemplate.replacingOccurrences(of: "__VERSION__", with: version)
 
@@ -23,6 +32,7 @@ enum CrisisHelperAssets {
         let js = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
         Assets.serve(stylesheet, at: CrisisURL.stylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
         Assets.serve(script, at: CrisisURL.script, type: js, on: app)
+        Assets.serve(offlineScript, at: CrisisURL.offlineScript, type: js, on: app)
         // The worker must be checked for updates on every visit, not kept for an hour.
         app.get(SiteURL.components(CrisisURL.serviceWorker).map { PathComponent(stringLiteral: $0) }) { _ -> Response in
             var headers = HTTPHeaders()
@@ -60,6 +70,14 @@ legend{font-weight:700;font-size:1.2rem;padding:0 .3rem}
 .safety{border:3px solid var(--danger);border-radius:.4rem;padding:.5rem .75rem}
 .safety-tag{display:inline-block;background:var(--danger);color:#fff;font-weight:700;padding:0 .5rem;border-radius:.25rem;margin:0}
 #texts li{background:var(--tint);border:1px solid var(--line);border-radius:.3rem;padding:.4rem .6rem;margin:0 0 .5rem;overflow-wrap:anywhere}
+.msg{margin:0;-webkit-user-select:all;user-select:all}
+.msg-actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.4rem 0 0}
+.msg-actions .button{min-height:44px;display:inline-flex;align-items:center}
+.msg-actions [hidden]{display:none}
+.call-line{margin:.75rem 0}
+.call-line .button{width:100%;min-height:64px;font-size:1.5rem}
+.says{margin:.1rem 0 .9rem;padding:.4rem .6rem;border-left:4px solid var(--brand);background:var(--tint);overflow-wrap:anywhere;max-width:32rem}
+.says-label{font-weight:700}
 .call-step{display:none}
 .call-step:target{display:flex;flex-direction:column;position:fixed;inset:0;z-index:30;background:#fff;padding:1rem 1rem 1.25rem;overflow:auto;font-size:1.25rem}
 .call-step h2{margin:0 0 .5rem;font-size:1.3rem;color:var(--muted)}
@@ -70,7 +88,10 @@ legend{font-weight:700;font-size:1.2rem;padding:0 .3rem}
 @media print{
 @page{size:letter;margin:.45in}
 body{font-size:9.5pt;line-height:1.25}
-.site-header,.site-footer,.skip-to-plan,#form-box,.intro,noscript,.call-steps,.texts,.plan-actions,#crisis-form,.crisis main>h2{display:none!important}
+.site-header,.site-footer,.skip-to-plan,#form-box,.intro,noscript,.call-steps,.texts>p,.msg-actions,.plan-actions,#crisis-form,.crisis main>h2{display:none!important}
+.texts h3{font-size:10pt;margin:.2rem 0 0}
+#texts{margin:0;padding:0;list-style:none;columns:2;column-gap:.35in}
+#texts li{background:none;border:0;padding:0;margin:0 0 .1rem;break-inside:avoid;font-size:8pt;line-height:1.15}
 main{padding:0;max-width:none}
 h1{font-size:14pt;margin:0 0 .2rem}
 .plan h2{font-size:12pt;margin:0}
@@ -79,7 +100,7 @@ h1{font-size:14pt;margin:0 0 .2rem}
 .which p{margin:.1rem 0}
 .made{margin:.1rem 0 .3rem}
 .script{padding-left:1.3rem;margin:0;columns:2;column-gap:.35in}
-.script>li{margin:0 0 .3rem;break-inside:avoid}
+.script>li{margin:0 0 .2rem;break-inside:avoid}
 .do{margin:0}
 .say{font-size:9.5pt;margin:.1rem 0;padding:.05rem .5rem;border-left:3px solid #000;background:none}
 .say p{margin:0}
@@ -91,40 +112,133 @@ h1{font-size:14pt;margin:0 0 .2rem}
     static let scriptTemplate = #"""
 "use strict";
 (function () {
-  var P = __PHRASES__;
+  var P = __PHRASES__, R = __RULES__;
   var KEY = "cithub-crisis-answers";
   var form = document.getElementById("crisis-form");
   if (!form) return;
 
-  // Mirrors CITDomain's CrisisText, CrisisScript and TextTo911 line for line; the e2e
-  // test compares this page's script with the server's for the same answers.
+  // The framing rules of CITDomain's CrisisText, CrisisFraming, CrisisParts, CrisisScript
+  // and TextTo911, function by function; the word lists (R) and the seed's phrases (P)
+  // come from Swift. The e2e test compares this page's script with the server's.
   function clean(s) {
-    return String(s || "").replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim().replace(/[\s.,;:!?]+$/, "");
+    s = String(s || "").replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+    s = s.replace(/[.,;:!?]{2,}/g, function (m) { return /^\.+$/.test(m) && m.length > 2 ? "..." : m[0]; });
+    return s.replace(/[\s.,;:!?]+$/, "");
   }
   function list(items) {
     return items.length < 2 ? (items[0] || "") : items.slice(0, -1).join(", ") + " and " + items[items.length - 1];
   }
-  function who(a) {
-    var r = clean(a.relation);
-    if (r.toLowerCase().indexOf("my ") === 0) r = r.slice(3);
-    if (!r) r = "loved one";
-    var n = clean(a.lovedName);
-    return n ? r + " " + n : r;
+  function lc(c) { return c.toLowerCase(); }
+  function fold(s) { return s.replace(/\u2019/g, "'").replace(/[A-Z]/g, lc); }
+  function key(s) { return fold(s).replace(/[^a-z0-9']+/g, " ").trim(); }
+  function alnum(c) { return /[A-Za-z0-9]/.test(c); }
+  function unclutter(s) { return s.replace(/^[ ,.;:\-\u2013\u2014*\u2022]+/, ""); }
+  function lead(s, leads) {
+    var f = fold(s);
+    for (var i = 0; i < leads.length; i++) {
+      var l = leads[i], j = l.length;
+      if (!l || f.slice(0, j) !== l || (j < s.length && alnum(s.charAt(j)))) continue;
+      while (j < s.length && " ,.;:!-\u2013\u2014".indexOf(s.charAt(j)) >= 0) j++;
+      return [s.slice(j), true];
+    }
+    return [s, false];
+  }
+  function shouting(s) { return (s.match(/[A-Z]/g) || []).length > 2 && !/[a-z]/.test(s) ? s.replace(/[A-Z]/g, lc) : s; }
+  function capitals(s) { return shouting(s).replace(/(^|[^A-Za-z0-9])i(?![A-Za-z0-9])/g, "$1I"); }
+  function titleCase(s) {
+    if (/[A-Z]/.test(s) === /[a-z]/.test(s)) return s;
+    var out = "";
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charAt(i), start = i === 0 || " -'\u2019(".indexOf(s.charAt(i - 1)) >= 0;
+      out += start && /[a-z]/.test(c) ? c.toUpperCase() : !start && /[A-Z]/.test(c) ? lc(c) : c;
+    }
+    return out;
+  }
+  function lowerFirst(s) { return /^[A-Z][A-Za-z0-9]/.test(s) ? lc(s[0]) + s.slice(1) : s; }
+  function upperFirst(s) { return /^[a-z]/.test(s) ? s[0].toUpperCase() + s.slice(1) : s; }
+  function prepared(raw) {
+    var s = unclutter(clean(raw));
+    if (!s) return ["", false];
+    var r = lead(s, R.affirmatives);
+    return [capitals(r[0]), r[1]];
+  }
+  function answer(raw) {
+    var p = prepared(raw), s = p[0], f = fold(s);
+    if (!s) return { k: p[1] ? "yes" : "" };
+    if (R.negatives.indexOf(f) >= 0) return { k: "no" };
+    if (R.unknowns.indexOf(f) >= 0) return { k: "unknown" };
+    return { k: "text", t: s };
+  }
+  function text(raw) { var x = answer(raw); return x.k === "text" ? x.t : ""; }
+  function name(raw) {
+    var s = unclutter(clean(raw)), r = lead(s, R.nameLeads);
+    return titleCase(r[1] && r[0] ? r[0] : s);
+  }
+  function lovedName(raw, rel) {
+    var s = unclutter(clean(raw)), r = fold(clean(rel));
+    if (r) {
+      var leads = ["my " + r, r];
+      for (var i = 0; i < 2; i++) { var x = lead(s, [leads[i]]); if (x[1] && x[0]) { s = x[0]; break; } }
+    }
+    return name(s);
+  }
+  function place(raw) {
+    var s = unclutter(clean(raw));
+    [R.locationLeads, R.locationPrepositions].forEach(function (l) { var x = lead(s, l); if (x[1] && x[0]) s = x[0]; });
+    return s;
+  }
+  function clause(s) {
+    return fold(s).split(" ").some(function (w) { return R.clauseWords.indexOf(w.replace(/^[,;:()]+|[,;:()]+$/g, "")) >= 0; });
+  }
+  function relNoun(t, n) {
+    var x = lead(t, R.relationLeads), s = x[1] && x[0] ? x[0] : t;
+    if (/^[A-Z][a-z]/.test(s)) s = lc(s[0]) + s.slice(1);
+    var suf = " " + fold(n), f = fold(s);
+    if (n && f.length > suf.length && f.slice(-suf.length) === suf) s = s.slice(0, s.length - n.length - 1);
+    return s;
+  }
+  function relation(raw, n) {
+    var s = unclutter(clean(raw));
+    if (!s) return ["", ""];
+    s = shouting(s);
+    if (!clause(s)) return [relNoun(s, n), ""];
+    var i = fold(s).lastIndexOf(" my "), after = i >= 0 ? s.slice(i + 4) : "";
+    return after && !clause(after) ? [relNoun(after, n), ""] : ["", capitals(s)];
+  }
+  function who(rel, raw) {
+    var n = lovedName(raw, rel), r = relation(rel, n);
+    if (r[1]) return (n || "my loved one") + " (" + r[1] + ")";
+    return "my " + (r[0] || "loved one") + (n ? " " + n : "");
+  }
+  function happening(raw, subject) {
+    var s = prepared(raw)[0];
+    if (!s) return null;
+    var first = fold(s.split(" ")[0]).replace(/^[,;:]+|[,;:]+$/g, "");
+    return R.leadingVerbs.indexOf(first) >= 0 ? subject + " " + lowerFirst(s) : s;
+  }
+  function medical(a) {
+    if (a.substance === "overdose") return ["They may have overdosed.", "Please send an ambulance as well."];
+    var hit = [a.happening, a.substanceDetail].some(function (t) {
+      var k = " " + key(t || "") + " ";
+      return k.length > 2 && R.medicalPhrases.some(function (p) { return k.indexOf(" " + p + " ") >= 0; });
+    });
+    return hit ? ["They may need medical help.", "Please send an ambulance as well."] : [];
   }
   function intro(a) {
-    var name = clean(a.name), loc = clean(a.location), what = clean(a.happening);
-    var because = what ? "because my " + who(a) + " is " + what : null, tail = null;
-    if (loc) tail = "I am calling from " + loc + (because ? " " + because : "");
-    else if (because) tail = "I am calling " + because;
-    if (name) return tail ? "My name is " + name + ", and " + tail + "." : "My name is " + name + ".";
+    var me = name(a.name), loc = place(a.location), tail = null;
+    var about = clean(a.relation) || clean(a.lovedName) ? "about " + who(a.relation, a.lovedName) : null;
+    if (loc) tail = "I am calling from " + loc + (about ? " " + about : "");
+    else if (about) tail = "I am calling " + about;
+    if (me) return tail ? "My name is " + me + ", and " + tail + "." : "My name is " + me + ".";
     return tail ? tail + "." : null;
   }
   function weapons(a) {
-    var w = clean(a.weapons);
-    if (!w) return null;
-    var l = w.toLowerCase();
-    var ends = l === "weapons" || l === "weapon" || / weapons?$/.test(l);
-    return "My loved one has access to " + w + (ends ? "." : " weapons.");
+    var x = answer(a.weapons);
+    if (x.k === "yes") return "My loved one has access to weapons.";
+    if (x.k === "no") return "As far as I know, my loved one does not have access to weapons.";
+    if (x.k === "unknown") return "I do not know whether my loved one has access to weapons.";
+    if (x.k !== "text") return null;
+    return lead(x.t, R.weaponsDenials)[1] ? "About weapons: " + x.t + "." : "My loved one has access to weapons: " + x.t + ".";
   }
   function targets(a) {
     var t = [];
@@ -134,43 +248,51 @@ h1{font-size:14pt;margin:0 0 .2rem}
     return t;
   }
   function substance(a) {
-    var took = clean(a.substanceDetail), first = { intoxicated: "They are intoxicated.", overdose: "They may have overdosed." }[a.substance];
-    return first ? [first].concat(took ? ["They took " + took + "."] : []) : [];
+    var took = text(a.substanceDetail), first = { intoxicated: "They are intoxicated.", overdose: "They may have overdosed." }[a.substance];
+    return first ? [first].concat(took ? ["What they took: " + took + "."] : []) : [];
   }
+  function group(seed, these, what, ticked, other) {
+    if (!ticked.length && !other) return [];
+    var l = [seed];
+    if (ticked.length) l.push(these + ": " + list(ticked) + ".");
+    if (other) l.push((ticked.length ? "Also" : what) + ": " + other + ".");
+    return l;
+  }
+  function pick(a, names) { return names.filter(function (n) { return a[n[0]]; }).map(function (n) { return n[1]; }); }
+  function health(raw, yes, no) { var x = answer(raw); return x.k === "text" ? yes + x.t + "." : x.k === "no" ? no : null; }
+  function parts(a) {
+    var n = lovedName(a.lovedName, a.relation), w = who(a.relation, a.lovedName), h = happening(a.happening, n || w);
+    var d = answer(a.onFileDetail), about = "There is information on file with law enforcement about " + (n || "my loved one"), t = targets(a);
+    return {
+      intro: intro(a), happening: h ? "Here is what is happening: " + h + "." : null, medical: medical(a),
+      onFile: d.k === "text" ? about + ": " + d.t + "." : d.k === "yes" || a.onFile ? about + "." : null,
+      quiet: a.quiet ? P.quietSay : null,
+      weapons: weapons(a),
+      threats: t.length ? [P.threatsSay, "The threats were toward " + list(t) + "."] : [],
+      triggers: group(P.triggersSay, "These make it worse", "What makes it worse",
+        pick(a, [["trigLoud", P.triggerSpeakingLoudly], ["trigOver", P.triggerStandingOver], ["trigClose", P.triggerGettingTooClose]]), text(a.trigOther)),
+      prevention: group(P.preventionSay, "These help", "What helps",
+        pick(a, [["helpSoft", P.helpSpeakingSoftly], ["helpDirect", P.helpAddressingConcerns], ["helpTrusted", P.helpTrustedPerson]]), text(a.helpOther)),
+      diagnosis: health(a.diagnosis, "My loved one\u2019s mental health diagnosis: ", "My loved one has no mental health diagnosis that I know of."),
+      provider: health(a.provider, "Their mental health care provider: ", "They have no mental health care provider that I know of."),
+      substance: substance(a),
+      medications: health(a.medications, "Their current medications: ", "They take no medications that I know of."),
+      selfCare: a.selfCare ? "They are unable to care for themselves." : null
+    };
+  }
+  function some() { return Array.prototype.slice.call(arguments).filter(function (x) { return x; }); }
   function steps(a) {
-    var s = [{ k: "call911", i: P.call911, say: [] }];
-    var third = intro(a);
-    s.push({ k: "crisis", i: P.crisisInstruction, say: [P.crisisCalling, P.crisisGoal].concat(third ? [third] : []) });
-    var detail = clean(a.onFileDetail);
-    if (a.onFile || detail) {
-      var about = clean(a.lovedName) || "my loved one";
-      s.push({ k: "onFile", i: P.onFileInstruction, say: ["There is information on file with law enforcement about " + about + (detail ? ": " + detail + "." : ".")] });
-    }
-    if (a.quiet) s.push({ k: "quiet", i: P.quietInstruction, say: [P.quietSay] });
+    var p = parts(a), hl = some(p.diagnosis, p.provider).concat(p.substance, some(p.medications, p.selfCare));
+    var s = [{ k: "call911", i: P.call911, say: [] },
+      { k: "crisis", i: P.crisisInstruction, say: [P.crisisCalling].concat(p.medical, [P.crisisGoal], some(p.intro, p.happening)) }];
+    if (p.onFile) s.push({ k: "onFile", i: P.onFileInstruction, say: [p.onFile] });
+    if (p.quiet) s.push({ k: "quiet", i: P.quietInstruction, say: [p.quiet] });
     s.push({ k: "citOfficer", i: P.citInstruction, say: [P.citSay] });
-    var w = weapons(a);
-    if (w) s.push({ k: "weapons", i: P.weaponsInstruction, say: [w], safety: true });
-    var t = targets(a);
-    if (t.length) s.push({ k: "threats", i: P.threatsInstruction, say: [P.threatsSay, "The threats were toward " + list(t) + "."], safety: true });
-    var tr = [];
-    if (a.trigLoud) tr.push(P.triggerSpeakingLoudly);
-    if (a.trigOver) tr.push(P.triggerStandingOver);
-    if (a.trigClose) tr.push(P.triggerGettingTooClose);
-    if (clean(a.trigOther)) tr.push(clean(a.trigOther));
-    if (tr.length) s.push({ k: "triggers", i: P.triggersInstruction, say: [P.triggersSay, "These make it worse: " + list(tr) + "."] });
-    var h = [];
-    if (a.helpSoft) h.push(P.helpSpeakingSoftly);
-    if (a.helpDirect) h.push(P.helpAddressingConcerns);
-    if (a.helpTrusted) h.push(P.helpTrustedPerson);
-    if (clean(a.helpOther)) h.push(clean(a.helpOther));
-    if (h.length) s.push({ k: "prevention", i: P.preventionInstruction, say: [P.preventionSay, "These help: " + list(h) + "."] });
-    var health = [];
-    if (clean(a.diagnosis)) health.push("My loved one\u2019s mental health diagnosis is " + clean(a.diagnosis) + ".");
-    if (clean(a.provider)) health.push("Their mental health care provider is " + clean(a.provider) + ".");
-    health = health.concat(substance(a));
-    if (clean(a.medications)) health.push("Their current medications are " + clean(a.medications) + ".");
-    if (a.selfCare) health.push("They are unable to care for themselves.");
-    if (health.length) s.push({ k: "health", i: P.healthInstruction, say: health });
+    if (p.weapons) s.push({ k: "weapons", i: P.weaponsInstruction, say: [p.weapons], safety: true });
+    if (p.threats.length) s.push({ k: "threats", i: P.threatsInstruction, say: p.threats, safety: true });
+    if (p.triggers.length) s.push({ k: "triggers", i: P.triggersInstruction, say: p.triggers });
+    if (p.prevention.length) s.push({ k: "prevention", i: P.preventionInstruction, say: p.prevention });
+    if (hl.length) s.push({ k: "health", i: P.healthInstruction, say: hl });
     s.push({ k: "officerArrives", i: P.officerInstruction, say: [P.officerSay] });
     s.push({ k: "calm", i: P.calmInstruction, say: [] });
     s.push({ k: "whileWaiting", i: P.whileWaiting, say: [] });
@@ -178,15 +300,16 @@ h1{font-size:14pt;margin:0 0 .2rem}
   }
 
   function textSentences(a) {
-    var out = [], loc = clean(a.location), what = clean(a.happening), w = weapons(a), t = targets(a), name = clean(a.name);
-    out.push(loc ? "Mental health crisis at " + loc + "." : "Mental health crisis.");
-    if (what) out.push("My " + who(a) + " is " + what + ".");
-    if (w) out.push(w);
+    var loc = place(a.location), n = lovedName(a.lovedName, a.relation), w = who(a.relation, a.lovedName);
+    var h = happening(a.happening, n || w), wp = weapons(a), t = targets(a), me = name(a.name);
+    var out = [loc ? "Mental health crisis at " + loc + "." : "Mental health crisis."].concat(medical(a));
+    if (h) out.push(upperFirst(w) + ": " + h + ".");
+    if (wp) out.push(wp);
     if (t.length) out.push("My loved one has made direct threats of violence toward " + list(t) + ".");
-    out = out.concat(substance(a));
+    out = out.concat(substance(a).filter(function (x) { return x !== "They may have overdosed."; }));
     out.push("If possible, I'd like an officer with CIT training to respond.");
     if (a.quiet) out.push("Please arrive without lights or sirens if possible.");
-    if (name) out.push("My name is " + name + ".");
+    if (me) out.push("My name is " + me + ".");
     return out;
   }
   function hardSplit(word, limit) {
@@ -236,12 +359,20 @@ h1{font-size:14pt;margin:0 0 .2rem}
     (kids || []).forEach(function (c) { e.append(c); });
     return e;
   }
-  function stepBody(st) {
+  function quote(l) { return el("p", {}, ["\u201c" + l + "\u201d"]); }
+  function stepBody(st, callMode) {
     var kids = [];
     if (st.safety) kids.push(el("p", { "class": "safety-tag" }, ["Safety"]));
     kids.push(el("p", { "class": "do" }, [st.i]));
-    if (st.say.length) kids.push(el("blockquote", { "class": "say" }, st.say.map(function (l) { return el("p", {}, ["\u201c" + l + "\u201d"]); })));
+    if (callMode && st.k === "call911") kids.push(el("p", { "class": "call-line" }, [el("a", { "class": "button danger big", href: "tel:911" }, ["Call 911"])]));
+    if (st.say.length) kids.push(el("blockquote", { "class": "say" }, st.say.map(quote)));
     return kids;
+  }
+  function message(m, i) {
+    return el("li", {}, [el("p", { "class": "msg", id: "text-" + (i + 1) }, [m]), el("p", { "class": "msg-actions no-print" }, [
+      el("a", { "class": "button secondary", href: "sms:911?&body=" + encodeURIComponent(m), "aria-describedby": "text-" + (i + 1) }, ["Open in Messages"]),
+      " ",
+      el("button", { type: "button", "class": "button secondary copy", "aria-describedby": "text-" + (i + 1) }, ["Copy"])])]);
   }
   function answers() {
     var a = {};
@@ -251,29 +382,76 @@ h1{font-size:14pt;margin:0 0 .2rem}
     });
     return a;
   }
+  function fill(id, nodes) { var e = document.getElementById(id); e.replaceChildren.apply(e, nodes); }
+
+  // Each part's sentences shown under its fields as they are typed, so the script is in
+  // sight of the fields on a phone. They stay where they are (a preview that followed the
+  // focus would make the fields below it jump under the finger).
+  var groups = {
+    intro: ["name", "location", "relation", "lovedName"], happening: ["happening"], onFile: ["onFile", "onFileDetail"],
+    quiet: ["quiet"], weapons: ["weapons"], threats: ["threatSelf", "threatYou", "threatOthers"],
+    triggers: ["trigLoud", "trigOver", "trigClose", "trigOther"], prevention: ["helpSoft", "helpDirect", "helpTrusted", "helpOther"],
+    diagnosis: ["diagnosis"], provider: ["provider"], substance: ["substance", "substanceDetail"], medications: ["medications"], selfCare: ["selfCare"]
+  }, says = {}, home = {};
+  function box(name) { var f = document.getElementById("field-" + name); return f && f.closest(".field, .check"); }
+  Object.keys(groups).forEach(function (g) {
+    var last = box(groups[g][groups[g].length - 1]);
+    says[g] = el("p", { "class": "says", id: "says-" + g, hidden: "" });
+    if (last) last.after(says[g]);
+    groups[g].forEach(function (n) { home[n] = g; });
+  });
+  // While typing, the sentence below the field is scrolled into sight if it is not.
+  function reveal(name) {
+    var e = says[home[name]], h = window.visualViewport ? visualViewport.height : innerHeight;
+    if (e && !e.hidden && e.getBoundingClientRect().bottom > h) e.scrollIntoView({ block: "nearest" });
+  }
+  function previews(a) {
+    var p = parts(a);
+    p.happening = p.medical.concat(some(p.happening));
+    p.substance = p.medical.concat(p.substance.filter(function (x) { return p.medical.indexOf(x) < 0; }));
+    Object.keys(says).forEach(function (g) {
+      var l = [].concat(p[g] || []);
+      says[g].hidden = !l.length;
+      says[g].replaceChildren(el("span", { "class": "says-label" }, ["You will say: "]), "\u201c" + l.join(" ") + "\u201d");
+    });
+  }
+
   var months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
   var status = document.getElementById("plan-status"), timer = null;
   function render() {
     var a = answers(), s = steps(a), n = s.length;
-    document.getElementById("script").replaceChildren.apply(document.getElementById("script"), s.map(function (st) {
-      return el("li", { "class": "step step-" + st.k + (st.safety ? " safety" : "") }, stepBody(st));
+    fill("script", s.map(function (st) {
+      return el("li", { "class": "step step-" + st.k + (st.safety ? " safety" : "") }, stepBody(st, false));
     }));
-    document.getElementById("texts").replaceChildren.apply(document.getElementById("texts"), texts(a).map(function (m) { return el("li", {}, [m]); }));
-    document.getElementById("call").replaceChildren.apply(document.getElementById("call"), s.map(function (st, i) {
+    fill("texts", texts(a).map(message));
+    fill("call", s.map(function (st, i) {
       var no = i + 1, id = "call-" + no;
       return el("section", { id: id, "class": "call-step" + (st.safety ? " safety" : ""), "aria-labelledby": id + "-title", tabindex: "-1" },
-        [el("h2", { id: id + "-title" }, ["Step " + no + " of " + n])].concat(stepBody(st), [
+        [el("h2", { id: id + "-title" }, ["Step " + no + " of " + n])].concat(stepBody(st, true), [
           el("nav", { "class": "call-nav", "aria-label": "Steps" }, [
             el("a", { "class": "button secondary", href: no === 1 ? "#plan" : "#call-" + (no - 1) }, [no === 1 ? "Leave" : "Back"]),
             el("a", { "class": "button", href: no === n ? "#plan" : "#call-" + (no + 1) }, [no === n ? "Done" : "Next"])
           ])]));
     }));
+    previews(a);
     var d = new Date();
     document.getElementById("made-date").textContent = months[d.getMonth()] + " " + d.getDate() + ", " + d.getFullYear();
     document.querySelector(".made").hidden = false;
     clearTimeout(timer);
     timer = setTimeout(function () { status.textContent = "Your script is updated: " + n + " steps."; }, 800);
   }
+
+  // Copy: the clipboard where the browser allows it, else the message is selected so
+  // the phone's own Copy is one tap away.
+  document.getElementById("texts").addEventListener("click", function (e) {
+    var b = e.target.closest(".copy");
+    if (!b) return;
+    var m = document.getElementById(b.getAttribute("aria-describedby"));
+    function selectIt() { var r = document.createRange(); r.selectNodeContents(m); getSelection().removeAllRanges(); getSelection().addRange(r); }
+    function done(ok) { status.textContent = ok ? "Message copied." : "Message selected: use your phone's Copy."; b.textContent = ok ? "Copied" : "Selected"; }
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(m.textContent).then(function () { done(true); }, function () { selectIt(); done(false); });
+    else { selectIt(); done(false); }
+  });
 
   var keep = document.getElementById("field-keep"), keepStatus = document.getElementById("keep-status");
   function save() {
@@ -303,7 +481,7 @@ h1{font-size:14pt;margin:0 0 .2rem}
   print.hidden = false;
   print.addEventListener("click", function () { window.print(); });
   form.addEventListener("submit", function (e) { e.preventDefault(); location.hash = "plan"; });
-  form.addEventListener("input", function () { render(); save(); });
+  form.addEventListener("input", function (e) { render(); save(); reveal(e.target.name); });
   form.addEventListener("change", function () { render(); save(); });
   keep.addEventListener("change", function () {
     if (keep.checked) { save(); keepStatus.textContent = "Kept on this device only. Use Forget to erase."; }
@@ -316,19 +494,53 @@ h1{font-size:14pt;margin:0 0 .2rem}
   });
   restore();
   render();
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/crisis-sw.js", { scope: "/crisis" }).catch(function () { /* works online without it */ });
 })();
+"""#
+
+    /// Loaded by every page (`Page`): installs the offline worker for the whole site, so
+    /// one visit to any page is enough for the home page, the map and the helper to open
+    /// without a connection.
+    static let offlineScript = #"""
+"use strict";
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/crisis-sw.js", { scope: "/" }).catch(function () { /* works online without it */ });
+  // An older worker covered /crisis alone; this one covers it too.
+  navigator.serviceWorker.getRegistrations().then(function (rs) {
+    rs.forEach(function (r) { if (/\/crisis$/.test(r.scope)) r.unregister(); });
+  }, function () { /* nothing to tidy */ });
+}
 """#
 
     static let serviceWorkerTemplate = #"""
 "use strict";
-// Keeps the crisis helper working offline: its page and its own files only, fetched
-// from the network first (so they are never stale online) and from this cache when
-// there is no connection. Nothing the person types is in any of these requests.
+// Keeps the home page, the map and the crisis helper working offline: those pages and
+// the site's own files (/assets/), fetched from the network first (so they are never
+// stale online) and from this cache when there is no connection. Every other request
+// (sign-in, staff pages, forms, search) passes by untouched. Nothing the person types is
+// in any of these requests: the helper's form is never sent.
 var CACHE = "crisis-__VERSION__";
-var URLS = ["/crisis", "/assets/site.css", "/assets/crisis.css", "/assets/crisis.js", "/assets/favicon.svg"];
+var PAGES = ["/", "/map", "/crisis"];
+var URLS = PAGES.concat(["/assets/site.css", "/assets/crisis.css", "/assets/crisis.js", "/assets/offline.js", "/assets/favicon.svg"]);
+function mine(url) {
+  return url.origin === self.location.origin && !url.search && (PAGES.indexOf(url.pathname) >= 0 || url.pathname.indexOf("/assets/") === 0);
+}
+function keep(c, path) {
+  return fetch(path, { credentials: "omit" }).then(function (r) { return r.ok ? c.put(path, r.clone()).then(function () { return r; }) : null; }).catch(function () { return null; });
+}
 self.addEventListener("install", function (e) {
-  e.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(URLS); }).then(function () { return self.skipWaiting(); }));
+  // One page that cannot be fetched does not stop the others from being kept; each
+  // page's own files (a map's stylesheet, say) are found in its HTML and kept too.
+  e.waitUntil(caches.open(CACHE).then(function (c) {
+    return Promise.all(URLS.map(function (u) { return keep(c, u); })).then(function (responses) {
+      return Promise.all(responses.slice(0, PAGES.length).map(function (r) {
+        return r ? r.text().then(function (html) {
+          var found = [], m, re = /(?:src|href)="(\/assets\/[^"?#]+)"/g;
+          while ((m = re.exec(html))) if (URLS.indexOf(m[1]) < 0 && found.indexOf(m[1]) < 0) found.push(m[1]);
+          return Promise.all(found.map(function (u) { return keep(c, u); }));
+        }) : null;
+      }));
+    });
+  }).then(function () { return self.skipWaiting(); }));
 });
 self.addEventListener("activate", function (e) {
   e.waitUntil(caches.keys().then(function (keys) {
@@ -337,9 +549,9 @@ self.addEventListener("activate", function (e) {
 });
 self.addEventListener("fetch", function (e) {
   var url = new URL(e.request.url);
-  if (e.request.method !== "GET" || url.origin !== self.location.origin || URLS.indexOf(url.pathname) < 0) return;
+  if (e.request.method !== "GET" || !mine(url)) return;
   e.respondWith(fetch(e.request).then(function (r) {
-    if (r.ok) { var copy = r.clone(); caches.open(CACHE).then(function (c) { return c.put(url.pathname, copy); }); }
+    if (r.ok && r.type === "basic") { var copy = r.clone(); caches.open(CACHE).then(function (c) { return c.put(url.pathname, copy); }); }
     return r;
   }).catch(function () {
     return caches.match(url.pathname).then(function (hit) { return hit || Response.error(); });

@@ -6,6 +6,8 @@ enum CrisisURL {
     static let helper = "/crisis"
     static let plan = "/crisis/plan"
     static let script = "/assets/crisis.js"
+    /// Every page loads it: it installs the offline worker (see `CrisisHelperAssets.offlineScript`).
+    static let offlineScript = "/assets/offline.js"
     static let stylesheet = "/assets/crisis.css"
     /// At the site's root so its scope may be `/crisis` (a worker's scope cannot be above
     /// its own folder).

@@ -29,7 +29,8 @@ enum CrisisHelperViews {
             ]),
             .a(.class("skip-to-plan"), .href("#plan"), .text("Skip the questions and see the script")),
             .div(.id("form-box"), .attribute(named: "hidden"), form(CrisisForm(), errors: [:], mode: .live)),
-            plan(generic, texts: TextTo911(CrisisAnswers()), made: nil, title: "What to say"),
+            // No "Open in Messages" until there is something of theirs to send: crisis.js adds it.
+            plan(generic, texts: TextTo911(CrisisAnswers()), made: nil, title: "What to say", messageActions: false),
             callMode(generic),
         ], scripts: [CrisisURL.script], stylesheets: [CrisisURL.stylesheet], bodyClass: "crisis")
     }
@@ -102,7 +103,7 @@ enum CrisisHelperViews {
 
     /// The script, the text-message version and the print header. crisis.js rebuilds
     /// `#script`, `#texts`, `#made-date` and `#call` with the same markup.
-    static func plan(_ script: CrisisScript, texts: TextTo911, made: Date?, title: String) -> BodyNode {
+    static func plan(_ script: CrisisScript, texts: TextTo911, made: Date?, title: String, messageActions: Bool = true) -> BodyNode {
         .section(
             .id("plan"), .class("plan"), .attribute(named: "aria-labelledby", value: "plan-title"),
             .attribute(named: "tabindex", value: "-1"),
@@ -110,6 +111,7 @@ enum CrisisHelperViews {
             .p(.class("made"), .if(made == nil, .attribute(named: "hidden")),
                .text("Crisis plan made on "), .span(.id("made-date"), .text(made.map(madeDate) ?? "")), .text(".")),
             .p(.class("plan-actions no-print"),
+               .a(.class("button danger big"), .href("tel:911"), .text("Call 911")),
                .a(.class("button big"), .href("#call-1"), .text("Start “on the call” mode")),
                .button(.type(.button), .id("print-plan"), .class("button secondary big"), .attribute(named: "hidden"), .text("Print this plan"))),
             .p(.id("plan-status"), .class("visually-hidden"), .attribute(named: "role", value: "status")),
@@ -118,9 +120,44 @@ enum CrisisHelperViews {
                 .class("texts"), .attribute(named: "aria-labelledby", value: "texts-title"),
                 .h3(.id("texts-title"), .text("Text to 911")),
                 .p(.text("Only where 911 takes texts; calling is better when you can. Send these in order:")),
-                .ol(.id("texts"), .forEach(texts.messages) { .li(.raw(textEscaped($0))) })
+                .ol(.id("texts"), .forEach(Array(texts.messages.enumerated())) { index, text in
+                    message(text, number: index + 1, actions: messageActions)
+                })
             )
         )
+    }
+
+    /// One text message: the words (selectable with one tap, `user-select: all`, which is
+    /// the copy that works without JavaScript), "Open in Messages" and "Copy" (crisis.js
+    /// makes it work; hidden without it).
+    ///
+    /// `sms:911?&body=`: RFC 5724's form is `sms:911?body=`, which Android's Messages
+    /// reads; iOS 8 and later read the body only after `&` (`sms:911&body=`). With `?&body=`
+    /// Android sees a query whose `body` parameter follows an empty one, and iOS finds
+    /// `&body=`, so one link fills in the message on both.
+    static func message(_ text: String, number: Int, actions: Bool) -> Node<HTML.ListContext> {
+        let id = "text-\(number)"
+        return .li(
+            .p(.class("msg"), .id(id), .raw(textEscaped(text))),
+            .if(actions, .p(.class("msg-actions no-print"),
+                .a(.class("button secondary"), .href("sms:911?&body=" + uriComponent(text)),
+                   .attribute(named: "aria-describedby", value: id), .text("Open in Messages")),
+                .text(" "),
+                .button(.type(.button), .class("button secondary copy"), .attribute(named: "aria-describedby", value: id),
+                        .attribute(named: "hidden"), .text("Copy"))))
+        )
+    }
+
+    /// JavaScript's `encodeURIComponent`: everything but `A–Z a–z 0–9 - _ . ! ~ * ' ( )`
+    /// as UTF-8 bytes in `%XX`, so the server's link and the browser's are the same.
+    static func uriComponent(_ text: String) -> String {
+        let keep = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()".utf8)
+        var out = ""
+        for byte in text.utf8 {
+            if keep.contains(byte) { out.unicodeScalars.append(Unicode.Scalar(byte)) }
+            else { out += String(format: "%%%02X", byte) }
+        }
+        return out
     }
 
     static func step(_ step: CrisisStep) -> Node<HTML.ListContext> {
@@ -147,6 +184,8 @@ enum CrisisHelperViews {
                 .h2(.id("call-\(number)-title"), .text("Step \(number) of \(count)")),
                 .if(step.isSafety, .p(.class("safety-tag"), .text("Safety"))),
                 .p(.class("do"), .text(step.instruction)),
+                // The call itself is one tap from the first step.
+                .if(step.kind == .call911, .p(.class("call-line"), .a(.class("button danger big"), .href("tel:911"), .text("Call 911")))),
                 .if(!step.say.isEmpty, .element(named: "blockquote", nodes: [
                     .class("say"),
                     .forEach(step.say) { .p(.raw(textEscaped("“\($0)”"))) },
@@ -178,7 +217,7 @@ enum CrisisHelperViews {
                 text("location", hint: "Street address, apartment, city. The dispatcher needs it first.", required: true, autocomplete: "street-address"),
                 text("relation", hint: "For example: son, sister, friend.", required: true),
                 text("lovedName", required: true),
-                text("happening", hint: "Finishes the sentence “my son Sam is …”. For example: hearing voices and has not slept for three days.", required: true, area: true)
+                text("happening", hint: "In your own words. For example: hearing voices and has not slept for three days.", required: true, area: true)
             ),
             fieldset("2. For the dispatcher",
                 check("onFile", "Law enforcement has information on file about them"),
@@ -186,7 +225,7 @@ enum CrisisHelperViews {
                 check("quiet", "Arriving without lights or sirens would help")
             ),
             fieldset("3. Safety: weapons and threats", class: "safety-fields",
-                text("weapons", hint: "Finishes “My loved one has access to … weapons”. For example: hunting, or firearm. Leave empty if none."),
+                text("weapons", hint: "For example: a hunting rifle in the garage, kitchen knives, or none."),
                 .p(.class("group-label"), .text("They have made direct threats toward:")),
                 check("threatSelf", "themselves (suicide)"),
                 check("threatYou", "me"),

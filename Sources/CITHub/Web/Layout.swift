@@ -70,7 +70,10 @@ struct Page {
                     .group(main)
                 ),
                 Self.footer(chrome),
-                .forEach(scripts) { .script(.src($0), .attribute(named: "defer")) }
+                .forEach(scripts) { .script(.src($0), .attribute(named: "defer")) },
+                // Every page installs the offline worker (issue 12): after one visit the home
+                // page, the map and the crisis helper open without a connection.
+                .script(.src(CrisisURL.offlineScript), .attribute(named: "defer"))
             )
         )
         return document.render()
