@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 SIZES = ["phone", "desktop"]
-REQUIRED_PAGES = ["/", "/login", "/map", "/counties/55025", "/search?q=53066", "/classes"]
+REQUIRED_PAGES = ["/", "/login", "/map", "/counties/55025", "/search?q=53066", "/search?q=madison+wi", "/classes", "/coverage", "/outcomes"]
 OPTIONAL_PAGES = ["/about"]  # scanned when it exists (200)
 
 # Schemes that make no network request to a host.
@@ -60,3 +60,14 @@ def test_page_is_accessible_and_self_contained(page: Page, server, path: str, sc
         }
     )
     assert not elsewhere, f"{path} made requests to other hosts:\n" + "\n".join(elsewhere)
+
+
+@pytest.mark.parametrize("screen_size", SIZES, indirect=True)
+def test_program_page_is_accessible(page: Page, server, screen_size: str, snap) -> None:
+    # Reached as a person reaches it: from its county's page.
+    page.goto("/counties/55025")
+    page.get_by_role("link", name="NAMI Dane County CIT/CIP").click()
+    page.wait_for_load_state("networkidle")
+    snap(page, screen_size)
+    violations = axe.run(page).response["violations"]
+    assert not violations, f"axe found {len(violations)} violation(s) on the program page ({screen_size}):\n" + describe(violations)

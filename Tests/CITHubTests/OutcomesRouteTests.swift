@@ -189,3 +189,29 @@ struct OutcomesRouteTests {
         }
     }
 }
+
+@Suite("Outcomes: charts with every count hidden (issue 12)")
+struct OutcomesAllHiddenTests {
+    @Test("the public dashboard with only small counts says so in each chart; the agency's liaison sees the counts drawn")
+    func allHidden() async throws {
+        try await withCITHub { app in
+            // setup: four reports, under the threshold of five
+            try await loadDirectory(app)
+            let (liaison, agency) = try await OutcomeFixtures.liaison(app)
+            for _ in 0..<4 { _ = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency)) }
+            // MUT
+            let publicPage = try await TestBrowser(app).get("/outcomes")
+            // validate: every chart says why it is empty, in its description too
+            #expect(publicPage.status == .ok)
+            let message = SVGChart.allHiddenText()
+            #expect(publicPage.text.components(separatedBy: "class=\"chart chart-hidden\"").count - 1 == 3)
+            #expect(publicPage.text.contains("<desc id=\"calls-desc\">Crisis calls reported per quarter. \(message)</desc>"))
+            #expect(!publicPage.text.contains("class=\"series-line\""))
+            // The tables scroll inside named regions a keyboard can reach.
+            #expect(publicPage.text.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Crisis calls by county and quarter\">"))
+            let own = try await liaison.get("/outcomes?agency=\(agency.id!.uuidString.lowercased())")
+            #expect(!own.text.contains("chart-hidden"))
+            #expect(own.text.contains("class=\"series-line\""))
+        }
+    }
+}

@@ -202,9 +202,25 @@ public enum SVGChart {
     }
 
     /// A chart that says in words (title, desc and on the picture) why it has no marks.
+    /// Narrower than a drawn chart (360 wide, lines wrapped), so that on a phone, where a
+    /// chart is shrunk to the screen, the words stay as large as the page's own text.
     private static func hidden(id: String, title: String, message: String) -> String {
-        open(id: id, height: 84, title: title, desc: "\(title). \(message)")
-            + "<text class=\"all-hidden\" x=\"\(n(16))\" y=\"\(n(58))\" font-size=\"14\" font-style=\"italic\" fill=\"#444\">\(escape(message))</text></svg>"
+        let width = 360.0
+        let titleLines = wrapped(title, width: 38, lines: 3)
+        let messageLines = wrapped(message, width: 40, lines: 3)
+        let messageTop = 24 + Double(titleLines.count) * 20 + 6
+        let height = messageTop + Double(messageLines.count) * 19 + 4
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart-hidden\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\""
+            + " role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\" font-family=\"system-ui, sans-serif\">"
+            + "<title id=\"\(id)-title\">\(escape(title))</title>"
+            + "<desc id=\"\(id)-desc\">\(escape("\(title). \(message)"))</desc>"
+        for (index, line) in titleLines.enumerated() {
+            svg += "<text x=\"\(n(8))\" y=\"\(n(24 + Double(index) * 20))\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">\(escape(line))</text>"
+        }
+        for (index, line) in messageLines.enumerated() {
+            svg += "<text class=\"all-hidden\" x=\"\(n(8))\" y=\"\(n(messageTop + 14 + Double(index) * 19))\" font-size=\"14\" font-style=\"italic\" fill=\"#444\">\(escape(line))</text>"
+        }
+        return svg + "</svg>"
     }
 
     // MARK: Parts

@@ -143,6 +143,7 @@ enum DirectoryPagesController {
             .element(named: "nav", nodes: [
                 .class("county-list"), .attribute(named: "aria-label", value: "Counties A to Z"),
                 .h2(.text("Counties A to Z")),
+                legend(),
                 .ul(.forEach(model.coverage) { row in
                     .li(.a(.href(SiteURL.county(row.county.id!)),
                            .span(.class("swatch cov-\(row.coverage.rawValue)"), .attribute(named: "aria-hidden", value: "true")),
@@ -322,7 +323,7 @@ enum DirectoryPagesController {
             }),
             .h2(.text("Sources")),
             .if(sources.isEmpty, .p(.text("Entered by a coordinator."))),
-            .ul(.forEach(sources) { .li(.text($0)) }),
+            .ul(.class("sources"), .forEach(sources) { .li(.text($0)) }),
             .unwrap(p.sourceDate) { .p(.text("Source date: \($0)")) },
         ]
     }

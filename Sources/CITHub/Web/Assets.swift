@@ -148,23 +148,26 @@ form:has(#field-role option:not([value="program_coordinator"]):not([value="agenc
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 @media screen {
   /* The header: one row for the name and "Get help now", one short row of links. */
-  .header-row { padding-top: 0.25rem; padding-bottom: 0.25rem; }
+  .header-row { padding-top: 0.35rem; padding-bottom: 0.35rem; }
   .nav-list { gap: 0 1.1rem; padding-bottom: 0.15rem; font-size: 1rem; }
   .nav-list a { padding: 0.25rem 0; min-height: 0; }
 }
 @media screen and (max-width: 30rem) {
   .site-header .wrap { padding: 0 0.75rem; }
   .brand { font-size: 1.2rem; }
-  .nav-list { gap: 0 0.8rem; }
+  .nav-list { gap: 0 0.7rem; font-size: 0.95rem; }
 }
+/* Long addresses (a program's sources) break rather than widen a phone's page. */
+.sources li { overflow-wrap: anywhere; }
 .table-scroll:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .map-wrap { max-width: 48rem; }
 .state-map .county-label { pointer-events: none; font-weight: 600; fill: var(--ink); text-anchor: middle; dominant-baseline: central; }
 .state-map .county-label.on-cit { fill: #ffffff; }
 .county-list h2 { font-size: 1.2rem; margin-top: 1rem; }
-.county-list ul { list-style: none; padding: 0; margin: 0 0 1rem; display: grid; grid-template-columns: repeat(auto-fill, minmax(6.75rem, 1fr)); gap: 0 0.5rem; font-size: 1rem; }
-.county-list a { display: flex; align-items: center; gap: 0.35rem; min-height: 44px; }
-.county-list .swatch { flex: none; }
+.county-list ul { list-style: none; padding: 0; margin: 0 0 1rem; display: grid; grid-template-columns: repeat(auto-fill, minmax(6.5rem, 1fr)); gap: 0 0.25rem; font-size: 0.95rem; }
+.county-list ul.legend { display: flex; margin-bottom: 0.5rem; }
+.county-list a { display: flex; align-items: center; gap: 0.3rem; min-height: 44px; overflow-wrap: anywhere; }
+.county-list a .swatch { flex: none; width: 0.95rem; height: 0.95rem; }
 /* Phones get the list first; wider screens a map big enough to read its names. */
 @media (min-width: 48rem) { .county-list { display: none; } }
 @media (max-width: 39.99rem) { .state-map .county-label { display: none; } }
