@@ -162,7 +162,7 @@ enum CompletionController {
                 try await certificate.create(on: tx)
                 try await Outbox(database: tx, from: settings.mailFrom).enqueue(
                     to: registration.email, subject: "Your certificate: \(completion.course.title)",
-                    text: CertificateMail.issued(certificate, site: settings.publicURL, printToken: printToken, zone: session.zone))
+                    text: CertificateMail.issued(certificate, site: settings.publicURL, printToken: printToken))
                 try await req.audit.record("certificate.issued", entityType: "certificate", entityID: certificate.code,
                                            details: "\(registration.name), \(completion.course.code), \(TrainingFormat.hours(certificate.hours)) hours", on: tx)
                 return true
@@ -181,7 +181,7 @@ extension Optional {
 }
 
 enum CertificateMail {
-    static func issued(_ certificate: Certificate, site: String, printToken: String, zone: TimeZone) -> String {
+    static func issued(_ certificate: Certificate, site: String, printToken: String) -> String {
         let dates = CertificateDates.range(from: certificate.startDate, to: certificate.endDate) ?? "\(certificate.startDate) to \(certificate.endDate)"
         return """
         Hello \(certificate.personName),
@@ -197,7 +197,7 @@ enum CertificateMail {
         To see your role-play scores and trainers' feedback, sign in to CIT Hub with this email address and open "Your training": \(site)\(TrainingURL.myTraining)
         (If you have no CIT Hub account, ask your program coordinator for an invitation.)
 
-        CIT International advises in-service refresher training at least every 2 years: yours is due by \(CertificateDates.day(certificate.refresherDueAt, timeZone: zone)). We will remind you before then.
+        CIT International advises in-service refresher training at least every 2 years: yours is due by \(CertificateDates.day(certificate.refresherDueAt, timeZone: TimeZone(identifier: "UTC")!)). We will remind you before then.
         """
     }
 
@@ -205,7 +205,7 @@ enum CertificateMail {
         """
         Hello \(certificate.personName),
 
-        Your \(certificate.courseCode) training (completed \(certificate.endDate), certificate \(certificate.code)) is due for an in-service refresher by \(TrainingFormat.day(certificate.refresherDueAt, TimeZone(identifier: "UTC")!)), in about \(daysBefore) days. CIT International advises refresher training at least every 2 years.
+        Your \(certificate.courseCode) training (completed \(CertificateDates.day(certificate.endDate) ?? certificate.endDate), certificate \(certificate.code)) is due for an in-service refresher by \(CertificateDates.day(certificate.refresherDueAt, timeZone: TimeZone(identifier: "UTC")!)), in about \(daysBefore) days. CIT International advises refresher training at least every 2 years.
 
         Upcoming classes: \(site)\(SiteURL.classes)
         """

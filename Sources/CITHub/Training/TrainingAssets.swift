@@ -27,11 +27,17 @@ enum TrainingAssets {
 .rubric-criterion .level-score { font-size: 1.4rem; font-weight: 700; }
 .rubric-criterion .level-label { font-size: .85rem; }
 .rubric-criterion .level:has(input:checked) { background: var(--brand); color: var(--brand-ink); box-shadow: 0 0 0 3px var(--brand) inset; }
-.rubric-criterion .level:has(input:checked) .level-label::before { content: "✓ "; }
+@media (max-width: 29.99rem) {
+  .rubric-criterion { padding-left: .6rem; padding-right: .6rem; }
+  .rubric-criterion .scale { gap: .3rem; }
+  .rubric-criterion .level { padding: .4rem 1px; }
+  .rubric-criterion .level-label { font-size: .78rem; }
+}
+@media (min-width: 30rem) { .rubric-criterion .level:has(input:checked) .level-label::before { content: "✓ "; } }
 .rubric-criterion .level:has(input:checked) input { accent-color: #fff; }
 .rubric-criterion .level:focus-within { outline: 3px solid var(--focus); outline-offset: 2px; }
 .rubric-criterion details { margin-top: .25rem; font-size: 1rem; }
-.rubric-criterion summary { cursor: pointer; color: var(--link); min-height: 44px; display: flex; align-items: center; }
+.rubric-criterion summary { cursor: pointer; color: var(--link); display: list-item; padding: .55rem 0; min-height: 44px; }
 .rubric-criterion dl { margin: .25rem 0 0; }
 .rubric-criterion dt { font-weight: 700; margin-top: .35rem; }
 .rubric-criterion dd { margin: 0; }

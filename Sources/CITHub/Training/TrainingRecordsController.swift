@@ -72,7 +72,7 @@ enum TrainingRecordsController {
             .h1(.text("Your training")),
             .p(.text("Classes you were confirmed in under \(user.email), with the hours trainers recorded, your role-play feedback and your certificates.")),
             .unwrap(latest) { certificate in
-                .p(.class("notice"), .text("In-service refresher due by \(TrainingFormat.day(certificate.refresherDueAt, TimeZone(identifier: "UTC")!)) (\(RefresherSchedule.source)). We email a reminder 60 and 14 days before."))
+                .p(.class("notice"), .text("In-service refresher due by \(CertificateDates.day(certificate.refresherDueAt, timeZone: TimeZone(identifier: "UTC")!)) (\(RefresherSchedule.source)). We email a reminder 60 and 14 days before."))
             },
             .if(sections.isEmpty, .p(.text("No classes yet under this email address. "), .a(.href(SiteURL.classes), .text("Find a class")))),
             .group(sections),
@@ -158,7 +158,7 @@ enum RefresherReminders {
                     .returning("id").all()
                 guard rows.count == 1 else { return false }
                 try await Outbox(database: tx, from: settings.mailFrom).enqueue(
-                    to: certificate.email, subject: "Your CIT refresher is due by \(TrainingFormat.day(certificate.refresherDueAt, TimeZone(identifier: "UTC")!))",
+                    to: certificate.email, subject: "Your CIT refresher is due by \(CertificateDates.day(certificate.refresherDueAt, timeZone: TimeZone(identifier: "UTC")!))",
                     text: CertificateMail.refresher(certificate, site: settings.publicURL, daysBefore: days))
                 return true
             }
