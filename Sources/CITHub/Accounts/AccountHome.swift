@@ -20,7 +20,11 @@ struct AccountHome {
         var isToday: Bool
         var hasEnded: Bool
     }
-    struct AgencyItem { var id: String; var name: String; var reports: Int; var lastFiled: String? }
+    struct AgencyItem {
+        var id: String; var name: String; var reports: Int; var lastFiled: String?
+        /// "120 sworn officers; 80 on patrol, 2 of them CIT-trained", or nil before the counts are kept.
+        var officers: String?
+    }
     struct CertificateItem { var code: String; var title: String; var issued: String; var revoked: Bool }
 
     var name: String
@@ -98,8 +102,13 @@ struct AccountHome {
             for agency in try await Organization.query(on: db).filter(\.$id ~~ agencyIDs).sort(\.$name).all() {
                 let count = try await EncounterReport.query(on: db).filter(\.$agencyID == agency.id!).count()
                 let last = try await EncounterReport.query(on: db).filter(\.$agencyID == agency.id!).sort(\.$createdAt, .descending).first()
+                let profile = try await AgencyProfile.query(on: db).filter(\.$organization.$id == agency.id!).first()
+                let officers = profile.map { profile in
+                    let trained = profile.shifts.reduce(0) { $0 + $1.citTrained }
+                    return "\(profile.swornOfficers) sworn officers; \(profile.patrolOfficers) on patrol, \(trained) of them CIT-trained"
+                }
                 home.agencies.append(AgencyItem(id: agency.id!.uuidString.lowercased(), name: agency.name, reports: count,
-                                                lastFiled: last?.createdAt.map { ClassFormat.shortDay($0, timeZone) }))
+                                                lastFiled: last?.createdAt.map { ClassFormat.shortDay($0, timeZone) }, officers: officers))
             }
         }
 
@@ -197,7 +206,8 @@ enum AccountHomeView {
             .ul(.class("home-programs"), .forEach(home.agencies) { agency in
                 .li(.h3(.text(agency.name)),
                     .p(.class("meta"), .text(agency.reports == 0 ? "No reports filed yet." : "\(agency.reports) report\(agency.reports == 1 ? "" : "s") filed" + (agency.lastFiled.map { ", the last on \($0)." } ?? "."))),
-                    .p(.class("class-actions"), .a(.class("button secondary"), .href(SiteURL.agency(agency.id)), .text("Officer counts"))))
+                    .p(.class("meta"), .text(agency.officers.map { $0 + "." } ?? "Officer counts not entered yet: they show how much of each shift is CIT-trained.")),
+                    .p(.class("class-actions"), .a(.class("button secondary"), .href(SiteURL.agency(agency.id)), .text(agency.officers == nil ? "Enter officer counts" : "Update officer counts"))))
             }),
             .p(.class("class-actions"),
                .a(.class("button"), .href(SiteURL.encounterNew), .text("File a report")), .text(" "),
