@@ -77,6 +77,8 @@ def same_origin_links(page: Page, base_url: str) -> list[str]:
             continue
         if parts.path.endswith(SKIP_SUFFIXES) or parts.path.startswith(SKIP_PREFIXES):
             continue
+        if re.search(r"(^|&)format=(csv|json|ics)", parts.query):
+            continue
         links.append(urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, "")))
     return links
 
@@ -101,7 +103,12 @@ def crawl(context: BrowserContext, base_url: str, start: str, who: str, seen: se
         key = shape(url)
         # A shape another person's crawl already photographed is still opened once: its
         # links may lead somewhere only this person can go.
-        response = page.goto(url)
+        try:
+            response = page.goto(url)
+        except Exception as error:  # a link to a download (CSV, calendar) is not a page
+            if "Download is starting" in str(error):
+                continue
+            raise
         status = response.status if response else None
         content_type = (response.headers.get("content-type", "") if response else "")
         if status != 200:

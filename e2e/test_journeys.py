@@ -427,6 +427,8 @@ def test_every_page_reached_by_links_is_photographed_and_accessible(browser: Bro
     seen: set[str] = set()
     public = browser.new_context(base_url=server.base_url, viewport=DESKTOP)
     crawl(public, server.base_url, "/", "public", seen, report, ARTIFACTS_DIR)
+    # What a search box leads to (the answer, then the program and county it names).
+    crawl(public, server.base_url, "/search?q=madison+wi", "public", seen, report, ARTIFACTS_DIR)
     public.close()
     for who, (_, email, password) in [("administrator", ADMIN), ("coordinator", COORDINATOR),
                                       ("trainer", TRAINER), ("liaison", LIAISON)]:
