@@ -165,6 +165,7 @@ def test_attendance_offline_scores_certificate(browser: Browser, server, admin, 
     page.get_by_label("Add a trainer by email").fill("trainer.e2e@example.org")
     page.get_by_role("button", name="Add trainer").click()
     expect(page.get_by_text("Tara Trainer (trainer.e2e@example.org)")).to_be_visible()
+    no_violations(page, "class roster")
     page.goto(program_path + "/scenarios")
     page.get_by_label("Course").select_option("CIT-DISPATCH")
     page.get_by_label("Scenario title").fill("Caller whose son is threatening himself")
