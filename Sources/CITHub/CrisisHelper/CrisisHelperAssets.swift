@@ -69,6 +69,7 @@ legend{font-weight:700;font-size:1.2rem;padding:0 .3rem}
 .say p{margin:.25rem 0}
 .safety{border:3px solid var(--danger);border-radius:.4rem;padding:.5rem .75rem}
 .safety-tag{display:inline-block;background:var(--danger);color:#fff;font-weight:700;padding:0 .5rem;border-radius:.25rem;margin:0}
+#texts{list-style:none;padding-left:0}
 #texts li{background:var(--tint);border:1px solid var(--line);border-radius:.3rem;padding:.4rem .6rem;margin:0 0 .5rem;overflow-wrap:anywhere}
 .msg{margin:0;-webkit-user-select:all;user-select:all}
 .msg-actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.4rem 0 0}
