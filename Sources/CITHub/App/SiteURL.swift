@@ -56,6 +56,7 @@ enum SiteURL {
     // Classes (issue 12): editing a class, and the script that adds and removes agenda rows.
     static let agendaRowsScript = "/assets/agenda-rows.js"
     static func classEdit(_ id: String) -> String { "/classes/\(id)/edit" }
+    static func classAddPerson(_ id: String) -> String { "/classes/\(id)/registrations/new" }
 
     /// Turns "/admin/users" into route path components.
     static func components(_ path: String) -> [String] {

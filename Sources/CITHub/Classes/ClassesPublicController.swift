@@ -238,9 +238,9 @@ enum ClassesPublicController {
         ))
     }
 
-    @Sendable static func registerSeat(req: Request) async throws -> Response {
-        let session = try await findClass(req)
-        let form = FormValues(req)
+    /// The registration fields, read and checked: the public form and the roster's
+    /// "Add a person" use the same rules.
+    static func readRegistration(_ form: FormValues) -> (RegistrationInput, [String: String], Audience?) {
         let input = RegistrationInput(name: form.trimmed("name"), email: User.normalize(email: form["email"]), phone: form.trimmed("phone"),
                                       organization: form.trimmed("organization"), audience: form["audience"])
         var errors: [String: String] = [:]
@@ -253,6 +253,12 @@ enum ClassesPublicController {
         else if input.organization.count > 200 { errors["organization"] = "At most 200 characters." }
         let audience = Audience(rawValue: input.audience)
         if audience == nil { errors["audience"] = "Choose your role." }
+        return (input, errors, audience)
+    }
+
+    @Sendable static func registerSeat(req: Request) async throws -> Response {
+        let session = try await findClass(req)
+        let (input, errors, audience) = readRegistration(FormValues(req))
         guard errors.isEmpty, let audience else { return try await classPage(req, session: session, input: input, errors: errors, status: .unprocessableEntity) }
 
         let catalog = try await Course.query(on: req.db).all().map(\.definition)

@@ -13,6 +13,7 @@ enum ClassesStaffController {
         protected.post(SiteURL.classEdit(":id"), .manageOwnClasses, use: update)
         protected.get("/classes/:id/roster", .manageOwnClasses, use: roster)
         protected.post("/classes/:id/registrations/:registration/cancel", .manageOwnClasses, use: cancelRegistration)
+        protected.post(SiteURL.classAddPerson(":id"), .manageOwnClasses, use: addPerson)
     }
 
     /// Administrators run any program's classes; coordinators those of their programs.
@@ -273,7 +274,13 @@ enum ClassesStaffController {
         try await rosterPage(req, session: try await managedClass(req), trainerError: nil, status: .ok)
     }
 
-    static func rosterPage(_ req: Request, session: ClassSession, trainerError: String?, status: HTTPResponseStatus) async throws -> Response {
+    /// What was typed into "Add a person" and what is wrong with it, for a refused form.
+    struct PersonForm {
+        var input = ClassesPublicController.RegistrationInput()
+        var errors: [String: String] = [:]
+    }
+
+    static func rosterPage(_ req: Request, session: ClassSession, trainerError: String?, status: HTTPResponseStatus, person: PersonForm = PersonForm()) async throws -> Response {
         let trainers = try await ClassTrainer.query(on: req.db).filter(\.$classSession.$id == session.id!).with(\.$user).all().map(\.user)
         let registrations = try await Registration.query(on: req.db).filter(\.$classSession.$id == session.id!).sort(\.$sequence).all()
         let confirmed = registrations.filter { $0.status == .confirmed }
@@ -311,10 +318,66 @@ enum ClassesStaffController {
                 FormHTML.submit("Add trainer", secondary: true),
             ]),
             .h2(.text("Confirmed (\(confirmed.count))")), table(confirmed, name: "Confirmed people", positions: false, cancellable: true),
+            .if(session.endsAt > Date() && session.status == .scheduled, addPersonForm(req, session: session, person: person)),
             .h2(.text("Waitlist (\(waiting.count))")), table(waiting, name: "Waitlist", positions: true, cancellable: true),
             .h2(.text("Cancelled (\(cancelled.count))")), table(cancelled, name: "Cancelled places", positions: false, cancellable: false),
         ])
         return htmlResponse(page, status: status)
+    }
+
+    /// "Add a person": a coordinator registers someone directly, also once the class has
+    /// started (public registration closes then), which is how a class entered while it
+    /// runs gets its roster. Seats, agency limits and eligibility apply as for everyone;
+    /// the person gets the same confirmation mail with their own link.
+    static func addPersonForm(_ req: Request, session: ClassSession, person: PersonForm) -> BodyNode {
+        let labels = ["name": "Name", "email": "Email address", "phone": "Phone", "organization": "Agency or organization", "audience": "Their role"]
+        let input = person.input
+        let errors = person.errors
+        let ordered = ["name", "email", "phone", "organization", "audience"].filter { errors[$0] != nil }
+        return .element(named: "details", nodes: [
+            .attribute(named: "class", value: "add-person"), .id("add-person"),
+            .if(!errors.isEmpty, .attribute(named: "open", value: "open")),
+            .element(named: "summary", text: "Add a person to this class"),
+            .p(.class("hint"), .text("For someone who could not use the registration form, and for a class already under way (public registration closes when it starts). They get the confirmation email with their own link.")),
+            .if(!ordered.isEmpty, .div(.class("error-summary"), .id("error-summary"), .attribute(named: "role", value: "alert"),
+                                        .attribute(named: "tabindex", value: "-1"), .attribute(named: "autofocus"),
+                                        .h2(.text("Please check the form")),
+                                        .ul(.forEach(ordered) { key in .li(.a(.href("#field-\(key)"), .text("\(labels[key]!): \(errors[key]!)"))) }))),
+            FormHTML.form(action: SiteURL.classAddPerson(session.id!.uuidString.lowercased()), csrf: req.csrfToken, [
+                FormHTML.field(.init(name: "name", label: labels["name"]!, value: input.name, error: errors["name"], autocomplete: "off")),
+                FormHTML.field(.init(name: "email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"], autocomplete: "off")),
+                FormHTML.field(.init(name: "phone", label: labels["phone"]!, type: "tel", value: input.phone, error: errors["phone"], autocomplete: "off")),
+                FormHTML.field(.init(name: "organization", label: labels["organization"]!, value: input.organization, error: errors["organization"], autocomplete: "off")),
+                FormHTML.select(name: "audience", label: labels["audience"]!, options: [("", "Choose their role")] + Audience.allCases.map { ($0.rawValue, $0.label) }, selected: input.audience, error: errors["audience"]),
+                FormHTML.submit("Add to the class", secondary: true),
+            ]),
+        ])
+    }
+
+    @Sendable static func addPerson(req: Request) async throws -> Response {
+        let session = try await managedClass(req)
+        var (input, errors, audience) = ClassesPublicController.readRegistration(FormValues(req))
+        if errors.isEmpty, let audience {
+            let catalog = try await Course.query(on: req.db).all().map(\.definition)
+            if case .notEligible(let reason, _) = Eligibility.check(course: session.course.definition, audience: audience, catalog: catalog) {
+                errors["audience"] = reason
+            }
+        }
+        if errors.isEmpty, let audience {
+            do {
+                _ = try await RegistrationService.register(classID: session.id!, applicant: .init(name: input.name, email: input.email, phone: input.phone, organization: input.organization, audience: audience),
+                                                           request: req, byCoordinator: true)
+                req.application.pageCache.invalidate(prefix: SiteURL.classes)
+                return req.redirect(to: ClassURL.roster(session.id!), redirectType: .normal)
+            } catch let refusal as RegistrationService.Refusal {
+                switch refusal {
+                case .alreadyRegistered(let status): errors["email"] = "This email address already has a place in this class (\(status == .confirmed ? "confirmed" : "on the waitlist"))."
+                case .closed(let why): errors["name"] = why
+                }
+            }
+        }
+        input.email = String(input.email.prefix(200))
+        return try await rosterPage(req, session: session, trainerError: nil, status: .unprocessableEntity, person: PersonForm(input: input, errors: errors))
     }
 
     @Sendable static func cancelRegistration(req: Request) async throws -> Response {

@@ -63,14 +63,20 @@ enum RegistrationService {
         return ahead + 1
     }
 
-    static func register(classID: UUID, applicant: Applicant, request: Request, now: Date = Date()) async throws -> Outcome {
+    /// `byCoordinator`: a coordinator adding someone on the roster. The registration window
+    /// does not apply (a class entered while it runs needs its people), the class's end does.
+    static func register(classID: UUID, applicant: Applicant, request: Request, now: Date = Date(), byCoordinator: Bool = false) async throws -> Outcome {
         let settings = request.application.settings
         return try await request.db.transaction { tx in
             let session = try await lock(classID, on: tx)
             if session.status == .cancelled { throw Refusal.closed("This class was cancelled.") }
-            if session.startsAt <= now { throw Refusal.closed("This class has already started.") }
-            if let opens = session.registrationOpensAt, now < opens { throw Refusal.closed("Registration opens on \(ClassFormat.day(opens, session.zone)).") }
-            if let closes = session.registrationClosesAt, now > closes { throw Refusal.closed("Registration closed on \(ClassFormat.day(closes, session.zone)).") }
+            if byCoordinator {
+                if session.endsAt <= now { throw Refusal.closed("This class is over.") }
+            } else {
+                if session.startsAt <= now { throw Refusal.closed("This class has already started.") }
+                if let opens = session.registrationOpensAt, now < opens { throw Refusal.closed("Registration opens on \(ClassFormat.day(opens, session.zone)).") }
+                if let closes = session.registrationClosesAt, now > closes { throw Refusal.closed("Registration closed on \(ClassFormat.day(closes, session.zone)).") }
+            }
 
             let existing = try await Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$email == applicant.email).first()
             if let existing, existing.status != .cancelled { throw Refusal.alreadyRegistered(existing.status) }
