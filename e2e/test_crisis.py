@@ -533,3 +533,78 @@ def test_home_and_map_work_offline_after_one_visit(page: Page, context, server, 
         expect(page.locator("#says-intro")).to_have_text("You will say: “My name is Ana.”")
     finally:
         context.set_offline(False)
+
+
+CORPUS_FILE = Path(__file__).resolve().parent.parent / "Tests" / "CITDomainTests" / "CrisisScriptCorpusTests.swift"
+CORPUS_FIELDS = [("name", "names"), ("location", "locations"), ("relation", "relations"), ("lovedName", "lovedNames"),
+                 ("happening", "happenings"), ("onFileDetail", "onFileDetails"), ("weapons", "weaponsAnswers"),
+                 ("trigOther", "triggerOthers"), ("helpOther", "helpOthers"), ("diagnosis", "diagnoses"),
+                 ("provider", "providers"), ("substanceDetail", "substanceDetails"), ("medications", "medicationLists")]
+
+
+def corpus() -> list[tuple[str, str]]:
+    """The answers of the Swift corpus test (read from its source, so they exist once)."""
+    source = CORPUS_FILE.read_text()
+    out = []
+    for field, name in CORPUS_FIELDS:
+        block = re.search(r"static let " + name + r" = \[(.*?)\n    \]", source, re.S).group(1)
+        for literal in re.findall(r'"((?:[^"\\]|\\.)*)"', block):
+            out.append((field, literal.replace('\\"', '"').replace("\\'", "'").replace("\\\\", "\\")))
+    return out
+
+
+def server_script(server, answers: dict) -> tuple[list[list[str]], list[str]] | None:
+    """The no-JavaScript form's script for these answers: each step's sentences, and the texts."""
+    import html as html_lib
+    import http.cookiejar
+    import urllib.parse
+    import urllib.request
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    form_page = opener.open(server.url("/crisis/plan")).read().decode()
+    token = re.search(r'name="_csrf" value="([^"]+)"', form_page).group(1)
+    body = {"_csrf": token, **{k: ("1" if v is True else v) for k, v in answers.items()}}
+    try:
+        page = opener.open(server.url("/crisis"), urllib.parse.urlencode(body).encode()).read().decode()
+    except urllib.error.HTTPError:
+        return None  # 422: a required answer was only white space
+    plan = page.split('<ol id="script"', 1)[1].split("</ol>", 1)[0]
+    steps = [[html_lib.unescape(p) for p in re.findall(r"<p>(.*?)</p>", quote_block)]
+             for quote_block in re.findall(r'<li class="step[^"]*">(.*?)</li>', plan)]
+    texts = [html_lib.unescape(m) for m in re.findall(r'<p class="msg" id="text-\d+">(.*?)</p>', page)]
+    return steps, texts
+
+
+def test_whole_corpus_browser_equals_server(page: Page, server) -> None:
+    """Every answer of the Swift corpus (50+ per field): the browser's script and texts are
+    the server's, sentence for sentence."""
+    page.goto("/crisis")
+    cases = corpus()
+    assert len(cases) >= 13 * 50
+    differences = []
+    for field, value in cases:
+        answers = {**MINIMAL, field: value}
+        if field == "substanceDetail":
+            answers["substance"] = "intoxicated"
+        expected = server_script(server, answers)
+        if expected is None:
+            continue
+        assert len(expected[0]) >= 6 and expected[1], expected  # a whole script was read, not an empty page
+        got = page.evaluate(
+            """a => {
+                const f = document.getElementById('crisis-form');
+                f.reset();
+                for (const [k, v] of Object.entries(a)) {
+                    const el = f.elements[k];
+                    if (el.type === 'checkbox') el.checked = true; else el.value = v;
+                }
+                f.dispatchEvent(new Event('input', {bubbles: true}));
+                return [[...document.querySelectorAll('#script > li')].map(li => [...li.querySelectorAll('.say p')].map(p => p.textContent)),
+                        [...document.querySelectorAll('#texts .msg')].map(m => m.textContent)];
+            }""",
+            answers,
+        )
+        if [got[0], got[1]] != [expected[0], expected[1]]:
+            differences.append(f"{field}={value!r}\n  browser: {got}\n  server:  {list(expected)}")
+    print(f"crisis corpus: {len(cases)} answers compared")
+    assert not differences, f"{len(differences)} differ:\n" + "\n".join(differences[:10])
