@@ -94,7 +94,8 @@ enum CoverageController {
                 .li(.span(.class("swatch cov-share-\(index)"), .attribute(named: "aria-hidden", value: "true")), .text(" " + title))
             }),
             .h2(.text("By county")),
-            TableHTML.scrollRegion(label: "CIT coverage by county", .table(.class("coverage-table"),
+            .if(countyResults.isEmpty, .p(.text("No agency has entered its officer counts yet, so no county can be shown."))),
+            .if(!countyResults.isEmpty, TableHTML.scrollRegion(label: "CIT coverage by county", .table(.class("coverage-table"),
                 .caption(.text("Counties with agency officer counts")),
                 .tr(.th(.text("County")), .th(.text("Patrol officers")), .th(.text("CIT-trained")), .th(.text("Share")), .th(.text("Target")), .th(.text("Shifts without CIT"))),
                 .forEach(countyResults.keys.sorted { (countyNames[$0] ?? $0) < (countyNames[$1] ?? $1) }) { fips in
@@ -102,7 +103,7 @@ enum CoverageController {
                     return .tr(.th(.attribute(named: "scope", value: "row"), .text(countyNames[fips] ?? fips)), .td(.text(String(result.patrolOfficers))), .td(.text(String(result.citTrained))),
                                .td(.text(share(result))), .td(.class(result.meetsTarget ? "meets" : ""), .text(result.meetsTarget ? "Met" : "\(result.neededForTarget) more needed")),
                                .td(.text(result.uncoveredShifts.isEmpty ? "—" : result.uncoveredShifts.joined(separator: "; "))))
-                })),
+                }))),
             .h2(.text("By agency")),
             TableHTML.scrollRegion(label: "CIT coverage by agency", .table(.class("coverage-table"),
                 .caption(.text("Law enforcement agencies in the directory")),

@@ -153,7 +153,9 @@ form:has(#field-role option:not([value="program_coordinator"]):not([value="agenc
   .nav-list a { padding: 0.25rem 0; min-height: 0; }
 }
 @media screen and (max-width: 30rem) {
-  .site-header .wrap { padding: 0 0.75rem; }
+  .site-header .wrap { padding-left: 0.75rem; padding-right: 0.75rem; }
+  .header-row { padding-top: 0.2rem; padding-bottom: 0.2rem; }
+  .help-now { padding: 0.45rem 0.9rem; }
   .brand { font-size: 1.2rem; }
   .nav-list { gap: 0 0.7rem; font-size: 0.95rem; }
 }
