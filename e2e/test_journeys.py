@@ -402,6 +402,60 @@ def test_liaison_files_and_corrects_a_report(browser: Browser, journey_server, c
         context.close()
 
 
+# --- a family: from the home page to a script, call mode and a text -----------------
+
+
+def test_family_makes_a_script_and_uses_it_on_the_call(browser: Browser, journey_server, clicks_only, snap) -> None:
+    server = journey_server
+    context, page = new_page(browser, clicks_only, PHONE)
+    try:
+        page.goto(server.base_url + "/")
+        page.get_by_role("link", name="Get help now").first.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("what to say when you call 911")
+        # Answers typed the way a frightened person types them: whole sentences, a "yes".
+        page.get_by_label("Your name").fill("my name is maria lopez")
+        page.get_by_label("Where you are (address)").fill("I'm at 1402 Williamson St, apartment 3, Madison")
+        page.get_by_label("Who your loved one is to you").fill("he is my son")
+        page.get_by_label("Your loved one’s name").fill("Sam")
+        page.get_by_label("What is happening").fill("He is screaming and throwing things, he hasn't slept in three days")
+        page.get_by_label("Which weapons").fill("yes, a hunting rifle in the garage")
+        page.get_by_label("Alcohol or drugs").select_option(label="They may have overdosed")
+        # Each sentence shows by its field while typing.
+        expect(page.locator("#says-weapons")).to_have_text("You will say: “My loved one has access to weapons: a hunting rifle in the garage.”")
+        snap(page, "family-typing")
+
+        script = page.locator("#script")
+        said = " ".join(script.locator(".say p").all_text_contents())
+        assert "My name is Maria Lopez, and I am calling from 1402 Williamson St, apartment 3, Madison about my son Sam." in said
+        assert "Here is what is happening: He is screaming and throwing things" in said
+        for broken in ["Sam is He", "rifle weapons", "access to yes", "..", "is is"]:
+            assert broken not in said, f"{broken!r} in the script: {said}"
+        first = script.locator(".step-crisis .say p").all_text_contents()
+        assert "“Please send an ambulance as well.”" in first[:3], first
+
+        # Call mode: the first step has the call button; then step by step to the end.
+        page.get_by_role("link", name="See my script").click()
+        expect(page.locator(".plan-actions").get_by_role("link", name="Call 911")).to_have_attribute("href", "tel:911")
+        page.get_by_role("link", name="Start “on the call” mode").click()
+        step = page.locator("#call-1")
+        expect(step.get_by_role("link", name="Call 911")).to_be_visible()
+        snap(page, "family-call-mode")
+        n = 1
+        while page.locator(f"#call-{n}").get_by_role("link", name="Next").count():
+            page.locator(f"#call-{n}").get_by_role("link", name="Next").click()
+            n += 1
+        page.locator(f"#call-{n}").get_by_role("link", name="Done").click()
+
+        # The text version, ready to send.
+        messages = page.locator("#texts .msg").all_text_contents()
+        assert messages and "Please send an ambulance as well." in messages[0], messages
+        sms = page.locator("#texts").get_by_role("link", name="Open in Messages").first
+        assert sms.get_attribute("href").startswith("sms:911?&body=")
+        snap(page, "family-texts")
+    finally:
+        context.close()
+
+
 # --- every page, at phone and desktop size ------------------------------------------
 
 
