@@ -324,6 +324,18 @@ struct DirectoryAnswersTests {
         }
     }
 
+    @Test("a city in several counties lists first the county with most of its ZIP codes")
+    func cityOrder() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let text = try await TestBrowser(app).get("/search?q=Madison").text
+            // Madison: 34 ZIP codes in Dane County (55025), one in Waukesha County (55133).
+            let dane = try #require(text.range(of: "href=\"/counties/55025\""))
+            let waukesha = try #require(text.range(of: "href=\"/counties/55133\""))
+            #expect(dane.lowerBound < waukesha.lowerBound)
+        }
+    }
+
     @Test("a county without CIT: 'not yet' and the nearest programs")
     func notYet() async throws {
         try await withCITHub { app in

@@ -423,7 +423,8 @@ enum DirectoryPagesController {
             }
             if let fipsSet = index.cities[needle] {
                 let city = index.cityNames[needle] ?? query
-                for fips in fipsSet.sorted() where !seen.contains(fips) {
+                let zipCounts = index.cityZIPCounts[needle] ?? [:]
+                for fips in fipsSet.sorted(by: { (zipCounts[$0] ?? 0, $1) > (zipCounts[$1] ?? 0, $0) }) where !seen.contains(fips) {
                     if let county = byFIPS[fips] { result.counties.append(CountyHit(fips: fips, fullName: county.fullName, note: "Includes \(city).")); seen.insert(fips) }
                 }
             }

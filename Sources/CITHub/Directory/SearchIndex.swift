@@ -11,6 +11,9 @@ final class SearchIndex: Sendable {
         var zips: [String: [ZipEntry]] = [:]
         var cities: [String: Set<String>] = [:]
         var cityNames: [String: String] = [:]
+        /// City → county → how many of the city's ZIP codes are there: the county with most
+        /// comes first ("Madison" is 34 ZIP codes in Dane County, one in Waukesha County).
+        var cityZIPCounts: [String: [String: Int]] = [:]
         /// Every county of every state, without boundaries: fips → (state, name, full name).
         var counties: [String: (state: String, name: String, fullName: String)] = [:]
     }
@@ -29,6 +32,7 @@ final class SearchIndex: Sendable {
             let key = PlaceQuery.normalise(row.city)
             snapshot.cities[key, default: []].insert(row.countyFIPS)
             snapshot.cityNames[key] = row.city
+            snapshot.cityZIPCounts[key, default: [:]][row.countyFIPS, default: 0] += 1
         }
         box.withLockedValue { $0 = snapshot }
         return snapshot
