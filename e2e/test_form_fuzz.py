@@ -415,6 +415,18 @@ def site(server, admin) -> Site:
     values.update({"course": "CIT", "title": "CIT Academy (form fuzz, fictional)", "venue_name": "Fuzz venue",
                    "venue_address": "1 Fuzz St", "venue_zip": "53703", "capacity": "30", "default_agency_limit": "",
                    "agency_limits": "", "closes": "", "trainers": ""})
+    # The agenda, one row per block: five days of two 4-hour blocks (40 hours).
+    for key in [k for k in values if re.match(r"(day|start|end|title|topic)_\d+$", k)]:
+        values[key] = ""
+    start = dt.date.today() + dt.timedelta(days=90)
+    for i in range(5):
+        for j, (begin, end, title, topic) in enumerate([("08:00", "12:00", "Overview", "mental-illness-overview"),
+                                                        ("12:30", "16:30", "Role-plays", "role-plays")]):
+            row = 2 * i + j + 1
+            values.update({f"day_{row}": (start + dt.timedelta(days=i)).isoformat(), f"start_{row}": begin,
+                           f"end_{row}": end, f"title_{row}": title, f"topic_{row}": topic})
+    values["rows"] = str(max(10, int(values.get("rows") or 0)))
+    values.pop("action", None)  # the form's "Add more rows" button, not "Create class"
     r = client.post(new_class, [csrf_pair()] + [(k, v.encode()) for k, v in values.items()])
     assert r.status == 303, f"class not created: {r.status} {r.body[:500]!r}"
     class_id = re.search(UUID, r.location).group(0)
