@@ -100,6 +100,9 @@ struct AccountHomeTests {
             #expect(liaisonHome.text.contains(agency.name))
             #expect(liaisonHome.text.contains("1 report filed"))
             #expect(liaisonHome.text.contains("Officer counts not entered yet"))
+            // The CSV's agency column: the liaison reads their agency's value on the import page.
+            let importPage = try await liaison.get(SiteURL.encounterImport)
+            #expect(importPage.text.contains("<li>\(agency.name): <code>\(agency.id!.uuidString.lowercased())</code></li>"))
             _ = try await liaison.post(SiteURL.agency(agency.id!.uuidString.lowercased()), ["sworn_officers": "120", "patrol_officers": "80",
                 "shift_0_name": "Days", "shift_0_patrol": "40", "shift_0_trained": "1", "shift_1_name": "Nights", "shift_1_patrol": "40", "shift_1_trained": "2"])
             #expect(try await liaison.get(SiteURL.account).text.contains("120 sworn officers; 80 on patrol, 3 of them CIT-trained."))

@@ -147,10 +147,13 @@ enum EncountersController {
     // MARK: CSV import
 
     @Sendable static func importForm(req: Request) async throws -> Response {
-        try importPage(req, problems: [], message: nil, status: .ok)
+        try await importPage(req, problems: [], message: nil, status: .ok)
     }
 
-    static func importPage(_ req: Request, problems: [ImportRowProblem], message: String?, status: HTTPResponseStatus) throws -> Response {
+    static func importPage(_ req: Request, problems: [ImportRowProblem], message: String?, status: HTTPResponseStatus) async throws -> Response {
+        // The agency column takes the agency's id (records systems export ids, not names);
+        // the liaison reads theirs here instead of asking anyone.
+        let agencies = try await EncounterService.agencies(for: try req.auth.require(User.self), on: req.db)
         let notice = req.query[String.self, at: "imported"].map { "\($0) reports were imported." }
         let page = Page(title: "Import encounter reports", chrome: req.chrome(notice: notice), main: [
             .h1(.text("Import encounter reports from a CSV file")),
@@ -158,6 +161,9 @@ enum EncountersController {
             .p(.text("The first line names the columns, in any order:")),
             .pre(.code(.text(EncounterFields.all.joined(separator: ",")))),
             .p(.text("Dates as 2026-08-14; yes/no columns as yes or no; time_block as 00-04, 04-08, 08-12, 12-16, 16-20 or 20-24; agency as the agency's id; county_fips as 5 digits. A column that is not on this list (a name, an address, a case number) is refused: reports hold no names. At most \(EncounterImport.maxRows) rows and 16 MB per file.")),
+            .if(!agencies.isEmpty && agencies.count <= 20, .group(
+                .p(.text(agencies.count == 1 ? "The agency column for your agency:" : "The agency column for each agency you file for:")),
+                .ul(.forEach(agencies) { .li(.text("\($0.name): "), .code(.text(EncounterService.key($0.id!)))) }))),
             .unwrap(message) { .div(.class("error-summary"), .attribute(named: "role", value: "alert"), .h2(.text("Nothing was imported")), .p(.text($0))) },
             .if(!problems.isEmpty, .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
                 .caption(.text("Problems, by line of the file")),
@@ -181,18 +187,18 @@ enum EncountersController {
         let user = try req.auth.require(User.self)
         let settings = req.application.settings
         guard let upload = try? req.content.decode(ImportUpload.self), let file = upload.file, file.data.readableBytes > 0 else {
-            return try importPage(req, problems: [], message: "Choose a CSV file to import.", status: .unprocessableEntity)
+            return try await importPage(req, problems: [], message: "Choose a CSV file to import.", status: .unprocessableEntity)
         }
         var buffer = file.data
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         guard var text = String(validating: bytes, as: UTF8.self) else {
-            return try importPage(req, problems: [], message: "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.", status: .unprocessableEntity)
+            return try await importPage(req, problems: [], message: "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.", status: .unprocessableEntity)
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let hash = SHA256.hash(data: bytes).hex
         if let earlier = try await EncounterImportBatch.query(on: req.db).filter(\.$sha256 == hash).first() {
             let when = earlier.createdAt.map { TrainingFormat.day($0, TimeZone(identifier: settings.timeZone) ?? .gmt) } ?? "earlier"
-            return try importPage(req, problems: [], message: "This file was already imported (\(earlier.rows) reports, on \(when)). Nothing was imported again.", status: .conflict)
+            return try await importPage(req, problems: [], message: "This file was already imported (\(earlier.rows) reports, on \(when)). Nothing was imported again.", status: .conflict)
         }
         let agencies = try await EncounterService.agencies(for: user, on: req.db)
         let counties = try await EncounterService.counties(on: req.db, stateCode: settings.stateCode)
@@ -200,10 +206,10 @@ enum EncountersController {
         switch EncounterImport.parse(text, agencies: Set(agencies.map { EncounterService.key($0.id!) }), counties: Set(counties.compactMap(\.id)),
                                      catalog: catalog, today: EncounterService.today(settings)) {
         case let .failure(problems):
-            return try importPage(req, problems: problems, message: "\(problems.count == 1 ? "One problem" : "\(problems.count) problems") in the file.", status: .unprocessableEntity)
+            return try await importPage(req, problems: problems, message: "\(problems.count == 1 ? "One problem" : "\(problems.count) problems") in the file.", status: .unprocessableEntity)
         case let .success(records):
             guard !records.isEmpty else {
-                return try importPage(req, problems: [], message: "The file has a header but no reports.", status: .unprocessableEntity)
+                return try await importPage(req, problems: [], message: "The file has a header but no reports.", status: .unprocessableEntity)
             }
             do {
                 try await req.db.transaction { tx in
@@ -219,7 +225,7 @@ enum EncountersController {
             } catch {
                 // The same file sent twice at once: the unique hash let one import through.
                 if try await EncounterImportBatch.query(on: req.db).filter(\.$sha256 == hash).count() > 0 {
-                    return try importPage(req, problems: [], message: "This file was already imported. Nothing was imported again.", status: .conflict)
+                    return try await importPage(req, problems: [], message: "This file was already imported. Nothing was imported again.", status: .conflict)
                 }
                 throw error
             }
