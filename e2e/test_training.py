@@ -343,6 +343,9 @@ def test_attendance_offline_scores_certificate(browser: Browser, server, admin, 
     expect(panel).to_contain_text("8")
     no_violations(check, "verification page")
     snap(check, "verified")
+    check.set_viewport_size({"width": 1280, "height": 900})
+    snap(check, "verified-desktop")
+    check.set_viewport_size(PHONE)
     # A mistyped code, typed in the form on the answer page: not found, and it says so.
     wrong = code[:-1] + ("1" if code[-1] != "1" else "2")
     check.get_by_label("Verification code").fill(wrong)

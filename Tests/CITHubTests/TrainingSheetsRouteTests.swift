@@ -234,6 +234,14 @@ struct TrainingSheetsRouteTests {
             #expect(tampered.text == guessed.text)
             #expect(tampered.text == tiny.text)
 
+            // Revoked later: the same link still opens it, marked revoked, with the reason.
+            let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
+            #expect(try await admin.post(TrainingURL.revoke(certificate.code), ["reason": "Issued in error"]).status == .seeOther)
+            let revoked = try await TestBrowser(app).get(link)
+            #expect(revoked.status == .ok)
+            #expect(revoked.text.contains("REVOKED"))
+            #expect(revoked.text.contains("Issued in error"))
+
             // The mail says the dates in words and still carries the code and the verify address.
             #expect(mail.contains(dates))
             #expect(mail.contains(certificate.code))

@@ -34,7 +34,7 @@ body.tablet main { max-width: 60rem; }
 .sync-status { border-left: 6px solid var(--ok); background: #eef7f1; padding: .5rem 1rem; }
 .sync-status.offline { border-left-color: #b35c00; background: #fff4e5; }
 .block-picker { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; }
-.block-picker select { font-size: 1rem; padding: .4rem; max-width: 100%; }
+.block-picker select { font-size: 1rem; padding: .4rem; max-width: 100%; flex: 1 1 16rem; min-width: 0; min-height: 48px; }
 .block-nav { display: flex; gap: .5rem; flex-wrap: wrap; }
 .refused { border-left: 6px solid var(--danger); padding: .25rem 1rem; }
 """#
