@@ -169,6 +169,15 @@ def test_coordinator_creates_a_class_row_by_row_and_manages_it(browser: Browser,
     # The roster, and editing with the same rows.
     staff.get_by_role("link", name="Manage this class").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Roster: CIT Academy rows e2e"))
+    # Someone who rang the coordinator is added on the roster.
+    page.get_by_text("Add a person to this class").click()
+    page.get_by_label("Name", exact=True).fill("Sam Deputy")
+    page.get_by_label("Email address").fill("sam.deputy@example.org")
+    page.get_by_label("Phone").fill("(608) 555-0177")
+    page.get_by_label("Agency or organization").fill("Dane County Sheriff's Office")
+    page.get_by_label("Their role").select_option(label="Sworn law enforcement")
+    page.get_by_role("button", name="Add to the class").click()
+    expect(page.get_by_role("region", name="Confirmed people").get_by_role("cell", name="Sam Deputy")).to_be_visible()
     no_violations(page, "roster (phone)")
     snap(page, "roster-phone")
     snap_view(page, "roster-phone", full_page=True)
@@ -182,6 +191,7 @@ def test_coordinator_creates_a_class_row_by_row_and_manages_it(browser: Browser,
     row(page, 1).get_by_label("Title").fill("Mental illness: an overview")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("CIT Academy rows e2e, spring")
+    expect(page.get_by_text("23 of 24 seats left")).to_be_visible()
     expect(page.get_by_role("cell", name="Mental illness: an overview")).to_have_count(1)
     context.close()
 

@@ -240,9 +240,10 @@ enum ClassesPublicController {
 
     /// The registration fields, read and checked: the public form and the roster's
     /// "Add a person" use the same rules.
-    static func readRegistration(_ form: FormValues) -> (RegistrationInput, [String: String], Audience?) {
-        let input = RegistrationInput(name: form.trimmed("name"), email: User.normalize(email: form["email"]), phone: form.trimmed("phone"),
-                                      organization: form.trimmed("organization"), audience: form["audience"])
+    /// `prefix` names the fields on a page that has another "email" field (the roster).
+    static func readRegistration(_ form: FormValues, prefix: String = "") -> (RegistrationInput, [String: String], Audience?) {
+        let input = RegistrationInput(name: form.trimmed(prefix + "name"), email: User.normalize(email: form[prefix + "email"]), phone: form.trimmed(prefix + "phone"),
+                                      organization: form.trimmed(prefix + "organization"), audience: form[prefix + "audience"])
         var errors: [String: String] = [:]
         if let error = AccountService.nameError(input.name) { errors["name"] = error }
         if let error = AccountService.emailError(input.email) { errors["email"] = error }

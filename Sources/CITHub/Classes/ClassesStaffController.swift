@@ -289,7 +289,8 @@ enum ClassesStaffController {
         // The tables scroll sideways on a phone: a focusable, named region, so keyboard
         // users can scroll them too (axe: scrollable-region-focusable).
         func table(_ rows: [Registration], name: String, positions: Bool, cancellable: Bool) -> BodyNode {
-            .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"), .ariaLabel(name), .table(
+            if rows.isEmpty { return .p(.class("hint"), .text("No one yet.")) }
+            return .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"), .ariaLabel(name), .table(
                 .tr(.if(positions, .th(.text("#"))), .th(.text("Name")), .th(.text("Organization")), .th(.text("Role")), .th(.text("Email")), .th(.text("Phone")), .if(cancellable, .th(.text("Action")))),
                 .forEach(Array(rows.enumerated())) { index, r in
                     .tr(.if(positions, .td(.text(String(index + 1)))), .td(.text(r.name)), .td(.text(r.organization)), .td(.text(r.audience.label)),
@@ -342,13 +343,14 @@ enum ClassesStaffController {
             .if(!ordered.isEmpty, .div(.class("error-summary"), .id("error-summary"), .attribute(named: "role", value: "alert"),
                                         .attribute(named: "tabindex", value: "-1"), .attribute(named: "autofocus"),
                                         .h2(.text("Please check the form")),
-                                        .ul(.forEach(ordered) { key in .li(.a(.href("#field-\(key)"), .text("\(labels[key]!): \(errors[key]!)"))) }))),
+                                        .ul(.forEach(ordered) { key in .li(.a(.href("#field-person_\(key)"), .text("\(labels[key]!): \(errors[key]!)"))) }))),
             FormHTML.form(action: SiteURL.classAddPerson(session.id!.uuidString.lowercased()), csrf: req.csrfToken, [
-                FormHTML.field(.init(name: "name", label: labels["name"]!, value: input.name, error: errors["name"], autocomplete: "off")),
-                FormHTML.field(.init(name: "email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"], autocomplete: "off")),
-                FormHTML.field(.init(name: "phone", label: labels["phone"]!, type: "tel", value: input.phone, error: errors["phone"], autocomplete: "off")),
-                FormHTML.field(.init(name: "organization", label: labels["organization"]!, value: input.organization, error: errors["organization"], autocomplete: "off")),
-                FormHTML.select(name: "audience", label: labels["audience"]!, options: [("", "Choose their role")] + Audience.allCases.map { ($0.rawValue, $0.label) }, selected: input.audience, error: errors["audience"]),
+                // Prefixed: the trainer form above has its own "email" field (and id).
+                FormHTML.field(.init(name: "person_name", label: labels["name"]!, value: input.name, error: errors["name"], autocomplete: "off")),
+                FormHTML.field(.init(name: "person_email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"], autocomplete: "off")),
+                FormHTML.field(.init(name: "person_phone", label: labels["phone"]!, type: "tel", value: input.phone, error: errors["phone"], autocomplete: "off")),
+                FormHTML.field(.init(name: "person_organization", label: labels["organization"]!, value: input.organization, error: errors["organization"], autocomplete: "off")),
+                FormHTML.select(name: "person_audience", label: labels["audience"]!, options: [("", "Choose their role")] + Audience.allCases.map { ($0.rawValue, $0.label) }, selected: input.audience, error: errors["audience"]),
                 FormHTML.submit("Add to the class", secondary: true),
             ]),
         ])
@@ -356,7 +358,7 @@ enum ClassesStaffController {
 
     @Sendable static func addPerson(req: Request) async throws -> Response {
         let session = try await managedClass(req)
-        var (input, errors, audience) = ClassesPublicController.readRegistration(FormValues(req))
+        var (input, errors, audience) = ClassesPublicController.readRegistration(FormValues(req), prefix: "person_")
         if errors.isEmpty, let audience {
             let catalog = try await Course.query(on: req.db).all().map(\.definition)
             if case .notEligible(let reason, _) = Eligibility.check(course: session.course.definition, audience: audience, catalog: catalog) {
