@@ -59,7 +59,7 @@ enum TrainingAssets {
 .verify dd { margin: 0; overflow-wrap: anywhere; }
 @media (max-width: 30rem) { .verify dl { grid-template-columns: 1fr; gap: 0; } .verify dd { margin-bottom: .5rem; } }
 .verify-form { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: flex-end; }
-.verify-form .field { flex: 1 1 18rem; margin-bottom: 0; }
+.verify-form .field { flex: 0 1 32rem; margin-bottom: 0; }
 .verify-form button { margin-bottom: 0; }
 """#
 }
