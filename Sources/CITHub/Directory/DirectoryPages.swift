@@ -374,14 +374,15 @@ enum DirectoryPagesController {
             .unwrap(result.message) { .p(.text($0)) },
             .if(!result.counties.isEmpty, .group(
                 .h2(.text(result.counties.count == 1 ? "County" : "Counties")),
-                .ul(.class("answers"), .forEach(result.counties) { hit in
+                .ul(.class("search-answers"), .forEach(result.counties) { hit in
                     let line = hit.answer?.line(now: now) ?? hit.fullName
                     return .li(
                         .p(.class("answer"), .a(.href(SiteURL.county(hit.fips)), .text(hit.fullName)), .text(String(line.dropFirst(hit.fullName.count)))),
                         .unwrap(hit.note) { .p(.class("provenance"), .text($0)) },
                         .if(!hit.programLinks.isEmpty || hit.nextClass != nil, .p(.class("answer-links"),
-                            .group(hit.programLinks.map { .group(.a(.href(SiteURL.program($0.id.uuidString)), .text($0.name)), .text(" · ")) }),
-                            .unwrap(hit.nextClass) { .a(.href(ClassURL.classPage($0.id)), .text("Next class: \($0.title)")) })))
+                            .group(answerLinks(hit).enumerated().map { index, link in
+                                .group(.if(index > 0, .text(" · ")), .a(.href(link.href), .text(link.title)))
+                            }))))
                 })
             )),
             .if(!result.programs.isEmpty, .group(
@@ -392,6 +393,12 @@ enum DirectoryPagesController {
                 .p(.text("Nothing matched “\(String(query.prefix(100)))”. Try the county's name, a city or a 5-digit ZIP code, or "), .a(.href(SiteURL.map), .text("see every county")), .text("."))),
         ])
         return htmlResponse(page, status: status)
+    }
+
+    /// The pages an answer names: its programs, then its next class.
+    static func answerLinks(_ hit: CountyHit) -> [(href: String, title: String)] {
+        hit.programLinks.map { (SiteURL.program($0.id.uuidString), $0.name) }
+            + (hit.nextClass.map { [(ClassURL.classPage($0.id), "Next class: \($0.title)")] } ?? [])
     }
 
     static func find(_ query: String, req: Request) async throws -> SearchResult {

@@ -173,9 +173,9 @@ form:has(#field-role option:not([value="program_coordinator"]):not([value="agenc
 /* Phones get the list first; wider screens a map big enough to read its names. */
 @media (min-width: 48rem) { .county-list { display: none; } }
 @media (max-width: 39.99rem) { .state-map .county-label { display: none; } }
-.answers { list-style: none; padding: 0; }
-.answers li { border-left: 6px solid var(--brand); background: var(--tint); padding: 0.5rem 1rem; margin-bottom: 0.75rem; }
-.answers p { margin: 0.25rem 0; }
+.search-answers { list-style: none; padding: 0; }
+.search-answers li { border-left: 6px solid var(--brand); background: var(--tint); padding: 0.5rem 1rem; margin-bottom: 0.75rem; }
+.search-answers p { margin: 0.25rem 0; }
 .answer { font-size: 1.15rem; font-weight: 600; }
 .staff-links { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0 0 1rem; }
 .class-list li { margin-bottom: 0.5rem; }
