@@ -248,6 +248,16 @@ struct ClassPagesTests {
             #expect(session.agenda.first?.title == "Mental illness: an overview")
             #expect(try await Registration.query(on: app.db).filter(\.$email == "officer2@example.org").first()?.status == .confirmed, "promoted into the new seat")
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "class.updated").count() == 1)
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$subject == "Changed: CIT Academy, renamed").count() == 0, "a new title alone mails nobody")
+
+            // MUT: the class moves a week later: both people are told the new times
+            let later = ClassFixtures.daysFromNow(67)
+            var moved = ClassFixtures.form(capacity: 2, agenda: ClassFixtures.agenda(startDay: later, days: 5), extra: ["title": "CIT Academy, renamed"])
+            moved["title_1"] = "Mental illness: an overview"
+            #expect(try await coordinator.post(edit, moved).status == .seeOther)
+            let changed = try await OutboxMessage.query(on: app.db).filter(\.$subject == "Changed: CIT Academy, renamed").all()
+            #expect(Set(changed.map(\.toAddress)) == ["officer1@example.org", "officer2@example.org"])
+            #expect(changed.allSatisfy { $0.bodyText.contains("Your place is unchanged (confirmed)") })
 
             // fewer seats than confirmed people is refused
             fields["capacity"] = "1"

@@ -247,8 +247,19 @@ enum ClassesStaffController {
             // The class's lock first, as registrations take it, so seats are not counted
             // while the capacity and limits change.
             let locked = try await RegistrationService.lock(classID, on: tx)
+            let before = (times: locked.agenda.map { [$0.start, $0.end] }, venue: [locked.venueName, locked.venueAddress])
             try apply(checked, input: posted, to: locked, zone: zone)
             try await locked.save(on: tx)
+            // New times or a new place: everyone holding or waiting for a place is told, in
+            // the same transaction as the change.
+            if before.times != locked.agenda.map({ [$0.start, $0.end] }) || before.venue != [locked.venueName, locked.venueAddress] {
+                let settings = req.application.settings
+                let outbox = Outbox(database: tx, from: settings.mailFrom)
+                for registration in try await Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$status != .cancelled).all() {
+                    try await outbox.enqueue(to: registration.email, subject: "Changed: \(locked.title)",
+                                             text: ClassMail.changed(locked, registration: registration, classURL: settings.publicURL + ClassURL.classPage(classID)))
+                }
+            }
             try await ClassAgencyLimit.query(on: tx).filter(\.$classSession.$id == classID).delete()
             for (name, limit) in agencyLimits { try await ClassAgencyLimit(classID: classID, agencyName: name, limit: limit).create(on: tx) }
             // More seats or looser limits: the waitlist moves up now, not at the next cancellation.

@@ -273,6 +273,25 @@ enum ClassMail {
         """
     }
 
+    /// After a coordinator changed the times or the place. No calendar file: the old one's
+    /// days may not match the new ones, so people are asked to update their calendar.
+    static func changed(_ session: ClassSession, registration: Registration, classURL: String) -> String {
+        """
+        Hello \(registration.name),
+
+        The schedule or place of \(session.title) has changed. It is now:
+
+        When:
+        \(schedule(session))
+        Where: \(session.venueName), \(session.venueAddress)
+
+        Your place is unchanged (\(registration.status == .confirmed ? "confirmed" : "on the waitlist")). Please update your calendar; the class page has the full agenda:
+        \(classURL)
+
+        If you can no longer come, cancel with the link in your confirmation email so someone on the waitlist gets your seat.
+        """
+    }
+
     static func reminder(_ session: ClassSession, registration: Registration) -> String {
         """
         Hello \(registration.name),
