@@ -96,7 +96,7 @@ enum AdminAccountsController {
             .element(named: "details", nodes: [
                 .class("role-help"),
                 .element(named: "summary", text: "What each role can do"),
-                .element(named: "dl", nodes: [.class("answers"), .forEach(Role.allCases) { role in
+                .element(named: "dl", nodes: [.class("label-list"), .forEach(Role.allCases) { role in
                     .group(.element(named: "dt", text: role.title), .element(named: "dd", text: role.explanation))
                 }]),
             ])

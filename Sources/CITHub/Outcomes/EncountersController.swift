@@ -375,7 +375,7 @@ enum EncountersController {
             .h1(.text("Encounter report")),
             .div(.class(status == .ok ? "notice" : "error-summary"), .attribute(named: "role", value: status == .ok ? "status" : "alert"),
                  .p(.text((status == .ok ? "" : "The correction was not saved. ") + message))),
-            .element(named: "dl", nodes: [.class("answers"), .forEach(EncounterFields.all) { field in
+            .element(named: "dl", nodes: [.class("label-list"), .forEach(EncounterFields.all) { field in
                 .group(.element(named: "dt", text: labels[field] ?? field), .element(named: "dd", text: shown(field)))
             }]),
         ], stylesheets: [OutcomeAssets.stylesheetPath])

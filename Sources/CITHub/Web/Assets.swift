@@ -127,11 +127,11 @@ body.embed main { padding: 0.5rem; }
 form:has(#field-role option[value="program_coordinator"]:checked) .scope-agency,
 form:has(#field-role option[value="agency_liaison"]:checked) .scope-program,
 form:has(#field-role option:not([value="program_coordinator"]):not([value="agency_liaison"]):checked) .scope-field { display: none; }
-.answers { display: grid; grid-template-columns: minmax(10rem, max-content) 1fr; gap: 0.25rem 1rem; }
-.answers dt { font-weight: 600; }
-.answers dd { margin: 0; }
+.label-list { display: grid; grid-template-columns: minmax(10rem, max-content) 1fr; gap: 0.25rem 1rem; }
+.label-list dt { font-weight: 600; }
+.label-list dd { margin: 0; }
 .pager { display: flex; gap: 1.5rem; margin: 1rem 0; }
-@media (max-width: 30rem) { .answers { grid-template-columns: 1fr; } .answers dd { margin-bottom: 0.5rem; } }
+@media (max-width: 30rem) { .label-list { grid-template-columns: 1fr; } .label-list dd { margin-bottom: 0.5rem; } }
 .people { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: 0.75rem; }
 .people li { border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.6rem 0.9rem; background: var(--tint); font-size: 1rem; }
 .people span { display: block; overflow-wrap: anywhere; }
