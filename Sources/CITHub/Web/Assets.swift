@@ -167,7 +167,7 @@ form:has(#field-role option:not([value="program_coordinator"]):not([value="agenc
 .state-map .county-label.on-cit { fill: #ffffff; }
 .county-list h2 { font-size: 1.2rem; margin-top: 1rem; }
 .county-list ul { list-style: none; padding: 0; margin: 0 0 1rem; display: grid; grid-template-columns: repeat(auto-fill, minmax(6.5rem, 1fr)); gap: 0 0.25rem; font-size: 0.95rem; }
-.county-list ul.legend { display: flex; margin-bottom: 0.5rem; }
+.county-list ul.legend { display: flex; gap: 0.25rem 1rem; margin-bottom: 0.5rem; }
 .county-list a { display: flex; align-items: center; gap: 0.3rem; min-height: 44px; overflow-wrap: anywhere; }
 .county-list a .swatch { flex: none; width: 0.95rem; height: 0.95rem; }
 /* Phones get the list first; wider screens a map big enough to read its names. */
