@@ -318,11 +318,14 @@ struct ClassPagesTests {
             let link = try #require(try await browser.post(ClassURL.register(id), ClassFixtures.registrant(1)).location)
             let registrationPage = try await browser.get(link)
             #expect(registrationPage.text.contains("<a class=\"button secondary\" href=\"\(link)/cancel\">Cancel my place</a>"))
+            // The address is the secret: it must not leave in a Referer header.
+            #expect(registrationPage.headers.first(name: "Referrer-Policy") == "no-referrer")
 
             // MUT: following the link changes nothing
             let confirm = try await browser.get(link + "/cancel")
             #expect(confirm.status == .ok)
             #expect(confirm.text.contains("Cancel your place?"))
+            #expect(confirm.headers.first(name: "Referrer-Policy") == "no-referrer")
             #expect(confirm.text.contains("Yes, cancel my place"))
             #expect(confirm.text.contains("href=\"\(link)\">No, keep my place"))
             #expect(try await Registration.query(on: app.db).first()?.status == .confirmed)

@@ -36,7 +36,11 @@ struct SecurityHeadersMiddleware: Middleware {
             headers.replaceOrAdd(name: "Content-Security-Policy", value: contentSecurityPolicy)
         }
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        headers.replaceOrAdd(name: "Referrer-Policy", value: "strict-origin-when-cross-origin")
+        // Pages whose address carries a secret (a registration's cancel link, a certificate's
+        // print link) send `no-referrer` themselves; that must survive.
+        if !headers.contains(name: "Referrer-Policy") {
+            headers.replaceOrAdd(name: "Referrer-Policy", value: "strict-origin-when-cross-origin")
+        }
         if !headers.contains(name: "X-Frame-Options") && !(headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors *") ?? false) {
             headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         }
