@@ -328,11 +328,26 @@ struct DirectoryAnswersTests {
     func cityOrder() async throws {
         try await withCITHub { app in
             try await loadDirectory(app)
-            let text = try await TestBrowser(app).get("/search?q=Madison").text
-            // Madison: 34 ZIP codes in Dane County (55025), one in Waukesha County (55133).
-            let dane = try #require(text.range(of: "href=\"/counties/55025\""))
-            let waukesha = try #require(text.range(of: "href=\"/counties/55133\""))
-            #expect(dane.lowerBound < waukesha.lowerBound)
+            let text = try await TestBrowser(app).get("/search?q=Appleton").text
+            // Appleton's ZIP codes with land: 4 in Outagamie (55087), 2 in Winnebago (55139),
+            // 1 in Calumet (55015).
+            let outagamie = try #require(text.range(of: "href=\"/counties/55087\""))
+            let winnebago = try #require(text.range(of: "href=\"/counties/55139\""))
+            #expect(outagamie.lowerBound < winnebago.lowerBound)
+        }
+    }
+
+    @Test("a PO box or one organisation's ZIP does not put a city in a far county")
+    func uniqueZIPsDoNotPlaceCities() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            // 53702 is one office in Madison, filed under Waukesha County (55133); every
+            // Madison ZIP code with land is in Dane County.
+            let text = try await TestBrowser(app).get("/search?q=madison+wi").text
+            #expect(text.contains("href=\"/counties/55025\""))
+            #expect(!text.contains("href=\"/counties/55133\""))
+            // The ZIP code itself still finds its county.
+            #expect(try await TestBrowser(app).get("/search?q=53702").text.contains("href=\"/counties/55133\""))
         }
     }
 

@@ -26,10 +26,17 @@ final class SearchIndex: Sendable {
         for county in try await County.query(on: db).field(\.$id).field(\.$stateCode).field(\.$name).field(\.$fullName).all() {
             snapshot.counties[county.id!] = (county.stateCode, county.name, county.fullName)
         }
-        for row in try await ZipCounty.query(on: db).all() {
+        let rows = try await ZipCounty.query(on: db).all()
+        // A city is where its ZIP codes with land are (the Census's ZIP areas). A PO box or
+        // one organisation's ZIP has no land share, and its recorded county can be far from
+        // the city ("Madison" 53702, one office, is filed under Waukesha County): such ZIPs
+        // place a city only when it has no other.
+        let citiesWithLand = Set(rows.filter { $0.landShare != nil }.map { PlaceQuery.normalise($0.city) })
+        for row in rows {
             snapshot.zips[row.zip, default: []].append(ZipEntry(countyFIPS: row.countyFIPS, city: row.city, isPrimary: row.isPrimary, landShare: row.landShare, lat: row.lat, lon: row.lon))
             // Keyed as search reads what people type (PlaceQuery): "st croix falls".
             let key = PlaceQuery.normalise(row.city)
+            if row.landShare == nil && citiesWithLand.contains(key) { continue }
             snapshot.cities[key, default: []].insert(row.countyFIPS)
             snapshot.cityNames[key] = row.city
             snapshot.cityZIPCounts[key, default: [:]][row.countyFIPS, default: 0] += 1
