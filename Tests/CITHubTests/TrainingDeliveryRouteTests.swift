@@ -75,6 +75,42 @@ enum TrainingFixtures {
 
 @Suite("Training delivery: attendance, completion, certificates, records")
 struct TrainingDeliveryRouteTests {
+    @Test("a coordinator picks a class's trainer by name from the accounts that may teach; an unknown or shared name is refused beside the field")
+    func trainerPickedByName() async throws {
+        try await withCITHub { app in
+            // setup
+            try await loadDirectory(app)
+            let (id, coordinator) = try await ClassFixtures.createClass(app)
+            let terry = try await Fixtures.user(app, email: "terry@example.org", role: .trainer)
+            terry.name = "Terry Trainer"; try await terry.save(on: app.db)
+            let twin1 = try await Fixtures.user(app, email: "alex1@example.org", role: .trainer)
+            let twin2 = try await Fixtures.user(app, email: "alex2@example.org", role: .trainer)
+            twin1.name = "Alex Same"; try await twin1.save(on: app.db)
+            twin2.name = "Alex Same"; try await twin2.save(on: app.db)
+            let trainee = try await Fixtures.user(app, email: "tina@example.org", role: .trainee)
+            trainee.name = "Tina Trainee"; try await trainee.save(on: app.db)
+
+            // the roster suggests the accounts that may teach, by name, and no one else
+            let roster = try await coordinator.get(ClassURL.roster(id)).text
+            #expect(roster.contains("<option value=\"Terry Trainer (terry@example.org)\">"))
+            #expect(!roster.contains("Tina Trainee"))
+
+            // MUT: a name typed as it reads
+            #expect(try await coordinator.post(TrainingURL.trainers(id), ["email": "terry trainer"]).status == .seeOther)
+            #expect(try await ClassTrainer.query(on: app.db).filter(\.$user.$id == terry.id!).count() == 1)
+            // MUT: a name two accounts share, a trainee's name, nothing
+            for typed in ["Alex Same", "Tina Trainee", ""] {
+                let refused = try await coordinator.post(TrainingURL.trainers(id), ["email": typed])
+                #expect(refused.status == .unprocessableEntity, "\(typed)")
+                #expect(refused.text.contains("field-email-error"))
+            }
+            // the suggestion as picked from the list tells the twins apart
+            #expect(try await coordinator.post(TrainingURL.trainers(id), ["email": "Alex Same (alex2@example.org)"]).status == .seeOther)
+            // validate
+            #expect(try await ClassTrainer.query(on: app.db).count() == 2)
+        }
+    }
+
     @Test("an assigned trainer's entries are stored once however often they are sent; a check-out before its check-in is refused")
     func attendanceSync() async throws {
         try await withCITHub { app in

@@ -293,6 +293,7 @@ enum ClassesStaffController {
 
     static func rosterPage(_ req: Request, session: ClassSession, trainerError: String?, status: HTTPResponseStatus, person: PersonForm = PersonForm()) async throws -> Response {
         let trainers = try await ClassTrainer.query(on: req.db).filter(\.$classSession.$id == session.id!).with(\.$user).all().map(\.user)
+        let candidates = try await TrainerChoice.candidates(excluding: Set(trainers.compactMap(\.id)), on: req.db)
         let registrations = try await Registration.query(on: req.db).filter(\.$classSession.$id == session.id!).sort(\.$sequence).all()
         let confirmed = registrations.filter { $0.status == .confirmed }
         let waiting = try await RegistrationService.waitlist(classID: session.id!, on: req.db)
@@ -326,7 +327,7 @@ enum ClassesStaffController {
             // (never publicly) so the coordinator can assign those people's accounts.
             .if(!session.trainers.isEmpty, .p(.class("hint"), .text("Named when the class was created: \(session.trainers). The class page shows only the trainer accounts assigned here."))),
             FormHTML.form(action: TrainingURL.trainers(session.id!), csrf: req.csrfToken, [
-                FormHTML.field(.init(name: "email", label: "Add a trainer by email", type: "email", error: trainerError, hint: "They need a trainer account (People and roles).")),
+                TrainerChoice.field(error: trainerError, candidates: candidates),
                 FormHTML.submit("Add trainer", secondary: true),
             ]),
             .h2(.text("Confirmed (\(confirmed.count))")), table(confirmed, name: "Confirmed people", positions: false, cancellable: true),
@@ -401,5 +402,59 @@ enum ClassesStaffController {
         try await RegistrationService.cancel(registrationID: registration.id!, by: try req.auth.require(User.self).email, request: req)
         req.application.pageCache.invalidate(prefix: SiteURL.classes)
         return req.redirect(to: ClassURL.roster(session.id!), redirectType: .normal)
+    }
+}
+
+
+/// Picking a trainer for a class by name: a text field with the trainer accounts as
+/// suggestions (`<datalist>`, filtered by the browser as one types, JavaScript or not).
+/// A suggestion reads "Terry Trainer (terry@example.org)"; a bare name or email works too.
+enum TrainerChoice {
+    /// Active accounts that may teach (trainers, coordinators), not yet on this class.
+    static func candidates(excluding assigned: Set<UUID>, on db: any Database) async throws -> [User] {
+        try await User.query(on: db).filter(\.$disabledAt == nil).with(\.$roleGrants).sort(\.$name).all()
+            .filter { $0.can(.teachOwnClasses) && !assigned.contains($0.id!) }
+    }
+
+    static func label(_ user: User) -> String { "\(user.name) (\(user.email))" }
+
+    /// The account the typed text names: "Name (email)", an email, or a name that only one
+    /// of the candidates has.
+    static func resolve(_ typed: String, among candidates: [User]) -> User? {
+        let text = typed.trimmingCharacters(in: .whitespacesAndNewlines)
+        var email = text
+        if let open = text.lastIndex(of: "("), text.hasSuffix(")") {
+            email = String(text[text.index(after: open)..<text.index(before: text.endIndex)])
+        }
+        if email.contains("@") {
+            let normalized = User.normalize(email: email)
+            return candidates.first { $0.email == normalized }
+        }
+        let named = candidates.filter { $0.name.compare(text, options: [.caseInsensitive, .diacriticInsensitive]) == .orderedSame }
+        return named.count == 1 ? named[0] : nil
+    }
+
+    static func field(error: String?, candidates: [User]) -> BodyNode {
+        let inputID = "field-email"
+        let describedBy = [error == nil ? nil : "\(inputID)-error", "\(inputID)-hint"].compactMap { $0 }.joined(separator: " ")
+        var attributes: [Attribute<HTML.InputContext>] = [
+            .attribute(named: "type", value: "text"), .attribute(named: "id", value: inputID), .attribute(named: "name", value: "email"),
+            .attribute(named: "list", value: "trainer-choices"), .attribute(named: "autocomplete", value: "off"),
+            .attribute(named: "aria-describedby", value: describedBy),
+        ]
+        if error != nil { attributes.append(.attribute(named: "aria-invalid", value: "true")) }
+        return .div(
+            .class(error == nil ? "field" : "field has-error"),
+            .label(.for(inputID), .text("Add a trainer")),
+            .p(.class("hint"), .id("\(inputID)-hint"),
+               .text(candidates.isEmpty
+                     ? "No other trainer accounts yet: invite one first (People and roles)."
+                     : "Start typing their name and pick it from the list (\(candidates.count) trainer account\(candidates.count == 1 ? "" : "s")).")),
+            .unwrap(error) { .p(.class("error"), .id("\(inputID)-error"), .text($0)) },
+            .selfClosedElement(named: "input", attributes: attributes),
+            .element(named: "datalist", nodes: [.id("trainer-choices"), .forEach(candidates) { user in
+                .element(named: "option", nodes: [.attribute(named: "value", value: label(user).attributeEscaped)])
+            }])
+        )
     }
 }

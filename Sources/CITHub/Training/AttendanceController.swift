@@ -337,11 +337,13 @@ enum AttendanceController {
 
     @Sendable static func assignTrainer(req: Request) async throws -> Response {
         let session = try await ClassesStaffController.managedClass(req)
-        let email = User.normalize(email: FormValues(req)["email"])
-        guard let trainer = try await User.query(on: req.db).filter(\.$email == email).with(\.$roleGrants).first(),
-              !trainer.isDisabled, trainer.can(.teachOwnClasses)
-        else {
-            return try await ClassesStaffController.rosterPage(req, session: session, trainerError: "No active trainer or coordinator account uses that email. Invite them first (People and roles).", status: .unprocessableEntity)
+        let typed = FormValues(req)["email"]
+        let candidates = try await TrainerChoice.candidates(excluding: [], on: req.db)
+        guard let trainer = TrainerChoice.resolve(typed, among: candidates) else {
+            let problem = typed.trimmingCharacters(in: .whitespaces).isEmpty
+                ? "Type a trainer's name and pick it from the list."
+                : "No active trainer or coordinator account has that name or email (or two do: pick from the list). Invite them first (People and roles)."
+            return try await ClassesStaffController.rosterPage(req, session: session, trainerError: problem, status: .unprocessableEntity)
         }
         let already = try await ClassTrainer.query(on: req.db).filter(\.$classSession.$id == session.id!).filter(\.$user.$id == trainer.id!).count() > 0
         if !already {
