@@ -21,11 +21,7 @@ because certificates are issued after a class ends.
 from __future__ import annotations
 
 import datetime as dt
-import quopri
 import re
-import sqlite3
-import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -33,6 +29,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from conftest import ARTIFACTS_DIR, JourneyRuleBroken, running_server
 from page_crawl import CrawlReport, crawl
+from test_classes import wait_for_mail
+from test_training import move_class_into_past
 
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 820, "height": 1180}
@@ -59,17 +57,6 @@ class Journey:
 def journey_server():
     with running_server(ARTIFACTS_DIR / "journeys-server.log") as server:
         yield server
-
-
-def wait_for_mail(server, address: str, subject: str, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for raw in server.mail_to(address):
-            text = quopri.decodestring(raw.encode()).decode(errors="replace")
-            if subject in text:
-                return text
-        time.sleep(0.25)
-    raise AssertionError(f"no mail with {subject!r} to {address} within {timeout} s")
 
 
 def link_in(text: str, server, path_prefix: str) -> str:
@@ -121,12 +108,6 @@ def choose_option_containing(select, text: str) -> None:
     match = next((label for label in labels if text in label), None)
     assert match, f"no option with {text!r} in {labels}"
     select.select_option(label=match)
-
-
-def move_class_into_past(server, class_id: str, days: float) -> None:
-    """The week goes by (see test_training.move_class_into_past)."""
-    from test_training import move_class_into_past as move
-    move(server, class_id, days)
 
 
 # --- the rule itself --------------------------------------------------------------

@@ -372,26 +372,8 @@ enum ScopePickerHTML {
     }
 
     static func field(name: String, label: String, value: String, error: String?, choices: ScopeChoices, hint: String, kind: String, extra: BodyNode?) -> BodyNode {
-        let inputID = "field-\(name)"
-        let listID = "\(name)-choices"
-        let describedBy = [error == nil ? nil : "\(inputID)-error", "\(inputID)-hint"].compactMap { $0 }.joined(separator: " ")
-        var attributes: [Attribute<HTML.InputContext>] = [
-            .attribute(named: "type", value: "text"), .attribute(named: "id", value: inputID), .attribute(named: "name", value: name),
-            .attribute(named: "list", value: listID), .attribute(named: "autocomplete", value: "off"),
-            .attribute(named: "value", value: value.attributeEscaped), .attribute(named: "aria-describedby", value: describedBy),
-        ]
-        if error != nil { attributes.append(.attribute(named: "aria-invalid", value: "true")) }
-        return .div(
-            .class("field scope-field scope-\(kind)" + (error == nil ? "" : " has-error")),
-            .label(.for(inputID), .text(label)),
-            .p(.class("hint"), .id("\(inputID)-hint"), .text(hint)),
-            .unwrap(error) { .p(.class("error"), .id("\(inputID)-error"), .text($0)) },
-            .selfClosedElement(named: "input", attributes: attributes),
-            .element(named: "datalist", nodes: [.id(listID), .forEach(choices.labels) { label in
-                .element(named: "option", nodes: [.attribute(named: "value", value: label.attributeEscaped)])
-            }]),
-            .unwrap(extra) { .p(.class("scope-extra"), $0) }
-        )
+        FormHTML.suggestionField(name: name, label: label, value: value, error: error, hint: hint, suggestions: choices.labels,
+                                 listID: "\(name)-choices", extraClass: "scope-field scope-\(kind)", extra: extra)
     }
 }
 

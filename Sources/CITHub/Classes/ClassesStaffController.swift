@@ -435,26 +435,11 @@ enum TrainerChoice {
     }
 
     static func field(error: String?, candidates: [User]) -> BodyNode {
-        let inputID = "field-email"
-        let describedBy = [error == nil ? nil : "\(inputID)-error", "\(inputID)-hint"].compactMap { $0 }.joined(separator: " ")
-        var attributes: [Attribute<HTML.InputContext>] = [
-            .attribute(named: "type", value: "text"), .attribute(named: "id", value: inputID), .attribute(named: "name", value: "email"),
-            .attribute(named: "list", value: "trainer-choices"), .attribute(named: "autocomplete", value: "off"),
-            .attribute(named: "aria-describedby", value: describedBy),
-        ]
-        if error != nil { attributes.append(.attribute(named: "aria-invalid", value: "true")) }
-        return .div(
-            .class(error == nil ? "field" : "field has-error"),
-            .label(.for(inputID), .text("Add a trainer")),
-            .p(.class("hint"), .id("\(inputID)-hint"),
-               .text(candidates.isEmpty
-                     ? "No other trainer accounts yet: invite one first (People and roles)."
-                     : "Start typing their name and pick it from the list (\(candidates.count) trainer account\(candidates.count == 1 ? "" : "s")).")),
-            .unwrap(error) { .p(.class("error"), .id("\(inputID)-error"), .text($0)) },
-            .selfClosedElement(named: "input", attributes: attributes),
-            .element(named: "datalist", nodes: [.id("trainer-choices"), .forEach(candidates) { user in
-                .element(named: "option", nodes: [.attribute(named: "value", value: label(user).attributeEscaped)])
-            }])
-        )
+        // Named "email" as before: scripts that post an address keep working.
+        FormHTML.suggestionField(name: "email", label: "Add a trainer", error: error,
+                                 hint: candidates.isEmpty
+                                    ? "No other trainer accounts yet: invite one first (People and roles)."
+                                    : "Start typing their name and pick it from the list of trainers and coordinators (\(candidates.count) account\(candidates.count == 1 ? "" : "s")).",
+                                 suggestions: candidates.map(label), listID: "trainer-choices")
     }
 }

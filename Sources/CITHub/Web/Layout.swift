@@ -216,6 +216,32 @@ enum FormHTML {
                               .text(value)))
     }
 
+    /// A text field with suggestions (`<datalist>`) that browsers filter as one types, with
+    /// or without JavaScript: how a person picks a record by name (a program, an agency, a
+    /// trainer). The server resolves what was typed; the suggestions only help.
+    static func suggestionField(name: String, label: String, value: String = "", error: String?, hint: String,
+                                suggestions: [String], listID: String, extraClass: String = "", extra: BodyNode? = nil) -> BodyNode {
+        let inputID = "field-\(name)"
+        let describedBy = [error == nil ? nil : "\(inputID)-error", "\(inputID)-hint"].compactMap { $0 }.joined(separator: " ")
+        var attributes: [Attribute<HTML.InputContext>] = [
+            .attribute(named: "type", value: "text"), .attribute(named: "id", value: inputID), .attribute(named: "name", value: name),
+            .attribute(named: "list", value: listID), .attribute(named: "autocomplete", value: "off"),
+            .attribute(named: "value", value: value.attributeEscaped), .attribute(named: "aria-describedby", value: describedBy),
+        ]
+        if error != nil { attributes.append(.attribute(named: "aria-invalid", value: "true")) }
+        return .div(
+            .class("field" + (extraClass.isEmpty ? "" : " " + extraClass) + (error == nil ? "" : " has-error")),
+            .label(.for(inputID), .text(label)),
+            .p(.class("hint"), .id("\(inputID)-hint"), .text(hint)),
+            .unwrap(error) { .p(.class("error"), .id("\(inputID)-error"), .text($0)) },
+            .selfClosedElement(named: "input", attributes: attributes),
+            .element(named: "datalist", nodes: [.id(listID), .forEach(suggestions) { suggestion in
+                .element(named: "option", nodes: [.attribute(named: "value", value: suggestion.attributeEscaped)])
+            }]),
+            .unwrap(extra) { .p(.class("scope-extra"), $0) }
+        )
+    }
+
     static func submit(_ title: String, secondary: Bool = false) -> BodyNode {
         .button(.type(.submit), .class(secondary ? "button secondary" : "button"), .text(title))
     }
