@@ -378,6 +378,8 @@ struct DirectoryAnswersTests {
                 #expect(page.text.contains("Dane CIT Academy"))
                 for href in staffHrefs { #expect(!page.text.contains("href=\"\(href)\""), "public sees \(href)") }
                 #expect(!page.text.contains("Manage this class"))
+                // A browser's kept copy is not reused once the person signs in.
+                #expect(page.headers[.vary].joined(separator: ",").contains("Cookie"))
                 #expect(page.headers.first(name: .cacheControl)?.contains("public") == true)
             }
 

@@ -54,6 +54,8 @@ final class PageCache: Sendable {
             for (name, value) in extraHeaders { headers.replaceOrAdd(name: name, value: value) }
             headers.replaceOrAdd(name: .eTag, value: etag)
             headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
+            // A browser that kept the public copy must not show it after signing in.
+            if anonymousOnly { headers.add(name: .vary, value: "Cookie") }
             SecurityHeadersMiddleware.apply(to: &headers, hsts: hsts)
             entry = Entry(body: ByteBuffer(string: html), etag: etag, headers: headers, anonymousOnly: anonymousOnly, expires: expires)
             entries.withLockedValue { $0[key] = entry }
