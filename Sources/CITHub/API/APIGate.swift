@@ -56,7 +56,7 @@ extension Application {
 /// address's bucket, or gets 429 with Retry-After.
 struct APIGate: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let address = request.remoteAddress?.ipAddress ?? "unknown"
+        let address = request.clientAddress
         var tokenKey: String?
         if let authorization = request.headers.first(name: .authorization) {
             // Refused tokens still cost the address a request, so guessing is slow.

@@ -29,7 +29,7 @@ enum SignInController {
         let next = form["next"]
         let now = Date()
         let accountKey = "email:" + email
-        let addressKey = "ip:" + (req.remoteAddress?.ipAddress ?? "unknown")
+        let addressKey = "ip:" + req.clientAddress
 
         if email.isEmpty || password.isEmpty {
             return try render(req, email: email, next: next, error: "Enter your email address and your password.", status: .unprocessableEntity)

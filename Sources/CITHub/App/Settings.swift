@@ -1,6 +1,7 @@
 import Foundation
 import Vapor
 import NIOCore
+import CITDomain
 
 /// Everything CIT Hub reads from its environment, read in one place. Defaults work on a
 /// laptop; `swift run cithub` needs none of them.
@@ -45,6 +46,12 @@ public struct Settings: Sendable {
     /// seconds, default 30): a query lost in a database restart must not hold a person's
     /// page open forever.
     public var requestTimeout: TimeAmount = .seconds(30)
+    /// Days sent mail is kept in the outbox before the delivery pass deletes it
+    /// (CITHUB_MAIL_RETENTION_DAYS, default 30).
+    public var mailRetentionDays: Int = 30
+    /// Reverse proxies whose `X-Forwarded-For` is believed (CITHUB_TRUSTED_PROXIES,
+    /// comma-separated addresses or CIDR networks; none by default).
+    public var trustedProxies: TrustedProxies = .none
 
     public enum LogFormat: String, Sendable { case text, json }
 
@@ -93,7 +100,9 @@ public struct Settings: Sendable {
             postgresConnectionsPerLoop: env["CITHUB_DB_POOL"].flatMap(Int.init).map { max(1, min($0, 64)) } ?? 4,
             coverageTargetShare: env["CITHUB_CIT_TARGET_PERCENT"].flatMap(Double.init).map { max(1, min($0, 100)) / 100 } ?? 0.20,
             apiRatePerMinute: env["CITHUB_API_RATE_PER_MINUTE"].flatMap(Int.init).map { max(1, min($0, 10_000_000)) } ?? 300,
-            requestTimeout: .milliseconds(env["CITHUB_REQUEST_TIMEOUT"].flatMap(Double.init).map { Int64(max(0.1, min($0, 3600)) * 1000) } ?? 30_000)
+            requestTimeout: .milliseconds(env["CITHUB_REQUEST_TIMEOUT"].flatMap(Double.init).map { Int64(max(0.1, min($0, 3600)) * 1000) } ?? 30_000),
+            mailRetentionDays: env["CITHUB_MAIL_RETENTION_DAYS"].flatMap(Int.init).map { max(1, min($0, 3650)) } ?? 30,
+            trustedProxies: TrustedProxies(parsing: env["CITHUB_TRUSTED_PROXIES"] ?? "")
         )
     }
 

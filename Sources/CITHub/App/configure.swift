@@ -38,6 +38,7 @@ enum ConfigurationError: Error, CustomStringConvertible {
 public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 12) async throws {
     app.settings = settings
     app.logger.logLevel = settings.logLevel
+    try TrustedProxiesSettingError.check(settings.trustedProxies)
 
     try configureDatabase(app, settings: settings)
     app.migrations.add(AccountsMigrations.CreateUsers())
@@ -53,6 +54,8 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.migrations.add(APIMigrations.CreateTokens())
     app.migrations.add(CacheGenerationMigrations.Create())
     app.migrations.add(TrainingMigrations.AddCertificatePrintLink())
+    app.migrations.add(DirectoryMigrations.AddPartnerApproval())
+    app.migrations.add(RateLimitMigrations.CreateRateLimitCounts())
 
     app.passwords.use(.bcrypt(cost: bcryptCost))
     app.sessions.use(.fluent)
@@ -80,7 +83,8 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.middleware.use(SecurityHeadersMiddleware(hsts: secure))
     app.middleware.use(ErrorPagesMiddleware(chrome: { $0.chrome() }))
     app.middleware.use(RequestDeadlineMiddleware(limit: settings.requestTimeout))
-    if settings.logLevel <= .debug { app.middleware.use(RouteLoggingMiddleware(logLevel: .debug)) }
+    // Not Vapor's RouteLoggingMiddleware: it logs whole paths, one-time links' secrets included.
+    if settings.logLevel <= .debug { app.middleware.use(RequestLogMiddleware(logLevel: .debug)) }
     app.middleware.use(CSRF.Middleware(secureCookies: secure))
 
     // Created before serving: Application.storage is not meant for concurrent first use.
@@ -92,6 +96,7 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     try routes(app)
 
     app.lifecycle.use(MailDeliveryService())
+    app.lifecycle.use(PasswordResetQueue.Drain())
     app.lifecycle.use(PageCacheSync())
 }
 

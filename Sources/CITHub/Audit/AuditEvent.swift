@@ -69,7 +69,7 @@ struct AuditTrail {
             entityType: entityType,
             entityID: entityID,
             details: String(details.prefix(2000)),
-            ip: request.remoteAddress?.ipAddress
+            ip: request.clientAddress
         )
         try await event.create(on: database ?? request.db)
     }

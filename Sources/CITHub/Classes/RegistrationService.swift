@@ -115,7 +115,7 @@ enum RegistrationService {
             }
             try await AuditEvent(actorID: request.auth.get(User.self)?.id, actor: request.auth.get(User.self)?.email ?? "public registration",
                                  action: "registration.\(registration.status.rawValue)", entityType: "class", entityID: classID.uuidString,
-                                 details: "registration \(registration.id!.uuidString)", ip: request.remoteAddress?.ipAddress).create(on: tx)
+                                 details: "registration \(registration.id!.uuidString)", ip: request.clientAddress).create(on: tx)
             return Outcome(registration: registration, manageToken: token, position: position)
         }
     }
@@ -137,7 +137,7 @@ enum RegistrationService {
                                      text: ClassMail.cancelled(session, registration: registration, byCoordinator: actor != "registrant"),
                                      attachments: wasConfirmed ? [ClassMail.invitation(session, publicURL: settings.publicURL, cancelled: true)] : [])
             try await AuditEvent(actorID: request.auth.get(User.self)?.id, actor: actor, action: "registration.cancelled", entityType: "class",
-                                 entityID: classID.uuidString, details: "registration \(registrationID.uuidString)", ip: request.remoteAddress?.ipAddress).create(on: tx)
+                                 entityID: classID.uuidString, details: "registration \(registrationID.uuidString)", ip: request.clientAddress).create(on: tx)
             let promoted = try await promote(session, on: tx, request: request, now: now)
             return promoted
         }
@@ -175,6 +175,10 @@ enum ClassURL {
     static func roster(_ id: UUID) -> String { "/classes/\(id.uuidString.lowercased())/roster" }
     static func registration(_ token: String) -> String { "/registrations/\(token)" }
     static func registrationCancel(_ token: String) -> String { "/registrations/\(token)/cancel" }
+    /// The link in the first mail of a public registration: it confirms the email address.
+    static let confirmPrefix = "/registrations/confirm"
+    static func confirmRegistration(_ token: String) -> String { "\(confirmPrefix)/\(token)" }
+    static func registrationSent(_ id: UUID) -> String { "/classes/\(id.uuidString.lowercased())/register/sent" }
     static func coordinatorCancel(_ classID: UUID, _ registrationID: UUID) -> String { "/classes/\(classID.uuidString.lowercased())/registrations/\(registrationID.uuidString.lowercased())/cancel" }
     static func newClass(programID: String) -> String { "/programs/\(programID)/classes/new" }
     static let feed = "/classes.ics"
