@@ -202,7 +202,7 @@ enum CrisisHelperViews {
     static func form(_ values: CrisisForm, errors: [String: String], mode: FormMode) -> BodyNode {
         var head: [BodyNode] = [.id("crisis-form"), .attribute(named: "novalidate"), .attribute(named: "method", value: "post"),
                                 .attribute(named: "action", value: CrisisURL.helper)]
-        if case let .post(csrf) = mode { head.append(.input(.type(.hidden), .name(CSRF.fieldName), .value(csrf))) }
+        if case let .post(csrf) = mode { head.append(.input(.type(.hidden), .name(CSRF.fieldName), .value(csrf.attributeEscaped))) }
         func text(_ name: String, hint: String? = nil, required: Bool = false, autocomplete: String? = nil, area: Bool = false) -> BodyNode {
             field(name: name, label: CrisisFormText.labels[name] ?? name, value: values.text(name), error: errors[name],
                   hint: hint, required: required, autocomplete: autocomplete, area: area)

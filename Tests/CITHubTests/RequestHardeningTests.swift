@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+import Fluent
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+@testable import CITHub
+import CITDomain
+
+/// A client on a real socket, for what only shows on the wire: whether the server
+/// answers before a body has arrived, and what it answers to a request line or header
+/// block too large to parse.
+struct RawHTTPClient {
+    let port: Int
+
+    /// Sends `head` (and then `body`, in pieces, as long as the server reads), then returns
+    /// whatever the server answered within `timeout` seconds ("" if nothing).
+    func exchange(_ head: String, body: [UInt8] = [], timeout: Int = 5) -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return "" }
+        var wait = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        var sendWait = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &sendWait, socklen_t(MemoryLayout<timeval>.size))
+        var noSignal: Int32 = 1
+        #if canImport(Darwin)
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &noSignal, socklen_t(MemoryLayout<Int32>.size))
+        #endif
+        _ = noSignal
+        let bytes = Array(head.utf8) + body
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, min($0.count, 64 * 1024), Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { break } // the server stopped reading (or closed): read its answer
+            sent += n
+        }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            answer += buffer[0..<n]
+            if let text = String(bytes: answer, encoding: .utf8), Self.isComplete(text) { break }
+        }
+        return String(decoding: answer, as: UTF8.self)
+    }
+
+    /// A whole response: head and a body as long as its Content-Length.
+    static func isComplete(_ text: String) -> Bool {
+        guard let end = text.range(of: "\r\n\r\n") else { return false }
+        let head = text[..<end.lowerBound].lowercased()
+        guard let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+              let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) else { return true }
+        return text.utf8.count - text[..<end.upperBound].utf8.count >= length
+    }
+
+    static func status(_ response: String) -> Int? {
+        guard response.hasPrefix("HTTP/1.1 ") else { return nil }
+        return Int(response.dropFirst(9).prefix(3))
+    }
+}
+
+/// Runs `body` with the application listening on a free port of 127.0.0.1.
+func withRunningCITHub(configure adjust: (inout Settings) -> Void = { _ in },
+                       _ body: (Application, RawHTTPClient) async throws -> Void) async throws {
+    try await withCITHub(configure: adjust) { app in
+        app.http.server.configuration.hostname = "127.0.0.1"
+        app.http.server.configuration.port = 0
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        let port = try #require(app.http.server.shared.localAddress?.port)
+        do {
+            try await body(app, RawHTTPClient(port: port))
+        } catch {
+            await app.server.shutdown()
+            throw error
+        }
+        await app.server.shutdown()
+    }
+}
+
+@Suite("Request hardening (issue 13, part 5)")
+struct RequestHardeningTests {
+    // MARK: 1. a large body is not read before the sender is known
+
+    /// An anonymous upload of 15 MB to the one route that takes large bodies: before, the
+    /// CSRF check read the whole body first; now the answer comes before the body does.
+    @Test("an anonymous 15 MB POST to the upload route is refused before its body is read")
+    func anonymousLargeUploadRefusedEarly() async throws {
+        try await withRunningCITHub { app, client in
+            let cookie = "\(CSRF.cookieName)=\(String(repeating: "c", count: 43)); cithub_session=forged"
+            let length = 15 * 1024 * 1024
+            let head = "POST \(SiteURL.encounterImport) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n"
+                + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: \(length)\r\n\r\n"
+            // Only 64 KB of the 15 MB are ever sent: a server that waits for the rest answers nothing.
+            let answer = client.exchange(head, body: [UInt8](repeating: UInt8(ascii: "a"), count: 64 * 1024), timeout: 4)
+            let status = RawHTTPClient.status(answer)
+            #expect(status == 303 || status == 401 || status == 403 || status == 413, "answer: \(answer.prefix(200))")
+            if status == 303 { #expect(answer.contains("location: /login"), "\(answer.prefix(300))") }
+        }
+    }
+
+    @Test("a signed-in user without the permission is refused before a large body is read")
+    func unpermittedLargeUploadRefusedEarly() async throws {
+        try await withRunningCITHub { app, client in
+            let (browser, _) = try await Fixtures.signedIn(app, role: .trainer)
+            let cookie = browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            let head = "POST \(SiteURL.encounterImport) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n"
+                + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: \(15 * 1024 * 1024)\r\n\r\n"
+            let answer = client.exchange(head, body: [UInt8](repeating: UInt8(ascii: "a"), count: 64 * 1024), timeout: 4)
+            #expect(RawHTTPClient.status(answer) == 403, "answer: \(answer.prefix(200))")
+        }
+    }
+
+    @Test("an ordinary form over a real socket still works (CSRF pair, body read)")
+    func ordinaryFormStillWorks() async throws {
+        try await withRunningCITHub { app, client in
+            let token = String(repeating: "k", count: 43)
+            let form = "_csrf=\(token)&name=Ana"
+            let head = "POST \(CrisisURL.helper) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(CSRF.cookieName)=\(token)\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\nConnection: close\r\n\r\n"
+            let answer = client.exchange(head, body: Array(form.utf8))
+            // Missing answers: the form again with messages (422), not a CSRF refusal (403).
+            #expect(RawHTTPClient.status(answer) == 422, "answer: \(answer.prefix(200))")
+        }
+    }
+
+    // MARK: 2. the CSRF token: escaped, and only of the shape CIT Hub makes
+
+    @Test("a CSRF cookie holding markup is never reflected: the page gets a fresh token", arguments: [
+        "\"><script>alert(1)</script>" + String(repeating: "a", count: 20),
+        String(repeating: "a", count: 40) + "\"/>",
+        String(repeating: "b", count: 50),
+    ])
+    func markupCookieNotReflected(cookie: String) async throws {
+        try await withCITHub { app in
+            let browser = TestBrowser(app)
+            browser.cookies[CSRF.cookieName] = cookie
+            let response = try await browser.get(CrisisURL.plan)
+            #expect(response.status == .ok)
+            #expect(!response.text.contains(cookie), "the cookie's value is in the page")
+            #expect(!response.text.contains("<script>alert"))
+            let fresh = try #require(browser.cookies[CSRF.cookieName])
+            #expect(fresh != cookie)
+            #expect(TokenShape.isToken(fresh))
+            #expect(response.text.contains("name=\"_csrf\" value=\"\(fresh)\""))
+        }
+    }
+
+    @Test("a POST whose cookie and field match but are not token-shaped is refused")
+    func wrongShapeRefused() async throws {
+        try await withCITHub { app in
+            let browser = TestBrowser(app)
+            let odd = String(repeating: "x", count: 40) + "<b>"
+            browser.cookies[CSRF.cookieName] = odd
+            let response = try await browser.post(CrisisURL.helper, CrisisHelperTests.minimal.merging([CSRF.fieldName: odd]) { $1 }, csrf: false)
+            #expect(response.status == .forbidden)
+        }
+    }
+}
