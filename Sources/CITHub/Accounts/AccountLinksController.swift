@@ -140,31 +140,23 @@ enum AccountLinksController {
         let form = FormValues(req)
         let email = User.normalize(email: form["email"])
         if let error = AccountService.emailError(email) { return forgotPage(req, email: email, error: error, status: .unprocessableEntity) }
-        let settings = req.application.settings
-        // Same answer whether or not the account exists, so the form cannot be used to
-        // find out who has an account.
-        if let user = try await User.query(on: req.db).filter(\.$email == email).first(), !user.isDisabled, user.hasAcceptedInvitation {
-            let (token, hash) = AccountToken.generate()
-            try await req.db.transaction { tx in
-                try await AccountToken(purpose: .passwordReset, tokenHash: hash, userID: user.id, expiresAt: Date().addingTimeInterval(AccountService.passwordResetLifetime)).create(on: tx)
-                try await Outbox(database: tx, from: settings.mailFrom).enqueue(
-                    to: user.email, subject: "Choose a new CIT Hub password",
-                    text: """
-                    Hello \(user.name),
-
-                    Someone (we hope you) asked to reset the password of your CIT Hub account.
-                    Open this link within one hour to choose a new password. It works once.
-
-                    \(settings.publicURL + SiteURL.resetPassword(token: token))
-
-                    If you did not ask for this, ignore this message: your password stays as it is.
-
-                    \(settings.organization.name)
-                    """)
-                try await req.audit.record("password_reset.requested", entityType: "user", entityID: user.id?.uuidString, actor: user, on: tx)
-            }
+        // Same answer, after the same work, whether or not the account exists, so neither
+        // the page nor its timing tells who has an account: the account work is queued.
+        if let exceeded = try await RateLimitStore(database: req.db).hit(forgotLimits(email: email, address: req.rateLimitAddress)) {
+            let minutes = max(1, exceeded.retryAfter(Date()) / 60)
+            let response = forgotPage(req, email: email, error: "Too many requests for a password link from here or for this address. Please try again in \(minutes) minute\(minutes == 1 ? "" : "s").", status: .tooManyRequests)
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(exceeded.retryAfter(Date())))
+            return response
         }
+        req.application.passwordResetQueue.enqueue(email: email, application: req.application, clientAddress: req.rateLimitAddress)
         return req.redirect(to: SiteURL.login + "?notice=reset-sent", redirectType: .normal)
+    }
+
+    /// Per email address and per client address (see `RateLimit` for why these numbers).
+    static func forgotLimits(email: String, address: String?) -> [(RateLimit, String)] {
+        var checks = [(RateLimit.passwordResetPerEmail, RateLimit.passwordResetPerEmail.key("email", email))]
+        if let address { checks.append((RateLimit.passwordResetPerAddress, RateLimit.passwordResetPerAddress.key("address", address))) }
+        return checks
     }
 
     static func forgotPage(_ req: Request, email: String, error: String?, status: HTTPResponseStatus) -> Response {

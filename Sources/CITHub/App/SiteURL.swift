@@ -18,6 +18,7 @@ enum SiteURL {
     static let adminUsers = "/admin/users"
     static let adminInvite = "/admin/users/invite"
     static let adminOutbox = "/admin/outbox"
+    static func adminOutboxMessage(_ id: String) -> String { "\(adminOutbox)/\(id)" }
     static let adminAudit = "/admin/audit"
     static let search = "/search"
     static let embedMap = "/embed/map"

@@ -268,6 +268,12 @@ enum ClassesPublicController {
             if let suggestion { message += " Look for a \(suggestion) class on the classes page." }
             return try await classPage(req, session: session, input: input, errors: [:], eligibility: message, status: .unprocessableEntity)
         }
+        if let exceeded = try await RateLimitStore(database: req.db).hit(registrationLimits(email: input.email, address: req.rateLimitAddress)) {
+            let seconds = exceeded.retryAfter(Date()), minutes = max(1, seconds / 60)
+            let response = try await classPage(req, session: session, input: input, errors: ["email": "Too many registrations from here or for this email address. Please try again in \(minutes) minute\(minutes == 1 ? "" : "s")."], status: .tooManyRequests)
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
+            return response
+        }
         do {
             let outcome = try await RegistrationService.register(classID: session.id!, applicant: .init(name: input.name, email: input.email, phone: input.phone, organization: input.organization, audience: audience), request: req)
             req.application.pageCache.invalidate(prefix: SiteURL.classes)
@@ -281,6 +287,13 @@ enum ClassesPublicController {
         }
     }
 
+    /// Per email address and per client address (see `RateLimit` for why these numbers).
+    static func registrationLimits(email: String, address: String?) -> [(RateLimit, String)] {
+        var checks = [(RateLimit.registrationPerEmail, RateLimit.registrationPerEmail.key("email", email))]
+        if let address { checks.append((RateLimit.registrationPerAddress, RateLimit.registrationPerAddress.key("address", address))) }
+        return checks
+    }
+
     // MARK: a person's registration
 
     static func findRegistration(_ req: Request) async throws -> (Registration, ClassSession, String) {
@@ -289,6 +302,11 @@ enum ClassesPublicController {
               let registration = try await Registration.query(on: req.db).filter(\.$manageTokenHash == AccountToken.hash(token)).first(),
               let session = try await ClassSession.query(on: req.db).filter(\.$id == registration.$classSession.id).with(\.$course).with(\.$program).first()
         else { throw Abort(.notFound, reason: "This registration link is not valid. If you were moved off the waitlist, use the link in the newest email.") }
+        // The link is a key to the person's place: it stops working when the class is over,
+        // so old mail (and the outbox, and backups) hold no key that still opens anything.
+        guard session.endsAt > Date() else {
+            throw Abort(.gone, reason: "This class has ended, so its registration link no longer works. For a certificate or your training record, contact the class's host program.")
+        }
         return (registration, session, token)
     }
 

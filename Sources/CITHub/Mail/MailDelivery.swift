@@ -15,12 +15,16 @@ struct MailDelivery: Sendable {
     var policy = MailRetryPolicy()
     var batchSize = 20
     var claimSeconds: TimeInterval = 120
+    /// How long sent (and given-up) mail is kept before a pass deletes it
+    /// (CITHUB_MAIL_RETENTION_DAYS, default 30).
+    var retention: TimeInterval = 30 * 86400
 
     struct RunResult: Equatable { var sent = 0; var retried = 0; var failed = 0 }
 
     /// One pass: claim due messages, send them, record the outcome.
     func runOnce(now: Date = Date()) async throws -> RunResult {
         guard let sql = database as? any SQLDatabase else { return RunResult() }
+        try await purge(now: now)
         let token = UUID().uuidString
         // Claim in one statement. The sub-select picks due, unclaimed (or expired) rows.
         try await sql.raw("""
@@ -63,12 +67,27 @@ struct MailDelivery: Sendable {
                 message.status = .sent
                 message.sentAt = now
                 message.attempts += 1
+                // The one-time links went out with the message; the stored copy (which
+                // administrators, backups and anyone with the database can read) keeps
+                // none that still works.
+                message.bodyText = LinkRedaction.redact(message.bodyText)
                 result.sent += 1
             }
             try await message.update(on: database)
         }
         if result.sent > 0 { logger.info("mail sent", metadata: ["count": .stringConvertible(result.sent)]) }
         return result
+    }
+
+    /// Deletes mail sent more than `retention` ago, and mail given up that long after it
+    /// was written. Pending mail stays however old it is. Run at the start of every pass,
+    /// so the server's loop and `cithub send-mail` both keep the outbox short; also drops
+    /// rate-limit counts whose window is long over.
+    func purge(now: Date = Date()) async throws {
+        let cutoff = now.addingTimeInterval(-retention)
+        try await OutboxMessage.query(on: database).filter(\.$status == .sent).filter(\.$sentAt < cutoff).delete()
+        try await OutboxMessage.query(on: database).filter(\.$status == .failed).filter(\.$createdAt < cutoff).delete()
+        try await RateLimitStore(database: database).purge(now: now)
     }
 }
 
@@ -117,6 +136,8 @@ extension Application {
     /// then stays in the outbox, where an administrator can read it).
     var mailDelivery: MailDelivery? {
         guard let url = settings.smtpURL, let smtp = try? SMTPClient(url: url) else { return nil }
-        return MailDelivery(database: db, smtp: smtp, from: settings.mailFrom, logger: logger)
+        var delivery = MailDelivery(database: db, smtp: smtp, from: settings.mailFrom, logger: logger)
+        delivery.retention = TimeInterval(settings.mailRetentionDays) * 86400
+        return delivery
     }
 }
