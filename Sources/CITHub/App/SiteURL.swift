@@ -43,6 +43,7 @@ enum SiteURL {
     static func programMerge(_ id: String) -> String { "/programs/\(id)/merge" }
     static func programPartners(_ id: String) -> String { "/programs/\(id)/partners" }
     static func programPartnerRemove(_ id: String, _ partner: String) -> String { "/programs/\(id)/partners/\(partner)/remove" }
+    static func programPartnerApprove(_ id: String, _ partner: String) -> String { "/programs/\(id)/partners/\(partner)/approve" }
     static func programHistory(_ id: String) -> String { "/programs/\(id)/history" }
 
     // Accounts and liaison reports (issue 12)

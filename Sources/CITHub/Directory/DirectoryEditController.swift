@@ -14,6 +14,7 @@ enum DirectoryEditController {
         protected.post(SiteURL.programEdit(":id"), .editOwnPrograms, use: update)
         protected.post(SiteURL.programPartners(":id"), .editOwnPrograms, use: addPartner)
         protected.post(SiteURL.programPartnerRemove(":id", ":partner"), .editOwnPrograms, use: removePartner)
+        protected.post(SiteURL.programPartnerApprove(":id", ":partner"), .editAllPrograms, use: approvePartner)
         protected.get(SiteURL.programHistory(":id"), .editOwnPrograms, use: history)
         protected.post(SiteURL.programVerify(":id"), .editAllPrograms, use: verify)
         protected.post(SiteURL.programMerge(":id"), .editAllPrograms, use: merge)
@@ -207,11 +208,17 @@ enum DirectoryEditController {
         let others = user.can(.editAllPrograms) ? try await Program.query(on: req.db).filter(\.$mergedInto == nil).filter(\.$id != program.id!).sort(\.$name).all() : []
         var extra: [BodyNode] = [
             .h2(.text("Partners")),
-            .ul(.forEach(partners) { link in
+            .ul(.class("partner-list"), .forEach(partners) { link in
                 .li(.text("\(link.organization.name) (\(link.organization.kind.title), \(link.role.title.lowercased())) "),
+                    .if(!link.isApproved, .span(.class("partner-waiting"), .text("Waiting for the state administrator's approval. "))),
+                    .if(!link.isApproved && user.can(.editAllPrograms),
+                        FormHTML.form(action: SiteURL.programPartnerApprove(id, link.id!.uuidString), csrf: req.csrfToken, [FormHTML.submit("Approve \(link.organization.name)")])),
                     FormHTML.form(action: SiteURL.programPartnerRemove(id, link.id!.uuidString), csrf: req.csrfToken, [FormHTML.submit("Remove", secondary: true)]))
             }),
             .h3(.text("Add a partner")),
+            .p(.class("hint"), .text(user.can(.editAllPrograms)
+                ? "A partner you add is approved at once: its encounter reports count as this program's in the exact outcome views of the program's coordinators."
+                : "A partner you add is listed at once. Its encounter reports count as this program's in your exact outcome views only after the state administrator approves it. The counties the program serves never open any agency's numbers.")),
             .unwrap(errors["partner"]) { .p(.class("error"), .text($0)) },
             FormHTML.form(action: SiteURL.programPartners(id), csrf: req.csrfToken, [
                 FormHTML.field(.init(name: "partner_name", label: "Organization name", error: errors["partner_name"])),
@@ -266,13 +273,19 @@ enum DirectoryEditController {
             return try await editPage(req, program: program, input: nil, errors: ["partner": "Choose a kind and a role."], status: .unprocessableEntity)
         }
         guard errors.isEmpty else { return try await editPage(req, program: program, input: nil, errors: errors, status: .unprocessableEntity) }
+        let user = try req.auth.require(User.self)
+        // An administrator's partner is approved at once; a coordinator's waits, because
+        // naming any agency as a partner must not open its exact outcome counts.
+        let approver = user.can(.editAllPrograms) ? user.email : nil
         try await req.db.transaction { tx in
             let existing = try await Organization.query(on: tx).filter(\.$name == name).filter(\.$kind == kind).first()
             let organization = existing ?? Organization(name: name, kind: kind, countyFIPS: nil)
             if existing == nil { try await organization.create(on: tx) }
             if try await ProgramPartner.query(on: tx).filter(\.$program.$id == program.id!).filter(\.$organization.$id == organization.id!).count() == 0 {
-                try await ProgramPartner(programID: program.id!, organizationID: organization.id!, role: role).create(on: tx)
-                try await req.audit.record("program.partner_added", entityType: "program", entityID: program.id?.uuidString, details: "\(name) (\(kind.rawValue), \(role.rawValue))", on: tx)
+                try await ProgramPartner(programID: program.id!, organizationID: organization.id!, role: role,
+                                         approvedAt: approver == nil ? nil : Date(), approvedBy: approver).create(on: tx)
+                try await req.audit.record("program.partner_added", entityType: "program", entityID: program.id?.uuidString,
+                                           details: "\(name) (\(kind.rawValue), \(role.rawValue)); \(approver == nil ? "waiting for approval" : "approved")", on: tx)
             }
         }
         req.application.pageCache.invalidateAll()
@@ -289,6 +302,26 @@ enum DirectoryEditController {
             try await req.audit.record("program.partner_removed", entityType: "program", entityID: program.id?.uuidString, details: link.organization.name, on: tx)
         }
         req.application.pageCache.invalidateAll()
+        return req.redirect(to: SiteURL.programEdit(program.id!.uuidString), redirectType: .normal)
+    }
+
+    /// A state administrator approves a partner a coordinator added: from now on its
+    /// encounter reports count as the program's in the coordinators' exact views.
+    @Sendable static func approvePartner(req: Request) async throws -> Response {
+        let program = try await editableProgram(req)
+        let user = try req.auth.require(User.self)
+        guard let partnerID = req.parameters.get("partner").flatMap(UUID.init(uuidString:)),
+              let link = try await ProgramPartner.query(on: req.db).filter(\.$id == partnerID).filter(\.$program.$id == program.id!).with(\.$organization).first()
+        else { throw Abort(.notFound, reason: "That partner is not part of this program.") }
+        if !link.isApproved {
+            try await req.db.transaction { tx in
+                link.approvedAt = Date()
+                link.approvedBy = user.email
+                try await link.save(on: tx)
+                try await req.audit.record("program.partner_approved", entityType: "program", entityID: program.id?.uuidString,
+                                           details: "\(link.organization.name) (\(link.organization.kind.rawValue), \(link.role.rawValue))", on: tx)
+            }
+        }
         return req.redirect(to: SiteURL.programEdit(program.id!.uuidString), redirectType: .normal)
     }
 
@@ -316,8 +349,10 @@ enum DirectoryEditController {
                 try await ProgramCounty(programID: survivor.id!, countyFIPS: link.countyFIPS).create(on: tx)
             }
             let partners = Set(try await ProgramPartner.query(on: tx).filter(\.$program.$id == survivor.id!).all().map(\.$organization.id))
+            // A moved partner keeps its approval: merging says the two records are one program.
             for link in try await ProgramPartner.query(on: tx).filter(\.$program.$id == duplicateID).all() where !partners.contains(link.$organization.id) {
-                try await ProgramPartner(programID: survivor.id!, organizationID: link.$organization.id, role: link.role).create(on: tx)
+                try await ProgramPartner(programID: survivor.id!, organizationID: link.$organization.id, role: link.role,
+                                         approvedAt: link.approvedAt, approvedBy: link.approvedBy).create(on: tx)
             }
             survivor.kinds = Array(Set(survivor.kinds + duplicate.kinds)).sorted { $0.rawValue < $1.rawValue }
             try await survivor.save(on: tx)
