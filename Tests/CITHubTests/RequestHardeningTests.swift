@@ -3,6 +3,7 @@ import Testing
 import Vapor
 import VaporTesting
 import Fluent
+import SQLKit
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -168,5 +169,53 @@ struct RequestHardeningTests {
             let response = try await browser.post(CrisisURL.helper, CrisisHelperTests.minimal.merging([CSRF.fieldName: odd]) { $1 }, csrf: false)
             #expect(response.status == .forbidden)
         }
+    }
+
+    // MARK: 4. no one-time link's secret in any log line
+
+    static let token = "Xy3_k9-QpL2mN8vR4tW6zA1bC5dE7fG0hJ2kL4nP6qS"
+    static let secretPaths = [
+        SiteURL.invitation(token: token), SiteURL.setup(token: token), SiteURL.resetPassword(token: token),
+        "/registrations/\(token)", "/registrations/\(token)/cancel", TrainingURL.certificatePrint(token),
+        "/some/future/link/\(token)",
+    ]
+
+    @Test("requests to every address holding a token, refused or failing with a 5xx, log no token at any level")
+    func tokensNeverLogged() async throws {
+        try await withCITHub(configure: { $0.logLevel = .debug }) { app in
+            let log = CapturedLog()
+            log.attach(to: app)
+            let browser = TestBrowser(app)
+            for path in Self.secretPaths {
+                try await browser.get(path)
+                try await browser.post(path, ["password": "x"])
+            }
+            // A CSRF refusal logs the address too.
+            try await browser.post(SiteURL.invitation(token: Self.token), [:], csrf: false)
+            // A 5xx on such an address: its table is gone.
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("ALTER TABLE registrations RENAME TO registrations_gone").run()
+            try await sql.raw("ALTER TABLE account_tokens RENAME TO account_tokens_gone").run()
+            let failed = try await browser.get("/registrations/\(Self.token)")
+            #expect(failed.status.code >= 500)
+            try await browser.get(SiteURL.invitation(token: Self.token))
+            let text = log.text
+            #expect(text.contains("request failed"), "the 5xx was logged")
+            #expect(text.contains("/registrations/[redacted]"), "the request log names the address without its secret")
+            #expect(!text.contains(Self.token), "a token reached the log:\n\(text.prefix(2000))")
+        }
+    }
+
+    @Test("the handler installed around every log handler hides secrets in messages and metadata")
+    func redactingHandler() {
+        let log = CapturedLog()
+        let logger = Logger(label: "test") { _ in RedactingLogHandler(CapturedLog.Handler(log: log)) }
+        logger.trace("Decoded HTTP part: head(HTTPRequestHead { method: GET, uri: /invitation/\(Self.token), version: HTTP/1.1 })")
+        logger.error("request failed", metadata: ["path": .string("/certificates/print/\(Self.token)"),
+                                                  "nested": .dictionary(["a": .array([.string("/setup/\(Self.token)")])])])
+        logger.info("GET /map", metadata: ["id": .stringConvertible(42)])
+        #expect(!log.text.contains(Self.token), "\(log.text)")
+        #expect(log.text.contains("uri: /invitation/[redacted]"))
+        #expect(log.text.contains("GET /map"))
     }
 }

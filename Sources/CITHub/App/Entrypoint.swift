@@ -7,14 +7,18 @@ public enum CITHubMain {
     public static func run() async throws {
         var env = try Environment.detect()
         let settings = Settings.fromEnvironment()
+        // Every handler is wrapped so that no line carries a one-time link's secret.
         if settings.logFormat == .json {
             LoggingSystem.bootstrap { label in
                 var handler = JSONLogHandler(label: label)
                 handler.logLevel = settings.logLevel
-                return handler
+                return RedactingLogHandler(handler)
             }
         } else {
-            try LoggingSystem.bootstrap(from: &env)
+            try LoggingSystem.bootstrap(from: &env) { level in
+                let console = Terminal()
+                return { label in RedactingLogHandler(ConsoleLogger(label: label, console: console, level: level)) }
+            }
         }
         let app = try await Application.make(env)
         if env.arguments.dropFirst().first == BenchReference.command {

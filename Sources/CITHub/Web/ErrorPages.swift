@@ -1,5 +1,6 @@
 import Vapor
 import Plot
+import CITDomain
 
 /// An RFC 9457 problem document, the body of every error under `/api/`.
 struct ProblemDetails: Content {
@@ -59,12 +60,13 @@ struct ErrorPagesMiddleware: Middleware {
         }
         let reference = String([UInt8].random(count: 6).base64URLEncoded)
         if status.code >= 500 {
-            request.logger.error("request failed", metadata: ["ref": .string(reference), "path": .string(request.url.path), "error": .string(String(reflecting: error))])
+            // Never a one-time link's secret in the log (issue 13): the path and the error are redacted.
+            request.logger.error("request failed", metadata: ["ref": .string(reference), "path": .string(SecretPaths.redact(request.url.path)), "error": .string(SecretPaths.redact(String(reflecting: error)))])
             reason = status == .serviceUnavailable
                 ? "\(reason) (Reference \(reference).)"
                 : "Something went wrong on our side. It has been logged (reference \(reference))."
         } else {
-            request.logger.debug("request refused", metadata: ["status": .stringConvertible(status.code), "path": .string(request.url.path)])
+            request.logger.debug("request refused", metadata: ["status": .stringConvertible(status.code), "path": .string(SecretPaths.redact(request.url.path))])
         }
         // Vapor's own messages for a bad status read like code; say it plainly.
         if reason == status.reasonPhrase || reason.isEmpty { reason = plainReason(status) }

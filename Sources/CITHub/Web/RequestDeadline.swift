@@ -1,6 +1,7 @@
 import Vapor
 import NIOCore
 import NIOConcurrencyHelpers
+import CITDomain
 
 /// Answers 503 with `Retry-After` when a request takes longer than the deadline, instead
 /// of holding the browser (or an API client) open until it gives up.
@@ -24,7 +25,7 @@ struct RequestDeadlineMiddleware: Middleware {
         let limit = Self.longPaths.contains(request.url.path) ? self.limit * 10 : self.limit
         let seconds = Double(limit.nanoseconds) / 1e9
         return next.respond(to: request).orTimeout(on: request.eventLoop, after: limit) {
-            request.logger.error("request deadline passed", metadata: ["path": .string(request.url.path), "seconds": .stringConvertible(seconds)])
+            request.logger.error("request deadline passed", metadata: ["path": .string(SecretPaths.redact(request.url.path)), "seconds": .stringConvertible(seconds)])
             // Perhaps its query was lost with its connection: see whether the pool answers.
             request.application.databaseWatchdog.requestTimedOut(request.application)
             var headers = HTTPHeaders()
