@@ -218,4 +218,78 @@ struct RequestHardeningTests {
         #expect(log.text.contains("uri: /invitation/[redacted]"))
         #expect(log.text.contains("GET /map"))
     }
+
+    // MARK: 3. reads and taps of personal data are audited
+
+    static func auditRows(_ app: Application, _ action: String) async throws -> [AuditEvent] {
+        try await AuditEvent.query(on: app.db).filter(\.$action == action).all()
+    }
+
+    @Test("every attendance tap that is stored writes one audit row; a resend of the same tap writes none")
+    func attendanceTapsAudited() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let (session, coordinator, registrations) = try await TrainingFixtures.pastClass(app, trainees: 1)
+            let (trainer, trainerUser) = try await TrainingFixtures.assignedTrainer(app, session: session, coordinator: coordinator)
+            let blocks = session.agenda.indices.filter { !session.agenda[$0].isBreak }
+            let entries = blocks.prefix(2).map {
+                TrainingFixtures.Entry(registration: registrations[0].id!.uuidString, block: $0, kind: "present", at: TrainingFixtures.iso(session.agenda[$0].start))
+            }
+            // MUT: two taps sent by the sheet's script, then the same two again
+            let (status, _) = try await TrainingFixtures.sync(trainer, session, entries)
+            #expect(status == .ok)
+            _ = try await TrainingFixtures.sync(trainer, session, entries)
+            var rows = try await Self.auditRows(app, "attendance.recorded")
+            #expect(rows.count == 2)
+            #expect(rows.allSatisfy { $0.actorID == trainerUser.id && $0.entityID == session.id!.uuidString })
+            #expect(rows.allSatisfy { $0.details.contains(registrations[0].id!.uuidString) })
+            // MUT: one tap on the plain form
+            let marked = try await trainer.post(TrainingURL.attendanceMark(session.id!), [
+                "registration": registrations[0].id!.uuidString, "block": String(blocks[2]), "kind": "absent", "entry_id": UUID().uuidString,
+            ])
+            #expect(marked.status == .seeOther)
+            rows = try await Self.auditRows(app, "attendance.recorded")
+            #expect(rows.count == 3)
+        }
+    }
+
+    @Test("a download of the training records CSV writes one audit row")
+    func recordsCSVAudited() async throws {
+        try await withCITHub { app in
+            let (admin, adminUser) = try await Fixtures.signedIn(app, role: .stateAdministrator)
+            #expect(try await Self.auditRows(app, "training_records.csv_downloaded").isEmpty)
+            let csv = try await admin.get(TrainingURL.recordsCSV + "?email=someone%40example.org")
+            #expect(csv.status == .ok)
+            let rows = try await Self.auditRows(app, "training_records.csv_downloaded")
+            #expect(rows.count == 1)
+            #expect(rows.first?.actorID == adminUser.id)
+            #expect(rows.first?.details.contains("someone@example.org") == true, "the filter is recorded")
+            // The page itself is not a download.
+            _ = try await admin.get(TrainingURL.records)
+            #expect(try await Self.auditRows(app, "training_records.csv_downloaded").count == 1)
+        }
+    }
+
+    @Test("an API roster read writes one audit row; a refused read writes none")
+    func apiRosterAudited() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let (classID, _) = try await ClassFixtures.createClass(app)
+            _ = try await TestBrowser(app).post(ClassURL.register(classID), ClassFixtures.registrant(1))
+            let admin = try await Fixtures.user(app, email: "api-admin@example.org", role: .stateAdministrator)
+            let trainee = try await Fixtures.user(app, email: "api-trainee@example.org", role: .trainee)
+            let adminToken = try await APIRouteTests.token(app, for: admin)
+            let traineeToken = try await APIRouteTests.token(app, for: trainee)
+            let path = "/api/v1/classes/\(classID.uuidString)/roster"
+            let refused = try await app.testing().sendRequest(.GET, path, headers: ["Authorization": "Bearer \(traineeToken)"])
+            #expect(refused.status == .forbidden)
+            #expect(try await Self.auditRows(app, "api.roster_read").isEmpty)
+            let read = try await app.testing().sendRequest(.GET, path, headers: ["Authorization": "Bearer \(adminToken)"])
+            #expect(read.status == .ok)
+            let rows = try await Self.auditRows(app, "api.roster_read")
+            #expect(rows.count == 1)
+            #expect(rows.first?.actorID == admin.id)
+            #expect(rows.first?.entityID == classID.uuidString)
+        }
+    }
 }

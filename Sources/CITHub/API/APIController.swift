@@ -217,6 +217,9 @@ enum APIController {
              "role": r.audience.rawValue, "position": nullable(position)]
         }
         req.logger.info("api roster read", metadata: ["class": .string(classID.uuidString), "user": .string(user.email)])
+        // Names, emails and phones left the system: in the audit log (issue 13).
+        try await req.audit.record("api.roster_read", entityType: "class", entityID: classID.uuidString,
+                                   details: "\(registrations.count) registrations", actor: user)
         return json(["class_id": id(classID),
                      "confirmed": registrations.filter { $0.status == .confirmed }.map { entry($0, position: nil) },
                      "waitlist": waiting.enumerated().map { entry($0.element, position: $0.offset + 1) }])

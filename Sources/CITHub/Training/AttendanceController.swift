@@ -120,6 +120,14 @@ enum AttendanceController {
         try await Registration.query(on: db).filter(\.$classSession.$id == session.id!).filter(\.$status == .confirmed).sort(\.$name).all()
     }
 
+    /// Attendance is a record about a person: each stored tap is in the audit log, who
+    /// recorded what for whom (issue 13). Resends of a stored tap are not taps.
+    static func auditTap(_ req: Request, _ input: EntryInput, session: ClassSession) async throws {
+        try await req.audit.record("attendance.recorded", entityType: "class", entityID: session.id!.uuidString,
+                                   details: "registration \(input.registration), block \(input.block), \(input.kind)"
+                                       + (input.minutes.map { ", \($0) minutes" } ?? ""))
+    }
+
     // MARK: JSON sync
 
     struct SyncRequest: Content { var entries: [EntryInput] }
@@ -141,6 +149,7 @@ enum AttendanceController {
         // In the order they were tapped: a check-out needs its check-in stored first.
         for input in body.entries {
             let outcome = try await record(input, session: session, confirmed: confirmed, recorder: user, on: req.db)
+            if outcome == .saved { try await auditTap(req, input, session: session) }
             results.append(SyncResult(id: input.id, status: outcome.status, message: outcome.message))
         }
         let agenda = session.agenda
@@ -174,6 +183,7 @@ enum AttendanceController {
         if case let .refused(why) = outcome {
             return try await sheetPage(req, session: session, block: block, rowError: (input.registration, why), status: .unprocessableEntity)
         }
+        if outcome == .saved { try await auditTap(req, input, session: session) }
         return req.redirect(to: TrainingURL.attendance(session.id!, block: block) + "#row-\(input.registration.lowercased())", redirectType: .normal)
     }
 

@@ -128,6 +128,10 @@ enum TrainingRecordsController {
                                  startDate: c.startDate, endDate: c.endDate, hours: c.hours, category: c.category,
                                  provider: c.provider, certificateCode: c.code)
         }
+        // A download of people's records is in the audit log, with its filter (issue 13).
+        let filter = req.query[String.self, at: "email"].map { "email \($0)" } ?? "all visible"
+        try await req.audit.record("training_records.csv_downloaded", entityType: "certificates", entityID: nil,
+                                   details: "\(rows.count) rows, \(filter)")
         return csvResponse(TrainingRecordExport.csv(rows), filename: "cithub-training-records.csv")
     }
 }
