@@ -192,10 +192,14 @@ enum AccountLinksController {
             user.passwordHash = hash
             try await user.save(on: tx)
             try await SignInFailure.query(on: tx).filter(\.$key == "email:" + user.email).delete()
+            // Whoever knew the old password may hold a session: every one ends, this one too.
+            try await AccountSessions.end(for: user.id!, on: tx)
             try await req.audit.record("password_reset.completed", entityType: "user", entityID: user.id?.uuidString, actor: user, on: tx)
             return true
         }
         guard done else { throw Abort(.gone, reason: "This link has already been used.") }
+        req.auth.logout(User.self)
+        if req.hasSession { req.session.destroy() }
         return req.redirect(to: SiteURL.login + "?notice=password-reset", redirectType: .normal)
     }
 

@@ -307,6 +307,8 @@ enum AdminAccountsController {
             if !adding, resolved.role != .stateAdministrator, try await isLastAdministrator(user, on: tx) { return lastAdministratorMessage }
             if !adding { try await RoleGrant.query(on: tx).filter(\.$user.$id == user.id!).delete() }
             try await RoleGrant(userID: user.id!, role: resolved.role, scopeID: scope).create(on: tx)
+            // New powers (or fewer) start with a new sign-in: their other sessions end.
+            try await AccountSessions.end(for: user.id!, on: tx, request: req, keepingCurrent: true)
             try await req.audit.record(adding ? "account.role_added" : "account.role_changed", entityType: "user", entityID: user.id?.uuidString,
                                        details: "\(user.email): \(before.isEmpty ? "no role" : before) → \(adding ? "added " : "")\(auditText(resolved))", on: tx)
             return nil
@@ -330,6 +332,7 @@ enum AdminAccountsController {
         let names = try await ScopeDirectory.names(for: [grant], on: req.db)
         try await req.db.transaction { tx in
             try await RoleGrant.query(on: tx).filter(\.$id == grantID).delete()
+            try await AccountSessions.end(for: user.id!, on: tx, request: req, keepingCurrent: true)
             try await req.audit.record("account.role_removed", entityType: "user", entityID: user.id?.uuidString,
                                        details: "\(user.email): removed \(grant.role.rawValue)\(grant.scopeID.map { " for \(names[$0.lowercased()] ?? "") (\($0))" } ?? "")", on: tx)
         }
@@ -349,6 +352,7 @@ enum AdminAccountsController {
         try await req.db.transaction { tx in
             user.disabledAt = action == "disable" ? Date() : nil
             try await user.save(on: tx)
+            if action == "disable" { try await AccountSessions.end(for: user.id!, on: tx) }
             try await req.audit.record(action == "disable" ? "account.disabled" : "account.enabled", entityType: "user", entityID: user.id?.uuidString, details: user.email, on: tx)
         }
         return req.redirect(to: SiteURL.adminUser(user.id!.uuidString) + "?notice=status-changed", redirectType: .normal)

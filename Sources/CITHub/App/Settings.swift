@@ -52,6 +52,9 @@ public struct Settings: Sendable {
     /// Reverse proxies whose `X-Forwarded-For` is believed (CITHUB_TRUSTED_PROXIES,
     /// comma-separated addresses or CIDR networks; none by default).
     public var trustedProxies: TrustedProxies = .none
+    /// How long a signed-in session lasts unused (CITHUB_SESSION_IDLE_HOURS, default 8)
+    /// and in all (CITHUB_SESSION_MAX_DAYS, default 7); see `SessionPolicy`.
+    public var sessionPolicy = SessionPolicy()
 
     public enum LogFormat: String, Sendable { case text, json }
 
@@ -102,7 +105,10 @@ public struct Settings: Sendable {
             apiRatePerMinute: env["CITHUB_API_RATE_PER_MINUTE"].flatMap(Int.init).map { max(1, min($0, 10_000_000)) } ?? 300,
             requestTimeout: .milliseconds(env["CITHUB_REQUEST_TIMEOUT"].flatMap(Double.init).map { Int64(max(0.1, min($0, 3600)) * 1000) } ?? 30_000),
             mailRetentionDays: env["CITHUB_MAIL_RETENTION_DAYS"].flatMap(Int.init).map { max(1, min($0, 3650)) } ?? 30,
-            trustedProxies: TrustedProxies(parsing: env["CITHUB_TRUSTED_PROXIES"] ?? "")
+            trustedProxies: TrustedProxies(parsing: env["CITHUB_TRUSTED_PROXIES"] ?? ""),
+            sessionPolicy: SessionPolicy(
+                idleTimeout: (env["CITHUB_SESSION_IDLE_HOURS"].flatMap(Double.init).map { max(0.05, min($0, 24 * 30)) } ?? 8) * 3600,
+                absoluteLifetime: (env["CITHUB_SESSION_MAX_DAYS"].flatMap(Double.init).map { max(0.01, min($0, 365)) } ?? 7) * 24 * 3600)
         )
     }
 

@@ -56,9 +56,11 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.migrations.add(TrainingMigrations.AddCertificatePrintLink())
     app.migrations.add(DirectoryMigrations.AddPartnerApproval())
     app.migrations.add(RateLimitMigrations.CreateRateLimitCounts())
+    app.migrations.add(SessionMigrations.CreateAccountSessions())
 
     app.passwords.use(.bcrypt(cost: bcryptCost))
-    app.sessions.use(.fluent)
+    // Only a hash of each session key is stored, with idle and absolute limits (SessionStore.swift).
+    app.sessions.use { app in HashedSessionDriver(policy: app.settings.sessionPolicy) }
     let secure = settings.usesHTTPS
     app.sessions.configuration.cookieName = "cithub_session"
     app.sessions.configuration.cookieFactory = { id in
