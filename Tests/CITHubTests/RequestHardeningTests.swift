@@ -292,4 +292,36 @@ struct RequestHardeningTests {
             #expect(rows.first?.entityID == classID.uuidString)
         }
     }
+
+    // MARK: 5. a request line or header block too large gets an answer
+
+    @Test("a 20 KB query string gets 414 and a 40 KB header gets 431, each with a short page, on a real socket")
+    func oversizedHeadsAnswered() async throws {
+        try await withRunningCITHub { app, client in
+            let query = String(repeating: "a", count: 20 * 1024)
+            let long = client.exchange("GET /search?q=\(query) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(RawHTTPClient.status(long) == 414, "answer: \(long.prefix(200))")
+            #expect(long.contains("That address is too long"))
+            let header = String(repeating: "b", count: 40 * 1024)
+            let big = client.exchange("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: \(header)\r\n\r\n")
+            #expect(RawHTTPClient.status(big) == 431, "answer: \(big.prefix(200))")
+            #expect(big.contains("Too much was sent"))
+            // An ordinary request still gets its page.
+            let ok = client.exchange("GET /about HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            #expect(RawHTTPClient.status(ok) == 200)
+        }
+    }
+
+    @Test("a 100 KB query string: NIO's decoder refuses it before Vapor and the connection closes without an answer")
+    func hugeQueryString() async throws {
+        try await withRunningCITHub { app, client in
+            let query = String(repeating: "a", count: 100 * 1024)
+            let answer = client.exchange("GET /search?q=\(query) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            // Not solved: Vapor 4 builds its HTTP/1 pipeline with no hook for a handler that
+            // could answer NIO's HTTPParserError.headerOverflow (80 KB) before the close.
+            withKnownIssue("no 414 for heads over NIO's 80 KB limit") {
+                #expect(RawHTTPClient.status(answer) == 414, "answer: \(answer.prefix(200))")
+            }
+        }
+    }
 }

@@ -81,6 +81,8 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     // becomes a 503 page too; request logging at debug
     // (design/PERFORMANCE.md: per-request logging at info costs a fifth of throughput).
     app.middleware = Middlewares()
+    // A request line or header block too large gets 414/431 before anything else runs.
+    app.middleware.use(RequestHeadLimitMiddleware())
     app.middleware.use(PageCacheFrontMiddleware(cache: app.pageCache))
     app.middleware.use(SecurityHeadersMiddleware(hsts: secure))
     app.middleware.use(ErrorPagesMiddleware(chrome: { $0.chrome() }))

@@ -117,3 +117,39 @@ struct ErrorPagesMiddleware: Middleware {
         }
     }
 }
+
+/// Answers a request line or header block too large with 414 or 431 and a short page,
+/// first of all middleware (issue 13). Browsers send a few KB; a request far past that is
+/// a mistake or an attack, and deserves an answer rather than work.
+///
+/// Limitation: NIO's HTTP decoder (which Vapor builds without a hook for our own channel
+/// handlers) refuses a head over 80 KB itself and Vapor closes the connection without a
+/// word; only heads between these limits and 80 KB get the page.
+struct RequestHeadLimitMiddleware: Middleware {
+    static let maxURIBytes = 8 * 1024
+    static let maxHeaderBytes = 32 * 1024
+
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        if request.url.string.utf8.count > Self.maxURIBytes {
+            return request.eventLoop.makeSucceededFuture(Self.page(.uriTooLong, "That address is too long",
+                "The address (with what follows its ?) is longer than \(Self.maxURIBytes / 1024) KB. Go back and try a shorter search or link."))
+        }
+        var headerBytes = 0
+        for (name, value) in request.headers { headerBytes += name.utf8.count + value.utf8.count + 4 }
+        if headerBytes > Self.maxHeaderBytes {
+            return request.eventLoop.makeSucceededFuture(Self.page(.requestHeaderFieldsTooLarge, "Too much was sent with the request",
+                "The request's headers are larger than \(Self.maxHeaderBytes / 1024) KB. Clearing this site's cookies usually fixes it."))
+        }
+        return next.respond(to: request)
+    }
+
+    static func page(_ status: HTTPResponseStatus, _ title: String, _ text: String) -> Response {
+        let html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(title) · CIT Hub</title></head>"
+            + "<body><h1>\(title)</h1><p>\(text)</p><p><a href=\"/\">Go to the home page</a></p></body></html>"
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: .connection, value: "close")
+        SecurityHeadersMiddleware.apply(to: &headers, hsts: false)
+        return Response(status: status, headers: headers, body: .init(string: html))
+    }
+}
