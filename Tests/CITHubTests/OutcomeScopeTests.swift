@@ -134,7 +134,10 @@ struct OutcomeScopeTests {
             // the administrator sees an Approve button; a forged POST (no CSRF token) changes nothing
             let adminPage = try await admin.get(SiteURL.programEdit(dane)).text
             #expect(adminPage.contains(SiteURL.programPartnerApprove(dane, pending.id!.uuidString)))
-            #expect(adminPage.contains("Approve Kenosha Police Department"))
+            #expect(adminPage.contains("Approve<span class=\"visually-hidden\"> Kenosha Police Department</span>"), "the button's name says whom it approves")
+            let nami = try await Self.partner(app, program: dane, organization: try await Self.organization(app, "NAMI Dane County"))
+            #expect(!adminPage.contains(SiteURL.programPartnerApprove(dane, nami.id!.uuidString)),
+                    "a NAMI affiliate files no encounter reports, so there is nothing to approve")
             let forged = try await admin.post(SiteURL.programPartnerApprove(dane, pending.id!.uuidString), [:], csrf: false)
             #expect(forged.status == .forbidden)
             #expect(try await Self.partner(app, program: dane, organization: kenoshaPD).isApproved == false)

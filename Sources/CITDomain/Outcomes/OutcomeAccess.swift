@@ -1,5 +1,16 @@
 import Foundation
 
+extension OrganizationKind {
+    /// Whether organizations of this kind file encounter reports (and so whether approving
+    /// one as a program's partner opens anything).
+    public var filesEncounterReports: Bool {
+        switch self {
+        case .lawEnforcement, .dispatch, .corrections: true
+        default: false
+        }
+    }
+}
+
 /// One thing a person holds that can let them read exact (unsuppressed) outcome counts,
 /// as plain values: no account, no database.
 public enum OutcomeGrant: Hashable, Sendable {

@@ -209,16 +209,22 @@ enum DirectoryEditController {
         var extra: [BodyNode] = [
             .h2(.text("Partners")),
             .ul(.class("partner-list"), .forEach(partners) { link in
-                .li(.text("\(link.organization.name) (\(link.organization.kind.title), \(link.role.title.lowercased())) "),
-                    .if(!link.isApproved, .span(.class("partner-waiting"), .text("Waiting for the state administrator's approval. "))),
-                    .if(!link.isApproved && user.can(.editAllPrograms),
-                        FormHTML.form(action: SiteURL.programPartnerApprove(id, link.id!.uuidString), csrf: req.csrfToken, [FormHTML.submit("Approve \(link.organization.name)")])),
-                    FormHTML.form(action: SiteURL.programPartnerRemove(id, link.id!.uuidString), csrf: req.csrfToken, [FormHTML.submit("Remove", secondary: true)]))
+                // Only agencies that file encounter reports need approval: it decides whether
+                // their reports count as the program's in exact outcome views.
+                .li(.text("\(link.organization.name) (\(link.organization.kind.title), \(link.role.title.lowercased()))"),
+                    .if(!link.isApproved && link.organization.kind.filesEncounterReports,
+                        .p(.class("partner-waiting"), .text("Waiting for the state administrator's approval."))),
+                    .div(.class("partner-actions"),
+                        .if(!link.isApproved && link.organization.kind.filesEncounterReports && user.can(.editAllPrograms),
+                            FormHTML.form(action: SiteURL.programPartnerApprove(id, link.id!.uuidString), csrf: req.csrfToken, [
+                                .button(.type(.submit), .class("button"), .text("Approve"), .span(.class("visually-hidden"), .text(" \(link.organization.name)"))),
+                            ])),
+                        FormHTML.form(action: SiteURL.programPartnerRemove(id, link.id!.uuidString), csrf: req.csrfToken, [FormHTML.submit("Remove", secondary: true)])))
             }),
             .h3(.text("Add a partner")),
             .p(.class("hint"), .text(user.can(.editAllPrograms)
-                ? "A partner you add is approved at once: its encounter reports count as this program's in the exact outcome views of the program's coordinators."
-                : "A partner you add is listed at once. Its encounter reports count as this program's in your exact outcome views only after the state administrator approves it. The counties the program serves never open any agency's numbers.")),
+                ? "A partner agency you add is approved at once: its encounter reports count as this program's in the exact outcome views of the program's coordinators."
+                : "A partner you add is listed at once. A law enforcement, dispatch or corrections agency's encounter reports count as this program's in your exact outcome views only after the state administrator approves it. The counties the program serves never open any agency's numbers.")),
             .unwrap(errors["partner"]) { .p(.class("error"), .text($0)) },
             FormHTML.form(action: SiteURL.programPartners(id), csrf: req.csrfToken, [
                 FormHTML.field(.init(name: "partner_name", label: "Organization name", error: errors["partner_name"])),

@@ -201,6 +201,11 @@ form:has(#field-role option:not([value="program_coordinator"]):not([value="agenc
 .facts dd { overflow-wrap: anywhere; }
 .add-person { border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.25rem 1rem; margin: 1rem 0 1.5rem; }
 .add-person > summary { font-weight: 600; cursor: pointer; color: var(--brand); padding: 0.6rem 0; min-height: 44px; }
+/* ---- Program partners waiting for approval (issue 13) ---- */
+.partner-list > li { margin-bottom: 0.9rem; }
+.partner-waiting { margin: 0.2rem 0 0; color: var(--muted); font-style: italic; }
+.partner-actions { display: flex; flex-wrap: wrap; gap: 0.5rem; margin-top: 0.35rem; }
+.partner-actions form { margin: 0; }
 """#
 
     static let favicon = ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#3b2a7a"/><path d="M9 17l5 5 9-12" stroke="#fff" stroke-width="4" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>"##
