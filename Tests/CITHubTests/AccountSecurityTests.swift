@@ -4,6 +4,7 @@ import Vapor
 import VaporTesting
 import Fluent
 import SQLKit
+import NIOCore
 @testable import CITHub
 import CITDomain
 
@@ -172,6 +173,88 @@ import CITDomain
             browser.cookies["cithub_session"] = "not-a-session"
             for _ in 0..<3 { _ = try await browser.get(SiteURL.login) }
             #expect(try await AccountSession.query(on: app.db).count() == 0)
+        }
+    }
+
+    // MARK: throttle race (finding 5, second item)
+
+    @Test("15 wrong passwords sent at once: at most 5 reach the password check, the rest are throttled")
+    func concurrentWrongPasswordsAreCountedAtomically() async throws {
+        try await withCITHub { app in
+            // setup: 15 browsers, each with its CSRF cookie
+            let user = try await Fixtures.user(app, email: "race@example.org", role: .trainer)
+            var browsers: [TestBrowser] = []
+            for _ in 0..<15 {
+                let browser = TestBrowser(app)
+                try await browser.get(SiteURL.login)
+                browsers.append(browser)
+            }
+            // MUT
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
+                for (index, browser) in browsers.enumerated() {
+                    group.addTask { try await browser.post(SiteURL.login, ["email": user.email, "password": "wrong guess \(index)"]).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            // validate
+            let checked = try await AuditEvent.query(on: app.db).filter(\.$action == "sign_in.failed").count()
+            #expect(checked <= 5, "\(checked) passwords were checked")
+            #expect(statuses.filter { $0 == .unauthorized }.count <= 5)
+            #expect(statuses.filter { $0 == .tooManyRequests }.count >= 10)
+            #expect(statuses.allSatisfy { $0 == .unauthorized || $0 == .tooManyRequests })
+        }
+    }
+
+    // MARK: client address behind a proxy (finding 5, proxies)
+
+    /// Posts a sign-in as if it came over TCP from `peer` (in-memory tests have no peer).
+    static func signIn(_ app: Application, email: String, password: String, peer: String, forwardedFor: String) async throws -> HTTPResponseStatus {
+        let csrf = String(repeating: "a", count: 43)
+        var headers = HTTPHeaders()
+        headers.contentType = .urlEncodedForm
+        headers.replaceOrAdd(name: .cookie, value: "\(CSRF.cookieName)=\(csrf)")
+        headers.replaceOrAdd(name: .xForwardedFor, value: forwardedFor)
+        let body = ["email": email, "password": password, CSRF.fieldName: csrf]
+            .map { "\(TestBrowser.encode($0.key))=\(TestBrowser.encode($0.value))" }.joined(separator: "&")
+        headers.replaceOrAdd(name: .contentLength, value: String(body.utf8.count))
+        let request = Request(application: app, method: .POST, url: URI(path: SiteURL.login), headers: headers,
+                              collectedBody: ByteBuffer(string: body), remoteAddress: try SocketAddress(ipAddress: peer, port: 40000),
+                              logger: app.logger, on: app.eventLoopGroup.next())
+        return try await app.responder.respond(to: request).get().status
+    }
+
+    /// 30 failures (the address limit) from one client, each for a different address
+    /// so that no account locks; then the same client once more and another client.
+    static func exhaustAddress(_ app: Application) async throws -> (sameClient: HTTPResponseStatus, otherClient: HTTPResponseStatus) {
+        let user = try await Fixtures.user(app, email: "proxy@example.org", role: .trainer)
+        for attempt in 0..<30 {
+            let status = try await signIn(app, email: "nobody\(attempt)@example.org", password: "wrong", peer: "10.0.0.1", forwardedFor: "203.0.113.1")
+            #expect(status == .unauthorized)
+        }
+        let same = try await signIn(app, email: user.email, password: Fixtures.password, peer: "10.0.0.1", forwardedFor: "203.0.113.1")
+        let other = try await signIn(app, email: user.email, password: Fixtures.password, peer: "10.0.0.1", forwardedFor: "203.0.113.2")
+        return (same, other)
+    }
+
+    @Test("behind a trusted proxy, two clients are throttled separately")
+    func trustedProxySeparatesClients() async throws {
+        try await withCITHub(configure: { $0.trustedProxies = TrustedProxies(parsing: "10.0.0.1") }) { app in
+            let (same, other) = try await Self.exhaustAddress(app)
+            #expect(same == .tooManyRequests)
+            #expect(other == .seeOther, "another client behind the proxy was locked out with the first")
+            let ips = try await AuditEvent.query(on: app.db).all().compactMap(\.ip)
+            #expect(Set(ips) == ["203.0.113.1", "203.0.113.2"])
+        }
+    }
+
+    @Test("without CITHUB_TRUSTED_PROXIES, X-Forwarded-For is ignored: a client cannot pick a fresh address")
+    func forwardedForIgnoredByDefault() async throws {
+        try await withCITHub { app in
+            let (same, other) = try await Self.exhaustAddress(app)
+            #expect(same == .tooManyRequests)
+            #expect(other == .tooManyRequests)
+            let ips = try await AuditEvent.query(on: app.db).all().compactMap(\.ip)
+            #expect(Set(ips) == ["10.0.0.1"])
         }
     }
 }

@@ -36,35 +36,34 @@ enum SignInController {
         }
 
         // Refuse before checking the password, so a locked account gives nothing away.
-        for (key, throttle) in [(accountKey, accountThrottle), (addressKey, addressThrottle)] {
-            let failures = try await SignInFailure.query(on: req.db).filter(\.$key == key)
-                .filter(\.$failedAt > now.addingTimeInterval(-throttle.window)).all().map(\.failedAt)
-            if case .throttled(let retryAfter) = throttle.decision(failuresSinceLastSuccess: failures, now: now) {
-                try await req.audit.record("sign_in.throttled", entityType: "account", entityID: email, details: key.hasPrefix("ip:") ? "too many failures from this address" : "too many failures for this account")
-                let minutes = max(1, Int((retryAfter / 60).rounded(.up)))
-                let response = try render(req, email: email, next: next,
-                                          error: "Too many sign-in attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again, or reset your password.",
-                                          status: .tooManyRequests)
-                response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
-                return response
-            }
+        // The count and the record of this attempt are one step (`reserveAttempt`), so
+        // attempts sent at once cannot all pass the count before any is recorded.
+        let reservation = try await reserveAttempt(req, keys: [(accountKey, accountThrottle), (addressKey, addressThrottle)], now: now)
+        guard case .reserved(let reservedIDs) = reservation else {
+            guard case .throttled(let key, let retryAfter) = reservation else { throw Abort(.internalServerError) }
+            try await req.audit.record("sign_in.throttled", entityType: "account", entityID: email, details: key.hasPrefix("ip:") ? "too many failures from this address" : "too many failures for this account")
+            let minutes = max(1, Int((retryAfter / 60).rounded(.up)))
+            let response = try render(req, email: email, next: next,
+                                      error: "Too many sign-in attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again, or reset your password.",
+                                      status: .tooManyRequests)
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
+            return response
         }
 
         let user = try await User.query(on: req.db).filter(\.$email == email).with(\.$roleGrants).first()
         let hash = user?.passwordHash ?? dummyHash
         let matches = (try? await req.password.async.verify(password, created: hash)) ?? false
         guard let user, matches, user.passwordHash != nil, !user.isDisabled else {
-            try await req.db.transaction { tx in
-                try await SignInFailure(key: accountKey, failedAt: now).create(on: tx)
-                try await SignInFailure(key: addressKey, failedAt: now).create(on: tx)
-                try await req.audit.record("sign_in.failed", entityType: "account", entityID: email,
-                                           details: user?.isDisabled == true ? "account disabled" : "wrong email or password", on: tx)
-            }
+            // The reserved attempt rows stay: they are this failure's record.
+            try await req.audit.record("sign_in.failed", entityType: "account", entityID: email,
+                                       details: user?.isDisabled == true ? "account disabled" : "wrong email or password")
             return try render(req, email: email, next: next, error: "The email address or password is incorrect.", status: .unauthorized)
         }
 
         try await req.db.transaction { tx in
             try await SignInFailure.query(on: tx).filter(\.$key == accountKey).delete()
+            // A success is not a failure of the address either.
+            try await SignInFailure.query(on: tx).filter(\.$id ~~ reservedIDs).delete()
             try await req.audit.record("sign_in.succeeded", entityType: "account", entityID: user.id?.uuidString, actor: user, on: tx)
         }
         // A new session id at sign-in, so an id planted before cannot be used after.
@@ -84,6 +83,50 @@ enum SignInController {
         req.auth.logout(User.self)
         if req.hasSession { req.session.destroy() }
         return req.redirect(to: SiteURL.home, redirectType: .normal)
+    }
+
+    enum Reservation {
+        /// Rows recorded for this attempt (as if it failed), to delete if it succeeds.
+        case reserved([UUID])
+        case throttled(key: String, retryAfter: TimeInterval)
+    }
+
+    /// Counts each key's recent failures and, if none is throttled, records this attempt
+    /// as a failure before its password is checked; a success deletes the record again.
+    /// Per key, one request at a time does this: in this process through `attemptGate`
+    /// (SQLite has one process per file), across instances through PostgreSQL advisory
+    /// locks held until the transaction commits. Fifteen attempts sent at once therefore
+    /// see one another: the sixth finds five failures and is refused.
+    static func reserveAttempt(_ req: Request, keys: [(String, SignInThrottle)], now: Date) async throws -> Reservation {
+        let names = keys.map(\.0).sorted()
+        for name in names { await attemptGate.lock(name) }
+        defer { Task { for name in names { await attemptGate.unlock(name) } } }
+        return try await req.db.transaction { tx in
+            for name in names { try await StartupLock.lockTransaction(tx, key: advisoryKey(name)) }
+            for (key, throttle) in keys {
+                let failures = try await SignInFailure.query(on: tx).filter(\.$key == key)
+                    .filter(\.$failedAt > now.addingTimeInterval(-throttle.window)).all().map(\.failedAt)
+                if case .throttled(let retryAfter) = throttle.decision(failuresSinceLastSuccess: failures, now: now) {
+                    return .throttled(key: key, retryAfter: retryAfter)
+                }
+            }
+            var ids: [UUID] = []
+            for (key, _) in keys {
+                let failure = SignInFailure(key: key, failedAt: now)
+                try await failure.create(on: tx)
+                ids.append(failure.id!)
+            }
+            return .reserved(ids)
+        }
+    }
+
+    static let attemptGate = KeyedGate()
+
+    /// A PostgreSQL advisory lock number for a throttle key (the first 8 bytes of its SHA-256).
+    static func advisoryKey(_ key: String) -> Int64 {
+        SHA256.hash(data: Data(("sign-in:" + key).utf8)).withUnsafeBytes { raw in
+            raw.prefix(8).reduce(Int64(0)) { ($0 << 8) | Int64($1) }
+        }
     }
 
     /// Only paths on this site, so the login page cannot send someone elsewhere
@@ -139,3 +182,25 @@ func htmlResponse(_ page: Page, status: HTTPResponseStatus = .ok) -> Response {
     response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
     return response
 }
+
+/// One holder per key at a time, waiting in order; different keys do not wait for each other.
+actor KeyedGate {
+    private var held: Set<String> = []
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    func lock(_ key: String) async {
+        guard held.contains(key) else { held.insert(key); return }
+        await withCheckedContinuation { waiting[key, default: []].append($0) }
+    }
+
+    func unlock(_ key: String) {
+        if var queue = waiting[key], !queue.isEmpty {
+            let next = queue.removeFirst()
+            waiting[key] = queue.isEmpty ? nil : queue
+            next.resume()   // the key stays held, now by the next waiter
+        } else {
+            held.remove(key)
+        }
+    }
+}
+
