@@ -10,11 +10,11 @@ struct ChartAllHiddenTests {
     func bars() {
         let svg = SVGChart.bars(title: "How crisis calls ended", items: [("Arrest", nil), ("Transport", 0), ("Resolved", nil)],
                                 valueFormat: { String(Int($0)) }, idPrefix: "d", allHiddenMessage: Self.message)
-        #expect(Self.message == "All counts in this chart are under 5 and hidden.")
+        #expect(Self.message == "Every count in this chart is suppressed (small counts, and counts that would let one be worked out, are not published).")
         // On the picture, wrapped to fit a phone; whole in the description.
         let shown = svg.components(separatedBy: "class=\"all-hidden\"").dropFirst().map { $0.split(separator: ">")[1].split(separator: "<")[0] }.joined(separator: " ")
         #expect(shown == Self.message)
-        #expect(svg.contains("<desc id=\"d-desc\">How crisis calls ended. All counts in this chart are under 5 and hidden.</desc>"))
+        #expect(svg.contains("<desc id=\"d-desc\">How crisis calls ended. Every count in this chart is suppressed (small counts, and counts that would let one be worked out, are not published).</desc>"))
         #expect(!svg.contains("<rect"))
     }
 
@@ -30,7 +30,7 @@ struct ChartAllHiddenTests {
         let series = [ChartSeries(name: "Calls", values: [nil, nil, nil])]
         let hidden = SVGChart.line(title: "Calls per quarter", labels: ["2026 Q1", "2026 Q2", "2026 Q3"], series: series,
                                    valueFormat: { String(Int($0)) }, idPrefix: "c", allHiddenMessage: Self.message)
-        #expect(hidden.contains("All counts in this chart are under 5 and hidden."))
+        #expect(hidden.contains("Every count in this chart is suppressed (small counts, and counts that would let one be worked out, are not published)."))
         #expect(!hidden.contains("class=\"series-line\""))
         let plain = SVGChart.line(title: "Calls per quarter", labels: ["2026 Q1"], series: series, valueFormat: { String(Int($0)) }, idPrefix: "c")
         #expect(!plain.contains("All counts"))

@@ -793,8 +793,8 @@ private func checkSafe(_ source: CountTable, _ result: SuppressedTable, threshol
     }
 
     @Test func theSuppressedLabel() {
-        #expect(Suppression.label() == "fewer than 5")
-        #expect(Suppression.label(threshold: 10) == "fewer than 10")
+        #expect(Suppression.label() == "suppressed")
+        #expect(Suppression.label(threshold: 10) == "suppressed")
         #expect(SuppressedTable.marker == "<5")
         #expect(SuppressedTable.marker(threshold: 11) == "<11")
     }
@@ -945,7 +945,7 @@ private func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()
         #expect(root.attributes["aria-labelledby"] == "dispositions-title dispositions-desc")
         #expect(root.attributes["viewBox"]?.hasPrefix("0 0 640.0 ") == true)
         let values = reader.all("text").filter { ($0.attributes["class"] ?? "").hasPrefix("value") }.map(\.text)
-        #expect(values == ["40", "12", "fewer than 5"])
+        #expect(values == ["40", "12", "suppressed"])
         let bars = reader.all("rect")
         #expect(bars.count == 2)
         let widths = bars.compactMap { $0.attributes["width"].flatMap(Double.init) }
@@ -956,7 +956,7 @@ private func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()
         #expect(reader.all("tspan").count == 4)
         #expect(reader.all("title").map(\.text).contains("Emergency detention (Wis. Stat. 51.15) & <transport>: 12"))
         let desc = try #require(reader.all("desc").first?.text)
-        #expect(desc.contains("Resolved on scene: 40.") && desc.contains("Arrest: fewer than 5."))
+        #expect(desc.contains("Resolved on scene: 40.") && desc.contains("Arrest: suppressed."))
         #expect(desc.contains("Emergency detention (Wis. Stat. 51.15) & <transport>: 12."))
     }
 

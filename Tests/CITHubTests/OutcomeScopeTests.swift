@@ -233,8 +233,7 @@ struct OutcomeScopeTests {
     /// The finding as seen live, through HTTP only. It fails against the dashboard as it was
     /// (which trusted the program's counties); it is enabled once OutcomesController asks
     /// `OutcomeScope.access` (the lead is rewriting that controller for part 1).
-    @Test("the dashboard: a coordinator with all 72 counties does not read another agency's small counts",
-          .disabled("fails today (it reproduces the finding); enable when OutcomesController asks OutcomeScope.access"))
+    @Test("the dashboard: a coordinator with all 72 counties does not read another agency's small counts")
     func dashboardAttack() async throws {
         try await withCITHub { app in
             // setup: Green Bay PD files two reports in which an officer was injured

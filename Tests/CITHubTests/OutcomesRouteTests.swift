@@ -44,6 +44,20 @@ enum OutcomeFixtures {
         return try await browser.send(.POST, path, headers: headers, body: ByteBuffer(data: body))
     }
 
+    /// Time passing: every report is marked as filed on the day of its call, so that its
+    /// quarter, once published, counts it (public numbers count only reports filed within
+    /// 30 days of the quarter's end).
+    static func filedOnTime(_ app: Application) async throws {
+        for report in try await EncounterReport.query(on: app.db).all() {
+            let day = report.occurredOn.split(separator: "-").compactMap { Int($0) }
+            guard day.count == 3 else { continue }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "America/Chicago")!
+            let filed = calendar.date(from: DateComponents(year: day[0], month: day[1], day: day[2], hour: 12))!
+            try await EncounterReport.query(on: app.db).filter(\.$id == report.id!).set(\.$createdAt, to: filed).update()
+        }
+    }
+
     static func counts(_ app: Application) async throws -> (reports: Int, calls: Int) {
         let rollups = try await EncounterRollup.query(on: app.db).all()
         return (try await EncounterReport.query(on: app.db).count(), rollups.reduce(0) { $0 + $1.calls })
@@ -134,6 +148,7 @@ struct OutcomesRouteTests {
             try await loadDirectory(app)
             let (liaison, agency) = try await OutcomeFixtures.liaison(app)
             for _ in 0..<4 { _ = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency)) }
+            try await OutcomeFixtures.filedOnTime(app)
             let agencyQuery = "agency=\(agency.id!.uuidString.lowercased())"
             let publicView = try await TestBrowser(app).get("/outcomes?\(agencyQuery)&format=csv&view=summary")
             #expect(publicView.status == .ok)
@@ -144,6 +159,10 @@ struct OutcomesRouteTests {
             #expect(try await admin.get("/outcomes?format=csv&view=summary").text.contains("Crisis calls reported,4,"))
 
             _ = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency))
+            // Filed today, long after 2026 Q3's filing days: counted for the liaison only.
+            #expect(try await TestBrowser(app).get("/outcomes?format=csv&view=summary").text.contains("Crisis calls reported,\(Suppression.label())"))
+            #expect(try await liaison.get("/outcomes?\(agencyQuery)&format=csv&view=summary").text.contains("Crisis calls reported,5,"))
+            try await OutcomeFixtures.filedOnTime(app)
             let page = try await TestBrowser(app).get("/outcomes")
             #expect(page.status == .ok)
             #expect(page.text.contains("<svg"))
@@ -190,6 +209,51 @@ struct OutcomesRouteTests {
     }
 }
 
+@Suite("Outcomes: the public tables cannot be subtracted back (issue 13)")
+struct OutcomesDisclosureRouteTests {
+    /// The security review's example, through HTTP: 19 calls, 3 in Dane and 16 in
+    /// Milwaukee, one of Dane's with force. Before, the state summary said 19 and
+    /// Milwaukee's 16, so Dane's 3 (hidden in the county table) was 19 - 16.
+    @Test("the review's subtraction no longer works: the state and Milwaukee are never both shown, nor force in both")
+    func reviewExample() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let (liaison, agency) = try await OutcomeFixtures.liaison(app)
+            for index in 0..<3 {
+                let filed = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency, county: "55025", day: "2026-05-1\(index)", overrides: index == 0 ? ["force_level": "physical_control"] : [:]))
+                #expect(filed.status == .seeOther)
+            }
+            for index in 0..<16 {
+                _ = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency, county: "55079", day: "2026-05-2\(index % 8)", overrides: index < 5 ? ["force_level": "physical_control"] : [:]))
+            }
+            try await OutcomeFixtures.filedOnTime(app)
+            let anyone = TestBrowser(app)
+            func measure(_ text: String, _ name: String) -> String? {
+                text.split(whereSeparator: \.isNewline).first { $0.hasPrefix(name + ",") }.map { String($0.split(separator: ",")[1]) }
+            }
+            for query in ["", "from=2026Q2&to=2026Q2", "from=2026Q2"] {
+                let state = try await anyone.get("/outcomes?\(query)&format=csv&view=summary").text
+                let milwaukee = try await anyone.get("/outcomes?county=55079&\(query)&format=csv&view=summary").text
+                let dane = try await anyone.get("/outcomes?county=55025&\(query)&format=csv&view=summary").text
+                #expect(measure(dane, "Crisis calls reported") == "suppressed")
+                #expect(measure(state, "Crisis calls reported") == "suppressed" || measure(milwaukee, "Crisis calls reported") == "suppressed")
+                #expect(measure(state, "Force was used") == "suppressed" || measure(milwaukee, "Force was used") == "suppressed")
+                #expect(!state.contains("fewer than"))
+            }
+            // The agency filter is not a public view: it cannot make a new total either.
+            let byAgency = try await anyone.get("/outcomes?agency=\(agency.id!.uuidString.lowercased())&format=csv&view=summary").text
+            #expect(byAgency == (try await anyone.get("/outcomes?format=csv&view=summary").text))
+            // Every published cell is in one CSV; the liaison sees exact counts, audited.
+            let published = try await anyone.get("/outcomes?format=csv&view=published")
+            #expect(published.text.hasPrefix("period,county_fips,county,measure,value"))
+            #expect(published.text.contains("2026Q2,55025,"))
+            let own = try await liaison.get("/outcomes?agency=\(agency.id!.uuidString.lowercased())&format=csv&view=summary")
+            #expect(measure(own.text, "Crisis calls reported") == "19")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "outcomes.exact_view").count() == 1)
+        }
+    }
+}
+
 @Suite("Outcomes: charts with every count hidden (issue 12)")
 struct OutcomesAllHiddenTests {
     @Test("the public dashboard with only small counts says so in each chart; the agency's liaison sees the counts drawn")
@@ -199,6 +263,7 @@ struct OutcomesAllHiddenTests {
             try await loadDirectory(app)
             let (liaison, agency) = try await OutcomeFixtures.liaison(app)
             for _ in 0..<4 { _ = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency)) }
+            try await OutcomeFixtures.filedOnTime(app)
             // MUT
             let publicPage = try await TestBrowser(app).get("/outcomes")
             // validate: every chart says why it is empty, in its description too

@@ -135,7 +135,7 @@ public enum SVGChart {
     }
 
     /// Horizontal bar chart of labelled values (e.g. dispositions), each value printed at
-    /// the end of its bar; nil is drawn without a bar as `suppressedText` ("fewer than 5").
+    /// the end of its bar; nil is drawn without a bar as `suppressedText` ("suppressed").
     public static func bars(
         title: String, items: [(label: String, value: Double?)],
         valueFormat: (Double) -> String, idPrefix: String,
@@ -193,7 +193,7 @@ public enum SVGChart {
 
     /// The default words for a chart whose every count is under the threshold.
     public static func allHiddenText(threshold: Int = Suppression.defaultThreshold) -> String {
-        "All counts in this chart are under \(threshold) and hidden."
+        "Every count in this chart is suppressed (small counts, and counts that would let one be worked out, are not published)."
     }
 
     /// Something was hidden and nothing above zero is left: the chart would be blank.

@@ -161,8 +161,10 @@ public enum Suppression {
         return Double(numerator) / Double(denominator)
     }
 
-    /// What a suppressed cell shows: "fewer than 5".
+    /// What a suppressed cell shows: "suppressed". Not "fewer than 5": a cell hidden to
+    /// protect a small one can hold any count, and labelling the two kinds differently
+    /// would tell a reader which hidden cells are the small ones.
     public static func label(threshold: Int = defaultThreshold) -> String {
-        "fewer than \(threshold)"
+        "suppressed"
     }
 }

@@ -4,79 +4,93 @@ import Vapor
 import Plot
 import CITDomain
 
-/// Outcome dashboards: crisis calls and what happened, by program, county, agency and
-/// quarter. Public views hide small counts so no one can be recognised; signed-in
-/// views follow roles and show exact counts for what the person is responsible for.
+/// Outcome dashboards: crisis calls and what happened, by county, program and quarter.
+///
+/// The public sees only the published tables (`PublishedOutcomes`): whole quarters once
+/// they are published, suppressed together so that no mix of views, filters and
+/// downloads gives a small count back; a filter picks published cells and adds shown
+/// ones, never counts reports again. A signed-in person sees exact counts of the
+/// agencies they are responsible for (`OutcomeScope`), and each such view is audited.
 enum OutcomesController {
     static func register(on routes: any RoutesBuilder) {
         routes.get("outcomes", use: dashboard)
     }
 
-    /// Whether this person sees exact counts for this selection.
-    static func exact(_ user: User?, _ filter: OutcomeFilter) -> Bool {
-        guard let user else { return false }
-        if user.can(.readStateReports) { return true }
-        if let agency = filter.agency, user.holds(.agencyLiaison, for: agency) { return true }
-        if let program = filter.program, user.holds(.programCoordinator, for: program) { return true }
-        return false
-    }
+    /// What a dashboard request asks for.
+    struct Filter: Sendable, Equatable {
+        var county: String?
+        var agency: UUID?
+        var program: UUID?
+        var from: Quarter?
+        var to: Quarter?
 
-    /// The numbers of one dashboard, suppressed or exact.
-    struct View {
-        var exact: Bool
-        var data: OutcomeData
-        var countyNames: [String: String]
-        var quarters: [Quarter]
-        var summary: [(label: String, count: Int?, share: Double?)]
-        var dispositions: SuppressedTable
-        var countyQuarter: SuppressedTable
-        var trend: [(quarter: Quarter, calls: Int?, requested: Double?, dispatched: Double?, arrived: Double?)]
-
-        init(data: OutcomeData, exact: Bool, countyNames: [String: String]) {
-            self.exact = exact
-            self.data = data
-            self.countyNames = countyNames
-            quarters = data.quarters
-            let threshold = exact ? 0 : Suppression.defaultThreshold
-            func shown(_ n: Int) -> Int? { exact || n == 0 || n >= threshold ? n : nil }
-            let total = data.total
-            func row(_ label: String, _ n: Int, share: Bool = true) -> (String, Int?, Double?) {
-                (label, shown(n), share ? (exact ? (total.calls == 0 ? nil : Double(n) / Double(total.calls)) : Suppression.rate(shown(n), of: shown(total.calls))) : nil)
-            }
-            summary = [
-                row("Crisis calls reported", total.calls, share: false),
-                row("A CIT officer was requested", total.citRequested),
-                row("A CIT officer was dispatched", total.citDispatched),
-                row("A CIT officer arrived", total.citArrived),
-                row("A CIT-trained officer was on scene", total.citTrainedOnScene),
-                row("Force was used", total.forceUsed),
-                row("The person in crisis was injured", total.injuryPerson),
-                row("An officer was injured", total.injuryOfficer),
-                row("Someone else was injured", total.injuryOther),
-            ]
-            let categories = DispositionCategory.allCases
-            let categoryTable = CountTable(rowLabels: ["All calls"], columnLabels: categories.map(\.label),
-                                           cells: [categories.map { total.byCategory[$0] ?? 0 }])
-            dispositions = exact ? Self.unsuppressed(categoryTable) : Suppression.apply(categoryTable)
-            let counties = data.callsByCountyQuarter.keys.sorted { (countyNames[$0] ?? $0) < (countyNames[$1] ?? $1) }
-            let quarterList = data.quarters
-            let countyTable = CountTable(rowLabels: counties.map { countyNames[$0] ?? $0 }, columnLabels: quarterList.map(\.label),
-                                         cells: counties.map { county in quarterList.map { data.callsByCountyQuarter[county]?[$0.key] ?? 0 } })
-            let byCountyQuarter = exact ? Self.unsuppressed(countyTable) : Suppression.apply(countyTable)
-            countyQuarter = byCountyQuarter
-            trend = data.quarters.enumerated().map { index, quarter in
-                let q = data.quarterTotal(quarter.key)
-                let calls = byCountyQuarter.columnTotals.indices.contains(index) ? byCountyQuarter.columnTotals[index] : shown(q.calls)
-                func share(_ n: Int) -> Double? { exact ? (q.calls == 0 ? nil : Double(n) / Double(q.calls)) : Suppression.rate(shown(n), of: calls) }
-                return (quarter, calls, share(q.citRequested), share(q.citDispatched), share(q.citArrived))
-            }
+        init(county: String? = nil, agency: UUID? = nil, program: UUID? = nil, from: Quarter? = nil, to: Quarter? = nil) {
+            self.county = county; self.agency = agency; self.program = program; self.from = from; self.to = to
         }
 
-        static func unsuppressed(_ table: CountTable) -> SuppressedTable {
-            let rowTotals = table.cells.map { $0.reduce(0, +) }
-            let columnTotals = table.columnLabels.indices.map { c in table.cells.reduce(0) { $0 + $1[c] } }
-            return SuppressedTable(rowLabels: table.rowLabels, columnLabels: table.columnLabels, cells: table.cells.map { $0.map { Optional($0) } },
-                                   rowTotals: rowTotals.map { Optional($0) }, columnTotals: columnTotals.map { Optional($0) }, grandTotal: rowTotals.reduce(0, +))
+        init(query: URLQueryContainer) {
+            let county = query[String.self, at: "county"].flatMap { $0.count == 5 && $0.allSatisfy(\.isNumber) ? $0 : nil }
+            self.init(county: county,
+                      agency: query[String.self, at: "agency"].flatMap(UUID.init(uuidString:)),
+                      program: query[String.self, at: "program"].flatMap(UUID.init(uuidString:)),
+                      from: query[String.self, at: "from"].flatMap(Quarter.init(key:)),
+                      to: query[String.self, at: "to"].flatMap(Quarter.init(key:)))
+        }
+
+        var queryString: String {
+            var parts: [String] = []
+            if let county { parts.append("county=\(county)") }
+            if let agency { parts.append("agency=\(EncounterService.key(agency))") }
+            if let program { parts.append("program=\(EncounterService.key(program))") }
+            if let from { parts.append("from=\(from.key)") }
+            if let to { parts.append("to=\(to.key)") }
+            return parts.joined(separator: "&")
+        }
+    }
+
+    /// One dashboard: its numbers and how to read them.
+    struct Model {
+        var exact: Bool
+        var dashboard: OutcomeDashboard
+        var published: PublishedOutcomes?
+        var demoCalls: Int
+        var countyNames: [String: String]
+        var selection: String
+        var note: String?
+    }
+
+    static func model(_ req: Request, _ filter: Filter) async throws -> Model {
+        let user = req.auth.get(User.self)
+        let access = try await OutcomeScope.access(for: user, county: filter.county, agency: filter.agency, program: filter.program, on: req.db)
+        let names = try await DirectoryQueries.countyNames(on: req.db)
+        let countyList = names.keys.sorted()
+        switch access {
+        case .exactAll, .exactAgencies:
+            var agencies: Set<UUID>? = nil
+            if case .exactAgencies(let set) = access { agencies = set }
+            let (sources, demo) = try await OutcomeSources.exact(agencies: agencies, on: req.db)
+            let counties: Set<String>? = filter.county.map { [$0] }
+            let dashboard = OutcomeDashboard(ExactOutcomes(sources: sources), counties: counties, from: filter.from, to: filter.to, countyList: countyList)
+            try await req.audit.record("outcomes.exact_view", entityType: "outcomes", entityID: nil,
+                                       details: filter.queryString.isEmpty ? "every agency" : filter.queryString)
+            return Model(exact: true, dashboard: dashboard, published: nil, demoCalls: demo, countyNames: names,
+                         selection: try await describe(filter, names: names, on: req.db), note: nil)
+        case .publicView:
+            let (tables, demo) = try await OutcomeSources.published(req)
+            var counties: Set<String>? = filter.county.map { [$0] }
+            var note: String? = nil
+            if let program = filter.program {
+                let programCounties = Set(try await ProgramCounty.query(on: req.db).filter(\.$program.$id == program).all().map(\.countyFIPS))
+                counties = counties.map { $0.intersection(programCounties) } ?? programCounties
+            }
+            if filter.agency != nil {
+                note = "Numbers by agency are not public: an agency's own staff see them when signed in. These are the numbers for the rest of the selection."
+            }
+            let dashboard = OutcomeDashboard(tables, counties: counties, from: filter.from, to: filter.to, countyList: countyList)
+            var selectionFilter = filter
+            selectionFilter.agency = nil
+            return Model(exact: false, dashboard: dashboard, published: tables, demoCalls: demo, countyNames: names,
+                         selection: try await describe(selectionFilter, names: names, on: req.db), note: note)
         }
     }
 
@@ -86,88 +100,112 @@ enum OutcomesController {
     // MARK: the page and its CSV
 
     @Sendable static func dashboard(req: Request) async throws -> Response {
-        let filter = OutcomeFilter(query: req.query)
-        let user = req.auth.get(User.self)
-        let data = try await OutcomeQueries.load(filter, on: req.db)
-        let names = try await DirectoryQueries.countyNames(on: req.db)
-        let view = View(data: data, exact: exact(user, filter), countyNames: names)
+        let filter = Filter(query: req.query)
+        let model = try await model(req, filter)
         if req.query[String.self, at: "format"] == "csv" {
-            return csv(view, which: req.query[String.self, at: "view"] ?? "county-quarter")
+            return csv(model, which: req.query[String.self, at: "view"] ?? "county-quarter")
         }
-        let agencies = try await EncounterService.agencies(on: req.db)
+        let user = req.auth.get(User.self)
+        let agencies = try await visibleAgencies(user, on: req.db)
         let programs = try await Program.query(on: req.db).filter(\.$mergedInto == nil).sort(\.$name).all()
-        let allQuarters = try await availableQuarters(on: req.db)
         let counties = try await EncounterService.counties(on: req.db, stateCode: req.application.settings.stateCode)
+        let quarters = model.exact ? model.dashboard.quarters : (model.published?.quarters ?? [])
+        return htmlResponse(page(model, filter: filter, chrome: req.chrome(), counties: counties, agencies: agencies, programs: programs,
+                                 quarters: model.exact ? try await availableQuarters(on: req.db) : quarters))
+    }
+
+    /// The agencies a person may pick: those whose numbers they see exactly.
+    static func visibleAgencies(_ user: User?, on db: any Database) async throws -> [Organization] {
+        let scope = try await OutcomeScope.exactAgencies(for: user, on: db)
+        let all = try await EncounterService.agencies(on: db)
+        switch scope {
+        case .none: return []
+        case .all: return all
+        case .agencies(let mine): return all.filter { mine.contains($0.id!) }
+        }
+    }
+
+    static func page(_ model: Model, filter: Filter, chrome: PageChrome, counties: [County], agencies: [Organization], programs: [Program], quarters: [Quarter]) -> Page {
+        let view = model.dashboard
         let csvBase = "/outcomes?" + (filter.queryString.isEmpty ? "" : filter.queryString + "&") + "format=csv&view="
-        let selection = describe(filter, counties: names, agencies: agencies, programs: programs)
         let trendLabels = view.trend.map { $0.quarter.label }
-        let page = Page(title: "Crisis call outcomes", chrome: req.chrome(), main: [
+        let name = { (fips: String) in model.countyNames[fips] ?? fips }
+        let publication = OutcomePublication.standard
+        let allHidden = model.exact ? nil : SVGChart.allHiddenText()
+        let th = { (text: String) -> Node<HTML.TableRowContext> in .th(.attribute(named: "scope", value: "col"), .text(text)) }
+        return Page(title: "Crisis call outcomes", chrome: chrome, main: [
             .h1(.text("Crisis call outcomes")),
-            .p(.text("From de-identified CIT encounter reports that agencies file after mental-health crisis calls. \(selection)")),
-            .if(view.data.demoCalls > 0, .p(.class("demo-banner"), .strong(.text("Demo data: ")), .text("\(view.data.demoCalls) of these reports are fictional, generated for testing. They are not real calls."))),
-            .p(.class("suppression-note"), .text(view.exact
-                ? "You are signed in with access to this selection: counts are exact."
-                : "Public view: any count under \(Suppression.defaultThreshold), and any number that would let one be worked out, shows as “\(Suppression.label())” so that no one can be recognised.")),
-            filterForm(filter, counties: counties, agencies: agencies, programs: programs, quarters: allQuarters),
-            .if(view.data.total.calls == 0, .p(.text("No encounter reports match this selection yet."))),
-            .if(view.data.total.calls > 0, .group(
+            .p(.text("From de-identified CIT encounter reports that agencies file after mental-health crisis calls. \(model.selection)")),
+            .if(model.demoCalls > 0, .p(.class("demo-banner"), .strong(.text("Demo data: ")), .text("\(model.demoCalls) of these reports are fictional, generated for testing. They are not real calls."))),
+            .p(.class("suppression-note"), .text(model.exact
+                ? "You are signed in with access to these agencies' reports: counts are exact and include the current quarter."
+                : "Public figures: each quarter is published \(publication.filingDays + publication.correctionDays + 1) days after it ends, from the reports filed within \(publication.filingDays) days of its end, and never changes afterwards. Counts from 1 to \(Suppression.defaultThreshold - 1), and counts that would let one be worked out from the other published numbers, are shown as “\(Suppression.label())”. Outcomes by county are published for whole years.")),
+            .unwrap(model.note) { .p(.class("suppression-note"), .text($0)) },
+            filterForm(filter, counties: counties, agencies: agencies, programs: programs, quarters: quarters),
+            .if(view.quarters.isEmpty, .p(.text(model.exact ? "No encounter reports match this selection yet." : "No quarter with reports has been published yet."))),
+            .if(!view.quarters.isEmpty, .group(
                 .h2(.text("Summary")),
                 TableHTML.scrollRegion(label: "Summary: calls and what happened", .table(
-                    .caption(.text("Calls and what happened")),
-                    .tr(.th(.attribute(named: "scope", value: "col"), .text("Measure")), .th(.attribute(named: "scope", value: "col"), .text("Calls")), .th(.attribute(named: "scope", value: "col"), .text("Share of calls"))),
-                    .forEach(view.summary) { row in
-                        .tr(.th(.attribute(named: "scope", value: "row"), .text(row.label)), .td(.text(count(row.count))), .td(.text(row.label.hasPrefix("Crisis calls") ? "" : percent(row.share))))
+                    .caption(.text("Calls and what happened, \(span(view.quarters))")),
+                    .tr(th("Measure"), th("Calls"), th("Share of calls")),
+                    .forEach(Array(view.summary.enumerated())) { index, row in
+                        .tr(.th(.attribute(named: "scope", value: "row"), .text(row.figure.measure.label)), .td(.text(count(row.figure.value))),
+                            .td(.text(index == 0 ? "" : percent(row.share))))
                     })),
                 .p(.a(.href(csvBase + "summary"), .text("Summary as CSV"))),
                 .h2(.text("Outcomes")),
-                .raw(SVGChart.bars(title: "How crisis calls ended", items: view.dispositions.columnLabels.enumerated().map { ($0.element, view.dispositions.cells[0][$0.offset].map(Double.init)) },
-                                   valueFormat: { String(Int($0)) }, idPrefix: "dispositions", allHiddenMessage: view.exact ? nil : SVGChart.allHiddenText())),
-                TableHTML.scrollRegion(label: "Outcomes by disposition category", .table(
-                    .caption(.text("Outcome (disposition category)")),
-                    .tr(.th(.attribute(named: "scope", value: "col"), .text("Outcome")), .th(.attribute(named: "scope", value: "col"), .text("Calls"))),
-                    .forEach(Array(view.dispositions.columnLabels.enumerated())) { index, label in
-                        .tr(.th(.attribute(named: "scope", value: "row"), .text(label)), .td(.text(count(view.dispositions.cells[0][index]))))
-                    })),
-                .p(.a(.href(csvBase + "dispositions"), .text("Outcomes as CSV"))),
+                .if(view.dispositions.isEmpty, .p(.text("Outcomes for a county or a program are published for whole years; choose a range that holds a whole published year, or the whole state."))),
+                .if(!view.dispositions.isEmpty, .group(
+                    .raw(SVGChart.bars(title: "How crisis calls ended, \(span(view.categoryQuarters))", items: view.dispositions.map { ($0.measure.label, $0.value.map(Double.init)) },
+                                       valueFormat: { String(Int($0)) }, idPrefix: "dispositions", allHiddenMessage: allHidden)),
+                    TableHTML.scrollRegion(label: "Outcomes by disposition category", .table(
+                        .caption(.text("Outcome (disposition category), \(span(view.categoryQuarters))")),
+                        .tr(th("Outcome"), th("Calls")),
+                        .forEach(view.dispositions) { figure in
+                            .tr(.th(.attribute(named: "scope", value: "row"), .text(figure.measure.label)), .td(.text(count(figure.value))))
+                        })),
+                    .p(.a(.href(csvBase + "dispositions"), .text("Outcomes as CSV"))))),
                 .h2(.text("Trend by quarter")),
                 .raw(SVGChart.line(title: "Crisis calls reported per quarter", labels: trendLabels,
-                                   series: [ChartSeries(name: "Calls", values: view.trend.map { $0.calls.map(Double.init) })],
+                                   series: [ChartSeries(name: "Calls", values: view.trend.map { $0.calls.value.map(Double.init) })],
                                    valueFormat: { $0 == $0.rounded() ? String(Int($0)) : String(format: "%.1f", $0) }, idPrefix: "calls",
-                                   allHiddenMessage: view.exact ? nil : SVGChart.allHiddenText())),
+                                   allHiddenMessage: allHidden)),
                 .raw(SVGChart.line(title: "Share of calls where a CIT officer was requested, dispatched and arrived", labels: trendLabels,
                                    series: [ChartSeries(name: "Requested", values: view.trend.map(\.requested)),
                                             ChartSeries(name: "Dispatched", values: view.trend.map(\.dispatched)),
                                             ChartSeries(name: "Arrived", values: view.trend.map(\.arrived))],
                                    valueFormat: { String(format: "%.0f%%", $0 * 100) }, idPrefix: "shares",
-                                   allHiddenMessage: view.exact ? nil : SVGChart.allHiddenText())),
+                                   allHiddenMessage: allHidden)),
                 TableHTML.scrollRegion(label: "Trend by quarter", .table(
                     .caption(.text("By quarter")),
-                    .tr(.th(.attribute(named: "scope", value: "col"), .text("Quarter")), .th(.attribute(named: "scope", value: "col"), .text("Calls")),
-                        .th(.attribute(named: "scope", value: "col"), .text("CIT requested")), .th(.attribute(named: "scope", value: "col"), .text("CIT dispatched")),
-                        .th(.attribute(named: "scope", value: "col"), .text("CIT arrived"))),
+                    .tr(th("Quarter"), th("Calls"), th("CIT requested"), th("CIT dispatched"), th("CIT arrived")),
                     .forEach(view.trend) { t in
-                        .tr(.th(.attribute(named: "scope", value: "row"), .text(t.quarter.label)), .td(.text(count(t.calls))),
+                        .tr(.th(.attribute(named: "scope", value: "row"), .text(t.quarter.label)), .td(.text(count(t.calls.value))),
                             .td(.text(percent(t.requested))), .td(.text(percent(t.dispatched))), .td(.text(percent(t.arrived))))
                     })),
                 .p(.a(.href(csvBase + "trend"), .text("Trend as CSV"))),
                 .h2(.text("Calls by county and quarter")),
                 TableHTML.scrollRegion(label: "Crisis calls by county and quarter", .table(
                     .caption(.text("Crisis calls by county and quarter")),
-                    .tr(.th(.attribute(named: "scope", value: "col"), .text("County")),
-                        .forEach(view.countyQuarter.columnLabels) { .th(.attribute(named: "scope", value: "col"), .text($0)) },
-                        .th(.attribute(named: "scope", value: "col"), .text("Total"))),
-                    .forEach(Array(view.countyQuarter.rowLabels.enumerated())) { index, label in
-                        .tr(.th(.attribute(named: "scope", value: "row"), .text(label)),
-                            .forEach(view.countyQuarter.cells[index]) { .td(.text(count($0))) },
-                            .td(.text(count(view.countyQuarter.rowTotals[index]))))
+                    .tr(th("County"), .forEach(view.quarters) { th($0.label) }, th("Total")),
+                    .forEach(view.countyRows) { row in
+                        .tr(.th(.attribute(named: "scope", value: "row"), .text(name(row.county))),
+                            .forEach(row.cells) { .td(.text(count($0.value))) },
+                            .td(.text(count(row.total.value))))
                     },
                     .tr(.th(.attribute(named: "scope", value: "row"), .text("Total")),
-                        .forEach(view.countyQuarter.columnTotals) { .td(.text(count($0))) },
-                        .td(.text(count(view.countyQuarter.grandTotal)))))),
-                .p(.a(.href(csvBase + "county-quarter"), .text("County by quarter as CSV")))
+                        .forEach(view.totalRow) { .td(.text(count($0.value))) },
+                        .td(.text(count(view.total.value)))))),
+                .p(.a(.href(csvBase + "county-quarter"), .text("County by quarter as CSV"))),
+                .if(!model.exact, .p(.a(.href("/outcomes?format=csv&view=published"), .text("Every published table as one CSV (all quarters and years, every county)"))))
             )),
         ], stylesheets: [OutcomeAssets.stylesheetPath])
-        return htmlResponse(page)
+    }
+
+    /// "2025 Q1 to 2025 Q4".
+    static func span(_ quarters: [Quarter]) -> String {
+        guard let first = quarters.first, let last = quarters.last else { return "no quarter" }
+        return first == last ? first.label : "\(first.label) to \(last.label)"
     }
 
     static func availableQuarters(on db: any Database) async throws -> [Quarter] {
@@ -176,21 +214,21 @@ enum OutcomesController {
         return rows.compactMap { try? $0.decode(column: "quarter", as: String.self) }.compactMap(Quarter.init(key:)).sorted()
     }
 
-    static func describe(_ filter: OutcomeFilter, counties: [String: String], agencies: [Organization], programs: [Program]) -> String {
+    static func describe(_ filter: Filter, names: [String: String], on db: any Database) async throws -> String {
         var parts: [String] = []
-        if let county = filter.county { parts.append("\(counties[county] ?? county) County") }
-        if let agency = filter.agency { parts.append(agencies.first { $0.id == agency }?.name ?? "one agency") }
-        if let program = filter.program { parts.append("counties served by \(programs.first { $0.id == program }?.name ?? "one program")") }
+        if let county = filter.county { parts.append("\(names[county] ?? county) County") }
+        if let agency = filter.agency { parts.append(try await Organization.find(agency, on: db)?.name ?? "one agency") }
+        if let program = filter.program { parts.append("counties served by \(try await Program.find(program, on: db)?.name ?? "one program")") }
         if let from = filter.from { parts.append("from \(from.label)") }
         if let to = filter.to { parts.append("to \(to.label)") }
         return parts.isEmpty ? "Showing: the whole state, every quarter." : "Showing: " + parts.joined(separator: ", ") + "."
     }
 
-    static func filterForm(_ filter: OutcomeFilter, counties: [County], agencies: [Organization], programs: [Program], quarters: [Quarter]) -> BodyNode {
+    static func filterForm(_ filter: Filter, counties: [County], agencies: [Organization], programs: [Program], quarters: [Quarter]) -> BodyNode {
         .element(named: "form", nodes: [
             .attribute(named: "method", value: "get"), .attribute(named: "action", value: "/outcomes"), .class("filters"),
             FormHTML.select(name: "county", label: "County", options: [("", "Every county")] + counties.map { ($0.id!, $0.name) }, selected: filter.county ?? ""),
-            FormHTML.select(name: "agency", label: "Agency", options: [("", "Every agency")] + agencies.map { (EncounterService.key($0.id!), $0.name) }, selected: filter.agency.map(EncounterService.key) ?? ""),
+            .if(!agencies.isEmpty, FormHTML.select(name: "agency", label: "Agency", options: [("", "Every agency")] + agencies.map { (EncounterService.key($0.id!), $0.name) }, selected: filter.agency.map(EncounterService.key) ?? "")),
             FormHTML.select(name: "program", label: "Program", options: [("", "Every program")] + programs.map { (EncounterService.key($0.id!), $0.name) }, selected: filter.program.map(EncounterService.key) ?? ""),
             FormHTML.select(name: "from", label: "From quarter", options: [("", "Earliest")] + quarters.map { ($0.key, $0.label) }, selected: filter.from?.key ?? ""),
             FormHTML.select(name: "to", label: "To quarter", options: [("", "Latest")] + quarters.map { ($0.key, $0.label) }, selected: filter.to?.key ?? ""),
@@ -198,22 +236,33 @@ enum OutcomesController {
         ])
     }
 
-    static func csv(_ view: View, which: String) -> Response {
+    static func csv(_ model: Model, which: String) -> Response {
+        let view = model.dashboard
         let marker = Suppression.label()
         func cell(_ n: Int?) -> String { n.map(String.init) ?? marker }
         func share(_ s: Double?) -> String { s.map { String(format: "%.4f", $0) } ?? "" }
+        let name = { (fips: String) in model.countyNames[fips] ?? fips }
         switch which {
         case "summary":
-            return csvResponse(CSV.document(header: ["measure", "calls", "share_of_calls"], rows: view.summary.map { [$0.label, cell($0.count), share($0.share)] }), filename: "cithub-outcomes-summary.csv")
+            return csvResponse(CSV.document(header: ["measure", "calls", "share_of_calls"], rows: view.summary.map { [$0.figure.measure.label, cell($0.figure.value), share($0.share)] }), filename: "cithub-outcomes-summary.csv")
         case "dispositions":
-            return csvResponse(CSV.document(header: ["outcome", "calls"], rows: view.dispositions.columnLabels.enumerated().map { [$0.element, cell(view.dispositions.cells[0][$0.offset])] }), filename: "cithub-outcomes-dispositions.csv")
+            return csvResponse(CSV.document(header: ["outcome", "calls"], rows: view.dispositions.map { [$0.measure.label, cell($0.value)] }), filename: "cithub-outcomes-dispositions.csv")
         case "trend":
             return csvResponse(CSV.document(header: ["quarter", "calls", "cit_requested_share", "cit_dispatched_share", "cit_arrived_share"],
-                                            rows: view.trend.map { [$0.quarter.key, cell($0.calls), share($0.requested), share($0.dispatched), share($0.arrived)] }), filename: "cithub-outcomes-trend.csv")
+                                            rows: view.trend.map { [$0.quarter.key, cell($0.calls.value), share($0.requested), share($0.dispatched), share($0.arrived)] }), filename: "cithub-outcomes-trend.csv")
+        case "published" where model.published != nil:
+            let rows = model.published!.cells.map { item -> [String] in
+                let period: String
+                switch item.cell.period {
+                case .quarter(let q): period = q.key
+                case .year(let y): period = String(y)
+                }
+                return [period, item.cell.county ?? "state", item.cell.county.map(name) ?? "", item.cell.measure.key, cell(item.value)]
+            }
+            return csvResponse(CSV.document(header: ["period", "county_fips", "county", "measure", "value"], rows: rows), filename: "cithub-outcomes-published.csv")
         default:
-            let table = view.countyQuarter
-            var rows = table.rowLabels.enumerated().map { index, label in [label] + table.cells[index].map(cell) + [cell(table.rowTotals[index])] }
-            rows.append(["Total"] + table.columnTotals.map(cell) + [cell(table.grandTotal)])
+            var rows = view.countyRows.map { row in [name(row.county)] + row.cells.map { cell($0.value) } + [cell(row.total.value)] }
+            rows.append(["Total"] + view.totalRow.map { cell($0.value) } + [cell(view.total.value)])
             return csvResponse(CSV.document(header: ["county"] + view.quarters.map(\.key) + ["total"], rows: rows), filename: "cithub-outcomes-county-quarter.csv")
         }
     }

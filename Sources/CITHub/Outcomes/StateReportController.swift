@@ -11,7 +11,7 @@ enum StateReportController {
         protected.get("/reports/state", .readStateReports, use: report)
     }
 
-    struct Line { var section: String; var group: String; var value: String }
+    struct Line { var section: String; var group: String; var value: String; var published: String? = nil }
 
     static func firstDay(_ q: Quarter) -> String { String(format: "%04d-%02d-01", q.year, (q.quarter - 1) * 3 + 1) }
     static func lastDay(_ q: Quarter) -> String {
@@ -61,19 +61,30 @@ enum StateReportController {
             lines.append(Line(section: "Classes held", group: course, value: String(count)))
         }
 
-        // Encounter outcomes, exact (this report is for the state administrator).
-        let data = try await OutcomeQueries.load(OutcomeFilter(from: from, to: to), on: req.db)
-        let view = OutcomesController.View(data: data, exact: true, countyNames: [:])
-        for row in view.summary {
-            lines.append(Line(section: "Encounter reports", group: row.label, value: String(row.count ?? 0) + (row.share.map { String(format: " (%.0f%%)", $0 * 100) } ?? "")))
+        // Encounter outcomes, exact (this report is for the state administrator), each with
+        // the figure the public tables publish for the same period beside it, so the
+        // report's public parts follow the same suppression as the dashboard.
+        let (sources, demoCalls) = try await OutcomeSources.exact(agencies: nil, on: req.db)
+        let range = Quarter.range(from: from, to: to)
+        let exact = OutcomeDashboard(ExactOutcomes(sources: sources), counties: nil, from: from, to: to, countyList: [])
+        let (tables, _) = try await OutcomeSources.published(req)
+        func published(_ measure: OutcomeMeasure) -> String {
+            let asked = range.filter { tables.quarters.contains($0) }
+            guard asked.count == range.count else { return "not published yet" }
+            return tables.sum(measure, counties: nil, quarters: asked).map(String.init) ?? Suppression.label()
         }
-        for (index, label) in view.dispositions.columnLabels.enumerated() {
-            lines.append(Line(section: "Encounter outcomes", group: label, value: String(view.dispositions.cells[0][index] ?? 0)))
+        for row in exact.summary {
+            lines.append(Line(section: "Encounter reports", group: row.figure.measure.label,
+                              value: String(row.figure.value ?? 0) + (row.share.map { String(format: " (%.0f%%)", $0 * 100) } ?? ""),
+                              published: published(row.figure.measure)))
+        }
+        for figure in exact.dispositions {
+            lines.append(Line(section: "Encounter outcomes", group: figure.measure.label, value: String(figure.value ?? 0), published: published(figure.measure)))
         }
 
         let period = from == to ? from.label : "\(from.label) to \(to.label)"
         if req.query[String.self, at: "format"] == "csv" {
-            return csvResponse(CSV.document(header: ["period", "section", "group", "value"], rows: lines.map { [period, $0.section, $0.group, $0.value] }),
+            return csvResponse(CSV.document(header: ["period", "section", "group", "value", "public_value"], rows: lines.map { [period, $0.section, $0.group, $0.value, $0.published ?? ""] }),
                                filename: "cithub-state-report-\(from.key)-\(to.key).csv")
         }
         let quarters = (0..<12).reversed().reduce(into: [Quarter]()) { list, _ in list.append(list.last?.next() ?? Quarter(year: current.year - 2, quarter: current.quarter)) }
@@ -82,8 +93,8 @@ enum StateReportController {
         }
         let page = Page(title: "State report \(period)", chrome: req.chrome(), main: [
             .h1(.text("\(settings.organization.name): CIT report, \(period)")),
-            .p(.text("Made \(today) from CIT Hub: the program directory, completed training (certificates), classes and de-identified encounter reports. Counts are exact; do not publish cells under \(Suppression.defaultThreshold) without suppression.")),
-            .if(data.demoCalls > 0, .p(.class("demo-banner"), .strong(.text("Demo data: ")), .text("\(data.demoCalls) encounter reports in this period are fictional test data."))),
+            .p(.text("Made \(today) from CIT Hub: the program directory, completed training (certificates), classes and de-identified encounter reports. Counts are exact and for the administrator only. For encounter outcomes, the “Published” column is the number the public tables show for the period (“\(Suppression.label())” where a count is hidden); quote that one in anything public.")),
+            .if(demoCalls > 0, .p(.class("demo-banner"), .strong(.text("Demo data: ")), .text("\(demoCalls) encounter reports in CIT Hub are fictional test data; the numbers below may include some of them."))),
             .element(named: "form", nodes: [
                 .attribute(named: "method", value: "get"), .attribute(named: "action", value: "/reports/state"), .class("filters no-print"),
                 FormHTML.select(name: "from", label: "From quarter", options: quarters.map { ($0.key, $0.label) }, selected: from.key),
@@ -93,8 +104,11 @@ enum StateReportController {
             .p(.class("no-print"), .a(.href("/reports/state?from=\(from.key)&to=\(to.key)&format=csv"), .text("Download as CSV"))),
             .forEach(sections) { section in
                 .group(.h2(.text(section.0)), TableHTML.scrollRegion(label: section.0, .table(
-                    .tr(.th(.attribute(named: "scope", value: "col"), .text(section.0)), .th(.attribute(named: "scope", value: "col"), .text("Number"))),
-                    .forEach(section.1) { .tr(.th(.attribute(named: "scope", value: "row"), .text($0.group)), .td(.text($0.value))) })))
+                    .tr(.th(.attribute(named: "scope", value: "col"), .text(section.0)), .th(.attribute(named: "scope", value: "col"), .text("Number")),
+                        .if(section.1.contains { $0.published != nil }, .th(.attribute(named: "scope", value: "col"), .text("Published")))),
+                    .forEach(section.1) { line in
+                        .tr(.th(.attribute(named: "scope", value: "row"), .text(line.group)), .td(.text(line.value)), .unwrap(line.published) { .td(.text($0)) })
+                    })))
             },
         ], stylesheets: [OutcomeAssets.stylesheetPath])
         return htmlResponse(page)
