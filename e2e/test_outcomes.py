@@ -80,7 +80,16 @@ def test_officer_files_report_and_coordinator_sees_it(browser: Browser, server, 
     snap(phone, "report-filed")
     phone_context.close()
 
-    # The coordinator of the program serving that county sees it counted, exactly.
+    # The state administrator names the agency a partner of the program (an administrator's
+    # partner is approved at once): only approved partners' reports are exact for a coordinator.
+    admin_context, admin_page = signed_in_page(browser, server, admin.email, admin.password, {"width": 1280, "height": 900})
+    admin_page.goto(f"/programs/{program_id}/edit")
+    admin_page.get_by_label("Organization name").fill(agency_name)
+    admin_page.get_by_label("Kind").select_option("law_enforcement")
+    admin_page.get_by_role("button", name="Add partner").click()
+    admin_context.close()
+
+    # The coordinator of the program sees it counted, exactly.
     coordinator_context, dashboard = signed_in_page(browser, server, "coordinator.e2e@example.org", PASSWORD, {"width": 1280, "height": 900})
     dashboard.goto(f"/outcomes?program={program_id}")
     expect(dashboard.get_by_text("counts are exact")).to_be_visible()
@@ -91,11 +100,13 @@ def test_officer_files_report_and_coordinator_sees_it(browser: Browser, server, 
     snap(dashboard, "dashboard-exact")
     coordinator_context.close()
 
-    # The public sees the same selection with the small count hidden.
+    # The public sees nothing of it yet: a quarter is published 45 days after it ends,
+    # from the reports filed within 30 days (issue 13), and the page says so.
     public = browser.new_context(base_url=server.base_url, viewport=PHONE)
     view = public.new_page()
     view.goto(f"/outcomes?program={program_id}")
-    expect(view.get_by_role("row", name=re.compile(r"^Crisis calls reported fewer than 5"))).to_be_visible()
+    expect(view.get_by_text("No quarter with reports has been published yet.")).to_be_visible()
+    expect(view.get_by_text(re.compile(r"each quarter is published 45 days after it ends"))).to_be_visible()
     no_violations(view, "public outcomes")
     snap(view, "dashboard-public")
     view.goto("/coverage")
