@@ -14,6 +14,11 @@ enum SignInController {
         routes.get("login", use: form)
         routes.post("login", use: signIn)
         routes.post("logout", use: signOut)
+        // A mailed one-time link for an owner locked out by wrong passwords (`SignInLink`).
+        routes.get("login", "link") { req in SignInLink.requestPage(req, email: "", error: nil, status: .ok) }
+        routes.post("login", "link", use: SignInLink.request)
+        routes.get("login", "link", ":token", use: SignInLink.confirmForm)
+        routes.post("login", "link", ":token", use: SignInLink.signIn)
     }
 
     @Sendable static func form(req: Request) async throws -> Response {
@@ -43,9 +48,12 @@ enum SignInController {
             guard case .throttled(let key, let retryAfter) = reservation else { throw Abort(.internalServerError) }
             try await req.audit.record("sign_in.throttled", entityType: "account", entityID: email, details: key.hasPrefix("ip:") ? "too many failures from this address" : "too many failures for this account")
             let minutes = max(1, Int((retryAfter / 60).rounded(.up)))
+            // A locked account (not only a busy address) may be someone else's doing: the
+            // owner can still get in through a mailed link.
+            let accountLocked = key == accountKey
             let response = try render(req, email: email, next: next,
-                                      error: "Too many sign-in attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again, or reset your password.",
-                                      status: .tooManyRequests)
+                                      error: "Too many sign-in attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again, " + (accountLocked ? "or ask for a sign-in link by email." : "or reset your password."),
+                                      status: .tooManyRequests, offerLink: accountLocked)
             response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
             return response
         }
@@ -66,6 +74,12 @@ enum SignInController {
             try await SignInFailure.query(on: tx).filter(\.$id ~~ reservedIDs).delete()
             try await req.audit.record("sign_in.succeeded", entityType: "account", entityID: user.id?.uuidString, actor: user, on: tx)
         }
+        try await startSession(req, user: user)
+        return req.redirect(to: safeNext(next), redirectType: .normal)
+    }
+
+    /// Signs `user` in on this request (a password, or a mailed sign-in link).
+    static func startSession(_ req: Request, user: User) async throws {
         // A new session id at sign-in, so an id planted before cannot be used after.
         if req.hasSession, let old = req.session.id {
             try await req.application.sessions.driver.deleteSession(old, for: req).get()
@@ -73,7 +87,6 @@ enum SignInController {
         }
         req.auth.login(user)
         req.session.authenticate(user)
-        return req.redirect(to: safeNext(next), redirectType: .normal)
     }
 
     @Sendable static func signOut(req: Request) async throws -> Response {
@@ -139,11 +152,15 @@ enum SignInController {
     /// password and does not reveal which accounts exist.
     static let dummyHash: String = (try? Bcrypt.hash("cithub-timing-equaliser", cost: 12)) ?? ""
 
-    static func render(_ req: Request, email: String, next: String, error: String?, status: HTTPResponseStatus, notice: String? = nil) throws -> Response {
+    static func render(_ req: Request, email: String, next: String, error: String?, status: HTTPResponseStatus, notice: String? = nil, offerLink: Bool = false) throws -> Response {
         let page = Page(title: "Sign in", chrome: req.chrome(notice: notice), main: [
             .h1(.text("Sign in")),
             .p(.text("For program coordinators, trainers, agency liaisons, officers and trainees. Families do not need an account: "), .a(.href(SiteURL.crisis), .text("get help now")), .text(".")),
             .unwrap(error) { error in .div(.class("error-summary"), .attribute(named: "role", value: "alert"), .p(.text(error))) },
+            .if(offerLink, FormHTML.form(action: SiteURL.signInLink, csrf: req.csrfToken, [
+                .input(.type(.hidden), .name("email"), .value(email.attributeEscaped)),
+                FormHTML.submit("Email me a sign-in link"),
+            ])),
             FormHTML.form(action: SiteURL.login, csrf: req.csrfToken, [
                 .input(.type(.hidden), .name("next"), .value(next.attributeEscaped)),
                 FormHTML.field(.init(name: "email", label: "Email address", type: "email", value: email, autocomplete: "username")),
@@ -163,6 +180,7 @@ enum Notices {
         "administrator-created": "Your administrator account is ready. Sign in with your email address and password.",
         "invitation-accepted": "Your account is ready. Sign in with your email address and password.",
         "password-reset": "Your password was changed. Sign in with your new password.",
+        "sign-in-link-sent": "If an account uses that address, we have sent it a link to sign in. The link works once, for 15 minutes.",
         "reset-sent": "If an account uses that address, we have sent it a link to choose a new password. The link works once, for one hour.",
         "invited": "The invitation was sent.",
         "roles-changed": "The role was changed.",

@@ -64,6 +64,7 @@ final class AccountToken: Model, @unchecked Sendable {
         case firstAdministrator = "first_administrator"
         case invitation
         case passwordReset = "password_reset"
+        case signInLink = "sign_in_link"
     }
 
     @ID(key: .id) var id: UUID?

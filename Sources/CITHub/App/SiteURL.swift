@@ -12,6 +12,8 @@ enum SiteURL {
     static let account = "/account"
     static let accountPassword = "/account/password"
     static let forgotPassword = "/password/forgot"
+    /// A one-time sign-in link by mail, for an owner locked out by wrong passwords (issue 13).
+    static let signInLink = "/login/link"
     static let setup = "/setup"
     static let invitation = "/invitation"
     static let resetPassword = "/password/reset"
@@ -32,6 +34,7 @@ enum SiteURL {
     static func setup(token: String) -> String { "\(setup)/\(token)" }
     static func invitation(token: String) -> String { "\(invitation)/\(token)" }
     static func resetPassword(token: String) -> String { "\(resetPassword)/\(token)" }
+    static func signInLink(token: String) -> String { "\(signInLink)/\(token)" }
     static func adminUser(_ id: String) -> String { "\(adminUsers)/\(id)" }
     static func adminUserRoles(_ id: String) -> String { "\(adminUsers)/\(id)/roles" }
     static func adminUserStatus(_ id: String) -> String { "\(adminUsers)/\(id)/status" }

@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
     // Cached for the public; rendered with staff links for its coordinators.
     DirectoryPagesController.registerProgramPage(on: withSessions, cache: app.pageCache)
     SignInController.register(on: withSessions)
+    app.lifecycle.use(SignInLinkQueue.Drain())
     AccountLinksController.register(on: withSessions, protected: protected)
     AdminAccountsController.register(on: protected)
     AuditController.register(on: protected)
