@@ -68,10 +68,16 @@ struct APIGate: AsyncMiddleware {
                   let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == APIToken.hash(String(parts[1]).trimmingCharacters(in: .whitespaces)))
                     .filter(\.$revokedAt == nil).first(),
                   let user = try await User.query(on: request.db).filter(\.$id == token.$user.id).with(\.$roleGrants).first(),
-                  !user.isDisabled
+                  // The same test as sign-in: a disabled account, or one whose invitation was never accepted, cannot act.
+                  !user.isDisabled, user.hasAcceptedInvitation
             else {
                 return APIProblem.response(.unauthorized, detail: "The API token is not valid, or was revoked.", instance: request.url.path,
                                            headers: ["WWW-Authenticate": "Bearer"])
+            }
+            // A token without an expiry predates the expiry migration's backfill; treat it as expired.
+            guard let expiresAt = token.expiresAt, expiresAt > Date() else {
+                return APIProblem.response(.unauthorized, detail: "The API token expired. Ask an administrator for a new one.", instance: request.url.path,
+                                           headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\", error_description=\"The token expired\""])
             }
             request.auth.login(user)
             tokenKey = token.id!.uuidString
