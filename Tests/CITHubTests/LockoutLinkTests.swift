@@ -143,4 +143,29 @@ struct LockoutLinkTests {
             #expect(last?.headers.first(name: .retryAfter) != nil)
         }
     }
+
+    @Test("an account that has not accepted its invitation gets no link, and the button shows only when the account is locked")
+    func notAcceptedAndAddressOnly() async throws {
+        let smtp = try await TestSMTPServer.start()
+        defer { smtp.stop() }
+        try await withCITHub(configure: { $0.smtpURL = smtp.url }) { app in
+            let invited = "invited-\(UUID().uuidString.prefix(8).lowercased())@example.org"
+            try await User(email: invited, name: "Ina Invited", passwordHash: nil).create(on: app.db)
+            let browser = TestBrowser(app)
+            #expect(try await browser.post(SiteURL.signInLink, ["email": invited]).location == SiteURL.login + "?notice=sign-in-link-sent")
+            try await SignInLinkQueue.settle(app)
+            #expect(try await app.mailDelivery!.runOnce().sent == 0)
+            #expect(try await AccountToken.query(on: app.db).filter(\.$purpose == .signInLink).count() == 0)
+
+            // One client guessing at many accounts is stopped by the address throttle: that
+            // answer offers no link (no account is locked), only the wait.
+            let client = TestBrowser(app)
+            for i in 0..<30 {
+                _ = try await client.post(SiteURL.login, ["email": "guess\(i)@example.org", "password": "wrong guess number one"])
+            }
+            let fresh = try await client.post(SiteURL.login, ["email": "someone-else@example.org", "password": "wrong guess number one"])
+            #expect(fresh.status == .tooManyRequests)
+            #expect(!fresh.text.contains("Email me a sign-in link"))
+        }
+    }
 }
