@@ -118,6 +118,40 @@ struct APITokenExpiryTests {
         }
     }
 
+
+    @Test("tokens made before expiry existed get one year from the migration's run")
+    func migrationBackfill() async throws {
+        try await withCITHub { app in
+            // setup: a token as it was stored before the column existed
+            let owner = try await Fixtures.user(app, email: "expiry-old@example.org", role: .agencyLiaison)
+            let secret = try await APIRouteTests.token(app, for: owner)
+            try await APIMigrations.AddExpiry().revert(on: app.db)
+            // MUT
+            try await APIMigrations.AddExpiry().prepare(on: app.db)
+            // validate
+            let stored = try #require(try await APIToken.query(on: app.db).filter(\.$tokenHash == APIToken.hash(secret)).first())
+            #expect(abs(try #require(stored.expiresAt).timeIntervalSinceNow - 365 * 86_400) < 120)
+            let response = try await app.testing().sendRequest(.GET, "/api/v1/counties", headers: ["Authorization": "Bearer \(secret)"])
+            #expect(response.status == .ok)
+        }
+    }
+
+    @Test("the page refuses to make a token for someone who has not accepted their invitation")
+    func pageRefusesUnacceptedOwner() async throws {
+        try await withCITHub { app in
+            // setup
+            let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
+            let invited = User(email: "expiry-pending@example.org", name: "Pending")
+            try await invited.create(on: app.db)
+            // MUT
+            let refused = try await admin.post(APITokensController.path, ["email": invited.email, "name": "Import", "expires_in": "90"])
+            // validate
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("has not accepted their invitation"))
+            #expect(refused.text.contains(#"<option value="90" selected="selected">"#))
+            #expect(try await APIToken.query(on: app.db).count() == 0)
+        }
+    }
     @Test("the OpenAPI document still describes 401 for the token-protected operations")
     func documentDescribes401() async throws {
         try await withCITHub { app in
