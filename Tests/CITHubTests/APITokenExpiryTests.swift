@@ -125,9 +125,11 @@ struct APITokenExpiryTests {
             // setup: a token as it was stored before the column existed
             let owner = try await Fixtures.user(app, email: "expiry-old@example.org", role: .agencyLiaison)
             let secret = try await APIRouteTests.token(app, for: owner)
-            try await APIMigrations.AddExpiry().revert(on: app.db)
-            // MUT
-            try await APIMigrations.AddExpiry().prepare(on: app.db)
+            // MUT (on one connection: SQLite's other pooled connections may still hold the old schema)
+            try await app.db.transaction { tx in
+                try await APIMigrations.AddExpiry().revert(on: tx)
+                try await APIMigrations.AddExpiry().prepare(on: tx)
+            }
             // validate
             let stored = try #require(try await APIToken.query(on: app.db).filter(\.$tokenHash == APIToken.hash(secret)).first())
             #expect(abs(try #require(stored.expiresAt).timeIntervalSinceNow - 365 * 86_400) < 120)

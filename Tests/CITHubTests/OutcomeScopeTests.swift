@@ -216,8 +216,11 @@ struct OutcomeScopeTests {
             let migration = DirectoryMigrations.AddPartnerApproval()
 
             // MUT: the columns go and come back, as on an installation upgraded to this version
-            try await migration.revert(on: app.db)
-            try await migration.prepare(on: app.db)
+            // (on one connection: SQLite's other pooled connections may still hold the old schema)
+            try await app.db.transaction { tx in
+                try await migration.revert(on: tx)
+                try await migration.prepare(on: tx)
+            }
 
             // validate
             let byAdmin = try await Self.partner(app, program: dane, organization: try await Self.organization(app, "Kenosha Police Department"))

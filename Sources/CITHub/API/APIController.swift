@@ -264,6 +264,7 @@ enum APIController {
                 try await req.audit.record("encounter.filed", entityType: "encounter", entityID: ids.first?.uuidString, details: "API, agency \(record.agencyKey)", on: tx)
                 return ids
             }
+            req.application.publishedOutcomes.invalidate()
             return json(["id": id(ids[0]), "quarter": record.quarter.key], status: .created)
         }
     }

@@ -112,8 +112,9 @@ enum SignInController {
     /// see one another: the sixth finds five failures and is refused.
     static func reserveAttempt(_ req: Request, keys: [(String, SignInThrottle)], now: Date) async throws -> Reservation {
         let names = keys.map(\.0).sorted()
-        for name in names { await attemptGate.lock(name) }
-        defer { Task { for name in names { await attemptGate.unlock(name) } } }
+        let gate = req.application.signInGate
+        for name in names { await gate.lock(name) }
+        defer { Task { for name in names { await gate.unlock(name) } } }
         return try await req.db.transaction { tx in
             for name in names { try await StartupLock.lockTransaction(tx, key: advisoryKey(name)) }
             for (key, throttle) in keys {
@@ -133,7 +134,6 @@ enum SignInController {
         }
     }
 
-    static let attemptGate = KeyedGate()
 
     /// A PostgreSQL advisory lock number for a throttle key (the first 8 bytes of its SHA-256).
     static func advisoryKey(_ key: String) -> Int64 {
@@ -199,6 +199,16 @@ func htmlResponse(_ page: Page, status: HTTPResponseStatus = .ok) -> Response {
     response.headers.contentType = .html
     response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
     return response
+}
+
+extension Application {
+    private struct SignInGateKey: StorageKey { typealias Value = KeyedGate }
+    /// One per application (created in `configure`), so that two applications in one
+    /// process (the tests) never wait for each other's sign-ins.
+    var signInGate: KeyedGate {
+        get { storage[SignInGateKey.self] ?? KeyedGate() }
+        set { storage[SignInGateKey.self] = newValue }
+    }
 }
 
 /// One holder per key at a time, waiting in order; different keys do not wait for each other.

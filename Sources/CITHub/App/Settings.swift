@@ -55,6 +55,10 @@ public struct Settings: Sendable {
     /// How long a signed-in session lasts unused (CITHUB_SESSION_IDLE_HOURS, default 8)
     /// and in all (CITHUB_SESSION_MAX_DAYS, default 7); see `SessionPolicy`.
     public var sessionPolicy = SessionPolicy()
+    /// How often, at most, the public outcome tables look for reports written by another
+    /// process (CITHUB_OUTCOMES_REFRESH_SECONDS, default 60; reports filed through this
+    /// server are seen at once). Published quarters change only when one is published.
+    public var outcomesRefreshSeconds: Int = 60
 
     public enum LogFormat: String, Sendable { case text, json }
 
@@ -108,7 +112,8 @@ public struct Settings: Sendable {
             trustedProxies: TrustedProxies(parsing: env["CITHUB_TRUSTED_PROXIES"] ?? ""),
             sessionPolicy: SessionPolicy(
                 idleTimeout: (env["CITHUB_SESSION_IDLE_HOURS"].flatMap(Double.init).map { max(0.05, min($0, 24 * 30)) } ?? 8) * 3600,
-                absoluteLifetime: (env["CITHUB_SESSION_MAX_DAYS"].flatMap(Double.init).map { max(0.01, min($0, 365)) } ?? 7) * 24 * 3600)
+                absoluteLifetime: (env["CITHUB_SESSION_MAX_DAYS"].flatMap(Double.init).map { max(0.01, min($0, 365)) } ?? 7) * 24 * 3600),
+            outcomesRefreshSeconds: env["CITHUB_OUTCOMES_REFRESH_SECONDS"].flatMap(Int.init).map { max(0, min($0, 86400)) } ?? 60
         )
     }
 
@@ -123,6 +128,7 @@ public struct Settings: Sendable {
         settings.loadReferenceData = false
         settings.logLevel = .warning
         settings.postgresConnectionsPerLoop = 1
+        settings.outcomesRefreshSeconds = 0
         return settings
     }
 

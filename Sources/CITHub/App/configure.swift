@@ -9,7 +9,9 @@ extension Application {
     private struct PageCacheKey: StorageKey { typealias Value = PageCache }
 
     var settings: Settings {
-        get { storage[SettingsKey.self]! }
+        // Shutdown empties the storage; a request still answering then (its deadline's
+        // error page) reads the environment's settings rather than stopping the process.
+        get { storage[SettingsKey.self] ?? Settings.fromEnvironment() }
         set { storage[SettingsKey.self] = newValue }
     }
 
@@ -98,17 +100,23 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     _ = app.stateMapCache
     _ = app.searchIndex
     _ = app.protectedRoutes
+    _ = app.publishedOutcomes
+    app.signInGate = KeyedGate()
     try routes(app)
 
     app.lifecycle.use(MailDeliveryService())
+    app.lifecycle.use(PublishedOutcomesWarmer())
     app.lifecycle.use(PasswordResetQueue.Drain())
     app.lifecycle.use(PageCacheSync())
 }
 
 func configureDatabase(_ app: Application, settings: Settings) throws {
+    // A request waiting for a connection is ended by its deadline (a 503 page that says
+    // to try again), not by the pool's own timeout (an error): the pool waits longer.
+    let poolWait = settings.requestTimeout + .seconds(30)
     switch settings.storage {
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory), as: .sqlite)
+        app.databases.use(.sqlite(.memory, connectionPoolTimeout: poolWait), as: .sqlite)
     case .sqliteFile(let path):
         let directory = (path as NSString).deletingLastPathComponent
         do {
@@ -119,7 +127,7 @@ func configureDatabase(_ app: Application, settings: Settings) throws {
         guard FileManager.default.isWritableFile(atPath: directory) else {
             throw ConfigurationError.dataDirectory(directory, "it is not writable")
         }
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: poolWait), as: .sqlite)
     case .postgres(let url):
         var config: SQLPostgresConfiguration
         do {
@@ -129,7 +137,7 @@ func configureDatabase(_ app: Application, settings: Settings) throws {
         }
         // Tests give each test its own schema so they can run side by side.
         if let schema = settings.postgresSchema { config.searchPath = [schema] }
-        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: settings.postgresConnectionsPerLoop, connectionPoolTimeout: .seconds(30)), as: .psql)
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: settings.postgresConnectionsPerLoop, connectionPoolTimeout: poolWait), as: .psql)
     }
 }
 

@@ -139,6 +139,7 @@ enum EncountersController {
                 try await req.audit.record("encounter.filed", entityType: "encounter", entityID: ids.first?.uuidString, details: "agency \(record.agencyKey), \(record.quarter.label)", on: tx)
                 return ids
             }
+            req.application.publishedOutcomes.invalidate()
             req.logger.info("encounter filed", metadata: ["id": .string(ids.first?.uuidString ?? "")])
             return req.redirect(to: "/encounters/new?notice=filed", redirectType: .normal)
         }
@@ -222,6 +223,7 @@ enum EncountersController {
                     _ = try await EncounterService.store(records, catalog: catalog, source: "import:\(batch.id!.uuidString.lowercased())", filedBy: user.id, on: tx)
                     try await req.audit.record("encounter.imported", entityType: "encounter_import", entityID: batch.id?.uuidString, details: "\(records.count) reports", on: tx)
                 }
+                req.application.publishedOutcomes.invalidate()
             } catch {
                 // The same file sent twice at once: the unique hash let one import through.
                 if try await EncounterImportBatch.query(on: req.db).filter(\.$sha256 == hash).count() > 0 {
@@ -338,6 +340,7 @@ enum EncountersController {
                 }
                 return outcome
             }
+            req.application.publishedOutcomes.invalidate()
             switch outcome {
             case .windowClosed:
                 return try await readOnlyPage(req, report: report, agencies: agencies, status: .conflict)

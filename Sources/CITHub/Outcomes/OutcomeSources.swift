@@ -100,28 +100,110 @@ enum OutcomeSources {
         return try row?.decode(column: "first", as: String?.self).flatMap(Quarter.init(key:))
     }
 
-    /// The published tables as of today.
-    static func published(_ req: Request) async throws -> (tables: PublishedOutcomes, demoCalls: Int) {
-        let settings = req.application.settings
-        let quarters = OutcomePublication.standard.publishedQuarters(from: try await earliestQuarter(on: req.db), today: EncounterService.today(settings))
+    /// The published tables as of today, from the database; `previous` (the last ones
+    /// made) lends its pattern to every quarter and year whose counts did not change.
+    static func makePublished(_ app: Application, previous: PublishedOutcomesStore.Published?) async throws -> PublishedOutcomesStore.Published {
+        let settings = app.settings
+        let db = app.db
+        let quarters = OutcomePublication.standard.publishedQuarters(from: try await earliestQuarter(on: db), today: EncounterService.today(settings))
         let zone = TimeZone(identifier: settings.timeZone) ?? TimeZone(identifier: "America/Chicago")!
-        let (sources, demo) = try await publishable(quarters: quarters, timeZone: zone, on: req.db)
-        let counties = try await EncounterService.counties(on: req.db, stateCode: settings.stateCode).compactMap(\.id)
-        // Suppression can take seconds on years of data: off the event loop.
-        let cache = req.application.publishedOutcomes
-        let tables = try await req.application.threadPool.runIfActive { cache.tables(sources: sources, counties: counties, quarters: quarters) }
-        return (tables, demo)
+        let (sources, demo) = try await publishable(quarters: quarters, timeZone: zone, on: db)
+        let counties = try await EncounterService.counties(on: db, stateCode: settings.stateCode).compactMap(\.id)
+        let key = PublishedOutcomesStore.key(sources: sources, counties: counties, quarters: quarters)
+        if let previous, previous.key == key { return previous }
+        // Suppression can take seconds on years of data: off the event loop and the tasks' threads.
+        let tables = try await app.threadPool.runIfActive {
+            PublishedOutcomes(sources: sources, counties: counties, quarters: quarters, reusing: previous?.tables)
+        }
+        return .init(tables: tables, demoCalls: demo, key: key)
     }
 }
 
-/// The last published tables made, reused while their inputs are unchanged: suppressing
-/// the state's tables solves many small linear programmes (seconds for years of data),
-/// and the inputs change only when a quarter is published.
-final class PublishedOutcomesCache: Sendable {
-    private struct Entry { var key: Int; var tables: PublishedOutcomes }
-    private let box = NIOLockedValueBox<Entry?>(nil)
+/// The public outcome tables, made off the request path and kept: a request reads the
+/// last tables made, and only asks for new ones when reports changed in this process
+/// (`invalidate`) or `refreshInterval` has passed (another process, such as the demo
+/// command, may have written). A request waits for new tables at most `patience`; while
+/// the first tables of a big state are still being solved it gets none (the page says
+/// so), and later it gets the previous tables, which are a whole, consistent publication.
+final class PublishedOutcomesStore: Sendable {
+    struct Published: Sendable {
+        var tables: PublishedOutcomes
+        var demoCalls: Int
+        var key: Int
+    }
 
-    func tables(sources: [OutcomeSource], counties: [String], quarters: [Quarter]) -> PublishedOutcomes {
+    private struct State {
+        var ready: Published?
+        var checkedAt = Date.distantPast
+        var changed = true
+        var making: Task<Published, any Error>?
+    }
+
+    private let state = NIOLockedValueBox(State())
+    let refreshInterval: TimeInterval
+    let patience: Duration
+
+    init(refreshInterval: TimeInterval, patience: Duration = .seconds(5)) {
+        self.refreshInterval = refreshInterval
+        self.patience = patience
+    }
+
+    /// Encounter reports were written here: the next request checks the tables.
+    func invalidate() { state.withLockedValue { $0.changed = true } }
+
+    /// The tables to answer with (nil while the first ones are being made), and whether
+    /// newer ones are still being made.
+    func current(_ app: Application) async throws -> (published: Published?, updating: Bool) {
+        let now = Date()
+        let (ready, making) = state.withLockedValue { state -> (Published?, Task<Published, any Error>?) in
+            let due = state.changed || now.timeIntervalSince(state.checkedAt) >= refreshInterval || state.ready == nil
+            if due && state.making == nil {
+                state.changed = false
+                state.checkedAt = now
+                state.making = start(app, previous: state.ready)
+            }
+            return (state.ready, state.making)
+        }
+        guard let making else { return (ready, false) }
+        if let made = try await Self.value(of: making, within: patience) { return (made, false) }
+        return (ready, true)
+    }
+
+    /// Makes the first tables when the server starts, so the first visitor need not wait.
+    func warm(_ app: Application) {
+        state.withLockedValue { state in
+            guard state.making == nil else { return }
+            state.changed = false
+            state.checkedAt = Date()
+            state.making = start(app, previous: state.ready)
+        }
+    }
+
+    private func start(_ app: Application, previous: Published?) -> Task<Published, any Error> {
+        Task {
+            do {
+                let made = try await OutcomeSources.makePublished(app, previous: previous)
+                state.withLockedValue { $0.ready = made; $0.making = nil }
+                return made
+            } catch {
+                state.withLockedValue { $0.making = nil; $0.changed = true }
+                throw error
+            }
+        }
+    }
+
+    private static func value(of task: Task<Published, any Error>, within limit: Duration) async throws -> Published? {
+        try await withThrowingTaskGroup(of: Published?.self) { group in
+            group.addTask { try await task.value }
+            group.addTask { try? await Task.sleep(for: limit); return nil }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// What the tables are made from, as one number: equal inputs give equal tables.
+    static func key(sources: [OutcomeSource], counties: [String], quarters: [Quarter]) -> Int {
         var hasher = Hasher()
         hasher.combine(counties)
         hasher.combine(quarters)
@@ -130,19 +212,24 @@ final class PublishedOutcomesCache: Sendable {
             hasher.combine(source.counts.calls)
             for flag in OutcomeFlag.allCases { hasher.combine(source.counts[keyPath: flag.keyPath]) }
         }
-        let key = hasher.finalize()
-        if let entry = box.withLockedValue({ $0 }), entry.key == key { return entry.tables }
-        let tables = PublishedOutcomes(sources: sources, counties: counties, quarters: quarters)
-        box.withLockedValue { $0 = Entry(key: key, tables: tables) }
-        return tables
+        return hasher.finalize()
+    }
+}
+
+/// Starts making the public outcome tables when the server boots (not in tests, whose
+/// databases are migrated after boot).
+struct PublishedOutcomesWarmer: LifecycleHandler {
+    func didBoot(_ application: Application) throws {
+        guard application.environment != .testing else { return }
+        application.publishedOutcomes.warm(application)
     }
 }
 
 extension Application {
-    private struct PublishedOutcomesKey: StorageKey { typealias Value = PublishedOutcomesCache }
-    var publishedOutcomes: PublishedOutcomesCache {
+    private struct PublishedOutcomesKey: StorageKey { typealias Value = PublishedOutcomesStore }
+    var publishedOutcomes: PublishedOutcomesStore {
         if let existing = storage[PublishedOutcomesKey.self] { return existing }
-        let new = PublishedOutcomesCache()
+        let new = PublishedOutcomesStore(refreshInterval: TimeInterval(settings.outcomesRefreshSeconds))
         storage[PublishedOutcomesKey.self] = new
         return new
     }

@@ -57,6 +57,8 @@ enum OutcomesController {
         var countyNames: [String: String]
         var selection: String
         var note: String?
+        /// The public tables are still being made (a big state's first minute after a start).
+        var preparing = false
     }
 
     static func model(_ req: Request, _ filter: Filter) async throws -> Model {
@@ -76,7 +78,13 @@ enum OutcomesController {
             return Model(exact: true, dashboard: dashboard, published: nil, demoCalls: demo, countyNames: names,
                          selection: try await describe(filter, names: names, on: req.db), note: nil)
         case .publicView:
-            let (tables, demo) = try await OutcomeSources.published(req)
+            let (made, _) = try await req.application.publishedOutcomes.current(req.application)
+            guard let made else {
+                let empty = PublishedOutcomes(sources: [], counties: countyList, quarters: [])
+                return Model(exact: false, dashboard: OutcomeDashboard(empty, counties: nil, from: nil, to: nil, countyList: countyList),
+                             published: nil, demoCalls: 0, countyNames: names, selection: "", note: nil, preparing: true)
+            }
+            let (tables, demo) = (made.tables, made.demoCalls)
             var counties: Set<String>? = filter.county.map { [$0] }
             var note: String? = nil
             if let program = filter.program {
@@ -94,6 +102,8 @@ enum OutcomesController {
         }
     }
 
+    static let preparingText = "The published numbers are being prepared: CIT Hub works them out again after it starts, which can take a minute for years of reports. Try again in a minute."
+
     static func count(_ n: Int?) -> String { n.map(String.init) ?? Suppression.label() }
     static func percent(_ share: Double?) -> String { share.map { String(format: "%.0f%%", $0 * 100) } ?? "—" }
 
@@ -103,6 +113,13 @@ enum OutcomesController {
         let filter = Filter(query: req.query)
         let model = try await model(req, filter)
         if req.query[String.self, at: "format"] == "csv" {
+            if model.preparing {
+                let response = Response(status: .serviceUnavailable, body: .init(string: preparingText + "\n"))
+                response.headers.contentType = .plainText
+                response.headers.replaceOrAdd(name: .retryAfter, value: "30")
+                response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+                return response
+            }
             return csv(model, which: req.query[String.self, at: "view"] ?? "county-quarter")
         }
         let user = req.auth.get(User.self)
@@ -141,8 +158,9 @@ enum OutcomesController {
                 ? "You are signed in with access to these agencies' reports: counts are exact and include the current quarter."
                 : "Public figures: each quarter is published \(publication.filingDays + publication.correctionDays + 1) days after it ends, from the reports filed within \(publication.filingDays) days of its end, and never changes afterwards. Counts from 1 to \(Suppression.defaultThreshold - 1), and counts that would let one be worked out from the other published numbers, are shown as “\(Suppression.label())”. Outcomes by county are published for whole years.")),
             .unwrap(model.note) { .p(.class("suppression-note"), .text($0)) },
+            .if(model.preparing, .p(.class("error-summary"), .attribute(named: "role", value: "status"), .text(preparingText))),
             filterForm(filter, counties: counties, agencies: agencies, programs: programs, quarters: quarters),
-            .if(view.quarters.isEmpty, .p(.text(model.exact ? "No encounter reports match this selection yet." : "No quarter with reports has been published yet."))),
+            .if(view.quarters.isEmpty && !model.preparing, .p(.text(model.exact ? "No encounter reports match this selection yet." : "No quarter with reports has been published yet."))),
             .if(!view.quarters.isEmpty, .group(
                 .h2(.text("Summary")),
                 TableHTML.scrollRegion(label: "Summary: calls and what happened", .table(

@@ -67,8 +67,9 @@ enum StateReportController {
         let (sources, demoCalls) = try await OutcomeSources.exact(agencies: nil, on: req.db)
         let range = Quarter.range(from: from, to: to)
         let exact = OutcomeDashboard(ExactOutcomes(sources: sources), counties: nil, from: from, to: to, countyList: [])
-        let (tables, _) = try await OutcomeSources.published(req)
+        let tables = try await req.application.publishedOutcomes.current(req.application).published?.tables
         func published(_ measure: OutcomeMeasure) -> String {
+            guard let tables else { return "being prepared" }
             let asked = range.filter { tables.quarters.contains($0) }
             guard asked.count == range.count else { return "not published yet" }
             return tables.sum(measure, counties: nil, quarters: asked).map(String.init) ?? Suppression.label()

@@ -129,9 +129,17 @@ public struct PublishedOutcomes: Sendable {
     public static let flags = OutcomeFlag.allCases
     public static let categories = DispositionCategory.allCases
 
+    /// The true count of every published cell, so that a later build can tell which
+    /// quarters and years are unchanged.
+    private var raw: [PublicCell: Int] = [:]
+
     /// Builds and suppresses the tables for `quarters` (the published ones) over
     /// `counties` (every county of the state, so that the list itself says nothing).
-    public init(sources: [OutcomeSource], counties: [String], quarters: [Quarter], threshold: Int = Suppression.defaultThreshold) {
+    /// A quarter or year whose cells all hold the same counts as in `previous` keeps the
+    /// pattern `previous` chose (the same counts give the same pattern), so only what
+    /// changed is solved again: a new quarter, or demo reports added.
+    public init(sources: [OutcomeSource], counties: [String], quarters: [Quarter], threshold: Int = Suppression.defaultThreshold,
+                reusing previous: PublishedOutcomes? = nil) {
         self.threshold = threshold
         self.counties = counties.sorted()
         let published = Set(quarters)
@@ -155,10 +163,11 @@ public struct PublishedOutcomes: Sendable {
             }
         }
 
+        let reusable = previous.flatMap { $0.threshold == threshold && $0.counties == self.counties ? $0 : nil }
         for quarter in self.quarters {
             var layer = Layer(raw: raw)
             layer.addQuarter(quarter, counties: self.counties)
-            for (cell, isHidden) in layer.solve(threshold: threshold) { record(cell, hidden: isHidden, raw: raw) }
+            for (cell, isHidden) in layer.solve(threshold: threshold, reusing: reusable) { record(cell, hidden: isHidden, raw: raw) }
         }
         for year in years {
             var layer = Layer(raw: raw)
@@ -167,12 +176,24 @@ public struct PublishedOutcomes: Sendable {
                 layer.addQuarter(Quarter(year: year, quarter: quarter), counties: self.counties, fixed: { decided.status($0) })
             }
             layer.addYear(year, counties: self.counties)
-            for (cell, isHidden) in layer.solve(threshold: threshold) { record(cell, hidden: isHidden, raw: raw) }
+            for (cell, isHidden) in layer.solve(threshold: threshold, reusing: reusable) { record(cell, hidden: isHidden, raw: raw) }
         }
     }
 
-    private mutating func record(_ cell: PublicCell, hidden isHidden: Bool, raw: [PublicCell: Int]) {
-        if isHidden { hidden.insert(cell); shown[cell] = nil } else { shown[cell] = raw[cell] ?? 0; hidden.remove(cell) }
+    private mutating func record(_ cell: PublicCell, hidden isHidden: Bool, raw all: [PublicCell: Int]) {
+        if isHidden { hidden.insert(cell); shown[cell] = nil } else { shown[cell] = all[cell] ?? 0; hidden.remove(cell) }
+        raw[cell] = all[cell] ?? 0
+    }
+
+    /// The pattern this build chose for `cells` if each was published holding `counts`.
+    fileprivate func statuses(of cells: [PublicCell], counts: (PublicCell) -> Int) -> [Bool]? {
+        var result: [Bool] = []
+        result.reserveCapacity(cells.count)
+        for cell in cells {
+            guard let count = raw[cell], count == counts(cell), let status = status(cell) else { return nil }
+            result.append(status)
+        }
+        return result
     }
 
     private func status(_ cell: PublicCell) -> Bool? {
@@ -297,8 +318,8 @@ private struct Layer {
     }
 
     /// The hidden status of every cell this layer decides (cells fixed before are left out).
-    func solve(threshold: Int) -> [(PublicCell, Bool)] {
-        let hidden = tables.suppress(threshold: threshold)
+    func solve(threshold: Int, reusing previous: PublishedOutcomes?) -> [(PublicCell, Bool)] {
+        let hidden = previous?.statuses(of: cells, counts: { raw[$0] ?? 0 }) ?? tables.suppress(threshold: threshold)
         return cells.enumerated().compactMap { id, cell in tables.fixed[id] == nil ? (cell, hidden[id]) : nil }
     }
 }
