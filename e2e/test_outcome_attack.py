@@ -152,7 +152,7 @@ def read_csv(session: requests.Session, url: str) -> list[list[str]]:
 
 def test_public_numbers_cannot_be_worked_out(browser, server, admin) -> None:
     started = time.monotonic()
-    agency_id, agency_name, _, _, _ = agency_and_program(server)
+    agency_id, agency_name, _, _, _ = agency_and_program(server, last=True)
     email = "attacker.liaison@example.org"
     context, page = signed_in_page(browser, server, admin.email, admin.password, {"width": 1280, "height": 900})
     invite(page, email, "Avery Attacker", "agency_liaison", agency=agency_name)

@@ -324,4 +324,26 @@ struct DisclosureAttackTests {
         let after = PublishedOutcomes(sources: sources, counties: counties, quarters: quarters + [Quarter(year: 2026, quarter: 1)])
         for (cell, value) in before.cells { #expect(after.value(cell) == value, "\(cell)") }
     }
+
+    @Test("tables made reusing earlier ones equal tables made afresh, when a quarter is added and when one quarter's counts change")
+    func reuseGivesTheSameTables() {
+        let quarters = (1...4).map { Quarter(year: 2025, quarter: $0) } + [Quarter(year: 2026, quarter: 1)]
+        let counties = ["55001", "55025", "55079", "55133"]
+        let sources = Self.reports(seed: 11, counties: counties, quarters: quarters)
+        let first = PublishedOutcomes(sources: sources, counties: counties, quarters: Array(quarters.prefix(4)))
+        // A quarter is published.
+        let fresh = PublishedOutcomes(sources: sources, counties: counties, quarters: quarters)
+        let reused = PublishedOutcomes(sources: sources, counties: counties, quarters: quarters, reusing: first)
+        #expect(fresh.cells.map(\.cell) == reused.cells.map(\.cell))
+        #expect(fresh.cells.map(\.value) == reused.cells.map(\.value))
+        // Demo reports or a correction change the second quarter: it and its year are solved again.
+        var changed = sources
+        if let index = changed.firstIndex(where: { $0.quarter == quarters[1] }) { changed[index].counts.calls += 3 }
+        let freshChanged = PublishedOutcomes(sources: changed, counties: counties, quarters: quarters)
+        let reusedChanged = PublishedOutcomes(sources: changed, counties: counties, quarters: quarters, reusing: fresh)
+        #expect(freshChanged.cells.map(\.cell) == reusedChanged.cells.map(\.cell))
+        #expect(freshChanged.cells.map(\.value) == reusedChanged.cells.map(\.value))
+        #expect(freshChanged.value(PublicCell(.year(2025), nil, .calls)) != fresh.value(PublicCell(.year(2025), nil, .calls))
+                || freshChanged.value(PublicCell(.year(2025), nil, .calls)) == nil, "the changed counts reach the year")
+    }
 }

@@ -112,9 +112,14 @@ enum OutcomeSources {
         let key = PublishedOutcomesStore.key(sources: sources, counties: counties, quarters: quarters)
         if let previous, previous.key == key { return previous }
         // Suppression can take seconds on years of data: off the event loop and the tasks' threads.
+        let started = Date()
         let tables = try await app.threadPool.runIfActive {
             PublishedOutcomes(sources: sources, counties: counties, quarters: quarters, reusing: previous?.tables)
         }
+        app.logger.info("public outcome tables made", metadata: [
+            "quarters": .stringConvertible(quarters.count), "years": .stringConvertible(tables.years.count),
+            "seconds": .string(String(format: "%.2f", Date().timeIntervalSince(started))),
+        ])
         return .init(tables: tables, demoCalls: demo, key: key)
     }
 }

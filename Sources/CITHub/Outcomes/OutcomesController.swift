@@ -193,7 +193,8 @@ enum OutcomesController {
                                             ChartSeries(name: "Dispatched", values: view.trend.map(\.dispatched)),
                                             ChartSeries(name: "Arrived", values: view.trend.map(\.arrived))],
                                    valueFormat: { String(format: "%.0f%%", $0 * 100) }, idPrefix: "shares",
-                                   allHiddenMessage: allHidden)),
+                                   allHiddenMessage: view.trend.allSatisfy({ $0.calls.value == 0 })
+                                       ? "No crisis calls were reported for this selection, so there are no shares to show." : allHidden)),
                 TableHTML.scrollRegion(label: "Trend by quarter", .table(
                     .caption(.text("By quarter")),
                     .tr(th("Quarter"), th("Calls"), th("CIT requested"), th("CIT dispatched"), th("CIT arrived")),
