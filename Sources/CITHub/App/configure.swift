@@ -41,6 +41,18 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.settings = settings
     app.logger.logLevel = settings.logLevel
     try TrustedProxiesSettingError.check(settings.trustedProxies)
+    // Blocking work (every SQLite call, password hashing, files) runs on this pool. NIO's
+    // shared pool has one thread per core: on a two-core server two SQLite connections
+    // waiting for the file's write lock held both threads while the connection holding
+    // the lock waited for a thread to commit (40 registrations at once took over 30 s).
+    // A few threads more than cores lets the holder finish. (Not for the tests' in-memory
+    // databases: their shared cache locks tables, not the file, and the suite measured
+    // more stalls with more threads.) Set before the databases are made.
+    if case .sqliteFile = settings.storage {
+        let blocking = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 2))
+        blocking.start()
+        app.threadPool = blocking
+    }
 
     try configureDatabase(app, settings: settings)
     app.migrations.add(AccountsMigrations.CreateUsers())
@@ -148,15 +160,17 @@ func configureDatabase(_ app: Application, settings: Settings) throws {
 /// briefly; the mode then stays with the file.
 @discardableResult
 func prepareSQLite(_ app: Application) async throws -> String? {
-    guard case .sqliteFile = app.settings.storage, let sql = app.db as? any SQLDatabase else { return nil }
-    // sqlite-nio's own busy handler retries at once, spinning a thread while another
-    // connection writes; SQLite's sleeping busy timeout waits politely instead. It is a
-    // per-connection setting: each event loop has one SQLite connection.
+    guard case .sqliteFile = app.settings.storage else { return nil }
+    // sqlite-nio's own busy handler retries at once and for ever, spinning a thread of the
+    // blocking pool while another connection writes; SQLite's sleeping busy timeout waits
+    // politely instead, and gives up after 10 s. It is a per-connection setting: each
+    // event loop has one SQLite connection.
     for eventLoop in app.eventLoopGroup.makeIterator() {
         if let loopDB = app.databases.database(logger: app.logger, on: eventLoop) as? any SQLDatabase {
             try await loopDB.raw("PRAGMA busy_timeout = 10000").run()
         }
     }
+    guard case .sqliteFile = app.settings.storage, let sql = app.db as? any SQLDatabase else { return nil }
     var mode: String?
     for attempt in 1...20 {
         mode = try await sql.raw("PRAGMA journal_mode=WAL").first()?.decode(column: "journal_mode", as: String.self)

@@ -111,10 +111,13 @@ enum OutcomeSources {
         let counties = try await EncounterService.counties(on: db, stateCode: settings.stateCode).compactMap(\.id)
         let key = PublishedOutcomesStore.key(sources: sources, counties: counties, quarters: quarters)
         if let previous, previous.key == key { return previous }
-        // Suppression can take seconds on years of data: off the event loop and the tasks' threads.
+        // Suppression can take seconds on years of data: on a thread of its own, not the
+        // event loop, the tasks' threads or the blocking pool every database call needs.
         let started = Date()
-        let tables = try await app.threadPool.runIfActive {
-            PublishedOutcomes(sources: sources, counties: counties, quarters: quarters, reusing: previous?.tables)
+        let tables = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: PublishedOutcomes(sources: sources, counties: counties, quarters: quarters, reusing: previous?.tables))
+            }
         }
         app.logger.info("public outcome tables made", metadata: [
             "quarters": .stringConvertible(quarters.count), "years": .stringConvertible(tables.years.count),
