@@ -110,6 +110,13 @@ final class MailDeliveryService: LifecycleHandler, @unchecked Sendable {
                 // Looked up each pass: the database watchdog may have replaced the pool.
                 guard let delivery = application.mailDelivery else { return }
                 let db = application.db
+                // Seat holds that ran out go to the waitlist within seconds, and their mail
+                // with this pass. On its own: a failure here must not stop delivery.
+                do {
+                    try await RegistrationHolds.release(on: db, settings: settings)
+                } catch {
+                    delivery.logger.error("registration hold pass failed", metadata: ["error": .string(String(reflecting: error))])
+                }
                 do {
                     if Date().timeIntervalSince(lastReminderPass) > 600 {
                         lastReminderPass = Date()
