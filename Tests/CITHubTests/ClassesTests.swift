@@ -399,6 +399,9 @@ struct RegistrationConfirmationTests {
             let minutes = (held.holdUntil ?? .distantPast).timeIntervalSinceNow / 60
             #expect(minutes > 29 && minutes <= 30)
             #expect(try await TestBrowser(app).get(ClassURL.classPage(id)).text.contains("Full: join the waitlist"), "the held seat is not offered again")
+            #expect(try await TestBrowser(app).get(SiteURL.classes).text.contains("Full: join the waitlist"))
+            // The cached list goes stale when the hold runs out.
+            #expect(try await RegistrationService.nextHoldEnd(on: app.db) == held.holdUntil)
 
             // MUT: opening the link (as a mail scanner does) confirms nothing
             let page = try await first.get(link)

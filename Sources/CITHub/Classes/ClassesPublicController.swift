@@ -80,8 +80,10 @@ enum ClassesPublicController {
         filters.miles = String((req.query[String.self, at: "miles"] ?? "50").prefix(4))
         filters.month = String((req.query[String.self, at: "month"] ?? "").prefix(7))
         if filters.isEmpty {
-            return try await req.application.pageCache.response(for: req, key: SiteURL.classes) {
-                try await listPage(req, filters: filters, errors: [:]).render()
+            // Seats held for people confirming their address free themselves when the hold
+            // runs out, with no write to invalidate the page: the copy goes stale then.
+            return try await req.application.pageCache.response(for: req, key: SiteURL.classes, anonymousOnly: false) {
+                (try await listPage(req, filters: filters, errors: [:]).render(), try await RegistrationService.nextHoldEnd(on: req.db))
             }
         }
         var errors: [String: String] = [:]

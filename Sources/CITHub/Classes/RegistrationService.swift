@@ -87,6 +87,12 @@ enum RegistrationService {
             .filter(\.$holdUntil > now).sort(\.$holdUntil).all()
     }
 
+    /// When the next seat hold runs out, in any class: a page that counts seats is right
+    /// until then.
+    static func nextHoldEnd(on db: any Database, now: Date = Date()) async throws -> Date? {
+        try await Registration.query(on: db).filter(\.$status == .pending).filter(\.$holdUntil > now).sort(\.$holdUntil).first()?.holdUntil
+    }
+
     static func waitlist(classID: UUID, on db: any Database) async throws -> [Registration] {
         try await Registration.query(on: db).filter(\.$classSession.$id == classID).filter(\.$status == .waitlisted)
             .sort(\.$joinedAt).sort(\.$sequence).all()
@@ -328,12 +334,13 @@ enum RegistrationService {
 /// never lets a seat be taken twice; it only decides when the waitlist moves.
 enum RegistrationHolds {
     @discardableResult
-    static func release(on db: any Database, settings: Settings, now: Date = Date()) async throws -> (promoted: Int, deleted: Int) {
+    static func release(on db: any Database, settings: Settings, now: Date = Date()) async throws -> (classes: Int, promoted: Int, deleted: Int) {
         let due = try await Registration.query(on: db).filter(\.$status == .pending)
             .group(.or) { $0.filter(\.$holdUntil <= now).filter(\.$confirmExpiresAt <= now) }
             .all()
         var promoted = 0, deleted = 0
-        for classID in Set(due.map(\.$classSession.id)) {
+        let classes = Set(due.map(\.$classSession.id))
+        for classID in classes {
             let (up, gone) = try await db.transaction { tx -> (Int, Int) in
                 let session = try await RegistrationService.lock(classID, on: tx)
                 let up = try await RegistrationService.promote(session, on: tx, settings: settings, now: now).count
@@ -345,7 +352,7 @@ enum RegistrationHolds {
             promoted += up
             deleted += gone
         }
-        return (promoted, deleted)
+        return (classes.count, promoted, deleted)
     }
 }
 

@@ -113,7 +113,10 @@ final class MailDeliveryService: LifecycleHandler, @unchecked Sendable {
                 // Seat holds that ran out go to the waitlist within seconds, and their mail
                 // with this pass. On its own: a failure here must not stop delivery.
                 do {
-                    try await RegistrationHolds.release(on: db, settings: settings)
+                    // The class list counts seats and waiting people: a release changed them.
+                    if try await RegistrationHolds.release(on: db, settings: settings).classes > 0 {
+                        application.pageCache.invalidate(prefix: SiteURL.classes)
+                    }
                 } catch {
                     delivery.logger.error("registration hold pass failed", metadata: ["error": .string(String(reflecting: error))])
                 }
