@@ -2,9 +2,12 @@
 their account, fills the agenda one row per block (with JavaScript: rows added and
 removed in place; without: "Add more rows"), fixes a mistake the page points at, and
 manages the class from its page. A person registers on a phone, gets an error that the
-page opens on, registers; the confirmation arrives at the real SMTP server; they cancel
-by the emailed link after one confirmation, and the first person on the waitlist is
-promoted and mailed. Every classes page passes axe."""
+page opens on, registers, and is asked to check their email; the link that confirms the
+address arrives at the real SMTP server, its page has a button, and pressing it gives the
+place and the confirmation mail. Sending the form again for that address answers the
+same page and mails "you already have a place". They cancel by the emailed link after one
+confirmation, and the first person on the waitlist is promoted and mailed. Every classes
+page passes axe."""
 
 from __future__ import annotations
 
@@ -42,6 +45,28 @@ def wait_for_mail(server, address: str, subject: str, timeout: float = 20.0) -> 
                 return text
         time.sleep(0.25)
     raise AssertionError(f"no mail with {subject!r} to {address} within {timeout} s")
+
+
+def confirm_link(server, address: str) -> str:
+    """The newest link mailed to the address that confirms a registration (a path)."""
+    wait_for_mail(server, address, "Subject: Confirm your place")
+    links = []
+    for raw in server.mail_to(address):
+        text = quopri.decodestring(raw.encode()).decode(errors="replace")
+        if "Subject: Confirm your place" in text:
+            links += re.findall(re.escape(server.base_url) + r"(/registrations/confirm/[A-Za-z0-9_-]+)", text)
+    assert links, f"no confirmation link mailed to {address}"
+    return links[-1]
+
+
+def confirm_by_mail(page: Page, server, address: str) -> str:
+    """Opens the mailed link (its page confirms nothing), presses "Confirm my place",
+    and returns the heading of the registration page it leads to."""
+    page.goto(confirm_link(server, address))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your place")
+    page.get_by_role("button", name="Confirm my place").click()
+    page.wait_for_url(re.compile(r"/registrations/(?!confirm/)"))
+    return page.get_by_role("heading", level=1).inner_text()
 
 
 def cit_week(start: dt.date) -> list[tuple[str, str, str, str, str]]:
@@ -217,8 +242,8 @@ def register(browser: Browser, server, class_url: str, n: int) -> str:
     page.get_by_label("Agency or organization").fill("Madison Police Department")
     page.get_by_label("Your role").select_option(label="Sworn law enforcement")
     page.get_by_role("button", name=re.compile("Register|Join the waitlist")).click()
-    page.wait_for_url(re.compile(r"/registrations/"))
-    heading = page.get_by_role("heading", level=1).inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    heading = confirm_by_mail(page, server, f"officer{n}@example.org")
     context.close()
     return heading
 
@@ -273,16 +298,53 @@ def test_without_javascript_register_with_an_error_cancel_once_promote(browser: 
     assert p.evaluate("document.activeElement.id") == "field-phone"
     p.get_by_label("Phone").fill("(608) 555-0142")
     p.get_by_role("button", name="Register").click()
-    p.wait_for_url(re.compile(r"/registrations/"))
+    expect(p.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(p.get_by_text("officer1@example.org")).to_be_visible()
+    assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "nothing overflows a phone"
+    snap(p, "registration-sent-phone")
+    snap_view(p, "registration-sent-phone", full_page=True)
+    no_violations(p, "check your email (phone)")
+    # The mailed link opens a page with a button: opening it (as a mail scanner does) confirms nothing.
+    p.goto(confirm_link(server, "officer1@example.org"))
+    expect(p.get_by_role("heading", level=1)).to_have_text("Confirm your place")
+    expect(p.get_by_text("A seat is held for you until")).to_be_visible()
+    assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "nothing overflows a phone"
+    snap(p, "confirm-place-phone")
+    snap_view(p, "confirm-place-phone", full_page=True)
+    no_violations(p, "confirm your place (phone)")
+    p.get_by_role("button", name="Confirm my place").click()
+    p.wait_for_url(re.compile(r"/registrations/(?!confirm/)"))
     expect(p.get_by_role("heading", level=1)).to_have_text("You are confirmed")
+    # Back to the mailed link: used once, it says so.
+    p.go_back()
+    p.reload()
+    expect(p.get_by_role("heading", level=1)).to_have_text("This link was already used")
+    snap_view(p, "confirm-used-phone", full_page=True)
+    no_violations(p, "link already used (phone)")
     phone.close()
+
+    # The form again for the same address: the same answer as for anyone, and a mail saying so.
+    again = browser.new_context(base_url=server.base_url, viewport=PHONE)
+    a = again.new_page()
+    a.goto(class_url)
+    a.get_by_label("Your name").fill("Officer Test1")
+    a.get_by_label("Email address").fill("officer1@example.org")
+    a.get_by_label("Phone").fill("(608) 555-0142")
+    a.get_by_label("Agency or organization").fill("Madison Police Department")
+    a.get_by_label("Your role").select_option(label="Sworn law enforcement")
+    a.get_by_role("button", name="Register").click()
+    expect(a.get_by_role("heading", level=1)).to_have_text("Check your email")
+    again.close()
+    already = wait_for_mail(server, "officer1@example.org", "Subject: You already have a place: CIT Academy e2e")
+    assert "You are confirmed." in already
 
     assert register(browser, server, class_url, 2) == "You are confirmed"
     assert register(browser, server, class_url, 3) == "You are number 1 on the waitlist"
 
     confirmation = wait_for_mail(server, "officer1@example.org", "Subject: Confirmed: CIT Academy e2e")
     assert "text/calendar" in confirmation and "BEGIN:VCALENDAR" not in confirmation  # base64 attachment
-    link = re.search(r"http://127\.0\.0\.1:\d+(/registrations/[A-Za-z0-9_-]+)", confirmation).group(1)
+    # The newest link to the place: the "already have a place" mail's replaced the first.
+    link = re.search(r"http://127\.0\.0\.1:\d+(/registrations/[A-Za-z0-9_-]+)", already).group(1)
     wait_for_mail(server, "officer3@example.org", "Subject: Waitlist: CIT Academy e2e")
 
     # Officer 1 cancels by the emailed link, after one confirmation; officer 3 is promoted and mailed.

@@ -6,11 +6,12 @@ The first administrator comes from the shared `admin` fixture (created once, in 
 browser); everything after that is plain HTTP (http.client), no browser. The
 administrator signs in, creates a class through the real form in Wood County CIT (a
 program no other browser test touches, since its fields end up holding fuzz values) and
-two people register. Then every HTML form found on these pages is submitted with random
+two people register (each confirming the address by the mailed link; a third does not yet). Then every HTML form found on these pages is submitted with random
 and malicious values from a fixed seed (FUZZ_SEED):
 
   public, as a visitor without an account:
-           /login, /crisis, /search, /verify, the class page (its registration form)
+           /login, /crisis, /search, /verify, the class page (its registration form), the
+           page of a mailed link that confirms a registration ("Confirm my place")
   admin:   /admin/users, /programs/<id>/classes/new, /courses/new, /programs/<id>/scenarios,
            /classes/<id>/completion, /classes/<id>/roster, the program's edit page
 
@@ -58,6 +59,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from test_classes import confirm_link
 
 FUZZ_SEED = 20261126
 CSRF = "z" * 43  # the double-submit pair: this value as cookie and as field
@@ -430,12 +432,18 @@ def site(server, admin) -> Site:
     r = client.post(new_class, [csrf_pair()] + [(k, v.encode()) for k, v in values.items()])
     assert r.status == 303, f"class not created: {r.status} {r.body[:500]!r}"
     class_id = re.search(UUID, r.location).group(0)
-    for n in range(2):  # two people on the roster, so its cancel and excuse forms appear
+    for n in range(3):  # two people on the roster, so its cancel and excuse forms appear
         r = visitor.post(f"/classes/{class_id}/register", registration(n))
-        assert r.status == 303, f"registration {n}: {r.status}"
+        assert r.status == 200, f"registration {n}: {r.status}"
+    # Each confirms the address by the mailed link's button; the third link stays unused,
+    # for its page's form to be fuzzed.
+    links = [confirm_link(server, f"fuzz-person{n}@example.org") for n in range(3)]
+    for n in range(2):
+        r = visitor.post(links[n], [csrf_pair()])
+        assert r.status == 303, f"confirmation {n}: {r.status}"
     pages = {
         "login": "/login", "crisis": "/crisis", "search": "/search", "verify": "/verify",
-        "class-page": f"/classes/{class_id}",
+        "class-page": f"/classes/{class_id}", "confirm-page": links[2],
         "admin-users": "/admin/users", "new-class": new_class, "new-course": "/courses/new",
         "scenarios": f"/programs/{program}/scenarios", "roster": f"/classes/{class_id}/roster",
         "completion": f"/classes/{class_id}/completion", "program-edit": f"/programs/{program}/edit",
@@ -542,7 +550,7 @@ def fuzz_page(site: Site, client: Client, page_name: str) -> None:
     assert not real, f"{len(real)} findings on {path}:\n" + "\n".join(real[:20])
 
 
-@pytest.mark.parametrize("page_name", ["login", "crisis", "search", "verify", "class-page"])
+@pytest.mark.parametrize("page_name", ["login", "crisis", "search", "verify", "class-page", "confirm-page"])
 def test_public_forms(site: Site, page_name: str) -> None:
     fuzz_page(site, site.visitor, page_name)
 

@@ -29,7 +29,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from conftest import ARTIFACTS_DIR, JourneyRuleBroken, running_server
 from page_crawl import CrawlReport, crawl
-from test_classes import wait_for_mail
+from test_classes import confirm_link, wait_for_mail
 from test_training import move_class_into_past
 
 PHONE = {"width": 390, "height": 844}
@@ -223,7 +223,15 @@ def register_from_home(browser: Browser, clicks_only, server, snap) -> None:
         page.get_by_label("Agency or organization").fill("Dane County 911 Center")
         page.get_by_label("Your role").select_option(label="Dispatch and 911 telecommunicators")
         page.get_by_role("button", name=re.compile("Register")).click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("You are confirmed")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+        snap(page, "registration-sent")
+        # Then the link that arrived by mail: its own page, one address, then a click.
+        mailed = clicks_only(context.new_page())
+        mailed.goto(server.base_url + confirm_link(server, email))
+        expect(mailed.get_by_role("heading", level=1)).to_have_text("Confirm your place")
+        snap(mailed, "confirm-place")
+        mailed.get_by_role("button", name="Confirm my place").click()
+        expect(mailed.get_by_role("heading", level=1)).to_have_text("You are confirmed")
     finally:
         context.close()
 

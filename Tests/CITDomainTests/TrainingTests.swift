@@ -169,6 +169,46 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
     }
 }
 
+@Suite struct SeatHoldTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func aHoldTakesItsSeatWhileItLasts() {
+        // setup: 9 confirmed and one hold for 10 seats
+        let claims = Array(repeating: SeatClaim(agencyKey: "a"), count: 9) + [SeatClaim(agencyKey: "b", heldUntil: now.addingTimeInterval(60))]
+        // MUT
+        let counts = SeatCounts(claims: claims, at: now)
+        // validate: the next person waits, so the holder gets the seat they were shown
+        #expect(counts.confirmedTotal == 10)
+        #expect(counts.confirmed(agencyKey: "b") == 1)
+        #expect(SeatAllocation.decide(policy: SeatPolicy(capacity: 10), counts: counts, agencyKey: "c") == .waitlisted(reason: .classFull))
+    }
+
+    @Test func anExpiredHoldFreesItsSeat() {
+        let claims = Array(repeating: SeatClaim(agencyKey: "a"), count: 9) + [SeatClaim(agencyKey: "b", heldUntil: now)]
+        let counts = SeatCounts(claims: claims, at: now)
+        #expect(counts.confirmedTotal == 9)
+        #expect(SeatAllocation.decide(policy: SeatPolicy(capacity: 10), counts: counts, agencyKey: "c") == .confirmed)
+    }
+
+    @Test func aHoldCountsAgainstItsAgencyLimit() {
+        let claims = [SeatClaim(agencyKey: "Madison PD"), SeatClaim(agencyKey: "madison  pd", heldUntil: now.addingTimeInterval(60))]
+        let counts = SeatCounts(claims: claims, at: now)
+        #expect(SeatAllocation.decide(policy: SeatPolicy(capacity: 10, defaultAgencyLimit: 2), counts: counts, agencyKey: "madison pd") == .waitlisted(reason: .agencyLimitReached(limit: 2)))
+    }
+
+    @Test func theLinkOutlivesTheHoldButNotTheRegistrationWindowOrTheClass() {
+        let starts = now.addingTimeInterval(10 * 86_400)
+        let link = SeatHold.linkExpiry(requestedAt: now, closesAt: nil, startsAt: starts)
+        #expect(link == now.addingTimeInterval(86_400))
+        #expect(SeatHold.holdExpiry(requestedAt: now, linkExpiry: link) == now.addingTimeInterval(1800))
+        let closing = now.addingTimeInterval(600)
+        let early = SeatHold.linkExpiry(requestedAt: now, closesAt: closing, startsAt: starts)
+        #expect(early == closing)
+        #expect(SeatHold.holdExpiry(requestedAt: now, linkExpiry: early) == closing)
+        #expect(SeatHold.linkExpiry(requestedAt: now, closesAt: nil, startsAt: now.addingTimeInterval(3600)) == now.addingTimeInterval(3600))
+    }
+}
+
 // MARK: - Agenda
 
 @Suite struct AgendaValidationTests {

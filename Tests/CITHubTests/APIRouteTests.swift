@@ -53,7 +53,7 @@ struct APIRouteTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let (classID, _) = try await ClassFixtures.createClass(app)
-            _ = try await TestBrowser(app).post(ClassURL.register(classID), ClassFixtures.registrant(1))
+            _ = try await ClassFixtures.register(app, classID, ClassFixtures.registrant(1))
             let api = try await APIChecker(app)
 
             // public resources

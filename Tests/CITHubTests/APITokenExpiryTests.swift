@@ -14,7 +14,7 @@ struct APITokenExpiryTests {
     static func rosterSetup(_ app: Application) async throws -> (path: String, coordinator: User) {
         try await loadDirectory(app)
         let (classID, _) = try await ClassFixtures.createClass(app)
-        _ = try await TestBrowser(app).post(ClassURL.register(classID), ClassFixtures.registrant(1))
+        _ = try await ClassFixtures.register(app, classID, ClassFixtures.registrant(1))
         let program = try await programID(app, named: "NAMI Dane County CIT/CIP")
         let coordinator = try await Fixtures.user(app, email: "expiry-coord@example.org", role: .programCoordinator, scope: program)
         return ("/api/v1/classes/\(classID.uuidString)/roster", coordinator)

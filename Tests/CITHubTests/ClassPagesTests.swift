@@ -225,8 +225,8 @@ struct ClassPagesTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let (id, coordinator) = try await ClassFixtures.createClass(app, capacity: 1)
-            _ = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(1))
-            _ = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(2))
+            _ = try await ClassFixtures.register(app, id, ClassFixtures.registrant(1))
+            _ = try await ClassFixtures.register(app, id, ClassFixtures.registrant(2))
             let edit = SiteURL.classEdit(id.uuidString.lowercased())
             let form = try await coordinator.get(edit)
             #expect(form.status == .ok)
@@ -315,7 +315,7 @@ struct ClassPagesTests {
             try await loadDirectory(app)
             let (id, _) = try await ClassFixtures.createClass(app)
             let browser = TestBrowser(app)
-            let link = try #require(try await browser.post(ClassURL.register(id), ClassFixtures.registrant(1)).location)
+            let link = try #require(try await ClassFixtures.register(app, id, ClassFixtures.registrant(1)).location)
             let registrationPage = try await browser.get(link)
             #expect(registrationPage.text.contains("<a class=\"button secondary\" href=\"\(link)/cancel\">Cancel my place</a>"))
             // The address is the secret: it must not leave in a Referer header.

@@ -61,6 +61,23 @@ enum ClassFixtures {
         return (id, browser)
     }
 
+    /// The newest confirmation link mailed to an address, as a path.
+    static func confirmLink(_ app: Application, to email: String) async throws -> String? {
+        let mails = try await OutboxMessage.query(on: app.db).filter(\.$toAddress == email).all().filter { $0.subject.hasPrefix("Confirm your place") }
+        let newest = mails.max { ($0.createdAt ?? .distantPast, $0.bodyText) < ($1.createdAt ?? .distantPast, $1.bodyText) }
+        return newest.flatMap { Fixtures.link(in: $0.bodyText, path: ClassURL.confirmPrefix) }
+    }
+
+    /// A person registering as people do: the public form, the link mailed to them, the
+    /// link's "Confirm my place". The confirmation's answer (303 to their registration's
+    /// page), or the form's own when it mailed no link.
+    static func register(_ app: Application, _ classID: UUID, _ form: [String: String]) async throws -> TestingHTTPResponse {
+        let browser = TestBrowser(app)
+        let sent = try await browser.post(ClassURL.register(classID), form)
+        guard sent.status == .ok, let link = try await confirmLink(app, to: form["email"] ?? "") else { return sent }
+        return try await browser.post(link, [:])
+    }
+
     static func registrant(_ n: Int, organization: String = "Madison Police Department", audience: Audience = .swornLawEnforcement) -> [String: String] {
         ["name": "Officer \(n)", "email": "officer\(n)@example.org", "phone": "(608) 555-01\(String(format: "%02d", n % 100))", "organization": organization, "audience": audience.rawValue]
     }
@@ -103,7 +120,7 @@ struct ClassesTests {
             let (id, _) = try await ClassFixtures.createClass(app, capacity: 3)
             var links: [String] = []
             for n in 1...5 {
-                let response = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(n))
+                let response = try await ClassFixtures.register(app, id, ClassFixtures.registrant(n))
                 #expect(response.status == .seeOther)
                 links.append(try #require(response.location))
             }
@@ -142,10 +159,12 @@ struct ClassesTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let (id, _) = try await ClassFixtures.createClass(app, capacity: 10, extra: ["default_agency_limit": "2"])
-            #expect(try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(1)).status == .seeOther)
+            #expect(try await ClassFixtures.register(app, id, ClassFixtures.registrant(1)).status == .seeOther)
+            // A second form for the address changes nothing; the answer does not say why (issue 13).
             let twice = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(1))
-            #expect(twice.status == .unprocessableEntity)
-            #expect(twice.text.contains("already has a place"))
+            #expect(twice.status == .ok)
+            #expect(twice.text.contains("Check your email"))
+            #expect(!twice.text.contains("This email address already has a place"))
 
             var teacher = ClassFixtures.registrant(9, organization: "Madison Schools", audience: .nonLawEnforcementProfessionals)
             teacher["email"] = "teacher@example.org"
@@ -153,8 +172,8 @@ struct ClassesTests {
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.text.contains("CIP"))
 
-            #expect(try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(2, organization: "madison  police department")).status == .seeOther)
-            #expect(try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(3)).status == .seeOther)
+            #expect(try await ClassFixtures.register(app, id, ClassFixtures.registrant(2, organization: "madison  police department")).status == .seeOther)
+            #expect(try await ClassFixtures.register(app, id, ClassFixtures.registrant(3)).status == .seeOther)
             let third = try #require(try await Registration.query(on: app.db).filter(\.$email == "officer3@example.org").first())
             #expect(third.status == .waitlisted, "agency limit of 2 reached while 8 seats remain")
             #expect(try await Registration.query(on: app.db).count() == 3)
@@ -166,6 +185,7 @@ struct ClassesTests {
                 #expect(response.status == .unprocessableEntity, "\(bad)")
             }
             #expect(try await Registration.query(on: app.db).count() == 3)
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer50@example.org").count() == 0, "bad input mails nobody")
         }
     }
 
@@ -192,19 +212,32 @@ struct ClassesTests {
         }
     }
 
-    @Test("coordinators see their own classes' rosters and cancel places; others get 403")
+    @Test("coordinators see their own classes' rosters and cancel places; unconfirmed holds are counted, not listed; others get 403")
     func roster() async throws {
         try await withCITHub { app in
             try await loadDirectory(app)
-            let (id, coordinator) = try await ClassFixtures.createClass(app, capacity: 1)
-            _ = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(1))
-            _ = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(2))
+            let (id, coordinator) = try await ClassFixtures.createClass(app, capacity: 2)
+            _ = try await ClassFixtures.register(app, id, ClassFixtures.registrant(1))
+            // Officer 3 sent the form and has not confirmed: the last seat is held for them.
+            _ = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(3))
+            _ = try await ClassFixtures.register(app, id, ClassFixtures.registrant(2))
+            #expect(try await Registration.query(on: app.db).filter(\.$email == "officer2@example.org").first()?.status == .waitlisted)
+            #expect(try await TestBrowser(app).get(ClassURL.classPage(id)).text.contains("Full: join the waitlist (1 waiting)"))
             let page = try await coordinator.get(ClassURL.roster(id))
             #expect(page.status == .ok)
             #expect(page.text.contains("officer1@example.org"))
+            #expect(!page.text.contains("officer3@example.org"))
+            #expect(page.text.contains("1 more seat is held for people who registered on the class page and have not yet confirmed"))
+            let pending = try #require(try await Registration.query(on: app.db).filter(\.$email == "officer3@example.org").first())
+            #expect(try await coordinator.post(ClassURL.coordinatorCancel(id, pending.id!), [:]).status == .seeOther)
+            #expect(try await Registration.find(pending.id, on: app.db)?.status == .pending, "a hold is nobody's place to cancel")
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer3@example.org").count() == 1, "an unconfirmed address gets no mail but its link")
+
+            // MUT: the coordinator cancels officer 1: officer 2 moves up, the held seat stays held
             let first = try #require(try await Registration.query(on: app.db).filter(\.$email == "officer1@example.org").first())
             #expect(try await coordinator.post(ClassURL.coordinatorCancel(id, first.id!), [:]).status == .seeOther)
             #expect(try await Registration.query(on: app.db).filter(\.$email == "officer2@example.org").first()?.status == .confirmed)
+            #expect(try await TestBrowser(app).get(ClassURL.classPage(id)).text.contains("Full: join the waitlist"), "one confirmed and one held for two seats")
 
             let kenosha = try await programID(app, named: "NAMI Kenosha CIT/CIP")
             let other = try await Fixtures.user(app, email: "other@example.org", role: .programCoordinator, scope: kenosha)
@@ -220,7 +253,9 @@ struct ClassesTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let (id, _) = try await ClassFixtures.createClass(app, startInDays: 2)
-            _ = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(1))
+            _ = try await ClassFixtures.register(app, id, ClassFixtures.registrant(1))
+            // Someone who never confirmed gets no reminder.
+            _ = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(2))
             #expect(try await ClassReminders.run(on: app.db, settings: app.settings) == 1)
             #expect(try await ClassReminders.run(on: app.db, settings: app.settings) == 0)
             #expect(try await OutboxMessage.query(on: app.db).all().filter { $0.subject.hasPrefix("Reminder") }.count == 1)
@@ -230,7 +265,7 @@ struct ClassesTests {
 
 @Suite("Classes under concurrent registration")
 struct ClassConcurrencyTests {
-    @Test("40 simultaneous registrations for 10 seats: exactly 10 confirmed, 30 waitlisted 1..30, none lost, no duplicates")
+    @Test("40 simultaneous registrations for 10 seats, then 40 confirmations at once (some clicked twice): exactly 10 confirmed, 30 waitlisted 1..30, none lost, no duplicates")
     func storm() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cithub-storm-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -242,17 +277,37 @@ struct ClassConcurrencyTests {
             try await prepareSQLite(app)
             try await loadDirectory(app)
             let (id, _) = try await ClassFixtures.createClass(app, capacity: 10)
-            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+            func browser() -> TestBrowser {
+                let browser = TestBrowser(app)
+                browser.cookies[CSRF.cookieName] = String(repeating: "c", count: 43)
+                return browser
+            }
+            // MUT: 40 forms at once
+            let sent = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
                 for n in 1...40 {
-                    group.addTask {
-                        let browser = TestBrowser(app)
-                        browser.cookies[CSRF.cookieName] = String(repeating: "c", count: 43)
-                        return try await browser.post(ClassURL.register(id), ClassFixtures.registrant(n)).status
-                    }
+                    group.addTask { try await browser().post(ClassURL.register(id), ClassFixtures.registrant(n)).status }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(statuses.allSatisfy { $0 == .seeOther }, "\(statuses)")
+            #expect(sent.allSatisfy { $0 == .ok }, "\(sent)")
+            let pending = try await Registration.query(on: app.db).filter(\.$classSession.$id == id).all()
+            #expect(pending.count == 40)
+            #expect(pending.allSatisfy { $0.status == .pending })
+            #expect(pending.filter { $0.holdUntil != nil }.count == 10, "a seat is held for each of the first 10, none for the rest")
+
+            // MUT: 40 confirmations at once, the first 5 links clicked twice
+            var links: [String] = []
+            for n in 1...40 { links.append(try #require(try await ClassFixtures.confirmLink(app, to: "officer\(n)@example.org"))) }
+            let clicks = (links + links.prefix(5)).shuffled()
+            let confirmed = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for link in clicks {
+                    group.addTask { try await browser().post(link, [:]).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(confirmed.filter { $0 == .seeOther }.count == 40, "\(confirmed)")
+            #expect(confirmed.filter { $0 == .ok }.count == 5, "a second click says the link was used")
+
             let registrations = try await Registration.query(on: app.db).filter(\.$classSession.$id == id).all()
             #expect(registrations.count == 40)
             #expect(Set(registrations.map(\.email)).count == 40)
@@ -266,6 +321,182 @@ struct ClassConcurrencyTests {
             let policy = WaitlistPolicy.positions(waiting.map { WaitlistEntry(id: $0.id!, agencyKey: $0.agencyKey, joinedAt: $0.joinedAt, sequence: $0.sequence) })
             for (registration, position) in zip(waiting, positions) { #expect(policy[registration.id!] == position) }
             #expect(Set(registrations.map(\.sequence)).count == 40, "every registration has its own number")
+            // Each person got one answer by mail: confirmed or waiting, never both, never two.
+            let subjects = try await OutboxMessage.query(on: app.db).all().map(\.subject)
+            #expect(subjects.filter { $0.hasPrefix("Confirmed:") }.count == 10)
+            #expect(subjects.filter { $0.hasPrefix("Waitlist:") }.count == 30)
+        }
+    }
+}
+
+@Suite("Public registration confirms the email address (issue 13)")
+struct RegistrationConfirmationTests {
+    /// The form's answer with what may differ removed: the address typed (shown so a typo
+    /// can be seen), the class's id, the CSRF token; and the response's header names.
+    static func answer(_ app: Application, _ classID: UUID, _ n: Int) async throws -> (HTTPStatus, String, [String]) {
+        let browser = TestBrowser(app)
+        browser.cookies[CSRF.cookieName] = String(repeating: "c", count: 43)
+        let response = try await browser.post(ClassURL.register(classID), ClassFixtures.registrant(n))
+        let body = response.text.replacingOccurrences(of: "officer\(n)@example.org", with: "ADDRESS")
+            .replacingOccurrences(of: classID.uuidString.lowercased(), with: "CLASS")
+            .replacingOccurrences(of: #"name="_csrf" value="[^"]*""#, with: "", options: .regularExpression)
+        return (response.status, body, response.headers.map { $0.name.lowercased() }.filter { $0 != "date" }.sorted())
+    }
+
+    @Test("the form answers the same for a new address, one confirmed, one waiting, one pending, and a full class; the address with a place is mailed a fresh link")
+    func sameAnswerForEveryone() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            // setup: a full class with one confirmed and one waiting; a class with seats
+            let (full, _) = try await ClassFixtures.createClass(app, capacity: 1)
+            let (open, _) = try await ClassFixtures.createClass(app, capacity: 30)
+            #expect(try await ClassFixtures.register(app, full, ClassFixtures.registrant(1)).status == .seeOther)
+            #expect(try await ClassFixtures.register(app, full, ClassFixtures.registrant(2)).status == .seeOther)
+            _ = try await TestBrowser(app).post(ClassURL.register(full), ClassFixtures.registrant(4))
+            let before = try await Registration.query(on: app.db).count()
+
+            // MUT
+            let enrolled = try await Self.answer(app, full, 1)
+            let waiting = try await Self.answer(app, full, 2)
+            let newToFullClass = try await Self.answer(app, full, 3)
+            let pendingAgain = try await Self.answer(app, full, 4)
+            let newToOpenClass = try await Self.answer(app, open, 5)
+
+            // validate
+            #expect(enrolled.0 == .ok)
+            #expect(enrolled.1.contains("Check your email"))
+            #expect(enrolled.1.contains("<strong>ADDRESS</strong>"))
+            for other in [waiting, newToFullClass, pendingAgain, newToOpenClass] {
+                #expect(other.0 == enrolled.0)
+                #expect(other.1 == enrolled.1)
+                #expect(other.2 == enrolled.2)
+            }
+            #expect(try await Registration.query(on: app.db).count() == before + 2, "new rows only for the two new addresses")
+            #expect(try await Registration.query(on: app.db).filter(\.$email == "officer1@example.org").first()?.status == .confirmed)
+
+            let mail = try #require(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer1@example.org").all().first { $0.subject.hasPrefix("You already have a place") })
+            #expect(mail.bodyText.contains("You are confirmed."))
+            let manage = try #require(Fixtures.link(in: mail.bodyText, path: "/registrations"))
+            #expect(try await TestBrowser(app).get(manage).text.contains("You are confirmed"))
+            let waitingMail = try #require(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer2@example.org").all().first { $0.subject.hasPrefix("You already have a place") })
+            #expect(waitingMail.bodyText.contains("You are number 1 on the waitlist."))
+            // The pending address got a new link; the old one stopped working.
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer4@example.org").count() == 2)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "registration.reminded").count() == 2)
+        }
+    }
+
+    @Test("a hold lasts 30 minutes, then its seat is free; a late confirmation gets the waitlist when the seat went, a seat when one is free; the link's page confirms nothing; a link works once")
+    func holds() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let (id, _) = try await ClassFixtures.createClass(app, capacity: 1)
+            let first = TestBrowser(app)
+            #expect(try await first.post(ClassURL.register(id), ClassFixtures.registrant(1)).status == .ok)
+            let link = try #require(try await ClassFixtures.confirmLink(app, to: "officer1@example.org"))
+            let held = try #require(try await Registration.query(on: app.db).filter(\.$email == "officer1@example.org").first())
+            #expect(held.status == .pending)
+            let minutes = (held.holdUntil ?? .distantPast).timeIntervalSinceNow / 60
+            #expect(minutes > 29 && minutes <= 30)
+            #expect(try await TestBrowser(app).get(ClassURL.classPage(id)).text.contains("Full: join the waitlist"), "the held seat is not offered again")
+            #expect(try await TestBrowser(app).get(SiteURL.classes).text.contains("Full: join the waitlist"))
+            // The cached list goes stale when the hold runs out.
+            #expect(try await RegistrationService.nextHoldEnd(on: app.db) == held.holdUntil)
+
+            // MUT: opening the link (as a mail scanner does) confirms nothing
+            let page = try await first.get(link)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Confirm my place"))
+            #expect(page.text.contains("A seat is held for you until"))
+            #expect(page.headers.first(name: "Referrer-Policy") == "no-referrer")
+            #expect(try await Registration.find(held.id, on: app.db)?.status == .pending)
+            #expect(try await first.post(link, [:], csrf: false).status == .forbidden, "the button is a form with a CSRF token")
+            #expect(try await Registration.find(held.id, on: app.db)?.status == .pending)
+
+            // Officer 2 confirms while the seat is held: the waitlist.
+            #expect(try await ClassFixtures.register(app, id, ClassFixtures.registrant(2)).status == .seeOther)
+            #expect(try await Registration.query(on: app.db).filter(\.$email == "officer2@example.org").first()?.status == .waitlisted)
+
+            // MUT: the hold runs out; the seat is free again, and the release pass gives it to the waitlist
+            try await Registration.query(on: app.db).filter(\.$id == held.id!).set(\.$holdUntil, to: Date().addingTimeInterval(-1)).update()
+            #expect(try await TestBrowser(app).get(ClassURL.classPage(id)).text.contains("1 of 1 seats left"))
+            let released = try await RegistrationHolds.release(on: app.db, settings: app.settings)
+            #expect(released.promoted == 1 && released.deleted == 0)
+            #expect(try await Registration.query(on: app.db).filter(\.$email == "officer2@example.org").first()?.status == .confirmed)
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer2@example.org").all().contains { $0.subject.hasPrefix("A seat opened") })
+            #expect(try await first.get(link).text.contains("No seat is held for you now"))
+
+            // MUT: officer 1 confirms late: the seat went, so the waitlist
+            let late = try await first.post(link, [:])
+            #expect(late.status == .seeOther)
+            #expect(try await first.get(try #require(late.location)).text.contains("You are number 1 on the waitlist"))
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer1@example.org").all().filter { $0.subject.hasPrefix("Waitlist:") }.count == 1)
+
+            // MUT: the link a second time
+            let again = try await first.post(link, [:])
+            #expect(again.status == .ok)
+            #expect(again.text.contains("This link was already used"))
+            #expect(again.text.contains("You are number 1 on the waitlist"))
+            #expect(try await TestBrowser(app).get(link).text.contains("This link was already used"))
+            #expect(try await Registration.query(on: app.db).filter(\.$email == "officer1@example.org").first()?.status == .waitlisted)
+
+            // A late confirmation with a seat free gets it.
+            let (roomy, _) = try await ClassFixtures.createClass(app, capacity: 2)
+            _ = try await TestBrowser(app).post(ClassURL.register(roomy), ClassFixtures.registrant(5))
+            try await Registration.query(on: app.db).filter(\.$email == "officer5@example.org").set(\.$holdUntil, to: Date().addingTimeInterval(-1)).update()
+            let seat = try await TestBrowser(app).post(try #require(try await ClassFixtures.confirmLink(app, to: "officer5@example.org")), [:])
+            #expect(seat.status == .seeOther)
+            #expect(try await Registration.query(on: app.db).filter(\.$email == "officer5@example.org").first()?.status == .confirmed)
+
+            // A link that ran out says so, and the release pass removes its registration.
+            _ = try await TestBrowser(app).post(ClassURL.register(roomy), ClassFixtures.registrant(6))
+            let stale = try #require(try await ClassFixtures.confirmLink(app, to: "officer6@example.org"))
+            try await Registration.query(on: app.db).filter(\.$email == "officer6@example.org")
+                .set(\.$holdUntil, to: Date().addingTimeInterval(-86_400)).set(\.$confirmExpiresAt, to: Date().addingTimeInterval(-1)).update()
+            #expect(try await TestBrowser(app).get(stale).status == .gone)
+            let expired = try await TestBrowser(app).post(stale, [:])
+            #expect(expired.status == .gone)
+            #expect(expired.text.contains("This link has expired"))
+            #expect(try await RegistrationHolds.release(on: app.db, settings: app.settings).deleted == 1)
+            #expect(try await Registration.query(on: app.db).filter(\.$email == "officer6@example.org").count() == 0)
+            #expect(try await TestBrowser(app).get(stale).status == .notFound)
+            #expect(try await TestBrowser(app).post(stale, [:]).status == .notFound)
+            #expect(try await TestBrowser(app).get(ClassURL.confirmRegistration("x")).status == .notFound)
+            #expect(try await TestBrowser(app).get(ClassURL.confirmRegistration(String(repeating: "A", count: 43))).status == .notFound)
+        }
+    }
+
+    @Test("the migration reverts and applies again over places made before it: they keep working, with no link or hold")
+    func migration() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let (id, _) = try await ClassFixtures.createClass(app, capacity: 1)
+            let link = try #require(try await ClassFixtures.register(app, id, ClassFixtures.registrant(1)).location)
+            _ = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(2))
+            // MUT (on one connection: SQLite's other pooled connections may still hold the old schema)
+            try await app.db.transaction { tx in
+                try await ClassMigrations.AddEmailConfirmation().revert(on: tx)
+                try await ClassMigrations.AddEmailConfirmation().prepare(on: tx)
+            }
+            // validate: the pending registration went with the columns; the place stayed
+            let rows = try await Registration.query(on: app.db).all()
+            #expect(rows.map(\.status) == [.confirmed])
+            #expect(rows.first?.holdUntil == nil && rows.first?.confirmTokenHash == nil)
+            #expect(try await TestBrowser(app).get(link).text.contains("You are confirmed"))
+            #expect(try await ClassFixtures.register(app, id, ClassFixtures.registrant(3)).status == .seeOther)
+        }
+    }
+
+    @Test("a coordinator adding someone whose address is pending gives them the place at once")
+    func coordinatorOverPending() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            let (id, coordinator) = try await ClassFixtures.createClass(app, capacity: 1)
+            _ = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(1))
+            let person = Dictionary(uniqueKeysWithValues: ClassFixtures.registrant(1).map { ("person_" + $0.key, $0.value) })
+            #expect(try await coordinator.post(SiteURL.classAddPerson(id.uuidString.lowercased()), person).status == .seeOther)
+            let registrations = try await Registration.query(on: app.db).filter(\.$classSession.$id == id).all()
+            #expect(registrations.map(\.status) == [.confirmed], "the pending row became the place; its own hold did not stand in the way")
         }
     }
 }

@@ -146,9 +146,9 @@ extension ClassFixtures {
     static func registerConfirmed(_ app: Application, classID: UUID, registrant: [String: String]) async throws -> String {
         let browser = TestBrowser(app)
         let response = try await browser.post(ClassURL.register(classID), registrant)
-        #expect(response.status == .seeOther)
-        let location = try #require(response.location)
-        if location.hasPrefix("/registrations/") { return location }
+        // The form answers "check your email" (200) for every address: no redirect whose
+        // address could differ by case.
+        #expect(response.status == .ok)
         return try await confirmByMail(app, email: try #require(registrant["email"]))
     }
 }
@@ -225,7 +225,7 @@ struct RateLimitRouteTests {
             #expect(refused.status == .tooManyRequests)
             #expect(refused.text.contains("Too many registrations"))
             #expect(refused.text.contains("value=\"Officer 1\""), "the input is kept")
-            #expect(try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(2)).status == .seeOther)
+            #expect(try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(2)).status == .ok)
         }
     }
 

@@ -283,7 +283,7 @@ struct RequestHardeningTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let (classID, _) = try await ClassFixtures.createClass(app)
-            _ = try await TestBrowser(app).post(ClassURL.register(classID), ClassFixtures.registrant(1))
+            _ = try await ClassFixtures.register(app, classID, ClassFixtures.registrant(1))
             let admin = try await Fixtures.user(app, email: "api-admin@example.org", role: .stateAdministrator)
             let trainee = try await Fixtures.user(app, email: "api-trainee@example.org", role: .trainee)
             let adminToken = try await APIRouteTests.token(app, for: admin)

@@ -14,7 +14,7 @@ enum TrainingFixtures {
         let (id, coordinator) = try await ClassFixtures.createClass(app, course: course, days: days)
         for n in 1...trainees {
             let audience: Audience = course == "CIP" ? .nonLawEnforcementProfessionals : .swornLawEnforcement
-            let response = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(n, audience: audience))
+            let response = try await ClassFixtures.register(app, id, ClassFixtures.registrant(n, audience: audience))
             #expect(response.status == .seeOther)
         }
         let session = try #require(try await ClassSession.find(id, on: app.db))

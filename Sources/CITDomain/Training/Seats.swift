@@ -60,8 +60,9 @@ public enum WaitReason: Sendable, Equatable {
     case agencyLimitReached(limit: Int)
 }
 
-/// Confirmed seats right now, as the database counts them inside the registering
-/// transaction.
+/// Seats taken right now, as the database counts them inside the registering
+/// transaction: confirmed places and seats held for people confirming their email
+/// address (see `SeatClaim`).
 public struct SeatCounts: Sendable, Equatable {
     public var confirmedTotal: Int
     /// Confirmed seats by normalized agency key.
@@ -77,6 +78,54 @@ public struct SeatCounts: Sendable, Equatable {
         let normalized = SeatPolicy.agencyKey(key)
         if let count = confirmedByAgency[normalized] { return count }
         return confirmedByAgency.reduce(0) { SeatPolicy.agencyKey($1.key) == normalized ? $0 + $1.value : $0 }
+    }
+}
+
+/// One registration as seats are counted: a confirmed place, or a seat held for someone
+/// who sent the public form and has not yet opened the link mailed to them.
+public struct SeatClaim: Sendable, Equatable {
+    public var agencyKey: String
+    /// nil for a confirmed place; for a hold, the moment it runs out.
+    public var heldUntil: Date?
+
+    public init(agencyKey: String, heldUntil: Date? = nil) {
+        self.agencyKey = agencyKey
+        self.heldUntil = heldUntil
+    }
+}
+
+extension SeatCounts {
+    /// Seats taken at `now`: every confirmed place, and every hold that has not run out.
+    ///
+    /// A hold counts like a confirmed seat, for its agency too, so that whoever confirms in
+    /// time gets the seat the page showed them, and no page promises one seat twice. A hold
+    /// that ran out counts for nothing: the seat is free again without anyone clearing it.
+    public init(claims: [SeatClaim], at now: Date) {
+        let taken = claims.filter { claim in claim.heldUntil.map { $0 > now } ?? true }
+        self.init(confirmedTotal: taken.count,
+                  confirmedByAgency: Dictionary(grouping: taken, by: { SeatPolicy.agencyKey($0.agencyKey) }).mapValues(\.count))
+    }
+}
+
+/// How long an unconfirmed public registration holds a seat, and how long its link works.
+public enum SeatHold {
+    /// Long enough to find the mail and open it; short enough that a flood of forms for
+    /// addresses nobody confirms keeps seats away from real people only briefly.
+    public static let lifetime: TimeInterval = 30 * 60
+    /// The link works longer than the hold: opening it proves the address whenever that
+    /// happens, and after the hold the person gets a free seat or the waitlist, as anyone
+    /// registering then would.
+    public static let linkLifetime: TimeInterval = 24 * 3600
+
+    /// When the link stops working: a day on, but never after registration closes or the
+    /// class starts.
+    public static func linkExpiry(requestedAt now: Date, closesAt: Date?, startsAt: Date) -> Date {
+        min(now.addingTimeInterval(linkLifetime), closesAt ?? .distantFuture, startsAt)
+    }
+
+    /// When a new hold runs out: 30 minutes on, never after its link.
+    public static func holdExpiry(requestedAt now: Date, linkExpiry: Date) -> Date {
+        min(now.addingTimeInterval(lifetime), linkExpiry)
     }
 }
 

@@ -139,6 +139,9 @@ struct SendMailCommand: AsyncCommand {
             context.console.error("SMTP_URL is not set (or not an smtp:// or smtps:// address); mail stays in the outbox.")
             throw Abort(.badRequest, reason: "no SMTP_URL")
         }
+        // As the server's loop does: holds that ran out move the waitlist first, so the
+        // mail that causes goes out in this run.
+        try await RegistrationHolds.release(on: context.application.db, settings: context.application.settings)
         let result = try await delivery.runOnce()
         context.console.print("send-mail: sent=\(result.sent) retry_later=\(result.retried) failed=\(result.failed)")
     }

@@ -72,6 +72,7 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     app.migrations.add(RateLimitMigrations.CreateRateLimitCounts())
     app.migrations.add(SessionMigrations.CreateAccountSessions())
     app.migrations.add(APIMigrations.AddExpiry())
+    app.migrations.add(ClassMigrations.AddEmailConfirmation())
 
     app.passwords.use(.bcrypt(cost: bcryptCost))
     // Only a hash of each session key is stored, with idle and absolute limits (SessionStore.swift).

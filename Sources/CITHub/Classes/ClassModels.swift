@@ -58,11 +58,16 @@ final class ClassAgencyLimit: Model, @unchecked Sendable {
     }
 }
 
-/// A person's place in a class: confirmed, waiting, or cancelled.
+/// A person's place in a class: confirmed, waiting, or cancelled; or, after the public
+/// form and before the email address is confirmed, pending.
 final class Registration: Model, @unchecked Sendable {
     static let schema = "registrations"
 
-    enum Status: String, Codable { case confirmed, waitlisted, cancelled }
+    /// `pending`: the public form was sent, the link mailed to the address was not used
+    /// yet. A pending registration is nobody's place: it is on no roster and no waitlist,
+    /// gets no mail but the confirmation link, and takes a seat only while `holdUntil`
+    /// lies ahead.
+    enum Status: String, Codable { case pending, confirmed, waitlisted, cancelled }
 
     @ID(key: .id) var id: UUID?
     @Parent(key: "class_id") var classSession: ClassSession
@@ -81,8 +86,19 @@ final class Registration: Model, @unchecked Sendable {
     @OptionalField(key: "cancelled_at") var cancelledAt: Date?
     @OptionalField(key: "reminder_sent_at") var reminderSentAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// SHA-256 of the secret in the link that confirms the email address. Kept after use,
+    /// so a second use can be told "already used" rather than "not valid".
+    @OptionalField(key: "confirm_token_hash") var confirmTokenHash: String?
+    /// When the confirmation link stops working (pending registrations only).
+    @OptionalField(key: "confirm_expires_at") var confirmExpiresAt: Date?
+    /// A pending registration holds a seat until then; nil when it holds none (the class
+    /// was full when the form was sent, or the hold ran out and was released).
+    @OptionalField(key: "hold_until") var holdUntil: Date?
 
     init() {}
+
+    /// Whether this pending registration holds a seat at `now`.
+    func holdsSeat(at now: Date) -> Bool { status == .pending && (holdUntil.map { $0 > now } ?? false) }
 }
 
 enum ClassMigrations {
@@ -149,6 +165,37 @@ enum ClassMigrations {
         func revert(on database: any Database) async throws {
             for schema in [Registration.schema, ClassAgencyLimit.schema, ClassSession.schema] {
                 try await database.schema(schema).delete()
+            }
+        }
+    }
+
+    /// Issue 13: public registrations confirm their email address first. A migration of
+    /// its own: `CreateClasses` is already applied on running servers and is never edited.
+    /// The new status (`pending`) needs no change: the column is a string.
+    struct AddEmailConfirmation: AsyncMigration {
+        static let columns: [(String, DatabaseSchema.DataType)] = [("confirm_token_hash", .string), ("confirm_expires_at", .datetime), ("hold_until", .datetime)]
+
+        func prepare(on database: any Database) async throws {
+            // One column per statement: SQLite adds one column per ALTER TABLE.
+            for (name, type) in Self.columns {
+                try await database.schema(Registration.schema).field(.definition(name: .key(.string(name)), dataType: type, constraints: [])).update()
+            }
+            if let sql = database as? any SQLDatabase {
+                // Links are looked up by hash; NULLs (every older row) do not collide.
+                try await sql.create(index: "registrations_confirm_token").unique().on(Registration.schema).column("confirm_token_hash").run()
+                // The release pass looks for pending rows whose hold or link ran out.
+                try await sql.create(index: "registrations_status_hold").on(Registration.schema).column("status").column("hold_until").run()
+            }
+        }
+
+        func revert(on database: any Database) async throws {
+            if let sql = database as? any SQLDatabase {
+                try await sql.drop(index: "registrations_status_hold").run()
+                try await sql.drop(index: "registrations_confirm_token").run()
+            }
+            try await Registration.query(on: database).filter(\.$status == .pending).delete()
+            for (name, _) in Self.columns.reversed() {
+                try await database.schema(Registration.schema).deleteField(.string(name)).update()
             }
         }
     }

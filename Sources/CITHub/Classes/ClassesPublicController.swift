@@ -27,6 +27,8 @@ enum ClassesPublicController {
         routes.get("registrations", ":token", use: registration)
         routes.get("registrations", ":token", "cancel", use: confirmCancel)
         routes.post("registrations", ":token", "cancel", use: cancel)
+        routes.get("registrations", "confirm", ":token", use: confirmPage)
+        routes.post("registrations", "confirm", ":token", use: confirm)
     }
 
     struct Listing {
@@ -47,10 +49,13 @@ enum ClassesPublicController {
         let ids = sessions.compactMap(\.id)
         let registrations = try await Registration.query(on: db).filter(\.$classSession.$id ~~ ids).filter(\.$status != .cancelled).all()
         let counties = Dictionary(uniqueKeysWithValues: try await DirectoryQueries.withoutBoundaries(County.query(on: db)).filter(\.$id ~~ sessions.map(\.countyFIPS)).all().map { ($0.id!, $0.fullName) })
+        let now = Date()
         return sessions.map { session in
             let mine = registrations.filter { $0.$classSession.id == session.id }
-            let confirmed = mine.filter { $0.status == .confirmed }.count
-            return Listing(session: session, seatsLeft: max(0, session.capacity - confirmed), waiting: mine.filter { $0.status == .waitlisted }.count,
+            // Seats held for people confirming their address are taken too: the page never
+            // offers a seat that someone confirming in time will get.
+            let taken = mine.filter { $0.status == .confirmed || $0.holdsSeat(at: now) }.count
+            return Listing(session: session, seatsLeft: max(0, session.capacity - taken), waiting: mine.filter { $0.status == .waitlisted }.count,
                            countyName: counties[session.countyFIPS] ?? session.countyFIPS)
         }
     }
@@ -75,8 +80,10 @@ enum ClassesPublicController {
         filters.miles = String((req.query[String.self, at: "miles"] ?? "50").prefix(4))
         filters.month = String((req.query[String.self, at: "month"] ?? "").prefix(7))
         if filters.isEmpty {
-            return try await req.application.pageCache.response(for: req, key: SiteURL.classes) {
-                try await listPage(req, filters: filters, errors: [:]).render()
+            // Seats held for people confirming their address free themselves when the hold
+            // runs out, with no write to invalidate the page: the copy goes stale then.
+            return try await req.application.pageCache.response(for: req, key: SiteURL.classes, anonymousOnly: false) {
+                (try await listPage(req, filters: filters, errors: [:]).render(), try await RegistrationService.nextHoldEnd(on: req.db))
             }
         }
         var errors: [String: String] = [:]
@@ -216,7 +223,7 @@ enum ClassesPublicController {
                 registrationSummary(errors, labels: labels),
                 FormHTML.form(action: ClassURL.register(session.id!), csrf: req.csrfToken, [
                     FormHTML.field(.init(name: "name", label: labels["name"]!, value: input.name, error: errors["name"], autocomplete: "name")),
-                    FormHTML.field(.init(name: "email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"], hint: "Your confirmation and calendar entry go here.", autocomplete: "email")),
+                    FormHTML.field(.init(name: "email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"], hint: "We email you a link to confirm your place; the calendar entry follows.", autocomplete: "email")),
                     FormHTML.field(.init(name: "phone", label: labels["phone"]!, type: "tel", value: input.phone, error: errors["phone"], autocomplete: "tel")),
                     FormHTML.field(.init(name: "organization", label: labels["organization"]!, value: input.organization, error: errors["organization"], autocomplete: "organization")),
                     FormHTML.select(name: "audience", label: labels["audience"]!, options: [("", "Choose your role")] + Audience.allCases.map { ($0.rawValue, $0.label) }, selected: input.audience, error: errors["audience"]),
@@ -275,16 +282,31 @@ enum ClassesPublicController {
             return response
         }
         do {
-            let outcome = try await RegistrationService.register(classID: session.id!, applicant: .init(name: input.name, email: input.email, phone: input.phone, organization: input.organization, audience: audience), request: req)
-            req.application.pageCache.invalidate(prefix: SiteURL.classes)
-            return req.redirect(to: ClassURL.registration(outcome.manageToken), redirectType: .normal)
+            _ = try await RegistrationService.requestPlace(classID: session.id!, applicant: .init(name: input.name, email: input.email, phone: input.phone, organization: input.organization, audience: audience), request: req)
         } catch let refusal as RegistrationService.Refusal {
-            let message: String = switch refusal {
-            case .alreadyRegistered(let status): "This email address already has a place in this class (\(status == .confirmed ? "confirmed" : "on the waitlist")). Check your email for the link to your registration."
-            case .closed(let why): why
-            }
-            return try await classPage(req, session: session, input: input, errors: ["email": message], status: .unprocessableEntity)
+            // Only `closed` comes from the public form: its reason is the class's, the same
+            // for every address.
+            guard case .closed(let why) = refusal else { throw refusal }
+            return try await classPage(req, session: session, input: input, errors: ["email": why], status: .unprocessableEntity)
         }
+        req.application.pageCache.invalidate(prefix: SiteURL.classes)
+        return sentPage(req, session: session, email: input.email)
+    }
+
+    /// The answer to the public form, the same whatever the address (issue 13): new, with a
+    /// place already, waiting, or for a full class. Not a redirect: the address is shown so
+    /// a typo can be seen, and it must not go into a URL. Nothing on it depends on seats.
+    static func sentPage(_ req: Request, session: ClassSession, email: String) -> Response {
+        let minutes = Int(SeatHold.lifetime / 60), hours = Int(SeatHold.linkLifetime / 3600)
+        let page = Page(title: "Check your email", chrome: req.chrome(), main: [
+            .h1(.text("Check your email")),
+            .p(.class("lead"), .text("We sent a message about \(session.title) (\(ClassFormat.dates(session))) to "), .strong(.text(email)), .text(".")),
+            .p(.text("To finish registering, open the link in it and press “Confirm my place”. If a seat was free, it is held for you for \(minutes) minutes. The link works for \(hours) hours; after the \(minutes) minutes you get a seat if one is still free, otherwise a place on the waitlist.")),
+            .p(.text("If this address already has a place in this class, the message says so instead and has a link to your registration.")),
+            .p(.text("No message after a few minutes? Look in your spam or junk folder. If the address above is wrong, send the form again with the right one.")),
+            .p(.a(.href(ClassURL.classPage(session.id!)), .text("Back to the class"))),
+        ])
+        return htmlResponse(page)
     }
 
     /// Per email address and per client address (see `RateLimit` for why these numbers).
@@ -317,6 +339,8 @@ enum ClassesPublicController {
         case .confirmed: "You are confirmed"
         case .waitlisted: "You are number \(position ?? 0) on the waitlist"
         case .cancelled: "Your place is cancelled"
+        // Unreachable in practice: a pending registration's manage link was never sent.
+        case .pending: "Your place is not confirmed yet"
         }
         let page = Page(title: headline, chrome: req.chrome(), main: [
             .h1(.text(headline)),
@@ -364,6 +388,85 @@ enum ClassesPublicController {
         try await RegistrationService.cancel(registrationID: registration.id!, by: "registrant", request: req)
         req.application.pageCache.invalidate(prefix: SiteURL.classes)
         return req.redirect(to: ClassURL.registration(token), redirectType: .normal)
+    }
+
+    // MARK: confirming the address
+
+    /// The link from the mail opens a page with a button, not the confirmation itself: mail
+    /// scanners and link previews open links, and must not take a seat for anyone.
+    @Sendable static func confirmPage(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        guard let registration = try await RegistrationService.pendingRegistration(confirmToken: token, on: req.db),
+              let session = try await ClassSession.query(on: req.db).filter(\.$id == registration.$classSession.id).with(\.$course).with(\.$program).first()
+        else { return linkProblem(req, .notFound) }
+        guard registration.status == .pending else {
+            return linkProblem(req, .alreadyUsed(registration, session, position: try await RegistrationService.position(of: registration, on: req.db)))
+        }
+        let now = Date()
+        guard let expires = registration.confirmExpiresAt, expires > now else { return linkProblem(req, .expired(session)) }
+        if let why = RegistrationService.closedReason(session, now: now, byCoordinator: false) { return linkProblem(req, .closed(session, why)) }
+        let zone = session.zone
+        let seat: String = if let until = registration.holdUntil, until > now {
+            "A seat is held for you until \(ClassFormat.time(until, zone)) (\(zone.identifier) time)."
+        } else {
+            "No seat is held for you now: when you confirm, you get a seat if one is free, otherwise a place on the waitlist."
+        }
+        let page = Page(title: "Confirm your place", chrome: req.chrome(), main: [
+            .h1(.text("Confirm your place")),
+            .p(.class("lead"), .text("\(session.title), \(ClassFormat.dates(session)), at \(session.venueName).")),
+            .element(named: "dl", nodes: [.attribute(named: "class", value: "facts"),
+                .element(named: "dt", text: "Name"), .element(named: "dd", text: registration.name),
+                .element(named: "dt", text: "Email"), .element(named: "dd", text: registration.email),
+                .element(named: "dt", text: "Organization"), .element(named: "dd", text: registration.organization),
+                .element(named: "dt", text: "Role"), .element(named: "dd", text: registration.audience.label),
+            ]),
+            .p(.text(seat)),
+            FormHTML.form(action: ClassURL.confirmRegistration(token), csrf: req.csrfToken, [FormHTML.submit("Confirm my place")]),
+            .p(.class("hint"), .text("If you did not ask for a place in this class, close this page: nothing happens, and we will not email you about it again.")),
+            .p(.a(.href(ClassURL.classPage(session.id!)), .text("Class details and agenda"))),
+        ])
+        return secret(htmlResponse(page))
+    }
+
+    @Sendable static func confirm(req: Request) async throws -> Response {
+        let result = try await RegistrationService.confirm(token: req.parameters.get("token") ?? "", request: req)
+        guard case .placed(let outcome) = result else { return linkProblem(req, result) }
+        req.application.pageCache.invalidate(prefix: SiteURL.classes)
+        return req.redirect(to: ClassURL.registration(outcome.manageToken), redirectType: .normal)
+    }
+
+    /// A confirmation link that cannot confirm: said plainly, with the way on.
+    static func linkProblem(_ req: Request, _ result: RegistrationService.Confirmation) -> Response {
+        let again = "To register again, send the form on the class page."
+        let (status, title, lines, classID): (HTTPResponseStatus, String, [String], UUID?) = switch result {
+        case .placed: (.ok, "Registered", [], nil)
+        case .notFound:
+            (.notFound, "This link does not work", ["It may be from an older email (if you sent the form twice, only the newest link works), or it ran out and was removed.", "To register, find the class on the classes page and send its form again."], nil)
+        case .expired(let session):
+            (.gone, "This link has expired", ["Links to confirm a place work for \(Int(SeatHold.linkLifetime / 3600)) hours, and only until registration closes.", again], session.id)
+        case .closed(let session, let why):
+            (.gone, "Registration is closed", [why], session.id)
+        case .alreadyUsed(let registration, let session, let position):
+            (.ok, "This link was already used", [
+                registration.status == .confirmed ? "Your place in \(session.title) is confirmed."
+                    : registration.status == .waitlisted ? "You are number \(position ?? 0) on the waitlist for \(session.title)."
+                    : "Your place in \(session.title) was cancelled.",
+                registration.status == .cancelled ? again
+                    : "The email we sent when you confirmed has the link to see or cancel your place. Lost it? Send the form on the class page again with the same address, and we email you a new link.",
+            ], session.id)
+        }
+        let page = Page(title: title, chrome: req.chrome(), main: [
+            .h1(.text(title)),
+            .forEach(lines) { .p(.text($0)) },
+            .p(.a(.href(classID.map(ClassURL.classPage) ?? SiteURL.classes), .text(classID == nil ? "All classes" : "Go to the class page"))),
+        ])
+        return secret(htmlResponse(page, status: status))
+    }
+
+    /// The link is a secret: keep it out of Referer headers.
+    static func secret(_ response: Response) -> Response {
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        return response
     }
 
     // MARK: feed

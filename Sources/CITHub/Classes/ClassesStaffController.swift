@@ -255,7 +255,9 @@ enum ClassesStaffController {
             if before.times != locked.agenda.map({ [$0.start, $0.end] }) || before.venue != [locked.venueName, locked.venueAddress] {
                 let settings = req.application.settings
                 let outbox = Outbox(database: tx, from: settings.mailFrom)
-                for registration in try await Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$status != .cancelled).all() {
+                // Not pending registrations: their address is not confirmed, so it gets no mail
+                // but the confirmation link (which still leads to the class page as it is now).
+                for registration in try await Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$status ~~ [.confirmed, .waitlisted]).all() {
                     try await outbox.enqueue(to: registration.email, subject: "Changed: \(locked.title)",
                                              text: ClassMail.changed(locked, registration: registration, classURL: settings.publicURL + ClassURL.classPage(classID)))
                 }
@@ -263,7 +265,7 @@ enum ClassesStaffController {
             try await ClassAgencyLimit.query(on: tx).filter(\.$classSession.$id == classID).delete()
             for (name, limit) in agencyLimits { try await ClassAgencyLimit(classID: classID, agencyName: name, limit: limit).create(on: tx) }
             // More seats or looser limits: the waitlist moves up now, not at the next cancellation.
-            let promoted = try await RegistrationService.promote(locked, on: tx, request: req, now: Date())
+            let promoted = try await RegistrationService.promote(locked, on: tx, settings: req.application.settings, now: Date())
             try await req.audit.record("class.updated", entityType: "class", entityID: classID.uuidString,
                                        details: "\(locked.title), \(checked.capacity) seats" + (promoted.isEmpty ? "" : ", \(promoted.count) promoted from the waitlist"), on: tx)
         }
@@ -298,6 +300,9 @@ enum ClassesStaffController {
         let confirmed = registrations.filter { $0.status == .confirmed }
         let waiting = try await RegistrationService.waitlist(classID: session.id!, on: req.db)
         let cancelled = registrations.filter { $0.status == .cancelled }
+        // Unconfirmed public registrations are on no list: they are nobody's place yet. Their
+        // held seats are counted, so the numbers here add up to what the public page shows.
+        let holds = try await RegistrationService.activeHolds(classID: session.id!, on: req.db)
         // The tables scroll sideways on a phone: a focusable, named region, so keyboard
         // users can scroll them too (axe: scrollable-region-focusable).
         func table(_ rows: [Registration], name: String, positions: Bool, cancellable: Bool) -> BodyNode {
@@ -314,6 +319,7 @@ enum ClassesStaffController {
             .p(.a(.href(ClassURL.classPage(session.id!)), .text("← \(session.title)"))),
             .h1(.text("Roster: \(session.title)")),
             .p(.text("\(ClassFormat.dates(session)) · \(confirmed.count) of \(session.capacity) seats taken · \(waiting.count) waiting")),
+            .if(!holds.isEmpty, .p(.class("hint"), .text(holdsText(holds, zone: session.zone)))),
             .p(.class("block-nav"),
                .a(.class("button"), .href(TrainingURL.attendance(session.id!)), .text("Attendance")),
                .a(.class("button secondary"), .href(TrainingURL.evaluations(session.id!)), .text("Role-play scores")),
@@ -336,6 +342,11 @@ enum ClassesStaffController {
             .h2(.text("Cancelled (\(cancelled.count))")), table(cancelled, name: "Cancelled places", positions: false, cancellable: false),
         ])
         return htmlResponse(page, status: status)
+    }
+
+    static func holdsText(_ holds: [Registration], zone: TimeZone) -> String {
+        let last = holds.compactMap(\.holdUntil).max().map { ClassFormat.time($0, zone) } ?? ""
+        return "\(holds.count) more seat\(holds.count == 1 ? " is" : "s are") held for people who registered on the class page and have not yet confirmed their email address (until \(last) at the latest). They join the list above when they confirm; a seat not confirmed in time is free again."
     }
 
     /// "Add a person": a coordinator registers someone directly, also once the class has

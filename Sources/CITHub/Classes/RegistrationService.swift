@@ -5,6 +5,12 @@ import CITDomain
 
 /// Registration and cancellation: the seat rules of `CITDomain` applied under the class's
 /// lock, with the mail written in the same transaction.
+///
+/// Public registration has two steps (issue 13): the form (`requestPlace`) mails a link
+/// to the address and, while a seat is free, holds one for `SeatHold.lifetime`; the link's
+/// "Confirm my place" (`confirm`) turns that into a place. Until then the address gets no
+/// other mail, and the form's answer is the same whether or not the address already has
+/// a place. Coordinators adding someone on the roster (`register`) skip the first step.
 enum RegistrationService {
     struct Applicant {
         var name: String
@@ -25,6 +31,26 @@ enum RegistrationService {
         var position: Int?
     }
 
+    /// What the public form did. The page shows the same for each; tests and the audit
+    /// log tell them apart.
+    enum Requested {
+        /// A pending registration and the secret of its confirmation link.
+        case pending(Registration, confirmToken: String)
+        /// The address already had a place: it was mailed a fresh link to it.
+        case alreadyPlaced(Registration)
+    }
+
+    /// What "Confirm my place" did.
+    enum Confirmation {
+        case placed(Outcome)
+        /// The link was used before (a second click, or an old mail): the place as it is now.
+        case alreadyUsed(Registration, ClassSession, position: Int?)
+        case expired(ClassSession)
+        case closed(ClassSession, String)
+        /// No registration has this link (never made, replaced by a newer form, or purged).
+        case notFound
+    }
+
     /// Takes the class's lock: the first write of the transaction, so concurrent
     /// registrations for one class queue here and count seats one after another.
     static func lock(_ classID: UUID, on db: any Database) async throws -> ClassSession {
@@ -42,9 +68,29 @@ enum RegistrationService {
                           defaultAgencyLimit: session.defaultAgencyLimit)
     }
 
-    static func counts(classID: UUID, on db: any Database) async throws -> SeatCounts {
-        let confirmed = try await Registration.query(on: db).filter(\.$classSession.$id == classID).filter(\.$status == .confirmed).all()
-        return SeatCounts(confirmedTotal: confirmed.count, confirmedByAgency: Dictionary(grouping: confirmed, by: \.agencyKey).mapValues(\.count))
+    /// Seats taken at `now`: confirmed places and holds that have not run out
+    /// (`SeatCounts(claims:at:)`). `excluding`: the registration being decided, whose own
+    /// hold must not stand in its way.
+    static func counts(classID: UUID, on db: any Database, now: Date = Date(), excluding: UUID? = nil) async throws -> SeatCounts {
+        let taking = try await Registration.query(on: db).filter(\.$classSession.$id == classID).filter(\.$status ~~ [.confirmed, .pending]).all()
+        let claims = taking.filter { $0.id != excluding }.compactMap { registration -> SeatClaim? in
+            if registration.status == .confirmed { return SeatClaim(agencyKey: registration.agencyKey) }
+            guard let until = registration.holdUntil else { return nil }
+            return SeatClaim(agencyKey: registration.agencyKey, heldUntil: until)
+        }
+        return SeatCounts(claims: claims, at: now)
+    }
+
+    /// Seats held right now for people confirming their email address.
+    static func activeHolds(classID: UUID, on db: any Database, now: Date = Date()) async throws -> [Registration] {
+        try await Registration.query(on: db).filter(\.$classSession.$id == classID).filter(\.$status == .pending)
+            .filter(\.$holdUntil > now).sort(\.$holdUntil).all()
+    }
+
+    /// When the next seat hold runs out, in any class: a page that counts seats is right
+    /// until then.
+    static func nextHoldEnd(on db: any Database, now: Date = Date()) async throws -> Date? {
+        try await Registration.query(on: db).filter(\.$status == .pending).filter(\.$holdUntil > now).sort(\.$holdUntil).first()?.holdUntil
     }
 
     static func waitlist(classID: UUID, on db: any Database) async throws -> [Registration] {
@@ -63,71 +109,177 @@ enum RegistrationService {
         return ahead + 1
     }
 
-    /// `byCoordinator`: a coordinator adding someone on the roster. The registration window
-    /// does not apply (a class entered while it runs needs its people), the class's end does.
-    static func register(classID: UUID, applicant: Applicant, request: Request, now: Date = Date(), byCoordinator: Bool = false) async throws -> Outcome {
+    /// Whether the class takes registrations at `now`; the reason it does not, if not.
+    static func closedReason(_ session: ClassSession, now: Date, byCoordinator: Bool) -> String? {
+        if session.status == .cancelled { return "This class was cancelled." }
+        if byCoordinator { return session.endsAt <= now ? "This class is over." : nil }
+        if session.startsAt <= now { return "This class has already started." }
+        if let opens = session.registrationOpensAt, now < opens { return "Registration opens on \(ClassFormat.day(opens, session.zone))." }
+        if let closes = session.registrationClosesAt, now > closes { return "Registration closed on \(ClassFormat.day(closes, session.zone))." }
+        return nil
+    }
+
+    static func fill(_ registration: Registration, classID: UUID, with applicant: Applicant) {
+        registration.$classSession.id = classID
+        registration.name = applicant.name
+        registration.email = applicant.email
+        registration.phone = applicant.phone
+        registration.organization = applicant.organization
+        registration.agencyKey = SeatPolicy.agencyKey(applicant.organization)
+        registration.audience = applicant.audience
+    }
+
+    // MARK: the public form
+
+    /// The public form: a pending registration with a confirmation link (and a seat held
+    /// while one is free), or, for an address that already has a place, a mail saying so
+    /// with a fresh link to it. Nothing else is mailed to an address that did not
+    /// confirm it, and nothing about the address shows in the answer.
+    static func requestPlace(classID: UUID, applicant: Applicant, request: Request, now: Date = Date()) async throws -> Requested {
         let settings = request.application.settings
         return try await request.db.transaction { tx in
             let session = try await lock(classID, on: tx)
-            if session.status == .cancelled { throw Refusal.closed("This class was cancelled.") }
-            if byCoordinator {
-                if session.endsAt <= now { throw Refusal.closed("This class is over.") }
-            } else {
-                if session.startsAt <= now { throw Refusal.closed("This class has already started.") }
-                if let opens = session.registrationOpensAt, now < opens { throw Refusal.closed("Registration opens on \(ClassFormat.day(opens, session.zone)).") }
-                if let closes = session.registrationClosesAt, now > closes { throw Refusal.closed("Registration closed on \(ClassFormat.day(closes, session.zone)).") }
-            }
+            if let why = closedReason(session, now: now, byCoordinator: false) { throw Refusal.closed(why) }
+            // Seats whose holds ran out go to the waitlist before anyone new is counted.
+            _ = try await promote(session, on: tx, settings: settings, now: now)
 
             let existing = try await Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$email == applicant.email).first()
-            if let existing, existing.status != .cancelled { throw Refusal.alreadyRegistered(existing.status) }
+            let outbox = Outbox(database: tx, from: settings.mailFrom)
+            if let existing, existing.status == .confirmed || existing.status == .waitlisted {
+                // Only the hash of the old link is kept, so the mail carries a new one (which
+                // replaces it, as a promotion's does). The place itself is untouched.
+                let (token, hash) = AccountToken.generate()
+                existing.manageTokenHash = hash
+                try await existing.save(on: tx)
+                let position = try await self.position(of: existing, on: tx)
+                try await outbox.enqueue(to: existing.email, subject: "You already have a place: \(session.title)",
+                                         text: ClassMail.alreadyPlaced(session, registration: existing, position: position,
+                                                                       link: settings.publicURL + ClassURL.registration(token), organization: settings.organization.name))
+                try await AuditEvent(actorID: nil, actor: "public registration", action: "registration.reminded", entityType: "class", entityID: classID.uuidString,
+                                     details: "registration \(existing.id!.uuidString)", ip: request.clientAddress).create(on: tx)
+                return .alreadyPlaced(existing)
+            }
 
-            let agencyKey = SeatPolicy.agencyKey(applicant.organization)
-            let decision = SeatAllocation.decide(policy: try await policy(for: session, on: tx), counts: try await counts(classID: classID, on: tx), agencyKey: agencyKey)
+            // New, cancelled before, or pending from an earlier form (whose link this replaces).
             let registration = existing ?? Registration()
+            fill(registration, classID: classID, with: applicant)
+            registration.status = .pending
+            let decision = SeatAllocation.decide(policy: try await policy(for: session, on: tx),
+                                                 counts: try await counts(classID: classID, on: tx, now: now, excluding: registration.id), agencyKey: registration.agencyKey)
+            let linkExpiry = SeatHold.linkExpiry(requestedAt: now, closesAt: session.registrationClosesAt, startsAt: session.startsAt)
             let (token, hash) = AccountToken.generate()
-            registration.$classSession.id = classID
-            registration.name = applicant.name
-            registration.email = applicant.email
-            registration.phone = applicant.phone
-            registration.organization = applicant.organization
-            registration.agencyKey = agencyKey
-            registration.audience = applicant.audience
-            registration.status = decision == .confirmed ? .confirmed : .waitlisted
+            registration.confirmTokenHash = hash
+            registration.confirmExpiresAt = linkExpiry
+            registration.holdUntil = decision == .confirmed ? SeatHold.holdExpiry(requestedAt: now, linkExpiry: linkExpiry) : nil
+            // No manage link before the address is confirmed: a hash of a secret nobody has.
+            registration.manageTokenHash = AccountToken.generate().hash
             registration.sequence = session.registrationSequence
-            // The time is read under the lock, so join times follow the registration
-            // numbers and the waitlist order is the order seats were decided in.
             registration.joinedAt = max(now, Date())
-            registration.manageTokenHash = hash
             registration.cancelledAt = nil
             registration.promotedAt = nil
+            registration.reminderSentAt = nil
             try await registration.save(on: tx)
-
-            let position = try await self.position(of: registration, on: tx)
-            let link = settings.publicURL + ClassURL.registration(token)
-            let outbox = Outbox(database: tx, from: settings.mailFrom)
-            if registration.status == .confirmed {
-                try await outbox.enqueue(to: registration.email, subject: "Confirmed: \(session.title)",
-                                         text: ClassMail.confirmation(session, registration: registration, link: link, organization: settings.organization.name),
-                                         attachments: [ClassMail.invitation(session, publicURL: settings.publicURL)])
-            } else {
-                try await outbox.enqueue(to: registration.email, subject: "Waitlist: \(session.title)",
-                                         text: ClassMail.waitlisted(session, registration: registration, position: position ?? 0, reason: decision, link: link))
-            }
-            try await AuditEvent(actorID: request.auth.get(User.self)?.id, actor: request.auth.get(User.self)?.email ?? "public registration",
-                                 action: "registration.\(registration.status.rawValue)", entityType: "class", entityID: classID.uuidString,
-                                 details: "registration \(registration.id!.uuidString)", ip: request.clientAddress).create(on: tx)
-            return Outcome(registration: registration, manageToken: token, position: position)
+            try await outbox.enqueue(to: registration.email, subject: "Confirm your place: \(session.title)",
+                                     text: ClassMail.confirmAddress(session, registration: registration, link: settings.publicURL + ClassURL.confirmRegistration(token),
+                                                                    organization: settings.organization.name))
+            try await AuditEvent(actorID: nil, actor: "public registration", action: "registration.requested", entityType: "class", entityID: classID.uuidString,
+                                 details: "registration \(registration.id!.uuidString)" + (registration.holdUntil == nil ? "" : ", seat held"), ip: request.clientAddress).create(on: tx)
+            return .pending(registration, confirmToken: token)
         }
     }
 
-    /// Cancels a place and promotes whoever the waitlist rules say, mailing each.
+    /// The pending registration a confirmation link belongs to, if any.
+    static func pendingRegistration(confirmToken token: String, on db: any Database) async throws -> Registration? {
+        guard TokenShape.isToken(token) else { return nil }
+        return try await Registration.query(on: db).filter(\.$confirmTokenHash == AccountToken.hash(token)).first()
+    }
+
+    /// "Confirm my place": under the class's lock, the pending registration becomes a
+    /// place, confirmed if a seat is free for it (its own hold counts as free, other
+    /// holds that have not run out do not) and otherwise on the waitlist; then the usual
+    /// mail with the manage link. The status check under the lock makes the link single-use
+    /// however many clicks arrive at once.
+    static func confirm(token: String, request: Request, now: Date = Date()) async throws -> Confirmation {
+        guard let found = try await pendingRegistration(confirmToken: token, on: request.db) else { return .notFound }
+        let settings = request.application.settings
+        return try await request.db.transaction { tx in
+            let session = try await lock(found.$classSession.id, on: tx)
+            guard let registration = try await Registration.find(found.id, on: tx), registration.confirmTokenHash == found.confirmTokenHash else { return .notFound }
+            guard registration.status == .pending else {
+                return .alreadyUsed(registration, session, position: try await position(of: registration, on: tx))
+            }
+            guard let expires = registration.confirmExpiresAt, expires > now else { return .expired(session) }
+            if let why = closedReason(session, now: now, byCoordinator: false) { return .closed(session, why) }
+            // People already waiting get seats that holds gave back before a late confirmer does.
+            _ = try await promote(session, on: tx, settings: settings, now: now)
+            return .placed(try await place(registration, in: session, on: tx, request: request, now: now, actor: "public registration"))
+        }
+    }
+
+    // MARK: a place
+
+    /// `byCoordinator`: a coordinator adding someone on the roster. The registration window
+    /// does not apply (a class entered while it runs needs its people), the class's end does.
+    /// The address needs no confirmation: the coordinator is signed in and vouches for it.
+    static func register(classID: UUID, applicant: Applicant, request: Request, now: Date = Date(), byCoordinator: Bool = false) async throws -> Outcome {
+        try await request.db.transaction { tx in
+            let session = try await lock(classID, on: tx)
+            if let why = closedReason(session, now: now, byCoordinator: byCoordinator) { throw Refusal.closed(why) }
+            let existing = try await Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$email == applicant.email).first()
+            if let existing, existing.status == .confirmed || existing.status == .waitlisted { throw Refusal.alreadyRegistered(existing.status) }
+            let registration = existing ?? Registration()
+            fill(registration, classID: classID, with: applicant)
+            return try await place(registration, in: session, on: tx, request: request, now: now, actor: nil)
+        }
+    }
+
+    /// Gives a registration its place (a seat, or the end of the waitlist), a new manage
+    /// link and the mail that carries it. Inside the class's lock.
+    static func place(_ registration: Registration, in session: ClassSession, on tx: any Database, request: Request, now: Date, actor: String?) async throws -> Outcome {
+        let settings = request.application.settings
+        let classID = session.id!
+        let decision = SeatAllocation.decide(policy: try await policy(for: session, on: tx),
+                                             counts: try await counts(classID: classID, on: tx, now: now, excluding: registration.id), agencyKey: registration.agencyKey)
+        let (token, hash) = AccountToken.generate()
+        registration.status = decision == .confirmed ? .confirmed : .waitlisted
+        registration.sequence = session.registrationSequence
+        // The time is read under the lock, so join times follow the registration
+        // numbers and the waitlist order is the order seats were decided in.
+        registration.joinedAt = max(now, Date())
+        registration.manageTokenHash = hash
+        registration.holdUntil = nil
+        registration.confirmExpiresAt = nil
+        registration.cancelledAt = nil
+        registration.promotedAt = nil
+        try await registration.save(on: tx)
+
+        let position = try await self.position(of: registration, on: tx)
+        let link = settings.publicURL + ClassURL.registration(token)
+        let outbox = Outbox(database: tx, from: settings.mailFrom)
+        if registration.status == .confirmed {
+            try await outbox.enqueue(to: registration.email, subject: "Confirmed: \(session.title)",
+                                     text: ClassMail.confirmation(session, registration: registration, link: link, organization: settings.organization.name),
+                                     attachments: [ClassMail.invitation(session, publicURL: settings.publicURL)])
+        } else {
+            try await outbox.enqueue(to: registration.email, subject: "Waitlist: \(session.title)",
+                                     text: ClassMail.waitlisted(session, registration: registration, position: position ?? 0, reason: decision, link: link))
+        }
+        let user = request.auth.get(User.self)
+        try await AuditEvent(actorID: user?.id, actor: actor ?? user?.email ?? "public registration",
+                             action: "registration.\(registration.status.rawValue)", entityType: "class", entityID: classID.uuidString,
+                             details: "registration \(registration.id!.uuidString)", ip: request.clientAddress).create(on: tx)
+        return Outcome(registration: registration, manageToken: token, position: position)
+    }
+
+    /// Cancels a place and promotes whoever the waitlist rules say, mailing each. A pending
+    /// registration is no place: it is left to run out (and gets no mail).
     @discardableResult
     static func cancel(registrationID: UUID, by actor: String, request: Request, now: Date = Date()) async throws -> [Registration] {
         let settings = request.application.settings
         return try await request.db.transaction { tx in
             guard let classID = try await Registration.find(registrationID, on: tx)?.$classSession.id else { throw Abort(.notFound) }
             let session = try await lock(classID, on: tx)
-            guard let registration = try await Registration.find(registrationID, on: tx), registration.status != .cancelled else { return [] }
+            guard let registration = try await Registration.find(registrationID, on: tx), registration.status == .confirmed || registration.status == .waitlisted else { return [] }
             let wasConfirmed = registration.status == .confirmed
             registration.status = .cancelled
             registration.cancelledAt = now
@@ -138,17 +290,23 @@ enum RegistrationService {
                                      attachments: wasConfirmed ? [ClassMail.invitation(session, publicURL: settings.publicURL, cancelled: true)] : [])
             try await AuditEvent(actorID: request.auth.get(User.self)?.id, actor: actor, action: "registration.cancelled", entityType: "class",
                                  entityID: classID.uuidString, details: "registration \(registrationID.uuidString)", ip: request.clientAddress).create(on: tx)
-            let promoted = try await promote(session, on: tx, request: request, now: now)
+            let promoted = try await promote(session, on: tx, settings: settings, now: now)
             return promoted
         }
     }
 
-    /// Fills free seats from the waitlist (after a cancellation or a larger capacity).
-    static func promote(_ session: ClassSession, on tx: any Database, request: Request, now: Date) async throws -> [Registration] {
-        let settings = request.application.settings
+    /// Fills free seats from the waitlist (after a cancellation, a larger capacity, or a
+    /// hold that ran out). Pending registrations are on no waitlist and are never
+    /// promoted; their holds, while they last, take seats like confirmed places. Holds that
+    /// ran out are released here (their `holdUntil` cleared), so the release pass finds
+    /// each class once. Inside the class's lock.
+    static func promote(_ session: ClassSession, on tx: any Database, settings: Settings, now: Date) async throws -> [Registration] {
+        try await Registration.query(on: tx).filter(\.$classSession.$id == session.id!).filter(\.$status == .pending)
+            .filter(\.$holdUntil <= now).set(\.$holdUntil, to: nil).update()
         let waiting = try await waitlist(classID: session.id!, on: tx)
+        guard !waiting.isEmpty else { return [] }
         let entries = waiting.map { WaitlistEntry(id: $0.id!, agencyKey: $0.agencyKey, joinedAt: $0.joinedAt, sequence: $0.sequence) }
-        let ids = WaitlistPolicy.promotions(waitlist: entries, policy: try await policy(for: session, on: tx), counts: try await counts(classID: session.id!, on: tx))
+        let ids = WaitlistPolicy.promotions(waitlist: entries, policy: try await policy(for: session, on: tx), counts: try await counts(classID: session.id!, on: tx, now: now))
         var promoted: [Registration] = []
         for id in ids {
             guard let registration = waiting.first(where: { $0.id == id }) else { continue }
@@ -169,6 +327,35 @@ enum RegistrationService {
     }
 }
 
+/// The periodic pass over unconfirmed registrations: a hold that ran out gives its seat to
+/// the waitlist without waiting for the next registration or cancellation in that class,
+/// and a pending registration whose link ran out is deleted (it was nobody's place, and
+/// keeps nothing worth keeping). Seats are counted by time, so a pass that comes late
+/// never lets a seat be taken twice; it only decides when the waitlist moves.
+enum RegistrationHolds {
+    @discardableResult
+    static func release(on db: any Database, settings: Settings, now: Date = Date()) async throws -> (classes: Int, promoted: Int, deleted: Int) {
+        let due = try await Registration.query(on: db).filter(\.$status == .pending)
+            .group(.or) { $0.filter(\.$holdUntil <= now).filter(\.$confirmExpiresAt <= now) }
+            .all()
+        var promoted = 0, deleted = 0
+        let classes = Set(due.map(\.$classSession.id))
+        for classID in classes {
+            let (up, gone) = try await db.transaction { tx -> (Int, Int) in
+                let session = try await RegistrationService.lock(classID, on: tx)
+                let up = try await RegistrationService.promote(session, on: tx, settings: settings, now: now).count
+                let expired = { Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$status == .pending).filter(\.$confirmExpiresAt <= now) }
+                let gone = try await expired().count()
+                try await expired().delete()
+                return (up, gone)
+            }
+            promoted += up
+            deleted += gone
+        }
+        return (classes.count, promoted, deleted)
+    }
+}
+
 enum ClassURL {
     static func classPage(_ id: UUID) -> String { "/classes/\(id.uuidString.lowercased())" }
     static func register(_ id: UUID) -> String { "/classes/\(id.uuidString.lowercased())/register" }
@@ -178,7 +365,6 @@ enum ClassURL {
     /// The link in the first mail of a public registration: it confirms the email address.
     static let confirmPrefix = "/registrations/confirm"
     static func confirmRegistration(_ token: String) -> String { "\(confirmPrefix)/\(token)" }
-    static func registrationSent(_ id: UUID) -> String { "/classes/\(id.uuidString.lowercased())/register/sent" }
     static func coordinatorCancel(_ classID: UUID, _ registrationID: UUID) -> String { "/classes/\(classID.uuidString.lowercased())/registrations/\(registrationID.uuidString.lowercased())/cancel" }
     static func newClass(programID: String) -> String { "/programs/\(programID)/classes/new" }
     static let feed = "/classes.ics"
@@ -241,6 +427,50 @@ enum ClassMail {
 
         If you cannot come, cancel here so someone on the waitlist gets your seat:
         \(link)
+
+        \(organization)
+        """
+    }
+
+    /// The first mail of a public registration, the only one an address gets before it
+    /// is confirmed. It says who asked and what happens if nobody answers.
+    static func confirmAddress(_ session: ClassSession, registration: Registration, link: String, organization: String) -> String {
+        let zone = session.zone
+        let seat: String = if let until = registration.holdUntil {
+            "A seat is held for you until \(ClassFormat.time(until, zone)) (\(zone.identifier) time) on \(ClassFormat.day(until, zone)). After that the link still works, but you get a seat only if one is free, otherwise a place on the waitlist."
+        } else {
+            "The class is full right now: when you confirm, you join the waitlist, unless a seat has opened by then."
+        }
+        let expires = registration.confirmExpiresAt.map { " The link works until \(ClassFormat.time($0, zone)) on \(ClassFormat.day($0, zone))." } ?? ""
+        return """
+        Hello \(registration.name),
+
+        Someone, we hope you, asked for a place for this email address in \(session.title) (\(session.course.title), \(ClassFormat.dates(session)), \(session.venueName)).
+
+        To confirm your place, open this link and press "Confirm my place":
+        \(link)
+
+        \(seat)\(expires)
+
+        If you did not ask for this, ignore this email: nothing is booked, and we will not write to you about it again.
+
+        \(organization)
+        """
+    }
+
+    /// To an address that already has a place, when the public form is sent for it again.
+    static func alreadyPlaced(_ session: ClassSession, registration: Registration, position: Int?, link: String, organization: String) -> String {
+        let place = registration.status == .confirmed ? "You are confirmed." : "You are number \(position ?? 0) on the waitlist."
+        return """
+        Hello \(registration.name),
+
+        Someone, we hope you, sent the registration form for \(session.title) (\(ClassFormat.dates(session))) with this email address. This address already has a place, so nothing was changed. \(place)
+
+        To see or cancel your place:
+        \(link)
+        (This link replaces the one in earlier emails.)
+
+        If you did not send the form, you can ignore this email: your place stays as it is.
 
         \(organization)
         """

@@ -110,6 +110,16 @@ final class MailDeliveryService: LifecycleHandler, @unchecked Sendable {
                 // Looked up each pass: the database watchdog may have replaced the pool.
                 guard let delivery = application.mailDelivery else { return }
                 let db = application.db
+                // Seat holds that ran out go to the waitlist within seconds, and their mail
+                // with this pass. On its own: a failure here must not stop delivery.
+                do {
+                    // The class list counts seats and waiting people: a release changed them.
+                    if try await RegistrationHolds.release(on: db, settings: settings).classes > 0 {
+                        application.pageCache.invalidate(prefix: SiteURL.classes)
+                    }
+                } catch {
+                    delivery.logger.error("registration hold pass failed", metadata: ["error": .string(String(reflecting: error))])
+                }
                 do {
                     if Date().timeIntervalSince(lastReminderPass) > 600 {
                         lastReminderPass = Date()
