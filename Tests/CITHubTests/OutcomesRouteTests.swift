@@ -254,6 +254,34 @@ struct OutcomesDisclosureRouteTests {
     }
 }
 
+@Suite("Outcomes: the public tables are made off the request path")
+struct PublishedOutcomesStoreTests {
+    @Test("while the first tables are being made the page says so and the CSV answers 503 with Retry-After; then both answer from the tables")
+    func preparing() async throws {
+        try await withCITHub { app in
+            try await loadDirectory(app)
+            // A maker that takes a while, as years of reports do in a debug build.
+            app.publishedOutcomes = PublishedOutcomesStore(refreshInterval: 3600, patience: .milliseconds(100)) { app, previous in
+                try await Task.sleep(for: .seconds(4))
+                return try await OutcomeSources.makePublished(app, previous: previous)
+            }
+            let anyone = TestBrowser(app)
+            let page = try await anyone.get("/outcomes")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("The published numbers are being prepared"))
+            #expect(!page.text.contains("No quarter with reports has been published yet."))
+            let csv = try await anyone.get("/outcomes?format=csv&view=summary")
+            #expect(csv.status == .serviceUnavailable, "\(csv.text.prefix(300))")
+            #expect(csv.headers.first(name: .retryAfter) == "30")
+            try await Task.sleep(for: .seconds(5))
+            let ready = try await anyone.get("/outcomes")
+            #expect(!ready.text.contains("being prepared"))
+            #expect(ready.text.contains("No quarter with reports has been published yet."))
+            #expect(try await anyone.get("/outcomes?format=csv&view=summary").status == .ok)
+        }
+    }
+}
+
 @Suite("Outcomes: charts with every count hidden (issue 12)")
 struct OutcomesAllHiddenTests {
     @Test("the public dashboard with only small counts says so in each chart; the agency's liaison sees the counts drawn")

@@ -147,13 +147,18 @@ final class PublishedOutcomesStore: Sendable {
         var making: Task<Published, any Error>?
     }
 
+    typealias Maker = @Sendable (Application, Published?) async throws -> Published
+
     private let state = NIOLockedValueBox(State())
     let refreshInterval: TimeInterval
     let patience: Duration
+    private let make: Maker
 
-    init(refreshInterval: TimeInterval, patience: Duration = .seconds(5)) {
+    init(refreshInterval: TimeInterval, patience: Duration = .seconds(5),
+         make: @escaping Maker = { try await OutcomeSources.makePublished($0, previous: $1) }) {
         self.refreshInterval = refreshInterval
         self.patience = patience
+        self.make = make
     }
 
     /// Encounter reports were written here: the next request checks the tables.
@@ -190,7 +195,7 @@ final class PublishedOutcomesStore: Sendable {
     private func start(_ app: Application, previous: Published?) -> Task<Published, any Error> {
         Task {
             do {
-                let made = try await OutcomeSources.makePublished(app, previous: previous)
+                let made = try await make(app, previous)
                 state.withLockedValue { $0.ready = made; $0.making = nil }
                 return made
             } catch {
@@ -200,13 +205,23 @@ final class PublishedOutcomesStore: Sendable {
         }
     }
 
+    /// The task's value if it comes within `limit`, else nil. (A task group would not do:
+    /// it waits for all its children, and awaiting a task's value cannot be cancelled.)
     private static func value(of task: Task<Published, any Error>, within limit: Duration) async throws -> Published? {
-        try await withThrowingTaskGroup(of: Published?.self) { group in
-            group.addTask { try await task.value }
-            group.addTask { try? await Task.sleep(for: limit); return nil }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Published?, any Error>) in
+            let answered = NIOLockedValueBox(false)
+            @Sendable func answer(_ result: Result<Published?, any Error>) {
+                let first = answered.withLockedValue { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume(with: result) }
+            }
+            Task { answer(await task.result.map { Optional($0) }) }
+            Task {
+                try? await Task.sleep(for: limit)
+                answer(.success(nil))
+            }
         }
     }
 
@@ -236,9 +251,12 @@ struct PublishedOutcomesWarmer: LifecycleHandler {
 extension Application {
     private struct PublishedOutcomesKey: StorageKey { typealias Value = PublishedOutcomesStore }
     var publishedOutcomes: PublishedOutcomesStore {
-        if let existing = storage[PublishedOutcomesKey.self] { return existing }
-        let new = PublishedOutcomesStore(refreshInterval: TimeInterval(settings.outcomesRefreshSeconds))
-        storage[PublishedOutcomesKey.self] = new
-        return new
+        get {
+            if let existing = storage[PublishedOutcomesKey.self] { return existing }
+            let new = PublishedOutcomesStore(refreshInterval: TimeInterval(settings.outcomesRefreshSeconds))
+            storage[PublishedOutcomesKey.self] = new
+            return new
+        }
+        set { storage[PublishedOutcomesKey.self] = newValue }
     }
 }

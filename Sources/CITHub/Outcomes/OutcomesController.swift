@@ -158,7 +158,7 @@ enum OutcomesController {
                 ? "You are signed in with access to these agencies' reports: counts are exact and include the current quarter."
                 : "Public figures: each quarter is published \(publication.filingDays + publication.correctionDays + 1) days after it ends, from the reports filed within \(publication.filingDays) days of its end, and never changes afterwards. Counts from 1 to \(Suppression.defaultThreshold - 1), and counts that would let one be worked out from the other published numbers, are shown as “\(Suppression.label())”. Outcomes by county are published for whole years.")),
             .unwrap(model.note) { .p(.class("suppression-note"), .text($0)) },
-            .if(model.preparing, .p(.class("error-summary"), .attribute(named: "role", value: "status"), .text(preparingText))),
+            .if(model.preparing, .p(.class("notice"), .attribute(named: "role", value: "status"), .text(preparingText))),
             filterForm(filter, counties: counties, agencies: agencies, programs: programs, quarters: quarters),
             .if(view.quarters.isEmpty && !model.preparing, .p(.text(model.exact ? "No encounter reports match this selection yet." : "No quarter with reports has been published yet."))),
             .if(!view.quarters.isEmpty, .group(
