@@ -22,10 +22,23 @@ func withCITHub(configure adjust: (inout Settings) -> Void = { _ in },
         await TestGate.postgres.enter()
     }
     defer { if schema != nil { Task { await TestGate.postgres.leave() } } }
+    // Each test gets its own SQLite file, configured as a server's is (write-ahead log,
+    // a sleeping busy timeout, its own blocking threads). In-memory databases lock
+    // differently: sqlite-nio's busy handler spins on NIO's shared two-thread pool, which
+    // every test shares, so one test's waiting writers stalled other tests' sign-ins for
+    // the 30 s request deadline.
+    var scratch: URL?
+    if case .sqliteMemory = settings.storage {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cithub-test-\(UUID().uuidString)")
+        scratch = directory
+        settings.storage = .sqliteFile(path: directory.appendingPathComponent("test.sqlite").path)
+    }
+    defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
     adjust(&settings)
     let app = try await Application.make(.testing)
     do {
         try await configure(app, settings: settings, bcryptCost: 4)
+        try await prepareSQLite(app)
         if let schema {
             try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run()
         }

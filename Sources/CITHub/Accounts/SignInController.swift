@@ -117,6 +117,12 @@ enum SignInController {
         defer { Task { for name in names { await gate.unlock(name) } } }
         return try await req.db.transaction { tx in
             for name in names { try await StartupLock.lockTransaction(tx, key: advisoryKey(name)) }
+            // The first statement writes (dropping these keys' failures that no window
+            // counts any more), so on SQLite the transaction holds the write lock before it
+            // reads. One that read first and then wrote would fail with "database is locked"
+            // (SQLITE_BUSY_SNAPSHOT) whenever another sign-in had written in between.
+            let oldest = now.addingTimeInterval(-(keys.map(\.1.window).max() ?? 0))
+            try await SignInFailure.query(on: tx).filter(\.$key ~~ names).filter(\.$failedAt < oldest).delete()
             for (key, throttle) in keys {
                 let failures = try await SignInFailure.query(on: tx).filter(\.$key == key)
                     .filter(\.$failedAt > now.addingTimeInterval(-throttle.window)).all().map(\.failedAt)
