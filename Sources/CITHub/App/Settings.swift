@@ -118,7 +118,8 @@ public struct Settings: Sendable {
     }
 
     /// Settings for tests: an in-memory SQLite database unless `DATABASE_URL` names a
-    /// PostgreSQL server, no mail loop, no reference data unless a test asks.
+    /// PostgreSQL server (the suite's `withCITHub` swaps the in-memory one for a file of
+    /// the test's own), no mail loop, no reference data unless a test asks.
     public static func forTesting(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
         var settings = Settings.fromEnvironment(env, arguments: [])
         if case .postgres = settings.storage {} else { settings.storage = .sqliteMemory }
