@@ -394,3 +394,11 @@ def clicks_only(monkeypatch: pytest.MonkeyPatch) -> Callable[[Page], Page]:
         return page
 
     return guard
+
+
+def open_from_mail(page, url: str, subject: str) -> None:
+    """Opens a mailed link the way a person does: the message shown in a mail client (a
+    page of its own, not an address typed into this browser), then a click on the link."""
+    from html import escape
+    page.set_content(f"<main><h1>{escape(subject)}</h1><p><a href=\"{escape(url)}\">{escape(url)}</a></p></main>")
+    page.get_by_role("link", name=url).click()

@@ -59,6 +59,14 @@ def confirm_link(server, address: str) -> str:
     return links[-1]
 
 
+def phone_page_checks(page: Page, snap, name: str, label: str) -> None:
+    """Nothing overflows a phone's width; photographed (also whole); axe finds nothing."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "nothing overflows a phone"
+    snap(page, name)
+    snap_view(page, name, full_page=True)
+    no_violations(page, label)
+
+
 def confirm_by_mail(page: Page, server, address: str) -> str:
     """Opens the mailed link (its page confirms nothing), presses "Confirm my place",
     and returns the heading of the registration page it leads to."""
@@ -300,18 +308,12 @@ def test_without_javascript_register_with_an_error_cancel_once_promote(browser: 
     p.get_by_role("button", name="Register").click()
     expect(p.get_by_role("heading", level=1)).to_have_text("Check your email")
     expect(p.get_by_text("officer1@example.org")).to_be_visible()
-    assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "nothing overflows a phone"
-    snap(p, "registration-sent-phone")
-    snap_view(p, "registration-sent-phone", full_page=True)
-    no_violations(p, "check your email (phone)")
+    phone_page_checks(p, snap, "registration-sent-phone", "check your email (phone)")
     # The mailed link opens a page with a button: opening it (as a mail scanner does) confirms nothing.
     p.goto(confirm_link(server, "officer1@example.org"))
     expect(p.get_by_role("heading", level=1)).to_have_text("Confirm your place")
     expect(p.get_by_text("A seat is held for you until")).to_be_visible()
-    assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "nothing overflows a phone"
-    snap(p, "confirm-place-phone")
-    snap_view(p, "confirm-place-phone", full_page=True)
-    no_violations(p, "confirm your place (phone)")
+    phone_page_checks(p, snap, "confirm-place-phone", "confirm your place (phone)")
     p.get_by_role("button", name="Confirm my place").click()
     p.wait_for_url(re.compile(r"/registrations/(?!confirm/)"))
     expect(p.get_by_role("heading", level=1)).to_have_text("You are confirmed")

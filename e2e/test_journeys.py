@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from conftest import ARTIFACTS_DIR, JourneyRuleBroken, running_server
+from conftest import ARTIFACTS_DIR, JourneyRuleBroken, open_from_mail, running_server
 from page_crawl import CrawlReport, crawl
 from test_classes import confirm_link, wait_for_mail
 from test_training import move_class_into_past
@@ -88,7 +88,7 @@ def accept_invitation(browser: Browser, clicks_only, server, who: tuple, viewpor
     name, email, password = who
     mail = wait_for_mail(server, email, "You are invited to CIT Hub")
     context, page = new_page(browser, clicks_only, viewport)
-    page.goto(link_in(mail, server, "/invitation/"))
+    open_from_mail(page, link_in(mail, server, "/invitation/"), "You are invited to CIT Hub")
     snap(page, "invitation")
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Choose a password").fill(password)
@@ -225,9 +225,9 @@ def register_from_home(browser: Browser, clicks_only, server, snap) -> None:
         page.get_by_role("button", name=re.compile("Register")).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
         snap(page, "registration-sent")
-        # Then the link that arrived by mail: its own page, one address, then a click.
+        # Then the link that arrived by mail, clicked in the message.
         mailed = clicks_only(context.new_page())
-        mailed.goto(server.base_url + confirm_link(server, email))
+        open_from_mail(mailed, server.base_url + confirm_link(server, email), "Confirm your place")
         expect(mailed.get_by_role("heading", level=1)).to_have_text("Confirm your place")
         snap(mailed, "confirm-place")
         mailed.get_by_role("button", name="Confirm my place").click()
