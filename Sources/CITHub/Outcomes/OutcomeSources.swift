@@ -169,11 +169,8 @@ final class PublishedOutcomesStore: Sendable {
     func current(_ app: Application) async throws -> (published: Published?, updating: Bool) {
         let now = Date()
         let (ready, making) = state.withLockedValue { state -> (Published?, Task<Published, any Error>?) in
-            let due = state.changed || now.timeIntervalSince(state.checkedAt) >= refreshInterval || state.ready == nil
-            if due && state.making == nil {
-                state.changed = false
-                state.checkedAt = now
-                state.making = start(app, previous: state.ready)
+            if state.changed || now.timeIntervalSince(state.checkedAt) >= refreshInterval || state.ready == nil {
+                begin(&state, app, now: now)
             }
             return (state.ready, state.making)
         }
@@ -184,12 +181,15 @@ final class PublishedOutcomesStore: Sendable {
 
     /// Makes the first tables when the server starts, so the first visitor need not wait.
     func warm(_ app: Application) {
-        state.withLockedValue { state in
-            guard state.making == nil else { return }
-            state.changed = false
-            state.checkedAt = Date()
-            state.making = start(app, previous: state.ready)
-        }
+        state.withLockedValue { begin(&$0, app, now: Date()) }
+    }
+
+    /// Starts making tables unless some are being made already.
+    private func begin(_ state: inout State, _ app: Application, now: Date) {
+        guard state.making == nil else { return }
+        state.changed = false
+        state.checkedAt = now
+        state.making = start(app, previous: state.ready)
     }
 
     private func start(_ app: Application, previous: Published?) -> Task<Published, any Error> {
