@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import SnapshotTesting
+import Plot
+@testable import CITHub
+import CITDomain
+
+// Snapshots of pages rendered from `.mock` models, without a database or HTTP: a change to
+// a page's HTML shows as a diff of `__Snapshots__/PageSnapshotTests/*.html`, reviewed with
+// the change. To accept a deliberate change, delete the snapshot file and run the test once
+// (it records the new one and fails), then run it again. (Issue 14 part 2.)
+
+extension PageChrome {
+    static let mock = PageChrome(
+        organization: Settings.Organization(name: "NAMI Wisconsin (demo)", email: "info@example.org", phone: "608-555-0100"),
+        signedInAs: nil, notice: nil)
+    static let mockSignedIn = PageChrome(
+        organization: PageChrome.mock.organization, signedInAs: "coordinator@example.org", notice: "Your password was changed.")
+}
+
+extension AccountHome {
+    /// What a person holding `role` sees, with one item of each kind their role shows.
+    static func mock(_ role: Role) -> AccountHome {
+        let day = UUID(uuidString: "00000000-0000-4000-8000-000000000001")!
+        var home = AccountHome(
+            name: "Pat Example", email: "\(role.rawValue)@example.org", roles: ["\(role.title) — NAMI Dane County CIT/CIP"],
+            permissions: RoleMatrix.grants[role] ?? [])
+        if role == .programCoordinator || role == .stateAdministrator {
+            home.programs = [.init(id: "00000000-0000-4000-8000-0000000000aa", name: "NAMI Dane County CIT/CIP")]
+            home.programClasses = [
+                .init(id: day, title: "CIT 40-hour class (demo)", programName: "NAMI Dane County CIT/CIP",
+                      dates: "Mon 8 Mar – Fri 12 Mar 2027", isToday: false, hasEnded: false)
+            ]
+        }
+        if role == .trainer {
+            home.teachingClasses = [
+                .init(id: day, title: "CIT 40-hour class (demo)", programName: "NAMI Dane County CIT/CIP",
+                      dates: "Mon 8 Mar – Fri 12 Mar 2027", isToday: true, hasEnded: false)
+            ]
+        }
+        if role == .agencyLiaison {
+            home.agencies = [
+                .init(id: "00000000-0000-4000-8000-0000000000bb", name: "Madison Police Department (demo)", reports: 12,
+                      lastFiled: "2 Dec 2026", officers: "120 sworn officers; 80 on patrol, 20 of them CIT-trained")
+            ]
+        }
+        if role == .trainee {
+            home.certificates = [.init(code: "ABCD-EFGH-JKLM", title: "Crisis Intervention Team (40 hours)", issued: "12 Mar 2027", revoked: false)]
+        }
+        return home
+    }
+}
+
+extension ClassFormModel {
+    static func mock(errors: [String: String] = [:], problems: [AgendaRowProblem] = []) -> ClassFormModel {
+        var input = ClassInput()
+        input.title = "CIT 40-hour class (demo)"
+        input.venueName = "Dane County Public Safety Building"
+        input.venueAddress = "115 W Doty St, Madison, WI"
+        input.venueZIP = "53703"
+        input.rows[0] = AgendaRow(day: "2027-03-08", start: "08:00", end: "12:00", title: "Welcome and mental illness overview", topic: "")
+        let program = UUID(uuidString: "00000000-0000-4000-8000-0000000000aa")!
+        return ClassFormModel(
+            mode: .create, programID: program, programName: "NAMI Dane County CIT/CIP",
+            action: SiteURL.program(program.uuidString) + "/classes",
+            courses: [("CIT", "Crisis Intervention Team (40 hours)"), ("CIP", "Crisis Intervention Partners (2 days)")],
+            topics: [("overview", "Mental illness overview"), ("deescalation", "De-escalation skills")],
+            input: input, errors: errors, agendaProblems: problems, csrf: "csrf-token-mock")
+    }
+}
+
+@Suite struct PageSnapshotTests {
+    @Test func home() {
+        assertSnapshot(of: PublicPagesController.home(chrome: .mock).render(), as: .html)
+    }
+
+    @Test func about() {
+        assertSnapshot(of: PublicPagesController.about(chrome: .mock).render(), as: .html)
+    }
+
+    @Test func crisisHelper() {
+        assertSnapshot(of: CrisisHelperViews.helperPage(chrome: .mock).render(), as: .html)
+    }
+
+    @Test func crisisFormWithErrors() {
+        var form = CrisisForm()
+        form.name = "Maria"
+        let errors = ["location": "Enter where the person is: an address, or a place and a town."]
+        assertSnapshot(of: CrisisHelperViews.formPage(chrome: .mock, form: form, errors: errors, csrf: "csrf-token-mock").render(), as: .html)
+    }
+
+    @Test func crisisResult() {
+        var form = CrisisForm()
+        form.name = "Maria Lopez"
+        form.location = "123 Main St, Madison"
+        form.relation = "mother"
+        form.lovedName = "Daniel"
+        form.weapons = "yes"
+        let made = Date(timeIntervalSince1970: 1_796_400_000)
+        assertSnapshot(of: CrisisHelperViews.resultPage(chrome: .mock, form: form, csrf: "csrf-token-mock", made: made).render(), as: .html)
+    }
+
+    @Test(arguments: Role.allCases)
+    func accountHome(role: Role) {
+        let page = AccountHomeView.page(.mock(role), chrome: .mockSignedIn, csrf: "csrf-token-mock")
+        assertSnapshot(of: page.render(), as: .html, named: role.rawValue)
+    }
+
+    @Test func classFormNew() {
+        let page = Page(title: "New class", chrome: .mockSignedIn, main: ClassFormView.main(.mock()))
+        assertSnapshot(of: page.render(), as: .html)
+    }
+
+    @Test func classFormWithErrors() {
+        let model = ClassFormModel.mock(
+            errors: ["venue_zip": "Enter a 5-digit ZIP code."],
+            problems: [AgendaRowProblem(row: 1, message: "The block ends before it starts.")])
+        let page = Page(title: "New class", chrome: .mockSignedIn, main: ClassFormView.main(model))
+        assertSnapshot(of: page.render(), as: .html)
+    }
+}
+
+extension Snapshotting where Value == String, Format == String {
+    /// A page's HTML, one element per line so a diff points at the element that changed.
+    static var html: Snapshotting {
+        var strategy = Snapshotting.lines
+        strategy.pathExtension = "html"
+        return strategy.pullback { html in
+            html.replacingOccurrences(of: "><", with: ">\n<")
+        }
+    }
+}
