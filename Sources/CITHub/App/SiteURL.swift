@@ -98,8 +98,8 @@ enum SiteURL: Sendable, Hashable {
     case classPage(Parameter<UUID>)
     case classRegister(Parameter<UUID>)
     case classRoster(Parameter<UUID>)
-    case classEdit(Parameter<String>)
-    case classAddPerson(Parameter<String>)
+    case classEdit(Parameter<UUID>)
+    case classAddPerson(Parameter<UUID>)
     /// A coordinator cancels someone's place.
     case classRegistrationCancel(Parameter<UUID>, Parameter<UUID>)
     case newClass(Parameter<String>)

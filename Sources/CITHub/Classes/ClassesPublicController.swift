@@ -167,7 +167,7 @@ enum ClassesPublicController {
         if ClassesStaffController.mayManage(user, programID: session.$program.id) {
             return [("Manage this class", SiteURL.classRoster(.value(classID)).path), ("Attendance", SiteURL.attendance(.value(classID)).path),
                     ("Role-play scores", SiteURL.evaluations(.value(classID)).path), ("Scenarios", SiteURL.scenarios(.value(session.$program.id)).path),
-                    ("Completion", SiteURL.completion(.value(classID)).path), ("Edit", SiteURL.classEdit(.value(classID.uuidString.lowercased())).path)]
+                    ("Completion", SiteURL.completion(.value(classID)).path), ("Edit", SiteURL.classEdit(.value(classID)).path)]
         }
         if user.can(.teachOwnClasses), let id = user.id, trainerIDs.contains(id) {
             return [("Attendance", SiteURL.attendance(.value(classID)).path), ("Role-play scores", SiteURL.evaluations(.value(classID)).path)]

@@ -147,7 +147,7 @@ enum ClassesStaffController {
         let courses = try await Course.query(on: req.db).sort(\.$requiredHours, .descending).all()
         let action: String = switch mode {
         case .create: SiteURL.newClass(.value(program.id!.uuidString)).path
-        case .edit(let id): SiteURL.classEdit(.value(id.uuidString.lowercased())).path
+        case .edit(let id): SiteURL.classEdit(.value(id)).path
         }
         return ClassFormModel(mode: mode, programID: program.id!, programName: program.name, action: action,
                               courses: courses.map { ($0.code, "\($0.title) (\(ClassMail.hours($0.requiredHours)) hours)") },
@@ -325,7 +325,7 @@ enum ClassesStaffController {
                .a(.class("button secondary"), .href(SiteURL.evaluations(.value(session.id!)).path), .text("Role-play scores")),
                .a(.class("button secondary"), .href(SiteURL.completion(.value(session.id!)).path), .text("Completion and certificates")),
                .a(.class("button secondary"), .href(SiteURL.scenarios(.value(session.$program.id)).path), .text("Scenarios")),
-               .a(.class("button secondary"), .href(SiteURL.classEdit(.value(session.id!.uuidString.lowercased())).path), .text("Edit class"))),
+               .a(.class("button secondary"), .href(SiteURL.classEdit(.value(session.id!)).path), .text("Edit class"))),
             .h2(.text("Trainers")),
             .if(trainers.isEmpty, .p(.text("No trainer accounts are assigned yet. Assigned trainers take attendance and score role-plays in this class only."))),
             .ul(.forEach(trainers) { .li(.text("\($0.name) (\($0.email))")) }),
@@ -367,7 +367,7 @@ enum ClassesStaffController {
                                         .attribute(named: "tabindex", value: "-1"), .attribute(named: "autofocus"),
                                         .h2(.text("Please check the form")),
                                         .ul(.forEach(ordered) { key in .li(.a(.href("#field-person_\(key)"), .text("\(labels[key]!): \(errors[key]!)"))) }))),
-            FormHTML.form(action: SiteURL.classAddPerson(.value(session.id!.uuidString.lowercased())).path, csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.classAddPerson(.value(session.id!)).path, csrf: req.csrfToken, [
                 // Prefixed: the trainer form above has its own "email" field (and id).
                 FormHTML.field(.init(name: "person_name", label: labels["name"]!, value: input.name, error: errors["name"], autocomplete: "off")),
                 FormHTML.field(.init(name: "person_email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"], autocomplete: "off")),
