@@ -18,7 +18,7 @@ enum HomeFixtures {
         }
         let user = try await Fixtures.user(app, email: "\(role.rawValue)-home@example.org", role: role, scope: scope)
         let browser = TestBrowser(app)
-        #expect(try await browser.post(SiteURL.login, ["email": user.email, "password": Fixtures.password]).status == .seeOther)
+        #expect(try await browser.post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password]).status == .seeOther)
         return (browser, user)
     }
 
@@ -44,15 +44,15 @@ struct AccountHomeTests {
                 // setup
                 let (browser, _) = try await HomeFixtures.signedIn(app, role: role)
                 // MUT: the home, then every page it links to
-                let home = try await browser.get(SiteURL.account)
+                let home = try await browser.get(SiteURL.account.path)
                 #expect(home.status == .ok)
                 var reached = HomeFixtures.links(home.text)
-                for path in reached.sorted() where path != SiteURL.home {
+                for path in reached.sorted() where path != SiteURL.home.path {
                     let page = try await browser.get(path)
                     if page.status == .ok, page.headers.contentType?.subType == "html" { reached.formUnion(HomeFixtures.links(page.text)) }
                 }
                 // validate
-                for route in pages where RoleMatrix.allows([role], route.permission) && route.path != SiteURL.account {
+                for route in pages where RoleMatrix.allows([role], route.permission) && route.path != SiteURL.account.path {
                     #expect(reached.contains(route.path), "\(role.title) cannot reach \(route.path) by clicking from /account")
                 }
             }
@@ -67,15 +67,15 @@ struct AccountHomeTests {
             let (browser, _) = try await HomeFixtures.signedIn(app, role: .programCoordinator)
             let dane = try await programID(app, named: "NAMI Dane County CIT/CIP").lowercased()
             // MUT
-            let home = try await browser.get(SiteURL.account)
+            let home = try await browser.get(SiteURL.account.path)
             // validate
             #expect(home.text.contains("Program coordinator — NAMI Dane County CIT/CIP"))
-            for link in [SiteURL.program(dane), SiteURL.programEdit(dane), ClassURL.newClass(programID: dane), TrainingURL.scenarios(UUID(uuidString: dane)!),
-                         ClassURL.classPage(classID), ClassURL.roster(classID), TrainingURL.attendance(classID), TrainingURL.evaluations(classID),
-                         TrainingURL.completion(classID), TrainingURL.records] {
+            for link in [SiteURL.program(.value(dane)).path, SiteURL.programEdit(.value(dane)).path, SiteURL.newClass(.value(dane)).path, SiteURL.scenarios(.value(UUID(uuidString: dane)!)).path,
+                         SiteURL.classPage(.value(classID)).path, SiteURL.classRoster(.value(classID)).path, SiteURL.attendance(.value(classID)).path, SiteURL.evaluations(.value(classID)).path,
+                         SiteURL.completion(.value(classID)).path, SiteURL.trainingRecords.path] {
                 #expect(home.text.contains("href=\"\(link)\""), "coordinator home lacks \(link)")
             }
-            #expect(!home.text.contains(SiteURL.adminUsers), "no administration for a coordinator")
+            #expect(!home.text.contains(SiteURL.adminUsers.path), "no administration for a coordinator")
         }
     }
 
@@ -85,34 +85,34 @@ struct AccountHomeTests {
             try await loadDirectory(app)
             let (classID, _) = try await ClassFixtures.createClass(app, startInDays: 3)
             let (trainer, trainerUser) = try await HomeFixtures.signedIn(app, role: .trainer)
-            let before = try await trainer.get(SiteURL.account)
+            let before = try await trainer.get(SiteURL.account.path)
             #expect(before.text.contains("You are not assigned to a class"))
             try await ClassTrainer(classID: classID, userID: trainerUser.id!).create(on: app.db)
-            let home = try await trainer.get(SiteURL.account)
-            #expect(home.text.contains("href=\"\(TrainingURL.attendance(classID))\""))
-            #expect(home.text.contains("href=\"\(TrainingURL.evaluations(classID))\""))
-            #expect(!home.text.contains("href=\"\(ClassURL.roster(classID))\""), "the roster is the coordinator's")
+            let home = try await trainer.get(SiteURL.account.path)
+            #expect(home.text.contains("href=\"\(SiteURL.attendance(.value(classID)).path)\""))
+            #expect(home.text.contains("href=\"\(SiteURL.evaluations(.value(classID)).path)\""))
+            #expect(!home.text.contains("href=\"\(SiteURL.classRoster(.value(classID)).path)\""), "the roster is the coordinator's")
 
             let (liaison, _) = try await HomeFixtures.signedIn(app, role: .agencyLiaison)
             let agency = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).sort(\.$name).first())
-            _ = try await liaison.post(SiteURL.encounterNew, OutcomeFixtures.report(agency: agency))
-            let liaisonHome = try await liaison.get(SiteURL.account)
+            _ = try await liaison.post(SiteURL.encounterNew.path, OutcomeFixtures.report(agency: agency))
+            let liaisonHome = try await liaison.get(SiteURL.account.path)
             #expect(liaisonHome.text.contains(agency.name))
             #expect(liaisonHome.text.contains("1 report filed"))
             #expect(liaisonHome.text.contains("Officer counts not entered yet"))
             // The CSV's agency column: the liaison reads their agency's value on the import page.
-            let importPage = try await liaison.get(SiteURL.encounterImport)
+            let importPage = try await liaison.get(SiteURL.encounterImport.path)
             #expect(importPage.text.contains("<li>\(agency.name): <code>\(agency.id!.uuidString.lowercased())</code></li>"))
-            _ = try await liaison.post(SiteURL.agency(agency.id!.uuidString.lowercased()), ["sworn_officers": "120", "patrol_officers": "80",
+            _ = try await liaison.post(SiteURL.agency(.value(agency.id!.uuidString.lowercased())).path, ["sworn_officers": "120", "patrol_officers": "80",
                 "shift_0_name": "Days", "shift_0_patrol": "40", "shift_0_trained": "1", "shift_1_name": "Nights", "shift_1_patrol": "40", "shift_1_trained": "2"])
-            #expect(try await liaison.get(SiteURL.account).text.contains("120 sworn officers; 80 on patrol, 3 of them CIT-trained."))
-            for link in [SiteURL.encounterNew, SiteURL.encounters, SiteURL.agency(agency.id!.uuidString.lowercased())] {
+            #expect(try await liaison.get(SiteURL.account.path).text.contains("120 sworn officers; 80 on patrol, 3 of them CIT-trained."))
+            for link in [SiteURL.encounterNew.path, SiteURL.encounters.path, SiteURL.agency(.value(agency.id!.uuidString.lowercased())).path] {
                 #expect(liaisonHome.text.contains("href=\"\(link)\""), "liaison home lacks \(link)")
             }
 
             let (trainee, _) = try await HomeFixtures.signedIn(app, role: .trainee)
-            let traineeHome = try await trainee.get(SiteURL.account)
-            #expect(traineeHome.text.contains("href=\"\(TrainingURL.myTraining)\""))
+            let traineeHome = try await trainee.get(SiteURL.account.path)
+            #expect(traineeHome.text.contains("href=\"\(SiteURL.myTraining.path)\""))
             #expect(!traineeHome.text.contains("Administration"))
             #expect(!traineeHome.text.contains("File a report"))
         }

@@ -22,7 +22,7 @@ import CITDomain
             for next in ["/\t/evil.example", "/%09/evil.example", "/\n/evil.example", "/%0a/evil.example", "/%2F/evil.example", "/\\evil.example", "//evil.example", "/%5Cevil.example"] {
                 let browser = TestBrowser(app)
                 // MUT
-                let response = try await browser.post(SiteURL.login, ["email": user.email, "password": Fixtures.password, "next": next])
+                let response = try await browser.post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password, "next": next])
                 // validate
                 #expect(response.status == .seeOther)
                 #expect(response.location == "/account", "next \(next.debugDescription) sent the browser to \(response.location ?? "nowhere")")
@@ -31,7 +31,7 @@ import CITDomain
                 #expect(again.location == "/account", "GET /login with next \(next.debugDescription) sent the browser to \(again.location ?? "nowhere")")
             }
             // A path on the site is still honoured, query included.
-            let ok = try await TestBrowser(app).post(SiteURL.login, ["email": user.email, "password": Fixtures.password, "next": "/classes?course=cit"])
+            let ok = try await TestBrowser(app).post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password, "next": "/classes?course=cit"])
             #expect(ok.location == "/classes?course=cit")
         }
     }
@@ -41,13 +41,13 @@ import CITDomain
     /// A second browser signed in as the same person.
     static func signIn(_ app: Application, _ user: User) async throws -> TestBrowser {
         let browser = TestBrowser(app)
-        let response = try await browser.post(SiteURL.login, ["email": user.email, "password": Fixtures.password])
+        let response = try await browser.post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password])
         #expect(response.status == .seeOther)
         return browser
     }
 
     static func isSignedIn(_ browser: TestBrowser) async throws -> Bool {
-        try await browser.get(SiteURL.account).status == .ok
+        try await browser.get(SiteURL.account.path).status == .ok
     }
 
     @Test("a password reset ends every session of that person, the one that made it too")
@@ -62,13 +62,13 @@ import CITDomain
             #expect(try await Self.isSignedIn(desktop))
 
             // MUT
-            let reset = try await phone.post(SiteURL.resetPassword(token: token), ["password": "a brand new passphrase 7", "password_confirm": "a brand new passphrase 7"])
+            let reset = try await phone.post(SiteURL.resetPassword(.value(token)).path, ["password": "a brand new passphrase 7", "password_confirm": "a brand new passphrase 7"])
 
             // validate
             #expect(reset.status == .seeOther)
             #expect(try await !Self.isSignedIn(desktop), "the other browser's old cookie still signs in")
             #expect(try await !Self.isSignedIn(phone), "the browser that reset is signed out too, and signs in again")
-            #expect(try await phone.post(SiteURL.login, ["email": user.email, "password": "a brand new passphrase 7"]).status == .seeOther)
+            #expect(try await phone.post(SiteURL.login.path, ["email": user.email, "password": "a brand new passphrase 7"]).status == .seeOther)
             #expect(try await Self.isSignedIn(phone))
         }
     }
@@ -81,8 +81,8 @@ import CITDomain
             let user = try await Fixtures.user(app, email: "disabled@example.org", role: .trainer)
             let browser = try await Self.signIn(app, user)
             // MUT
-            #expect(try await admin.post(SiteURL.adminUserStatus(user.id!.uuidString), ["action": "disable"]).status == .seeOther)
-            #expect(try await admin.post(SiteURL.adminUserStatus(user.id!.uuidString), ["action": "enable"]).status == .seeOther)
+            #expect(try await admin.post(SiteURL.adminUserStatus(.value(user.id!.uuidString)).path, ["action": "disable"]).status == .seeOther)
+            #expect(try await admin.post(SiteURL.adminUserStatus(.value(user.id!.uuidString)).path, ["action": "enable"]).status == .seeOther)
             // validate
             #expect(try await !Self.isSignedIn(browser))
         }
@@ -96,18 +96,18 @@ import CITDomain
             let user = try await Fixtures.user(app, email: "role@example.org", role: .trainer)
             let first = try await Self.signIn(app, user)
             // MUT: change the role
-            #expect(try await admin.post(SiteURL.adminUserRoles(user.id!.uuidString), ["role": Role.trainee.rawValue]).status == .seeOther)
+            #expect(try await admin.post(SiteURL.adminUserRoles(.value(user.id!.uuidString)).path, ["role": Role.trainee.rawValue]).status == .seeOther)
             // validate
             #expect(try await !Self.isSignedIn(first))
             #expect(try await Self.isSignedIn(admin))
 
             // MUT: add a role, then remove one
             let second = try await Self.signIn(app, user)
-            #expect(try await admin.post(SiteURL.adminUserRoles(user.id!.uuidString), ["role": Role.trainer.rawValue, "mode": "add"]).status == .seeOther)
+            #expect(try await admin.post(SiteURL.adminUserRoles(.value(user.id!.uuidString)).path, ["role": Role.trainer.rawValue, "mode": "add"]).status == .seeOther)
             #expect(try await !Self.isSignedIn(second))
             let third = try await Self.signIn(app, user)
             let grant = try #require(try await RoleGrant.query(on: app.db).filter(\.$user.$id == user.id!).filter(\.$role == .trainee).first())
-            #expect(try await admin.post(SiteURL.adminUserRoleRemove(user.id!.uuidString, grant.id!.uuidString), [:]).status == .seeOther)
+            #expect(try await admin.post(SiteURL.adminUserRoleRemove(.value(user.id!.uuidString), .value(grant.id!.uuidString)).path, [:]).status == .seeOther)
             #expect(try await !Self.isSignedIn(third))
         }
     }
@@ -171,7 +171,7 @@ import CITDomain
         try await withCITHub { app in
             let browser = TestBrowser(app)
             browser.cookies["cithub_session"] = "not-a-session"
-            for _ in 0..<3 { _ = try await browser.get(SiteURL.login) }
+            for _ in 0..<3 { _ = try await browser.get(SiteURL.login.path) }
             #expect(try await AccountSession.query(on: app.db).count() == 0)
         }
     }
@@ -186,13 +186,13 @@ import CITDomain
             var browsers: [TestBrowser] = []
             for _ in 0..<15 {
                 let browser = TestBrowser(app)
-                try await browser.get(SiteURL.login)
+                try await browser.get(SiteURL.login.path)
                 browsers.append(browser)
             }
             // MUT
             let statuses = try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
                 for (index, browser) in browsers.enumerated() {
-                    group.addTask { try await browser.post(SiteURL.login, ["email": user.email, "password": "wrong guess \(index)"]).status }
+                    group.addTask { try await browser.post(SiteURL.login.path, ["email": user.email, "password": "wrong guess \(index)"]).status }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -217,7 +217,7 @@ import CITDomain
         let body = ["email": email, "password": password, CSRF.fieldName: csrf]
             .map { "\(TestBrowser.encode($0.key))=\(TestBrowser.encode($0.value))" }.joined(separator: "&")
         headers.replaceOrAdd(name: .contentLength, value: String(body.utf8.count))
-        let request = Request(application: app, method: .POST, url: URI(path: SiteURL.login), headers: headers,
+        let request = Request(application: app, method: .POST, url: URI(path: SiteURL.login.path), headers: headers,
                               collectedBody: ByteBuffer(string: body), remoteAddress: try SocketAddress(ipAddress: peer, port: 40000),
                               logger: app.logger, on: app.eventLoopGroup.next())
         return try await app.responder.respond(to: request).get().status

@@ -55,18 +55,18 @@ struct BackupRestoreTests {
             let (session, coordinator, registrations) = try await TrainingFixtures.pastClass(app, trainees: 2)
             let (trainer, _) = try await TrainingFixtures.assignedTrainer(app, session: session, coordinator: coordinator)
             _ = try await TrainingFixtures.sync(trainer, session, TrainingFixtures.presentEverywhere(session, registrations[0]))
-            _ = try await coordinator.post(TrainingURL.issue(session.id!), [:])
+            _ = try await coordinator.post(SiteURL.classCertificates(.value(session.id!)).path, [:])
             let (liaison, agency) = try await OutcomeFixtures.liaison(app)
             _ = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency))
             _ = try await APIRouteTests.token(app, for: try #require(try await User.query(on: app.db).first()))
             _ = try await liaison.post("/agencies/\(agency.id!.uuidString.lowercased())", ["sworn_officers": "50", "patrol_officers": "30"])
             _ = try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data(OutcomeFixtures.csv([OutcomeFixtures.report(agency: agency)]).utf8))
-            _ = try await coordinator.post(TrainingURL.scenarios(session.$program.id), ["course": "CIT", "title": "Bridge", "details": "A man on a bridge."])
+            _ = try await coordinator.post(SiteURL.scenarios(.value(session.$program.id)).path, ["course": "CIT", "title": "Bridge", "details": "A man on a bridge."])
             let scenario = try #require(try await Scenario.query(on: app.db).first())
             var sheet = ["feedback": "Calm."]
             for criterion in Rubric.deEscalationDefault.criteria { sheet["score-\(criterion.code)"] = "3" }
-            _ = try await trainer.post(TrainingURL.evaluate(session.id!, registrations[0].id!, scenario.id!), sheet)
-            _ = try await TestBrowser(app).post(SiteURL.login, ["email": "nobody@example.org", "password": "not the password at all"])
+            _ = try await trainer.post(SiteURL.evaluationSheet(.value(session.id!), .value(registrations[0].id!), .value(scenario.id!)).path, sheet)
+            _ = try await TestBrowser(app).post(SiteURL.login.path, ["email": "nobody@example.org", "password": "not the password at all"])
 
             let before = try await Self.snapshot(app)
             let empty = before.filter { $0.value.isEmpty }.keys.sorted()

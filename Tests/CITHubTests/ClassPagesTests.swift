@@ -15,7 +15,7 @@ struct ClassPagesTests {
 
     static func signIn(_ app: Application, _ user: User) async throws -> TestBrowser {
         let browser = TestBrowser(app)
-        let response = try await browser.post(SiteURL.login, ["email": user.email, "password": Fixtures.password])
+        let response = try await browser.post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password])
         #expect(response.status == .seeOther)
         return browser
     }
@@ -32,7 +32,7 @@ struct ClassPagesTests {
             // setup
             try await loadDirectory(app)
             let (id, coordinator) = try await ClassFixtures.createClass(app)
-            let page = ClassURL.classPage(id)
+            let page = SiteURL.classPage(.value(id)).path
             let kenosha = try await programID(app, named: "NAMI Kenosha CIT/CIP")
             let otherCoordinator = try await Fixtures.user(app, email: "kenosha-coord@example.org", role: .programCoordinator, scope: kenosha)
             let admin = try await Fixtures.user(app, email: "admin@example.org", role: .stateAdministrator)
@@ -45,8 +45,8 @@ struct ClassPagesTests {
             #expect(mine.status == .ok)
             let nav = Self.staffNav(mine.text)
             for marker in Self.staffMarkers { #expect(nav.contains(marker), "coordinator misses \(marker)") }
-            #expect(nav.contains("href=\"\(ClassURL.roster(id))\""))
-            #expect(nav.contains("href=\"\(SiteURL.classEdit(id.uuidString.lowercased()))\""))
+            #expect(nav.contains("href=\"\(SiteURL.classRoster(.value(id)).path)\""))
+            #expect(nav.contains("href=\"\(SiteURL.classEdit(.value(id)).path)\""))
             #expect(mine.headers.first(name: .cacheControl) == "no-store", "a page with staff links is never stored by a cache")
 
             // an administrator
@@ -55,7 +55,7 @@ struct ClassPagesTests {
 
             // the assigned trainer: attendance and scores, not the coordinator's pages
             let trainerNav = Self.staffNav(try await Self.signIn(app, trainer).get(page).text)
-            #expect(trainerNav.contains(TrainingURL.attendance(id)) && trainerNav.contains(TrainingURL.evaluations(id)))
+            #expect(trainerNav.contains(SiteURL.attendance(.value(id)).path) && trainerNav.contains(SiteURL.evaluations(.value(id)).path))
             #expect(!trainerNav.contains("Manage this class") && !trainerNav.contains("/edit") && !trainerNav.contains("/completion"))
 
             // a trainer of other classes, another program's coordinator, and the public: nothing
@@ -77,7 +77,7 @@ struct ClassPagesTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let (id, coordinator) = try await ClassFixtures.createClass(app)
-            #expect(try await TestBrowser(app).get(ClassURL.classPage(id)).text.contains("<dd>To be announced</dd>"))
+            #expect(try await TestBrowser(app).get(SiteURL.classPage(.value(id)).path).text.contains("<dd>To be announced</dd>"))
             let tara = User(email: "tara.trainer@example.org", name: "Tara Trainer")
             try await tara.create(on: app.db)
             try await RoleGrant(userID: tara.id!, role: .trainer).create(on: app.db)
@@ -88,13 +88,13 @@ struct ClassPagesTests {
             try await session.save(on: app.db)
 
             // MUT
-            let html = try await TestBrowser(app).get(ClassURL.classPage(id)).text
+            let html = try await TestBrowser(app).get(SiteURL.classPage(.value(id)).path).text
             // validate
             #expect(html.contains("<dd>Tara Trainer</dd>"))
             #expect(!html.contains("tara.trainer@example.org"))
             #expect(!html.contains("lee.legacy@example.org") && !html.contains("Lee Legacy"))
             // The roster (coordinators only) still shows the free-text line so the accounts can be assigned.
-            #expect(try await coordinator.get(ClassURL.roster(id)).text.contains("Lee Legacy"))
+            #expect(try await coordinator.get(SiteURL.classRoster(.value(id)).path).text.contains("Lee Legacy"))
         }
     }
 
@@ -104,14 +104,14 @@ struct ClassPagesTests {
             try await loadDirectory(app)
             let (_, coordinator) = try await ClassFixtures.createClass(app)
             let dane = try await programID(app, named: "NAMI Dane County CIT/CIP")
-            let newClass = ClassURL.newClass(programID: dane)
+            let newClass = SiteURL.newClass(.value(dane)).path
             let form = try await coordinator.get(newClass)
             #expect(form.text.contains("name=\"rows\" value=\"12\""))
             #expect(form.text.contains("id=\"row-12-day\""))
             #expect(form.text.contains("<option value=\"de-escalation\">De-escalation</option>"), "topics by name, from the catalog")
             #expect(!form.text.contains("#mental-illness-overview"), "no topic codes to copy")
-            #expect(form.text.contains("src=\"\(SiteURL.agendaRowsScript)\""))
-            #expect(try await coordinator.get(SiteURL.agendaRowsScript).text.contains("data-agenda-rows"))
+            #expect(form.text.contains("src=\"\(SiteURL.agendaRowsScript.path)\""))
+            #expect(try await coordinator.get(SiteURL.agendaRowsScript.path).text.contains("data-agenda-rows"))
 
             // valid, with blank rows left between and after
             var rows = AgendaRows.rows(fromText: ClassFixtures.agenda(startDay: ClassFixtures.daysFromNow(70), days: 5))
@@ -164,7 +164,7 @@ struct ClassPagesTests {
             var fields = ClassFixtures.form(agenda: "", extra: ["title": "Spring academy", "action": "add-rows"])
             for (k, v) in ClassFixtures.rowFields(rows) { fields[k] = v }
             // MUT
-            let response = try await coordinator.post(ClassURL.newClass(programID: dane), fields)
+            let response = try await coordinator.post(SiteURL.newClass(.value(dane)).path, fields)
             // validate
             #expect(response.status == .ok)
             let more = AgendaRows.defaultRowCount + AgendaRows.rowsAdded
@@ -186,7 +186,7 @@ struct ClassPagesTests {
             let (_, coordinator) = try await ClassFixtures.createClass(app)
             let dane = try await programID(app, named: "NAMI Dane County CIT/CIP")
             // MUT: started two days ago, three days to go
-            let running = try await coordinator.post(ClassURL.newClass(programID: dane), ClassFixtures.form(agenda: ClassFixtures.agenda(startDay: ClassFixtures.daysFromNow(-2), days: 5)))
+            let running = try await coordinator.post(SiteURL.newClass(.value(dane)).path, ClassFixtures.form(agenda: ClassFixtures.agenda(startDay: ClassFixtures.daysFromNow(-2), days: 5)))
             #expect(running.status == .seeOther)
             let location = try #require(running.location)
             let page = try await TestBrowser(app).get(location)
@@ -194,8 +194,8 @@ struct ClassPagesTests {
 
             // The coordinator adds the people in the room on the roster (public registration is closed).
             let classID = try #require(UUID(uuidString: location.components(separatedBy: "/").last ?? ""))
-            let add = SiteURL.classAddPerson(classID.uuidString.lowercased())
-            #expect(try await TestBrowser(app).post(ClassURL.register(classID), ClassFixtures.registrant(7)).status == .unprocessableEntity)
+            let add = SiteURL.classAddPerson(.value(classID)).path
+            #expect(try await TestBrowser(app).post(SiteURL.classRegister(.value(classID)).path, ClassFixtures.registrant(7)).status == .unprocessableEntity)
             func person(_ n: Int) -> [String: String] { Dictionary(uniqueKeysWithValues: ClassFixtures.registrant(n).map { ("person_" + $0.key, $0.value) }) }
             var missing = person(7)
             missing["person_phone"] = ""
@@ -214,7 +214,7 @@ struct ClassPagesTests {
             #expect(try await other.post(add, person(8)).status == .forbidden)
 
             // MUT: ended yesterday
-            let over = try await coordinator.post(ClassURL.newClass(programID: dane), ClassFixtures.form(agenda: ClassFixtures.agenda(startDay: ClassFixtures.daysFromNow(-6), days: 5)))
+            let over = try await coordinator.post(SiteURL.newClass(.value(dane)).path, ClassFixtures.form(agenda: ClassFixtures.agenda(startDay: ClassFixtures.daysFromNow(-6), days: 5)))
             #expect(over.status == .unprocessableEntity)
             #expect(over.text.contains("This class is already over"))
         }
@@ -227,7 +227,7 @@ struct ClassPagesTests {
             let (id, coordinator) = try await ClassFixtures.createClass(app, capacity: 1)
             _ = try await ClassFixtures.register(app, id, ClassFixtures.registrant(1))
             _ = try await ClassFixtures.register(app, id, ClassFixtures.registrant(2))
-            let edit = SiteURL.classEdit(id.uuidString.lowercased())
+            let edit = SiteURL.classEdit(.value(id)).path
             let form = try await coordinator.get(edit)
             #expect(form.status == .ok)
             let first = ClassFixtures.daysFromNow(60)
@@ -282,9 +282,9 @@ struct ClassPagesTests {
             fields = fields.filter { !$0.key.contains("_") || $0.key.hasPrefix("venue") }
             fields["rows"] = nil
             fields["agenda"] = ClassFixtures.agenda(startDay: ClassFixtures.daysFromNow(80), days: 5)
-            #expect(try await coordinator.post(ClassURL.newClass(programID: dane), fields).status == .seeOther)
+            #expect(try await coordinator.post(SiteURL.newClass(.value(dane)).path, fields).status == .seeOther)
             fields["agenda"] = "2027-03-15 12:00-08:00 Backwards"
-            let refused = try await coordinator.post(ClassURL.newClass(programID: dane), fields)
+            let refused = try await coordinator.post(SiteURL.newClass(.value(dane)).path, fields)
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.text.contains("Row 1: the end (08:00) is before the start (12:00)."))
         }
@@ -297,11 +297,11 @@ struct ClassPagesTests {
             let (id, _) = try await ClassFixtures.createClass(app)
             var form = ClassFixtures.registrant(1)
             form["phone"] = "555"
-            let response = try await TestBrowser(app).post(ClassURL.register(id), form)
+            let response = try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, form)
             #expect(response.status == .unprocessableEntity)
             let html = response.text
             let summary = try #require(html.range(of: "<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus>"))
-            let formStart = try #require(html.range(of: "action=\"\(ClassURL.register(id))\""))
+            let formStart = try #require(html.range(of: "action=\"\(SiteURL.classRegister(.value(id)).path)\""))
             #expect(summary.lowerBound < formStart.lowerBound)
             #expect(html.contains("<a href=\"#field-phone\">Phone: A phone number with area code"))
             #expect(html.contains("value=\"Officer 1\""), "input kept")

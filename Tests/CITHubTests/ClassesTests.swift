@@ -54,8 +54,8 @@ enum ClassFixtures {
         let dane = try await programID(app, named: "NAMI Dane County CIT/CIP")
         let coordinator = try await Fixtures.user(app, email: "coord-\(UUID().uuidString.prefix(6))@example.org", role: .programCoordinator, scope: dane)
         let browser = TestBrowser(app)
-        _ = try await browser.post(SiteURL.login, ["email": coordinator.email, "password": Fixtures.password])
-        let response = try await browser.post(ClassURL.newClass(programID: dane), form(course: course, capacity: capacity, agenda: agenda(startDay: daysFromNow(startInDays), days: days), extra: extra))
+        _ = try await browser.post(SiteURL.login.path, ["email": coordinator.email, "password": Fixtures.password])
+        let response = try await browser.post(SiteURL.newClass(.value(dane)).path, form(course: course, capacity: capacity, agenda: agenda(startDay: daysFromNow(startInDays), days: days), extra: extra))
         #expect(response.status == .seeOther, "class not created: \(response.status) \(response.text.prefix(0))")
         let id = try #require(response.location.flatMap { UUID(uuidString: $0.components(separatedBy: "/").last ?? "") })
         return (id, browser)
@@ -65,7 +65,7 @@ enum ClassFixtures {
     static func confirmLink(_ app: Application, to email: String) async throws -> String? {
         let mails = try await OutboxMessage.query(on: app.db).filter(\.$toAddress == email).all().filter { $0.subject.hasPrefix("Confirm your place") }
         let newest = mails.max { ($0.createdAt ?? .distantPast, $0.bodyText) < ($1.createdAt ?? .distantPast, $1.bodyText) }
-        return newest.flatMap { Fixtures.link(in: $0.bodyText, path: ClassURL.confirmPrefix) }
+        return newest.flatMap { Fixtures.link(in: $0.bodyText, path: SiteURL.registrationConfirm(.key).parentPath) }
     }
 
     /// A person registering as people do: the public form, the link mailed to them, the
@@ -73,7 +73,7 @@ enum ClassFixtures {
     /// page), or the form's own when it mailed no link.
     static func register(_ app: Application, _ classID: UUID, _ form: [String: String]) async throws -> TestingHTTPResponse {
         let browser = TestBrowser(app)
-        let sent = try await browser.post(ClassURL.register(classID), form)
+        let sent = try await browser.post(SiteURL.classRegister(.value(classID)).path, form)
         guard sent.status == .ok, let link = try await confirmLink(app, to: form["email"] ?? "") else { return sent }
         return try await browser.post(link, [:])
     }
@@ -90,7 +90,7 @@ struct ClassesTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let (id, coordinator) = try await ClassFixtures.createClass(app)
-            let page = try await TestBrowser(app).get(ClassURL.classPage(id))
+            let page = try await TestBrowser(app).get(SiteURL.classPage(.value(id)).path)
             #expect(page.status == .ok)
             #expect(page.text.contains("Overview of mental illnesses"))
             #expect(page.text.contains("30 of 30 seats left"))
@@ -98,13 +98,13 @@ struct ClassesTests {
             let dane = try await programID(app, named: "NAMI Dane County CIT/CIP")
             let short = ClassFixtures.agenda(startDay: ClassFixtures.daysFromNow(90), days: 5).replacingOccurrences(of: "\(ClassFixtures.daysFromNow(94)) 12:30-16:30", with: "\(ClassFixtures.daysFromNow(94)) 12:30-16:00")
             let before = try await ClassSession.query(on: app.db).count()
-            let refused = try await coordinator.post(ClassURL.newClass(programID: dane), ClassFixtures.form(agenda: short))
+            let refused = try await coordinator.post(SiteURL.newClass(.value(dane)).path, ClassFixtures.form(agenda: short))
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.text.contains("39.5"))
             #expect(refused.text.contains("0.5 hours missing"))
             #expect(try await ClassSession.query(on: app.db).count() == before)
 
-            let garbage = try await coordinator.post(ClassURL.newClass(programID: dane), ClassFixtures.form(agenda: "tomorrow morning\n2027-02-30 08:00-12:00 Nope", extra: ["venue_zip": "5370", "capacity": "0"]))
+            let garbage = try await coordinator.post(SiteURL.newClass(.value(dane)).path, ClassFixtures.form(agenda: "tomorrow morning\n2027-02-30 08:00-12:00 Nope", extra: ["venue_zip": "5370", "capacity": "0"]))
             #expect(garbage.status == .unprocessableEntity)
             #expect(garbage.text.contains("Row 1: choose the date."))
             #expect(garbage.text.contains("Row 2: 2027-02-30 at 08:00 is not a real local time"))
@@ -127,7 +127,7 @@ struct ClassesTests {
             let statuses = try await Registration.query(on: app.db).sort(\.$sequence).all().map(\.status)
             #expect(statuses == [.confirmed, .confirmed, .confirmed, .waitlisted, .waitlisted])
             #expect(try await TestBrowser(app).get(links[4]).text.contains("number 2 on the waitlist"))
-            #expect(try await TestBrowser(app).get(ClassURL.classPage(id)).text.contains("Full: join the waitlist (2 waiting)"))
+            #expect(try await TestBrowser(app).get(SiteURL.classPage(.value(id)).path).text.contains("Full: join the waitlist (2 waiting)"))
 
             let mails = try await OutboxMessage.query(on: app.db).all()
             #expect(mails.filter { $0.subject.hasPrefix("Confirmed") }.count == 3)
@@ -161,14 +161,14 @@ struct ClassesTests {
             let (id, _) = try await ClassFixtures.createClass(app, capacity: 10, extra: ["default_agency_limit": "2"])
             #expect(try await ClassFixtures.register(app, id, ClassFixtures.registrant(1)).status == .seeOther)
             // A second form for the address changes nothing; the answer does not say why (issue 13).
-            let twice = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(1))
+            let twice = try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(1))
             #expect(twice.status == .ok)
             #expect(twice.text.contains("Check your email"))
             #expect(!twice.text.contains("This email address already has a place"))
 
             var teacher = ClassFixtures.registrant(9, organization: "Madison Schools", audience: .nonLawEnforcementProfessionals)
             teacher["email"] = "teacher@example.org"
-            let refused = try await TestBrowser(app).post(ClassURL.register(id), teacher)
+            let refused = try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, teacher)
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.text.contains("CIP"))
 
@@ -181,7 +181,7 @@ struct ClassesTests {
             for bad in [["email": "nope"], ["phone": "x"], ["audience": "wizard"], ["name": ""]] {
                 var form = ClassFixtures.registrant(50)
                 for (k, v) in bad { form[k] = v }
-                let response = try await TestBrowser(app).post(ClassURL.register(id), form)
+                let response = try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, form)
                 #expect(response.status == .unprocessableEntity, "\(bad)")
             }
             #expect(try await Registration.query(on: app.db).count() == 3)
@@ -195,15 +195,15 @@ struct ClassesTests {
             try await loadDirectory(app)
             let (id, _) = try await ClassFixtures.createClass(app)
             let browser = TestBrowser(app)
-            #expect(try await browser.get(SiteURL.classes).text.contains(ClassURL.classPage(id)))
-            #expect(try await browser.get("/classes?course=CIT&county=55025").text.contains(ClassURL.classPage(id)))
-            #expect(!(try await browser.get("/classes?course=CIP").text.contains(ClassURL.classPage(id))))
-            #expect(try await browser.get("/classes?zip=53066&miles=60").text.contains(ClassURL.classPage(id)))
-            #expect(!(try await browser.get("/classes?zip=54801&miles=20").text.contains(ClassURL.classPage(id))))
+            #expect(try await browser.get(SiteURL.classes.path).text.contains(SiteURL.classPage(.value(id)).path))
+            #expect(try await browser.get("/classes?course=CIT&county=55025").text.contains(SiteURL.classPage(.value(id)).path))
+            #expect(!(try await browser.get("/classes?course=CIP").text.contains(SiteURL.classPage(.value(id)).path)))
+            #expect(try await browser.get("/classes?zip=53066&miles=60").text.contains(SiteURL.classPage(.value(id)).path))
+            #expect(!(try await browser.get("/classes?zip=54801&miles=20").text.contains(SiteURL.classPage(.value(id)).path)))
             #expect(try await browser.get("/classes?zip=12").status == .unprocessableEntity)
             #expect(try await browser.get("/classes?month=nope").status == .unprocessableEntity)
 
-            let feed = try await browser.get(ClassURL.feed)
+            let feed = try await browser.get(SiteURL.classesFeed.path)
             #expect(feed.headers.contentType?.subType == "calendar")
             #expect(feed.text.contains("BEGIN:VCALENDAR\r\n"))
             #expect(feed.text.components(separatedBy: "BEGIN:VEVENT").count - 1 == 5)
@@ -219,32 +219,32 @@ struct ClassesTests {
             let (id, coordinator) = try await ClassFixtures.createClass(app, capacity: 2)
             _ = try await ClassFixtures.register(app, id, ClassFixtures.registrant(1))
             // Officer 3 sent the form and has not confirmed: the last seat is held for them.
-            _ = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(3))
+            _ = try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(3))
             _ = try await ClassFixtures.register(app, id, ClassFixtures.registrant(2))
             #expect(try await Registration.query(on: app.db).filter(\.$email == "officer2@example.org").first()?.status == .waitlisted)
-            #expect(try await TestBrowser(app).get(ClassURL.classPage(id)).text.contains("Full: join the waitlist (1 waiting)"))
-            let page = try await coordinator.get(ClassURL.roster(id))
+            #expect(try await TestBrowser(app).get(SiteURL.classPage(.value(id)).path).text.contains("Full: join the waitlist (1 waiting)"))
+            let page = try await coordinator.get(SiteURL.classRoster(.value(id)).path)
             #expect(page.status == .ok)
             #expect(page.text.contains("officer1@example.org"))
             #expect(!page.text.contains("officer3@example.org"))
             #expect(page.text.contains("1 more seat is held for people who registered on the class page and have not yet confirmed"))
             let pending = try #require(try await Registration.query(on: app.db).filter(\.$email == "officer3@example.org").first())
-            #expect(try await coordinator.post(ClassURL.coordinatorCancel(id, pending.id!), [:]).status == .seeOther)
+            #expect(try await coordinator.post(SiteURL.classRegistrationCancel(.value(id), .value(pending.id!)).path, [:]).status == .seeOther)
             #expect(try await Registration.find(pending.id, on: app.db)?.status == .pending, "a hold is nobody's place to cancel")
             #expect(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer3@example.org").count() == 1, "an unconfirmed address gets no mail but its link")
 
             // MUT: the coordinator cancels officer 1: officer 2 moves up, the held seat stays held
             let first = try #require(try await Registration.query(on: app.db).filter(\.$email == "officer1@example.org").first())
-            #expect(try await coordinator.post(ClassURL.coordinatorCancel(id, first.id!), [:]).status == .seeOther)
+            #expect(try await coordinator.post(SiteURL.classRegistrationCancel(.value(id), .value(first.id!)).path, [:]).status == .seeOther)
             #expect(try await Registration.query(on: app.db).filter(\.$email == "officer2@example.org").first()?.status == .confirmed)
-            #expect(try await TestBrowser(app).get(ClassURL.classPage(id)).text.contains("Full: join the waitlist"), "one confirmed and one held for two seats")
+            #expect(try await TestBrowser(app).get(SiteURL.classPage(.value(id)).path).text.contains("Full: join the waitlist"), "one confirmed and one held for two seats")
 
             let kenosha = try await programID(app, named: "NAMI Kenosha CIT/CIP")
             let other = try await Fixtures.user(app, email: "other@example.org", role: .programCoordinator, scope: kenosha)
             let browser = TestBrowser(app)
-            _ = try await browser.post(SiteURL.login, ["email": other.email, "password": Fixtures.password])
-            #expect(try await browser.get(ClassURL.roster(id)).status == .forbidden)
-            #expect(try await browser.post(ClassURL.newClass(programID: try await programID(app, named: "NAMI Dane County CIT/CIP")), [:]).status == .forbidden)
+            _ = try await browser.post(SiteURL.login.path, ["email": other.email, "password": Fixtures.password])
+            #expect(try await browser.get(SiteURL.classRoster(.value(id)).path).status == .forbidden)
+            #expect(try await browser.post(SiteURL.newClass(.value(try await programID(app, named: "NAMI Dane County CIT/CIP"))).path, [:]).status == .forbidden)
         }
     }
 
@@ -255,7 +255,7 @@ struct ClassesTests {
             let (id, _) = try await ClassFixtures.createClass(app, startInDays: 2)
             _ = try await ClassFixtures.register(app, id, ClassFixtures.registrant(1))
             // Someone who never confirmed gets no reminder.
-            _ = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(2))
+            _ = try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(2))
             #expect(try await ClassReminders.run(on: app.db, settings: app.settings) == 1)
             #expect(try await ClassReminders.run(on: app.db, settings: app.settings) == 0)
             #expect(try await OutboxMessage.query(on: app.db).all().filter { $0.subject.hasPrefix("Reminder") }.count == 1)
@@ -285,7 +285,7 @@ struct ClassConcurrencyTests {
             // MUT: 40 forms at once
             let sent = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
                 for n in 1...40 {
-                    group.addTask { try await browser().post(ClassURL.register(id), ClassFixtures.registrant(n)).status }
+                    group.addTask { try await browser().post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(n)).status }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -336,7 +336,7 @@ struct RegistrationConfirmationTests {
     static func answer(_ app: Application, _ classID: UUID, _ n: Int) async throws -> (HTTPStatus, String, [String]) {
         let browser = TestBrowser(app)
         browser.cookies[CSRF.cookieName] = String(repeating: "c", count: 43)
-        let response = try await browser.post(ClassURL.register(classID), ClassFixtures.registrant(n))
+        let response = try await browser.post(SiteURL.classRegister(.value(classID)).path, ClassFixtures.registrant(n))
         let body = response.text.replacingOccurrences(of: "officer\(n)@example.org", with: "ADDRESS")
             .replacingOccurrences(of: classID.uuidString.lowercased(), with: "CLASS")
             .replacingOccurrences(of: #"name="_csrf" value="[^"]*""#, with: "", options: .regularExpression)
@@ -352,7 +352,7 @@ struct RegistrationConfirmationTests {
             let (open, _) = try await ClassFixtures.createClass(app, capacity: 30)
             #expect(try await ClassFixtures.register(app, full, ClassFixtures.registrant(1)).status == .seeOther)
             #expect(try await ClassFixtures.register(app, full, ClassFixtures.registrant(2)).status == .seeOther)
-            _ = try await TestBrowser(app).post(ClassURL.register(full), ClassFixtures.registrant(4))
+            _ = try await TestBrowser(app).post(SiteURL.classRegister(.value(full)).path, ClassFixtures.registrant(4))
             let before = try await Registration.query(on: app.db).count()
 
             // MUT
@@ -392,14 +392,14 @@ struct RegistrationConfirmationTests {
             try await loadDirectory(app)
             let (id, _) = try await ClassFixtures.createClass(app, capacity: 1)
             let first = TestBrowser(app)
-            #expect(try await first.post(ClassURL.register(id), ClassFixtures.registrant(1)).status == .ok)
+            #expect(try await first.post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(1)).status == .ok)
             let link = try #require(try await ClassFixtures.confirmLink(app, to: "officer1@example.org"))
             let held = try #require(try await Registration.query(on: app.db).filter(\.$email == "officer1@example.org").first())
             #expect(held.status == .pending)
             let minutes = (held.holdUntil ?? .distantPast).timeIntervalSinceNow / 60
             #expect(minutes > 29 && minutes <= 30)
-            #expect(try await TestBrowser(app).get(ClassURL.classPage(id)).text.contains("Full: join the waitlist"), "the held seat is not offered again")
-            #expect(try await TestBrowser(app).get(SiteURL.classes).text.contains("Full: join the waitlist"))
+            #expect(try await TestBrowser(app).get(SiteURL.classPage(.value(id)).path).text.contains("Full: join the waitlist"), "the held seat is not offered again")
+            #expect(try await TestBrowser(app).get(SiteURL.classes.path).text.contains("Full: join the waitlist"))
             // The cached list goes stale when the hold runs out.
             #expect(try await RegistrationService.nextHoldEnd(on: app.db) == held.holdUntil)
 
@@ -419,7 +419,7 @@ struct RegistrationConfirmationTests {
 
             // MUT: the hold runs out; the seat is free again, and the release pass gives it to the waitlist
             try await Registration.query(on: app.db).filter(\.$id == held.id!).set(\.$holdUntil, to: Date().addingTimeInterval(-1)).update()
-            #expect(try await TestBrowser(app).get(ClassURL.classPage(id)).text.contains("1 of 1 seats left"))
+            #expect(try await TestBrowser(app).get(SiteURL.classPage(.value(id)).path).text.contains("1 of 1 seats left"))
             let released = try await RegistrationHolds.release(on: app.db, settings: app.settings)
             #expect(released.promoted == 1 && released.deleted == 0)
             #expect(try await Registration.query(on: app.db).filter(\.$email == "officer2@example.org").first()?.status == .confirmed)
@@ -442,14 +442,14 @@ struct RegistrationConfirmationTests {
 
             // A late confirmation with a seat free gets it.
             let (roomy, _) = try await ClassFixtures.createClass(app, capacity: 2)
-            _ = try await TestBrowser(app).post(ClassURL.register(roomy), ClassFixtures.registrant(5))
+            _ = try await TestBrowser(app).post(SiteURL.classRegister(.value(roomy)).path, ClassFixtures.registrant(5))
             try await Registration.query(on: app.db).filter(\.$email == "officer5@example.org").set(\.$holdUntil, to: Date().addingTimeInterval(-1)).update()
             let seat = try await TestBrowser(app).post(try #require(try await ClassFixtures.confirmLink(app, to: "officer5@example.org")), [:])
             #expect(seat.status == .seeOther)
             #expect(try await Registration.query(on: app.db).filter(\.$email == "officer5@example.org").first()?.status == .confirmed)
 
             // A link that ran out says so, and the release pass removes its registration.
-            _ = try await TestBrowser(app).post(ClassURL.register(roomy), ClassFixtures.registrant(6))
+            _ = try await TestBrowser(app).post(SiteURL.classRegister(.value(roomy)).path, ClassFixtures.registrant(6))
             let stale = try #require(try await ClassFixtures.confirmLink(app, to: "officer6@example.org"))
             try await Registration.query(on: app.db).filter(\.$email == "officer6@example.org")
                 .set(\.$holdUntil, to: Date().addingTimeInterval(-86_400)).set(\.$confirmExpiresAt, to: Date().addingTimeInterval(-1)).update()
@@ -461,8 +461,8 @@ struct RegistrationConfirmationTests {
             #expect(try await Registration.query(on: app.db).filter(\.$email == "officer6@example.org").count() == 0)
             #expect(try await TestBrowser(app).get(stale).status == .notFound)
             #expect(try await TestBrowser(app).post(stale, [:]).status == .notFound)
-            #expect(try await TestBrowser(app).get(ClassURL.confirmRegistration("x")).status == .notFound)
-            #expect(try await TestBrowser(app).get(ClassURL.confirmRegistration(String(repeating: "A", count: 43))).status == .notFound)
+            #expect(try await TestBrowser(app).get(SiteURL.registrationConfirm(.value("x")).path).status == .notFound)
+            #expect(try await TestBrowser(app).get(SiteURL.registrationConfirm(.value(String(repeating: "A", count: 43))).path).status == .notFound)
         }
     }
 
@@ -472,7 +472,7 @@ struct RegistrationConfirmationTests {
             try await loadDirectory(app)
             let (id, _) = try await ClassFixtures.createClass(app, capacity: 1)
             let link = try #require(try await ClassFixtures.register(app, id, ClassFixtures.registrant(1)).location)
-            _ = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(2))
+            _ = try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(2))
             // MUT (on one connection: SQLite's other pooled connections may still hold the old schema)
             try await app.db.transaction { tx in
                 try await ClassMigrations.AddEmailConfirmation().revert(on: tx)
@@ -492,9 +492,9 @@ struct RegistrationConfirmationTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let (id, coordinator) = try await ClassFixtures.createClass(app, capacity: 1)
-            _ = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(1))
+            _ = try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(1))
             let person = Dictionary(uniqueKeysWithValues: ClassFixtures.registrant(1).map { ("person_" + $0.key, $0.value) })
-            #expect(try await coordinator.post(SiteURL.classAddPerson(id.uuidString.lowercased()), person).status == .seeOther)
+            #expect(try await coordinator.post(SiteURL.classAddPerson(.value(id)).path, person).status == .seeOther)
             let registrations = try await Registration.query(on: app.db).filter(\.$classSession.$id == id).all()
             #expect(registrations.map(\.status) == [.confirmed], "the pending row became the place; its own hold did not stand in the way")
         }

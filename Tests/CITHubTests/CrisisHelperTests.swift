@@ -65,13 +65,13 @@ struct CrisisHelperTests {
         try await withCITHub { app in
             // MUT
             let browser = TestBrowser(app)
-            let response = try await browser.get(CrisisURL.helper)
+            let response = try await browser.get(SiteURL.crisis.path)
             // validate
             #expect(response.status == .ok)
             let html = response.text
             #expect(response.headers[.setCookie].isEmpty, "a cached page sets no cookie")
             let etag = try #require(response.headers.first(name: .eTag))
-            let again = try await browser.get(CrisisURL.helper, headers: [HTTPHeaders.Name.ifNoneMatch.description: etag])
+            let again = try await browser.get(SiteURL.crisis.path, headers: [HTTPHeaders.Name.ifNoneMatch.description: etag])
             #expect(again.status == .notModified)
             for field in CrisisForm.textFields + ["onFile", "quiet", "threatSelf", "threatYou", "threatOthers", "trigLoud", "trigOver", "trigClose", "helpSoft", "helpDirect", "helpTrusted", "selfCare", "substance", "keep"] {
                 #expect(html.contains("<label for=\"field-\(field)\""), "label for \(field)")
@@ -102,7 +102,7 @@ struct CrisisHelperTests {
     func formPage() async throws {
         try await withCITHub { app in
             let browser = TestBrowser(app)
-            let response = try await browser.get(CrisisURL.plan)
+            let response = try await browser.get(SiteURL.crisisPlan.path)
             #expect(response.status == .ok)
             #expect(response.headers.first(name: .cacheControl) == "no-store")
             let token = try #require(browser.cookies[CSRF.cookieName])
@@ -120,14 +120,14 @@ struct CrisisHelperTests {
             let log = CapturedLog()
             log.attach(to: app)
             let browser = TestBrowser(app)
-            try await browser.get(CrisisURL.plan)
+            try await browser.get(SiteURL.crisisPlan.path)
             let before = try await Self.rowCounts(app)
             var form = Self.minimal
             form["weapons"] = "Xylophonic"
             form["threatSelf"] = "1"
             form["diagnosis"] = "Quokkaphobia"
             // MUT
-            let response = try await browser.post(CrisisURL.helper, form)
+            let response = try await browser.post(SiteURL.crisis.path, form)
             // validate
             #expect(response.status == .ok)
             #expect(response.headers.first(name: .cacheControl) == "no-store")
@@ -169,7 +169,7 @@ struct CrisisHelperTests {
         try await withCITHub { app in
             let browser = TestBrowser(app)
             let before = try await Self.rowCounts(app)
-            let response = try await browser.post(CrisisURL.helper, ["name": "Ana <Zebulon>", "weapons": "knives"])
+            let response = try await browser.post(SiteURL.crisis.path, ["name": "Ana <Zebulon>", "weapons": "knives"])
             #expect(response.status == .unprocessableEntity)
             #expect(response.headers.first(name: .cacheControl) == "no-store")
             let html = response.text
@@ -193,36 +193,36 @@ struct CrisisHelperTests {
             let log = CapturedLog()
             log.attach(to: app)
             let browser = TestBrowser(app)
-            try await browser.get(CrisisURL.plan)
+            try await browser.get(SiteURL.crisisPlan.path)
             var form = Self.minimal
             let response: TestingHTTPResponse
             switch kind {
             case "overlong":
                 form["happening"] = String(repeating: "Zebulon ", count: 100)
-                response = try await browser.post(CrisisURL.helper, form)
+                response = try await browser.post(SiteURL.crisis.path, form)
                 #expect(response.text.contains("at most 500 characters (this has 800)"))
                 #expect(response.text.contains(String(repeating: "Zebulon ", count: 100)), "kept for editing")
             case "nul":
                 form["name"] = "Ana\u{0}Zebulon"
-                response = try await browser.post(CrisisURL.helper, form)
+                response = try await browser.post(SiteURL.crisis.path, form)
                 #expect(response.text.contains("My name is Ana Zebulon, and"))
                 #expect(!response.text.contains("\u{0}"))
             case "bad substance":
                 form["substance"] = "<nonsense>"
-                response = try await browser.post(CrisisURL.helper, form)
+                response = try await browser.post(SiteURL.crisis.path, form)
                 #expect(response.text.contains("Please choose one of the answers."))
             case "no csrf":
-                response = try await browser.post(CrisisURL.helper, form, csrf: false)
+                response = try await browser.post(SiteURL.crisis.path, form, csrf: false)
             case "unreadable":
                 var headers = HTTPHeaders()
                 headers.contentType = .urlEncodedForm
                 let token = try #require(browser.cookies[CSRF.cookieName])
                 // A valid token followed by a field that is not URL-encoding at all.
-                response = try await browser.send(.POST, CrisisURL.helper, headers: headers, body: ByteBuffer(string: "_csrf=\(token)&name[=Zebulon&name[][x]=1&name=%FF%FE"))
+                response = try await browser.send(.POST, SiteURL.crisis.path, headers: headers, body: ByteBuffer(string: "_csrf=\(token)&name[=Zebulon&name[][x]=1&name=%FF%FE"))
             default: // more than the app accepts
                 var headers = HTTPHeaders()
                 headers.contentType = .urlEncodedForm
-                response = try await browser.send(.POST, CrisisURL.helper, headers: headers, body: ByteBuffer(string: "name=" + String(repeating: "Zebulon", count: 60_000)))
+                response = try await browser.send(.POST, SiteURL.crisis.path, headers: headers, body: ByteBuffer(string: "name=" + String(repeating: "Zebulon", count: 60_000)))
             }
             if kind == "unreadable" || kind == "huge" {
                 #expect(response.status.code >= 400 && response.status.code < 500, "\(response.status)")
@@ -242,7 +242,7 @@ struct CrisisHelperTests {
             form["lovedName"] = "<script>alert(1)</script> 🧑🏽‍🦱 סאם"
             form["weapons"] = "\"kitchen\" & <b>"
             form["diagnosis"] = "&amp; &#60;"
-            let html = try await browser.post(CrisisURL.helper, form).text
+            let html = try await browser.post(SiteURL.crisis.path, form).text
             #expect(html.contains("about my son &lt;script&gt;alert(1)&lt;/script&gt; 🧑🏽‍🦱 סאם.”"))
             #expect(html.contains("has access to weapons: \"kitchen\" &amp; &lt;b&gt;.”"))
             #expect(!html.contains("<script>alert(1)"))
@@ -259,22 +259,22 @@ struct CrisisHelperTests {
     func assets() async throws {
         try await withCITHub { app in
             let browser = TestBrowser(app)
-            let js = try await browser.get(CrisisURL.script)
+            let js = try await browser.get(SiteURL.crisisScript.path)
             #expect(js.status == .ok)
             #expect(js.headers.contentType?.description.hasPrefix("text/javascript") == true)
             #expect(js.text.contains("\"citSay\":\"If possible, I’d like an officer with CIT training to respond.\""))
             #expect(!js.text.contains("__PHRASES__"))
             let etag = try #require(js.headers.first(name: .eTag))
-            #expect(try await browser.get(CrisisURL.script, headers: [HTTPHeaders.Name.ifNoneMatch.description: etag]).status == .notModified)
+            #expect(try await browser.get(SiteURL.crisisScript.path, headers: [HTTPHeaders.Name.ifNoneMatch.description: etag]).status == .notModified)
 
-            let css = try await browser.get(CrisisURL.stylesheet)
+            let css = try await browser.get(SiteURL.crisisStylesheet.path)
             #expect(css.status == .ok)
             #expect(css.headers.contentType?.description.hasPrefix("text/css") == true)
             #expect(css.text.contains("@media print"))
             #expect(css.text.contains(".call-step:target"))
             #expect(css.headers.first(name: .eTag) != nil)
 
-            let sw = try await browser.get(CrisisURL.serviceWorker)
+            let sw = try await browser.get(SiteURL.crisisServiceWorker.path)
             #expect(sw.status == .ok)
             #expect(sw.headers.contentType?.description.hasPrefix("text/javascript") == true)
             #expect(sw.headers.first(name: .cacheControl) == "no-cache")
@@ -288,7 +288,7 @@ struct CrisisHelperTests {
             // The framing rules' word lists come from Swift too, once.
             #expect(!js.text.contains("__RULES__"))
             #expect(js.text.contains("\"medicalPhrases\":[\"overdose\""))
-            let offline = try await browser.get(CrisisURL.offlineScript)
+            let offline = try await browser.get(SiteURL.crisisOfflineScript.path)
             #expect(offline.status == .ok)
             #expect(offline.text.contains("register(\"/crisis-sw.js\", { scope: \"/\" })"))
             // Every seed phrase the browser needs is in the script.

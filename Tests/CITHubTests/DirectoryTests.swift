@@ -34,7 +34,7 @@ struct DirectoryPublicTests {
     func map() async throws {
         try await withCITHub { app in
             try await loadDirectory(app)
-            let response = try await TestBrowser(app).get(SiteURL.map)
+            let response = try await TestBrowser(app).get(SiteURL.map.path)
             #expect(response.status == .ok)
             let html = response.text
             #expect(html.components(separatedBy: "data-fips=\"").count - 1 == 72)
@@ -52,17 +52,17 @@ struct DirectoryPublicTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let browser = TestBrowser(app)
-            let dane = try await browser.get(SiteURL.county("55025"))
+            let dane = try await browser.get(SiteURL.county(.value("55025")).path)
             #expect(dane.status == .ok)
             #expect(dane.text.contains("Dane County has a CIT program"))
             #expect(dane.text.contains("NAMI Dane County CIT/CIP"))
             #expect(dane.text.contains("href=\"/crisis\""))
             #expect(dane.text.contains("not yet verified"))
-            let adams = try await browser.get(SiteURL.county("55001"))
+            let adams = try await browser.get(SiteURL.county(.value("55001")).path)
             #expect(adams.text.contains("No CIT program is known in Adams County"))
 
             let id = try await programID(app, named: "NAMI Dane County CIT/CIP")
-            let program = try await browser.get(SiteURL.program(id))
+            let program = try await browser.get(SiteURL.program(.value(id)).path)
             #expect(program.status == .ok)
             #expect(program.text.contains("Madison Police Department"))
             #expect(program.text.contains("https://www.namidanecounty.org/cit-cip/"))
@@ -114,14 +114,14 @@ struct DirectoryPublicTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let browser = TestBrowser(app)
-            let csv = try await browser.get(SiteURL.directoryCSV)
+            let csv = try await browser.get(SiteURL.directoryCSV.path)
             #expect(csv.status == .ok)
             #expect(csv.headers.contentType?.subType == "csv")
             let rows = try CSV.parse(csv.text)
             #expect(rows.first == DirectoryExport.csvHeader)
             #expect(rows.count == 12)
 
-            let geo = try await browser.get(SiteURL.directoryGeoJSON)
+            let geo = try await browser.get(SiteURL.directoryGeoJSON.path)
             let collection = try #require(try JSONSerialization.jsonObject(with: Data(buffer: geo.body)) as? [String: Any])
             let features = try #require(collection["features"] as? [[String: Any]])
             #expect(features.count == 72)
@@ -130,7 +130,7 @@ struct DirectoryPublicTests {
             #expect(properties["coverage"] as? String == "cit")
             #expect((dane["geometry"] as? [String: Any])?["type"] as? String == "Polygon")
 
-            let hsds = try await browser.get(SiteURL.directoryHSDS)
+            let hsds = try await browser.get(SiteURL.directoryHSDS.path)
             let list = try #require(try JSONSerialization.jsonObject(with: Data(buffer: hsds.body)) as? [String: Any])
             let services = try #require(list["contents"] as? [[String: Any]])
             #expect(services.count == 11)
@@ -147,12 +147,12 @@ struct DirectoryPublicTests {
     func embed() async throws {
         try await withCITHub { app in
             try await loadDirectory(app)
-            let embed = try await TestBrowser(app).get(SiteURL.embedMap)
+            let embed = try await TestBrowser(app).get(SiteURL.embedMap.path)
             #expect(embed.status == .ok)
             #expect(embed.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors *") == true)
             #expect(embed.headers.first(name: "X-Frame-Options") != "DENY")
             #expect(embed.text.contains("data-fips=\"55025\""))
-            let map = try await TestBrowser(app).get(SiteURL.map)
+            let map = try await TestBrowser(app).get(SiteURL.map.path)
             #expect(map.headers.first(name: "X-Frame-Options") == "DENY")
         }
     }
@@ -172,28 +172,28 @@ struct DirectoryEditTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            _ = try await TestBrowser(app).get(SiteURL.county("55105"))  // cache the county page
-            let created = try await admin.post(SiteURL.newProgram, Self.form())
+            _ = try await TestBrowser(app).get(SiteURL.county(.value("55105")).path)  // cache the county page
+            let created = try await admin.post(SiteURL.newProgram.path, Self.form())
             #expect(created.status == .seeOther)
             let id = try #require(created.location?.components(separatedBy: "/").last)
-            let rock = try await TestBrowser(app).get(SiteURL.county("55105"))
+            let rock = try await TestBrowser(app).get(SiteURL.county(.value("55105")).path)
             #expect(rock.text.contains("Rock County CIT"), "cached county page was refreshed")
 
-            #expect(try await admin.post(SiteURL.programVerify(id), [:]).status == .seeOther)
-            let map = try await TestBrowser(app).get(SiteURL.map)
+            #expect(try await admin.post(SiteURL.programVerify(.value(id)).path, [:]).status == .seeOther)
+            let map = try await TestBrowser(app).get(SiteURL.map.path)
             #expect(map.text.contains("Map last updated:"))
 
-            let duplicate = try await admin.post(SiteURL.newProgram, Self.form(["name": "Rock Co. CIT (duplicate)", "counties": "Rock, Walworth", "kind_cip": "on"]))
+            let duplicate = try await admin.post(SiteURL.newProgram.path, Self.form(["name": "Rock Co. CIT (duplicate)", "counties": "Rock, Walworth", "kind_cip": "on"]))
             let duplicateID = try #require(duplicate.location?.components(separatedBy: "/").last)
-            #expect(try await admin.post(SiteURL.programMerge(id), ["duplicate": duplicateID]).status == .seeOther)
-            let merged = try await TestBrowser(app).get(SiteURL.program(duplicateID))
+            #expect(try await admin.post(SiteURL.programMerge(.value(id)).path, ["duplicate": duplicateID]).status == .seeOther)
+            let merged = try await TestBrowser(app).get(SiteURL.program(.value(duplicateID)).path)
             #expect(merged.status == .movedPermanently)
-            #expect(merged.location == SiteURL.program(id))
+            #expect(merged.location == SiteURL.program(.value(id)).path)
             let survivor = try await DirectoryQueries.programs(on: app.db, ids: [UUID(uuidString: id)!]).first
             #expect(Set(survivor?.counties.map(\.fips) ?? []) == ["55105", "55045", "55127"])
             #expect(Set(survivor?.kinds ?? []) == [.cit, .cip])
 
-            let history = try await admin.get(SiteURL.programHistory(id))
+            let history = try await admin.get(SiteURL.programHistory(.value(id)).path)
             for action in ["program.created", "program.verified", "program.merged"] { #expect(history.text.contains(action)) }
         }
     }
@@ -211,7 +211,7 @@ struct DirectoryEditTests {
             if override["kind_cit"] == "" { form["kind_cit"] = nil }
             let before = try await Program.query(on: app.db).count()
             let auditBefore = try await AuditEvent.query(on: app.db).count()
-            let response = try await admin.post(SiteURL.newProgram, form)
+            let response = try await admin.post(SiteURL.newProgram.path, form)
             #expect(response.status == .unprocessableEntity, "\(override)")
             #expect(response.text.contains("class=\"error\""))
             #expect(!response.text.contains("<script>alert"))
@@ -228,24 +228,24 @@ struct DirectoryEditTests {
             let kenosha = try await programID(app, named: "NAMI Kenosha CIT/CIP")
             let coordinator = try await Fixtures.user(app, email: "coord@example.org", role: .programCoordinator, scope: dane)
             let browser = TestBrowser(app)
-            #expect(try await browser.post(SiteURL.login, ["email": coordinator.email, "password": Fixtures.password]).status == .seeOther)
+            #expect(try await browser.post(SiteURL.login.path, ["email": coordinator.email, "password": Fixtures.password]).status == .seeOther)
 
-            #expect(try await browser.get(SiteURL.programEdit(dane)).status == .ok)
-            let saved = try await browser.post(SiteURL.programEdit(dane), Self.form(["name": "NAMI Dane County CIT/CIP", "counties": "Dane", "kind_cip": "on", "status": "active"]))
+            #expect(try await browser.get(SiteURL.programEdit(.value(dane)).path).status == .ok)
+            let saved = try await browser.post(SiteURL.programEdit(.value(dane)).path, Self.form(["name": "NAMI Dane County CIT/CIP", "counties": "Dane", "kind_cip": "on", "status": "active"]))
             #expect(saved.status == .seeOther)
             #expect(try await Program.find(UUID(uuidString: dane)!, on: app.db)?.website == "https://rock.example.org")
 
-            #expect(try await browser.get(SiteURL.programEdit(kenosha)).status == .forbidden)
-            #expect(try await browser.post(SiteURL.programEdit(kenosha), Self.form()).status == .forbidden)
-            #expect(try await browser.post(SiteURL.programVerify(dane), [:]).status == .forbidden, "only administrators verify")
-            #expect(try await browser.post(SiteURL.newProgram, Self.form()).status == .forbidden)
+            #expect(try await browser.get(SiteURL.programEdit(.value(kenosha)).path).status == .forbidden)
+            #expect(try await browser.post(SiteURL.programEdit(.value(kenosha)).path, Self.form()).status == .forbidden)
+            #expect(try await browser.post(SiteURL.programVerify(.value(dane)).path, [:]).status == .forbidden, "only administrators verify")
+            #expect(try await browser.post(SiteURL.newProgram.path, Self.form()).status == .forbidden)
 
-            let added = try await browser.post(SiteURL.programPartners(dane), ["partner_name": "Journey Mental Health Center", "partner_kind": "mental_health_provider", "partner_role": "training_host"])
+            let added = try await browser.post(SiteURL.programPartners(.value(dane)).path, ["partner_name": "Journey Mental Health Center", "partner_kind": "mental_health_provider", "partner_role": "training_host"])
             #expect(added.status == .seeOther)
-            #expect(try await TestBrowser(app).get(SiteURL.program(dane)).text.contains("Journey Mental Health Center"))
+            #expect(try await TestBrowser(app).get(SiteURL.program(.value(dane)).path).text.contains("Journey Mental Health Center"))
 
             let (trainer, _) = try await Fixtures.signedIn(app, role: .trainer)
-            #expect(try await trainer.get(SiteURL.programEdit(dane)).status == .forbidden)
+            #expect(try await trainer.get(SiteURL.programEdit(.value(dane)).path).status == .forbidden)
         }
     }
 }
@@ -283,7 +283,7 @@ struct DirectoryAnswersTests {
             try await loadDirectory(app)
             let browser = TestBrowser(app)
             // setup: the page is cached before any class exists
-            let before = try await browser.get(SiteURL.county("55025"))
+            let before = try await browser.get(SiteURL.county(.value("55025")).path)
             #expect(before.text.contains("Upcoming classes in and near Dane County"))
             #expect(before.text.contains("None listed yet."))
             #expect(before.text.contains("a county bordering it (Columbia, Dodge, Green, Iowa, Jefferson, Rock, Sauk)"))
@@ -292,21 +292,21 @@ struct DirectoryAnswersTests {
             try await scheduleClass(app, program: "Ozaukee County CIT", countyFIPS: "55055", zip: "53549", title: "Jefferson CIP day")
             try await scheduleClass(app, program: "NAMI Northern Lakes CIT/CIP", countyFIPS: "55031", zip: "54880", title: "Superior CIT week")
             // validate: the cached page was dropped and the new one lists both near classes
-            let dane = try await browser.get(SiteURL.county("55025")).text
-            #expect(dane.contains("href=\"\(ClassURL.classPage(inDane.id!))\""))
+            let dane = try await browser.get(SiteURL.county(.value("55025")).path).text
+            #expect(dane.contains("href=\"\(SiteURL.classPage(.value(inDane.id!)).path)\""))
             #expect(dane.contains("Dane CIT Academy"))
             #expect(dane.contains("Madison"), "the venue's city from its ZIP code")
             #expect(dane.contains("Jefferson CIP day"))
             #expect(dane.contains("(Jefferson County)"))
             #expect(!dane.contains("Superior CIT week"))
             #expect(!dane.contains("None listed yet."))
-            let douglas = try await browser.get(SiteURL.county("55031")).text
+            let douglas = try await browser.get(SiteURL.county(.value("55031")).path).text
             #expect(douglas.contains("Superior CIT week"))
             #expect(!douglas.contains("Dane CIT Academy"))
             // A cancelled class leaves the page at once.
             inDane.status = .cancelled
             try await inDane.update(on: app.db)
-            #expect(!(try await browser.get(SiteURL.county("55025")).text.contains("Dane CIT Academy")))
+            #expect(!(try await browser.get(SiteURL.county(.value("55025")).path).text.contains("Dane CIT Academy")))
         }
     }
 
@@ -368,12 +368,12 @@ struct DirectoryAnswersTests {
             try await loadDirectory(app)
             let dane = try await programID(app, named: "NAMI Dane County CIT/CIP")
             let session = try await scheduleClass(app, program: "NAMI Dane County CIT/CIP", countyFIPS: "55025", zip: "53703", title: "Dane CIT Academy")
-            let staffHrefs = [SiteURL.programEdit(dane), ClassURL.newClass(programID: dane), TrainingURL.scenarios(UUID(uuidString: dane)!),
-                              SiteURL.programHistory(dane), ClassURL.roster(session.id!)]
+            let staffHrefs = [SiteURL.programEdit(.value(dane)).path, SiteURL.newClass(.value(dane)).path, SiteURL.scenarios(.value(UUID(uuidString: dane)!)).path,
+                              SiteURL.programHistory(.value(dane)).path, SiteURL.classRoster(.value(session.id!)).path]
 
             // anonymous, twice: the second comes from the cache
             for _ in 0..<2 {
-                let page = try await TestBrowser(app).get(SiteURL.program(dane))
+                let page = try await TestBrowser(app).get(SiteURL.program(.value(dane)).path)
                 #expect(page.status == .ok)
                 #expect(page.text.contains("Dane CIT Academy"))
                 for href in staffHrefs { #expect(!page.text.contains("href=\"\(href)\""), "public sees \(href)") }
@@ -386,8 +386,8 @@ struct DirectoryAnswersTests {
             // the coordinator of this program, with the page already cached for the public
             let coordinator = try await Fixtures.user(app, email: "coord-dane@example.org", role: .programCoordinator, scope: dane)
             let browser = TestBrowser(app)
-            _ = try await browser.post(SiteURL.login, ["email": coordinator.email, "password": Fixtures.password])
-            let own = try await browser.get(SiteURL.program(dane))
+            _ = try await browser.post(SiteURL.login.path, ["email": coordinator.email, "password": Fixtures.password])
+            let own = try await browser.get(SiteURL.program(.value(dane)).path)
             #expect(own.status == .ok)
             for href in staffHrefs { #expect(own.text.contains("href=\"\(href)\""), "coordinator misses \(href)") }
             #expect(own.text.contains("Manage this class"))
@@ -395,17 +395,17 @@ struct DirectoryAnswersTests {
             #expect(own.text.contains("Your account"))
 
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            #expect(try await admin.get(SiteURL.program(dane)).text.contains("href=\"\(SiteURL.programEdit(dane))\""))
+            #expect(try await admin.get(SiteURL.program(.value(dane)).path).text.contains("href=\"\(SiteURL.programEdit(.value(dane)).path)\""))
 
             let kenosha = try await programID(app, named: "NAMI Kenosha CIT/CIP")
             let other = try await Fixtures.user(app, email: "coord-kenosha@example.org", role: .programCoordinator, scope: kenosha)
             let otherBrowser = TestBrowser(app)
-            _ = try await otherBrowser.post(SiteURL.login, ["email": other.email, "password": Fixtures.password])
-            let notTheirs = try await otherBrowser.get(SiteURL.program(dane)).text
+            _ = try await otherBrowser.post(SiteURL.login.path, ["email": other.email, "password": Fixtures.password])
+            let notTheirs = try await otherBrowser.get(SiteURL.program(.value(dane)).path).text
             for href in staffHrefs { #expect(!notTheirs.contains("href=\"\(href)\""), "other coordinator sees \(href)") }
 
             // and the public still gets the public page afterwards
-            let again = try await TestBrowser(app).get(SiteURL.program(dane)).text
+            let again = try await TestBrowser(app).get(SiteURL.program(.value(dane)).path).text
             #expect(!again.contains("Manage this class"))
             #expect(!again.contains("Your account"))
         }
@@ -415,7 +415,7 @@ struct DirectoryAnswersTests {
     func mapLabels() async throws {
         try await withCITHub { app in
             try await loadDirectory(app)
-            let html = try await TestBrowser(app).get(SiteURL.map).text
+            let html = try await TestBrowser(app).get(SiteURL.map.path).text
             let labels = html.components(separatedBy: "class=\"county-label").count - 1
             #expect(labels > 40 && labels < 72, "\(labels) labels")
             #expect(html.contains(">Marathon</text>"))

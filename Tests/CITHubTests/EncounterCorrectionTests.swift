@@ -11,7 +11,7 @@ enum CorrectionFixtures {
     /// A liaison who filed one report (resolved on scene, CIT on scene, 2026-08-14); its id.
     static func filed(_ app: Application) async throws -> (TestBrowser, Organization, EncounterReport) {
         let (liaison, agency) = try await OutcomeFixtures.liaison(app)
-        let filed = try await liaison.post(SiteURL.encounterNew, OutcomeFixtures.report(agency: agency, overrides: ["disposition": "resolved_on_scene"]))
+        let filed = try await liaison.post(SiteURL.encounterNew.path, OutcomeFixtures.report(agency: agency, overrides: ["disposition": "resolved_on_scene"]))
         #expect(filed.status == .seeOther)
         let report = try #require(try await EncounterReport.query(on: app.db).first())
         return (liaison, agency, report)
@@ -39,14 +39,14 @@ struct EncounterCorrectionTests {
             try await loadDirectory(app)
             let (liaison, agency) = try await OutcomeFixtures.liaison(app)
             for day in ["2026-08-14", "2026-09-01"] {
-                #expect(try await liaison.post(SiteURL.encounterNew, OutcomeFixtures.report(agency: agency, day: day)).status == .seeOther)
+                #expect(try await liaison.post(SiteURL.encounterNew.path, OutcomeFixtures.report(agency: agency, day: day)).status == .seeOther)
             }
             let reports = try await EncounterReport.query(on: app.db).all()
             let older = try #require(reports.first { $0.occurredOn == "2026-08-14" })
             try await CorrectionFixtures.fileDaysAgo(app, older, days: 20)
 
             // MUT
-            let page = try await liaison.get(SiteURL.encounters)
+            let page = try await liaison.get(SiteURL.encounters.path)
 
             // validate
             #expect(page.status == .ok)
@@ -65,7 +65,7 @@ struct EncounterCorrectionTests {
             try await loadDirectory(app)
             let (liaison, agency, report) = try await CorrectionFixtures.filed(app)
             #expect(try await CorrectionFixtures.rollups(app)["2026Q3 resolved_on_scene"]?.calls == 1)
-            let path = SiteURL.encounterCorrect(EncounterService.key(report.id!))
+            let path = SiteURL.encounterCorrect(.value(EncounterService.key(report.id!))).path
             let form = try await liaison.get(path)
             #expect(form.status == .ok)
             #expect(form.text.contains("Save correction"))
@@ -83,7 +83,7 @@ struct EncounterCorrectionTests {
 
             // validate
             #expect(corrected.status == .seeOther)
-            #expect(corrected.location == SiteURL.encounters + "?notice=report-corrected")
+            #expect(corrected.location == SiteURL.encounters.path + "?notice=report-corrected")
             let stored = try #require(try await EncounterReport.find(report.id, on: app.db))
             #expect(stored.disposition == "arrest")
             #expect(stored.dispositionCategory == "arrest")
@@ -105,7 +105,7 @@ struct EncounterCorrectionTests {
 
             // the same answers again: nothing changes, nothing is audited
             let same = try await liaison.post(path, OutcomeFixtures.report(agency: agency, day: "2026-10-05", overrides: ["disposition": "arrest", "cit_trained_on_scene": "no"]))
-            #expect(same.location == SiteURL.encounters + "?notice=report-unchanged")
+            #expect(same.location == SiteURL.encounters.path + "?notice=report-unchanged")
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "encounter.corrected").count() == 1)
         }
     }
@@ -116,7 +116,7 @@ struct EncounterCorrectionTests {
             try await loadDirectory(app)
             let (liaison, agency, report) = try await CorrectionFixtures.filed(app)
             try await CorrectionFixtures.fileDaysAgo(app, report, days: 15)
-            let path = SiteURL.encounterCorrect(EncounterService.key(report.id!))
+            let path = SiteURL.encounterCorrect(.value(EncounterService.key(report.id!))).path
 
             let page = try await liaison.get(path)
             #expect(page.status == .ok)
@@ -144,14 +144,14 @@ struct EncounterCorrectionTests {
             let other = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).filter(\.$id != agency.id!).first())
             let stranger = try await Fixtures.user(app, email: "other-liaison@example.org", role: .agencyLiaison, scope: other.id!.uuidString.lowercased())
             let browser = TestBrowser(app)
-            _ = try await browser.post(SiteURL.login, ["email": stranger.email, "password": Fixtures.password])
-            let path = SiteURL.encounterCorrect(EncounterService.key(report.id!))
+            _ = try await browser.post(SiteURL.login.path, ["email": stranger.email, "password": Fixtures.password])
+            let path = SiteURL.encounterCorrect(.value(EncounterService.key(report.id!))).path
 
             #expect(try await browser.get(path).status == .notFound)
             #expect(try await browser.post(path, OutcomeFixtures.report(agency: other)).status == .notFound)
-            #expect(!(try await browser.get(SiteURL.encounters).text.contains(EncounterService.key(report.id!))))
+            #expect(!(try await browser.get(SiteURL.encounters.path).text.contains(EncounterService.key(report.id!))))
             #expect(try await EncounterReport.find(report.id, on: app.db)?.agencyID == agency.id)
-            #expect(try await browser.get(SiteURL.encounterCorrect("not-an-id")).status == .notFound)
+            #expect(try await browser.get(SiteURL.encounterCorrect(.value("not-an-id")).path).status == .notFound)
         }
     }
 }

@@ -17,17 +17,17 @@ struct MailLinkDeliveryTests {
         try await withCITHub(configure: { $0.smtpURL = smtp.url }) { app in
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
             let address = "redact-\(UUID().uuidString.prefix(8).lowercased())@example.org"
-            #expect(try await admin.post(SiteURL.adminInvite, ["email": address, "name": "Rita Redact", "role": Role.trainer.rawValue]).status == .seeOther)
+            #expect(try await admin.post(SiteURL.adminInvite.path, ["email": address, "name": "Rita Redact", "role": Role.trainer.rawValue]).status == .seeOther)
             let stored = try #require(try await OutboxMessage.query(on: app.db).first())
-            #expect(Fixtures.link(in: stored.bodyText, path: SiteURL.invitation) != nil, "before delivery the link is kept, so it can be sent")
+            #expect(Fixtures.link(in: stored.bodyText, path: SiteURL.invitation(.key).parentPath) != nil, "before delivery the link is kept, so it can be sent")
 
             #expect(try await app.mailDelivery!.runOnce().sent == 1)
 
             let delivered = decodeQuotedPrintable(try #require(try smtp.messages(to: address).first))
-            let path = try #require(Fixtures.link(in: delivered, path: SiteURL.invitation))
+            let path = try #require(Fixtures.link(in: delivered, path: SiteURL.invitation(.key).parentPath))
             let after = try #require(try await OutboxMessage.query(on: app.db).first())
             #expect(after.status == .sent)
-            #expect(Fixtures.link(in: after.bodyText, path: SiteURL.invitation) == nil)
+            #expect(Fixtures.link(in: after.bodyText, path: SiteURL.invitation(.key).parentPath) == nil)
             #expect(!after.bodyText.contains(String(path.split(separator: "/").last!)))
             #expect(after.bodyText.contains(LinkRedaction.removedAfterDelivery))
             #expect(after.bodyText.contains("Rita Redact") || after.bodyText.contains("invited"), "the rest of the message stays")
@@ -45,18 +45,18 @@ struct OutboxSecurityTests {
         try await withCITHub(configure: { $0.smtpURL = "smtp://127.0.0.1:9" }) { app in
             let victim = try await Fixtures.user(app, email: "victim-admin@example.org", role: .stateAdministrator)
             let (attacker, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            #expect(try await TestBrowser(app).post(SiteURL.forgotPassword, ["email": victim.email]).status == .seeOther)
+            #expect(try await TestBrowser(app).post(SiteURL.forgotPassword.path, ["email": victim.email]).status == .seeOther)
             try await PasswordResetQueue.settle(app)
             let message = try #require(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == victim.email).first())
-            #expect(Fixtures.link(in: message.bodyText, path: SiteURL.resetPassword) != nil, "the reset link is still waiting to be sent")
+            #expect(Fixtures.link(in: message.bodyText, path: SiteURL.resetPassword(.key).parentPath) != nil, "the reset link is still waiting to be sent")
 
-            let list = try await attacker.get(SiteURL.adminOutbox)
+            let list = try await attacker.get(SiteURL.adminOutbox.path)
             #expect(list.status == .ok)
             #expect(list.text.contains(victim.email))
-            #expect(Fixtures.link(in: list.text, path: SiteURL.resetPassword) == nil)
-            let single = try await attacker.get(SiteURL.adminOutboxMessage(message.id!.uuidString))
+            #expect(Fixtures.link(in: list.text, path: SiteURL.resetPassword(.key).parentPath) == nil)
+            let single = try await attacker.get(SiteURL.adminOutboxMessage(.value(message.id!.uuidString)).path)
             #expect(single.status == .ok)
-            #expect(Fixtures.link(in: single.text, path: SiteURL.resetPassword) == nil)
+            #expect(Fixtures.link(in: single.text, path: SiteURL.resetPassword(.key).parentPath) == nil)
             #expect(single.text.contains(LinkRedaction.hidden))
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "outbox.link_viewed").count() == 0)
         }
@@ -66,26 +66,26 @@ struct OutboxSecurityTests {
     func linkViewAudited() async throws {
         try await withCITHub { app in
             let (admin, adminUser) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            _ = try await admin.post(SiteURL.adminInvite, ["email": "newcomer@example.org", "name": "Nell", "role": Role.trainee.rawValue])
+            _ = try await admin.post(SiteURL.adminInvite.path, ["email": "newcomer@example.org", "name": "Nell", "role": Role.trainee.rawValue])
             let message = try #require(try await OutboxMessage.query(on: app.db).first())
 
-            let list = try await admin.get(SiteURL.adminOutbox)
+            let list = try await admin.get(SiteURL.adminOutbox.path)
             #expect(list.text.contains("newcomer@example.org"))
-            #expect(Fixtures.link(in: list.text, path: SiteURL.invitation) == nil, "the list shows no live link")
-            #expect(list.text.contains(SiteURL.adminOutboxMessage(message.id!.uuidString.lowercased())))
+            #expect(Fixtures.link(in: list.text, path: SiteURL.invitation(.key).parentPath) == nil, "the list shows no live link")
+            #expect(list.text.contains(SiteURL.adminOutboxMessage(.value(message.id!.uuidString.lowercased())).path))
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "outbox.link_viewed").count() == 0)
 
             for expected in 1...2 {
-                let single = try await admin.get(SiteURL.adminOutboxMessage(message.id!.uuidString.lowercased()))
+                let single = try await admin.get(SiteURL.adminOutboxMessage(.value(message.id!.uuidString.lowercased())).path)
                 #expect(single.status == .ok)
-                #expect(Fixtures.link(in: single.text, path: SiteURL.invitation) != nil)
+                #expect(Fixtures.link(in: single.text, path: SiteURL.invitation(.key).parentPath) != nil)
                 #expect(single.headers.first(name: "Cache-Control")?.contains("no-store") == true)
                 let events = try await AuditEvent.query(on: app.db).filter(\.$action == "outbox.link_viewed").all()
                 #expect(events.count == expected)
                 #expect(events.allSatisfy { $0.actorID == adminUser.id && $0.entityID == message.id!.uuidString })
             }
-            #expect(try await admin.get(SiteURL.adminOutboxMessage("not-an-id")).status == .notFound)
-            #expect(try await admin.get(SiteURL.adminOutboxMessage(UUID().uuidString)).status == .notFound)
+            #expect(try await admin.get(SiteURL.adminOutboxMessage(.value("not-an-id")).path).status == .notFound)
+            #expect(try await admin.get(SiteURL.adminOutboxMessage(.value(UUID().uuidString)).path).status == .notFound)
         }
     }
 
@@ -145,7 +145,7 @@ extension ClassFixtures {
     /// the form asks for that.
     static func registerConfirmed(_ app: Application, classID: UUID, registrant: [String: String]) async throws -> String {
         let browser = TestBrowser(app)
-        let response = try await browser.post(ClassURL.register(classID), registrant)
+        let response = try await browser.post(SiteURL.classRegister(.value(classID)).path, registrant)
         // The form answers "check your email" (200) for every address: no redirect whose
         // address could differ by case.
         #expect(response.status == .ok)
@@ -158,7 +158,7 @@ extension ClassFixtures {
     /// presses "Confirm my place"; returns the registration page it leads to.
     static func confirmByMail(_ app: Application, email: String) async throws -> String {
         let mails = try await OutboxMessage.query(on: app.db).filter(\.$toAddress == email).sort(\.$createdAt, .descending).all()
-        let path = try #require(mails.lazy.compactMap { Fixtures.link(in: $0.bodyText, path: ClassURL.confirmPrefix) }.first, "no confirmation link mailed to \(email)")
+        let path = try #require(mails.lazy.compactMap { Fixtures.link(in: $0.bodyText, path: SiteURL.registrationConfirm(.key).parentPath) }.first, "no confirmation link mailed to \(email)")
         let browser = TestBrowser(app)
         #expect(try await browser.get(path).status == .ok)
         let confirmed = try await browser.post(path, [:])
@@ -199,9 +199,9 @@ struct RateLimitRouteTests {
         try await withCITHub { app in
             let user = try await Fixtures.user(app, email: "often@example.org", role: .trainee)
             for _ in 1...5 {
-                #expect(try await TestBrowser(app).post(SiteURL.forgotPassword, ["email": user.email]).status == .seeOther)
+                #expect(try await TestBrowser(app).post(SiteURL.forgotPassword.path, ["email": user.email]).status == .seeOther)
             }
-            let refused = try await TestBrowser(app).post(SiteURL.forgotPassword, ["email": user.email])
+            let refused = try await TestBrowser(app).post(SiteURL.forgotPassword.path, ["email": user.email])
             #expect(refused.status == .tooManyRequests)
             #expect(refused.text.contains("Too many requests"))
             #expect(refused.text.contains("value=\"often@example.org\""), "the input is kept")
@@ -209,7 +209,7 @@ struct RateLimitRouteTests {
             try await PasswordResetQueue.settle(app)
             #expect(try await OutboxMessage.query(on: app.db).count() == 5)
             // another address is not affected
-            #expect(try await TestBrowser(app).post(SiteURL.forgotPassword, ["email": "other@example.org"]).status == .seeOther)
+            #expect(try await TestBrowser(app).post(SiteURL.forgotPassword.path, ["email": "other@example.org"]).status == .seeOther)
         }
     }
 
@@ -219,13 +219,13 @@ struct RateLimitRouteTests {
             try await loadDirectory(app)
             let (id, _) = try await ClassFixtures.createClass(app, capacity: 5)
             for _ in 1...5 {
-                #expect(try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(1)).status != .tooManyRequests)
+                #expect(try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(1)).status != .tooManyRequests)
             }
-            let refused = try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(1))
+            let refused = try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(1))
             #expect(refused.status == .tooManyRequests)
             #expect(refused.text.contains("Too many registrations"))
             #expect(refused.text.contains("value=\"Officer 1\""), "the input is kept")
-            #expect(try await TestBrowser(app).post(ClassURL.register(id), ClassFixtures.registrant(2)).status == .ok)
+            #expect(try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(2)).status == .ok)
         }
     }
 
@@ -237,13 +237,13 @@ struct RateLimitRouteTests {
             for n in 0..<tries {
                 let user = try await Fixtures.user(app, email: "known\(n)@example.org", role: .trainee)
                 let a = TestBrowser(app), b = TestBrowser(app)
-                _ = try await a.get(SiteURL.forgotPassword)
-                _ = try await b.get(SiteURL.forgotPassword)
+                _ = try await a.get(SiteURL.forgotPassword.path)
+                _ = try await b.get(SiteURL.forgotPassword.path)
                 // Alternate which goes first, so a slower moment of the machine does not
                 // always fall on the same side.
                 func timed(_ browser: TestBrowser, _ email: String) async throws -> (TestingHTTPResponse, Double) {
                     let start = ContinuousClock.now
-                    let response = try await browser.post(SiteURL.forgotPassword, ["email": email])
+                    let response = try await browser.post(SiteURL.forgotPassword.path, ["email": email])
                     let elapsed = (ContinuousClock.now - start).milliseconds
                     try await PasswordResetQueue.settle(app)
                     return (response, elapsed)

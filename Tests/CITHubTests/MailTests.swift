@@ -102,7 +102,7 @@ struct MailDeliveryTests {
             let address = "invitee-\(UUID().uuidString.prefix(8).lowercased())@example.org"
 
             // MUT: invite, then one delivery pass
-            let invite = try await admin.post(SiteURL.adminInvite, ["email": address, "name": "Ida Invitee", "role": Role.trainer.rawValue])
+            let invite = try await admin.post(SiteURL.adminInvite.path, ["email": address, "name": "Ida Invitee", "role": Role.trainer.rawValue])
             #expect(invite.status == .seeOther)
             let delivery = try #require(app.mailDelivery)
             let result = try await delivery.runOnce()
@@ -113,7 +113,7 @@ struct MailDeliveryTests {
             #expect(delivered.count == 1)
             let text = decodeQuotedPrintable(try #require(delivered.first))
             #expect(text.contains("Subject: You are invited to CIT Hub"))
-            let path = try #require(Fixtures.link(in: text, path: SiteURL.invitation))
+            let path = try #require(Fixtures.link(in: text, path: SiteURL.invitation(.key).parentPath))
             #expect(try await OutboxMessage.query(on: app.db).first()?.status == .sent)
             #expect(try await delivery.runOnce().sent == 0, "nothing is sent twice")
 
@@ -122,8 +122,8 @@ struct MailDeliveryTests {
             let accepted = try await invitee.post(path, ["name": "Ida Invitee", "password": Fixtures.password, "password_confirm": Fixtures.password])
             #expect(accepted.status == .seeOther)
             #expect(accepted.location == "/login?notice=invitation-accepted")
-            #expect(try await invitee.post(SiteURL.login, ["email": address, "password": Fixtures.password]).status == .seeOther)
-            #expect(try await invitee.get(SiteURL.account).text.contains("Trainer"))
+            #expect(try await invitee.post(SiteURL.login.path, ["email": address, "password": Fixtures.password]).status == .seeOther)
+            #expect(try await invitee.get(SiteURL.account.path).text.contains("Trainer"))
 
             // the link works once
             #expect(try await TestBrowser(app).get(path).status == .gone)
@@ -142,20 +142,20 @@ struct MailDeliveryTests {
             let address = "reset-\(UUID().uuidString.prefix(8).lowercased())@example.org"
             let user = try await Fixtures.user(app, email: address, role: .trainee)
             let browser = TestBrowser(app)
-            let asked = try await browser.post(SiteURL.forgotPassword, ["email": address])
+            let asked = try await browser.post(SiteURL.forgotPassword.path, ["email": address])
             #expect(asked.location == "/login?notice=reset-sent")
             // unknown address: same answer, no mail
-            #expect(try await browser.post(SiteURL.forgotPassword, ["email": "nobody@example.org"]).location == "/login?notice=reset-sent")
+            #expect(try await browser.post(SiteURL.forgotPassword.path, ["email": "nobody@example.org"]).location == "/login?notice=reset-sent")
             try await PasswordResetQueue.settle(app)  // the account work runs after the answer
             #expect(try await app.mailDelivery!.runOnce().sent == 1)
             let text = decodeQuotedPrintable(try #require(try smtp.messages(to: address).first))
-            let path = try #require(Fixtures.link(in: text, path: SiteURL.resetPassword))
+            let path = try #require(Fixtures.link(in: text, path: SiteURL.resetPassword(.key).parentPath))
 
             let newPassword = "river stone window 77"
             #expect(try await browser.post(path, ["password": newPassword, "password_confirm": newPassword]).status == .seeOther)
             #expect(try await browser.post(path, ["password": "a different phrase 1", "password_confirm": "a different phrase 1"]).status == .gone)
-            #expect(try await TestBrowser(app).post(SiteURL.login, ["email": user.email, "password": newPassword]).status == .seeOther)
-            #expect(try await TestBrowser(app).post(SiteURL.login, ["email": user.email, "password": Fixtures.password]).status == .unauthorized)
+            #expect(try await TestBrowser(app).post(SiteURL.login.path, ["email": user.email, "password": newPassword]).status == .seeOther)
+            #expect(try await TestBrowser(app).post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password]).status == .unauthorized)
         }
     }
 }
@@ -167,17 +167,17 @@ struct MailOutboxTests {
         try await withCITHub { app in
             #expect(app.mailDelivery == nil)
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            _ = try await admin.post(SiteURL.adminInvite, ["email": "wait@example.org", "name": "Walt", "role": Role.trainee.rawValue])
-            let page = try await admin.get(SiteURL.adminOutbox)
+            _ = try await admin.post(SiteURL.adminInvite.path, ["email": "wait@example.org", "name": "Walt", "role": Role.trainee.rawValue])
+            let page = try await admin.get(SiteURL.adminOutbox.path)
             #expect(page.status == .ok)
             #expect(page.text.contains("SMTP_URL is not set"))
             #expect(page.text.contains("wait@example.org"))
             // The list hides the link; opening the message shows it (and is audited).
-            #expect(Fixtures.link(in: page.text, path: SiteURL.invitation) == nil)
+            #expect(Fixtures.link(in: page.text, path: SiteURL.invitation(.key).parentPath) == nil)
             let message = try #require(try await OutboxMessage.query(on: app.db).first())
             #expect(message.status == .pending)
-            let opened = try await admin.get(SiteURL.adminOutboxMessage(message.id!.uuidString.lowercased()))
-            #expect(Fixtures.link(in: opened.text, path: SiteURL.invitation) != nil)
+            let opened = try await admin.get(SiteURL.adminOutboxMessage(.value(message.id!.uuidString.lowercased())).path)
+            #expect(Fixtures.link(in: opened.text, path: SiteURL.invitation(.key).parentPath) != nil)
         }
     }
 

@@ -20,7 +20,7 @@ struct OutcomeScopeTests {
 
     static func signIn(_ app: Application, _ user: User) async throws -> TestBrowser {
         let browser = TestBrowser(app)
-        #expect(try await browser.post(SiteURL.login, ["email": user.email, "password": Fixtures.password]).status == .seeOther)
+        #expect(try await browser.post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password]).status == .seeOther)
         return browser
     }
 
@@ -39,7 +39,7 @@ struct OutcomeScopeTests {
             // MUT: the coordinator says the program serves every county of the state
             let everyCounty = try await County.query(on: app.db).filter(\.$stateCode == "WI").all().map(\.name)
             #expect(everyCounty.count == 72)
-            let saved = try await browser.post(SiteURL.programEdit(dane), ["name": "NAMI Dane County CIT/CIP", "kind_cit": "on", "kind_cip": "on",
+            let saved = try await browser.post(SiteURL.programEdit(.value(dane)).path, ["name": "NAMI Dane County CIT/CIP", "kind_cit": "on", "kind_cip": "on",
                                                                            "status": "active", "counties": everyCounty.joined(separator: ", ")])
             #expect(saved.status == .seeOther)
             #expect(try await ProgramCounty.query(on: app.db).filter(\.$program.$id == UUID(uuidString: dane)!).count() == 72)
@@ -68,7 +68,7 @@ struct OutcomeScopeTests {
             #expect(try await OutcomeScope.access(for: coordinator, county: nil, agency: nil, program: nil, on: app.db) == .publicView)
 
             // MUT: the coordinator names Green Bay PD as a partner of their program
-            let added = try await browser.post(SiteURL.programPartners(dane), ["partner_name": "Green Bay Police Department", "partner_kind": "law_enforcement", "partner_role": "partner"])
+            let added = try await browser.post(SiteURL.programPartners(.value(dane)).path, ["partner_name": "Green Bay Police Department", "partner_kind": "law_enforcement", "partner_role": "partner"])
             #expect(added.status == .seeOther)
             #expect(try await Self.partner(app, program: dane, organization: greenBay).isApproved == false)
             // validate: naming an agency opens nothing until an administrator approves
@@ -114,40 +114,40 @@ struct OutcomeScopeTests {
             let kenoshaPD = try await Self.organization(app, "Kenosha Police Department")
 
             // MUT: the coordinator adds an existing agency as a partner
-            let added = try await coordinator.post(SiteURL.programPartners(dane), ["partner_name": "Kenosha Police Department", "partner_kind": "law_enforcement", "partner_role": "partner"])
+            let added = try await coordinator.post(SiteURL.programPartners(.value(dane)).path, ["partner_name": "Kenosha Police Department", "partner_kind": "law_enforcement", "partner_role": "partner"])
             #expect(added.status == .seeOther)
-            #expect(added.location == SiteURL.programEdit(dane))
+            #expect(added.location == SiteURL.programEdit(.value(dane)).path)
 
             // validate: waiting, said so on the edit page, no Approve button for the coordinator
             let pending = try await Self.partner(app, program: dane, organization: kenoshaPD)
             #expect(pending.approvedAt == nil && pending.approvedBy == nil)
             let addedEvent = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "program.partner_added").first())
             #expect(addedEvent.details.contains("Kenosha Police Department") && addedEvent.details.contains("waiting for approval"))
-            let coordinatorPage = try await coordinator.get(SiteURL.programEdit(dane)).text
+            let coordinatorPage = try await coordinator.get(SiteURL.programEdit(.value(dane)).path).text
             #expect(coordinatorPage.contains("Kenosha Police Department"))
             #expect(coordinatorPage.contains("Waiting for the state administrator"))
-            #expect(!coordinatorPage.contains(SiteURL.programPartnerApprove(dane, pending.id!.uuidString)))
-            #expect(try await coordinator.post(SiteURL.programPartnerApprove(dane, pending.id!.uuidString), [:]).status == .forbidden,
+            #expect(!coordinatorPage.contains(SiteURL.programPartnerApprove(.value(dane), .value(pending.id!.uuidString)).path))
+            #expect(try await coordinator.post(SiteURL.programPartnerApprove(.value(dane), .value(pending.id!.uuidString)).path, [:]).status == .forbidden,
                     "a coordinator cannot approve their own partner")
             #expect(try await OutcomeScope.access(for: coordinatorUser, county: nil, agency: kenoshaPD, program: nil, on: app.db) == .publicView)
 
             // the administrator sees an Approve button; a forged POST (no CSRF token) changes nothing
-            let adminPage = try await admin.get(SiteURL.programEdit(dane)).text
-            #expect(adminPage.contains(SiteURL.programPartnerApprove(dane, pending.id!.uuidString)))
+            let adminPage = try await admin.get(SiteURL.programEdit(.value(dane)).path).text
+            #expect(adminPage.contains(SiteURL.programPartnerApprove(.value(dane), .value(pending.id!.uuidString)).path))
             #expect(adminPage.contains("Approve<span class=\"visually-hidden\"> Kenosha Police Department</span>"), "the button's name says whom it approves")
             let nami = try await Self.partner(app, program: dane, organization: try await Self.organization(app, "NAMI Dane County"))
-            #expect(!adminPage.contains(SiteURL.programPartnerApprove(dane, nami.id!.uuidString)),
+            #expect(!adminPage.contains(SiteURL.programPartnerApprove(.value(dane), .value(nami.id!.uuidString)).path),
                     "a NAMI affiliate files no encounter reports, so there is nothing to approve")
-            let forged = try await admin.post(SiteURL.programPartnerApprove(dane, pending.id!.uuidString), [:], csrf: false)
+            let forged = try await admin.post(SiteURL.programPartnerApprove(.value(dane), .value(pending.id!.uuidString)).path, [:], csrf: false)
             #expect(forged.status == .forbidden)
             #expect(try await Self.partner(app, program: dane, organization: kenoshaPD).isApproved == false)
-            #expect(try await admin.post(SiteURL.programPartnerApprove(kenoshaProgram, pending.id!.uuidString), [:]).status == .notFound,
+            #expect(try await admin.post(SiteURL.programPartnerApprove(.value(kenoshaProgram), .value(pending.id!.uuidString)).path, [:]).status == .notFound,
                     "a partner of another program is not approved through this one")
 
             // MUT: the administrator approves
-            let approved = try await admin.post(SiteURL.programPartnerApprove(dane, pending.id!.uuidString), [:])
+            let approved = try await admin.post(SiteURL.programPartnerApprove(.value(dane), .value(pending.id!.uuidString)).path, [:])
             #expect(approved.status == .seeOther)
-            #expect(approved.location == SiteURL.programEdit(dane))
+            #expect(approved.location == SiteURL.programEdit(.value(dane)).path)
 
             // validate: approved by the administrator, audited, and now in the coordinator's scope
             let link = try await Self.partner(app, program: dane, organization: kenoshaPD)
@@ -159,14 +159,14 @@ struct OutcomeScopeTests {
             #expect(events.first?.entityID?.lowercased() == dane.lowercased())
             #expect(events.first?.details.contains("Kenosha Police Department") == true)
             #expect(try await OutcomeScope.access(for: coordinatorUser, county: nil, agency: kenoshaPD, program: nil, on: app.db) == .exactAgencies([kenoshaPD]))
-            let afterPage = try await admin.get(SiteURL.programEdit(dane)).text
-            #expect(!afterPage.contains(SiteURL.programPartnerApprove(dane, pending.id!.uuidString)))
+            let afterPage = try await admin.get(SiteURL.programEdit(.value(dane)).path).text
+            #expect(!afterPage.contains(SiteURL.programPartnerApprove(.value(dane), .value(pending.id!.uuidString)).path))
             // approving twice is harmless and writes no second event
-            #expect(try await admin.post(SiteURL.programPartnerApprove(dane, pending.id!.uuidString), [:]).status == .seeOther)
+            #expect(try await admin.post(SiteURL.programPartnerApprove(.value(dane), .value(pending.id!.uuidString)).path, [:]).status == .seeOther)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "program.partner_approved").count() == 1)
 
             // MUT: the administrator adds a partner
-            #expect(try await admin.post(SiteURL.programPartners(dane), ["partner_name": "Green Bay Police Department", "partner_kind": "law_enforcement", "partner_role": "partner"]).status == .seeOther)
+            #expect(try await admin.post(SiteURL.programPartners(.value(dane)).path, ["partner_name": "Green Bay Police Department", "partner_kind": "law_enforcement", "partner_role": "partner"]).status == .seeOther)
             // validate: approved at once, by them
             let direct = try await Self.partner(app, program: dane, organization: try await Self.organization(app, "Green Bay Police Department"))
             #expect(direct.isApproved)
@@ -187,7 +187,7 @@ struct OutcomeScopeTests {
             let kenoshaCoordinator = try await Fixtures.user(app, email: "kcoord@example.org", role: .programCoordinator, scope: kenosha)
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
 
-            #expect(try await admin.post(SiteURL.programMerge(dane), ["duplicate": kenosha]).status == .seeOther)
+            #expect(try await admin.post(SiteURL.programMerge(.value(dane)).path, ["duplicate": kenosha]).status == .seeOther)
 
             let moved = try await Self.partner(app, program: dane, organization: kenoshaPD)
             #expect(moved.approvedBy == "earlier-admin@example.org")
@@ -253,7 +253,7 @@ struct OutcomeScopeTests {
             let everyCounty = try await County.query(on: app.db).filter(\.$stateCode == "WI").all().map(\.name)
 
             // MUT: the attack as the review did it
-            #expect(try await coordinator.post(SiteURL.programEdit(dane), ["name": "NAMI Dane County CIT/CIP", "kind_cit": "on", "status": "active",
+            #expect(try await coordinator.post(SiteURL.programEdit(.value(dane)).path, ["name": "NAMI Dane County CIT/CIP", "kind_cit": "on", "status": "active",
                                                                           "counties": everyCounty.joined(separator: ", ")]).status == .seeOther)
             let summary = try await coordinator.get("/outcomes?program=\(dane.lowercased())&format=csv&view=summary")
 

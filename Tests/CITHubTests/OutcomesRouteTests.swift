@@ -12,7 +12,7 @@ enum OutcomeFixtures {
         let agency = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).sort(\.$name).first())
         let user = try await Fixtures.user(app, email: "liaison-\(UUID().uuidString.prefix(6))@example.org", role: .agencyLiaison, scope: agency.id!.uuidString.lowercased())
         let browser = TestBrowser(app)
-        _ = try await browser.post(SiteURL.login, ["email": user.email, "password": Fixtures.password])
+        _ = try await browser.post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password])
         return (browser, agency)
     }
 
@@ -32,7 +32,7 @@ enum OutcomeFixtures {
 
     /// Posts a file as multipart/form-data with the browser's CSRF token.
     static func upload(_ browser: TestBrowser, _ path: String, file: Data) async throws -> TestingHTTPResponse {
-        if browser.cookies[CSRF.cookieName] == nil { try await browser.get(SiteURL.login) }
+        if browser.cookies[CSRF.cookieName] == nil { try await browser.get(SiteURL.login.path) }
         let boundary = "----cithub\(UUID().uuidString)"
         var body = Data()
         body.append("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(browser.cookies[CSRF.cookieName] ?? "")\r\n".data(using: .utf8)!)

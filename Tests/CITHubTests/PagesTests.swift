@@ -44,7 +44,7 @@ struct PagesTests {
             let html = try await TestBrowser(app).get("/").text
             #expect(html.contains("CIT programs provide 40 hours of training for law enforcement"))
             #expect(html.contains("CIP training is a 2-day educational class for non-law enforcement personnel"))
-            for link in [SiteURL.crisis, SiteURL.map, SiteURL.classes] { #expect(html.contains("href=\"\(link)\"")) }
+            for link in [SiteURL.crisis.path, SiteURL.map.path, SiteURL.classes.path] { #expect(html.contains("href=\"\(link)\"")) }
         }
     }
 
@@ -150,7 +150,7 @@ struct PagesTests {
 
             // An answer that is ready at once never meets the timer. (A rendered page is not
             // used here: in the full parallel run a first render can take longer than 0.2 s.)
-            let icon = try await browser.get(SiteURL.favicon)
+            let icon = try await browser.get(SiteURL.favicon.path)
             #expect(icon.status == .ok)
         }
     }
@@ -167,7 +167,7 @@ struct PagesTests {
     @Test("the stylesheet is served by the app with a print section")
     func stylesheet() async throws {
         try await withCITHub { app in
-            let css = try await TestBrowser(app).get(SiteURL.stylesheet)
+            let css = try await TestBrowser(app).get(SiteURL.stylesheet.path)
             #expect(css.status == .ok)
             #expect(css.headers.contentType?.subType == "css")
             #expect(css.text.contains("@media print"))
@@ -199,7 +199,7 @@ struct ReferenceDataTests {
             #expect(try await Course.query(on: app.db).filter(\.$code == "CIT-DISPATCH").first()?.requiredHours == 8)
 
             app.pageCache.invalidateAll()
-            let map = try await TestBrowser(app).get(SiteURL.map)
+            let map = try await TestBrowser(app).get(SiteURL.map.path)
             #expect(map.text.contains("Fond du Lac County"))
             #expect(map.text.components(separatedBy: "data-fips=").count - 1 == 72)
         }

@@ -111,7 +111,7 @@ struct RequestHardeningTests {
         try await withRunningCITHub { app, client in
             let cookie = "\(CSRF.cookieName)=\(String(repeating: "c", count: 43)); cithub_session=forged"
             let length = 15 * 1024 * 1024
-            let head = "POST \(SiteURL.encounterImport) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n"
+            let head = "POST \(SiteURL.encounterImport.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n"
                 + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: \(length)\r\n\r\n"
             // Only 64 KB of the 15 MB are ever sent: a server that waits for the rest answers nothing.
             let answer = await client.exchange(head, body: [UInt8](repeating: UInt8(ascii: "a"), count: 64 * 1024), timeout: 4)
@@ -126,7 +126,7 @@ struct RequestHardeningTests {
         try await withRunningCITHub { app, client in
             let (browser, _) = try await Fixtures.signedIn(app, role: .trainer)
             let cookie = browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
-            let head = "POST \(SiteURL.encounterImport) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n"
+            let head = "POST \(SiteURL.encounterImport.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n"
                 + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: \(15 * 1024 * 1024)\r\n\r\n"
             let answer = await client.exchange(head, body: [UInt8](repeating: UInt8(ascii: "a"), count: 64 * 1024), timeout: 4)
             #expect(RawHTTPClient.status(answer) == 403, "answer: \(answer.prefix(200))")
@@ -138,7 +138,7 @@ struct RequestHardeningTests {
         try await withRunningCITHub { app, client in
             let token = String(repeating: "k", count: 43)
             let form = "_csrf=\(token)&name=Ana"
-            let head = "POST \(CrisisURL.helper) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(CSRF.cookieName)=\(token)\r\n"
+            let head = "POST \(SiteURL.crisis.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(CSRF.cookieName)=\(token)\r\n"
                 + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\nConnection: close\r\n\r\n"
             let answer = await client.exchange(head, body: Array(form.utf8))
             // Missing answers: the form again with messages (422), not a CSRF refusal (403).
@@ -157,7 +157,7 @@ struct RequestHardeningTests {
         try await withCITHub { app in
             let browser = TestBrowser(app)
             browser.cookies[CSRF.cookieName] = cookie
-            let response = try await browser.get(CrisisURL.plan)
+            let response = try await browser.get(SiteURL.crisisPlan.path)
             #expect(response.status == .ok)
             #expect(!response.text.contains(cookie), "the cookie's value is in the page")
             #expect(!response.text.contains("<script>alert"))
@@ -174,7 +174,7 @@ struct RequestHardeningTests {
             let browser = TestBrowser(app)
             let odd = String(repeating: "x", count: 40) + "<b>"
             browser.cookies[CSRF.cookieName] = odd
-            let response = try await browser.post(CrisisURL.helper, CrisisHelperTests.minimal.merging([CSRF.fieldName: odd]) { $1 }, csrf: false)
+            let response = try await browser.post(SiteURL.crisis.path, CrisisHelperTests.minimal.merging([CSRF.fieldName: odd]) { $1 }, csrf: false)
             #expect(response.status == .forbidden)
         }
     }
@@ -183,8 +183,8 @@ struct RequestHardeningTests {
 
     static let token = "Xy3_k9-QpL2mN8vR4tW6zA1bC5dE7fG0hJ2kL4nP6qS"
     static let secretPaths = [
-        SiteURL.invitation(token: token), SiteURL.setup(token: token), SiteURL.resetPassword(token: token),
-        "/registrations/\(token)", "/registrations/\(token)/cancel", TrainingURL.certificatePrint(token),
+        SiteURL.invitation(.value(token)).path, SiteURL.setup(.value(token)).path, SiteURL.resetPassword(.value(token)).path,
+        "/registrations/\(token)", "/registrations/\(token)/cancel", SiteURL.certificatePrint(.value(token)).path,
         "/some/future/link/\(token)",
     ]
 
@@ -199,14 +199,14 @@ struct RequestHardeningTests {
                 try await browser.post(path, ["password": "x"])
             }
             // A CSRF refusal logs the address too.
-            try await browser.post(SiteURL.invitation(token: Self.token), [:], csrf: false)
+            try await browser.post(SiteURL.invitation(.value(Self.token)).path, [:], csrf: false)
             // A 5xx on such an address: its table is gone.
             let sql = app.db as! any SQLDatabase
             try await sql.raw("ALTER TABLE registrations RENAME TO registrations_gone").run()
             try await sql.raw("ALTER TABLE account_tokens RENAME TO account_tokens_gone").run()
             let failed = try await browser.get("/registrations/\(Self.token)")
             #expect(failed.status.code >= 500)
-            try await browser.get(SiteURL.invitation(token: Self.token))
+            try await browser.get(SiteURL.invitation(.value(Self.token)).path)
             let text = log.text
             #expect(text.contains("request failed"), "the 5xx was logged")
             #expect(text.contains("/registrations/[redacted]"), "the request log names the address without its secret")
@@ -252,7 +252,7 @@ struct RequestHardeningTests {
             #expect(rows.allSatisfy { $0.actorID == trainerUser.id && $0.entityID == session.id!.uuidString })
             #expect(rows.allSatisfy { $0.details.contains(registrations[0].id!.uuidString) })
             // MUT: one tap on the plain form
-            let marked = try await trainer.post(TrainingURL.attendanceMark(session.id!), [
+            let marked = try await trainer.post(SiteURL.attendanceMark(.value(session.id!)).path, [
                 "registration": registrations[0].id!.uuidString, "block": String(blocks[2]), "kind": "absent", "entry_id": UUID().uuidString,
             ])
             #expect(marked.status == .seeOther)
@@ -266,14 +266,14 @@ struct RequestHardeningTests {
         try await withCITHub { app in
             let (admin, adminUser) = try await Fixtures.signedIn(app, role: .stateAdministrator)
             #expect(try await Self.auditRows(app, "training_records.csv_downloaded").isEmpty)
-            let csv = try await admin.get(TrainingURL.recordsCSV + "?email=someone%40example.org")
+            let csv = try await admin.get(SiteURL.trainingRecordsCSV.path + "?email=someone%40example.org")
             #expect(csv.status == .ok)
             let rows = try await Self.auditRows(app, "training_records.csv_downloaded")
             #expect(rows.count == 1)
             #expect(rows.first?.actorID == adminUser.id)
             #expect(rows.first?.details.contains("someone@example.org") == true, "the filter is recorded")
             // The page itself is not a download.
-            _ = try await admin.get(TrainingURL.records)
+            _ = try await admin.get(SiteURL.trainingRecords.path)
             #expect(try await Self.auditRows(app, "training_records.csv_downloaded").count == 1)
         }
     }

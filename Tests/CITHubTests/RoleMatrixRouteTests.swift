@@ -19,7 +19,7 @@ struct RoleMatrixRouteTests {
             let target = try await Fixtures.user(app, email: "secret-target@example.org", role: .trainee)
             let routes = app.protectedRoutes.all
             #expect(routes.count >= 7)
-            #expect(Set(routes.map(\.path)).isSuperset(of: [SiteURL.account, SiteURL.adminUsers, SiteURL.adminOutbox, SiteURL.adminAudit]))
+            #expect(Set(routes.map(\.path)).isSuperset(of: [SiteURL.account.path, SiteURL.adminUsers.path, SiteURL.adminOutbox.path, SiteURL.adminAudit.path]))
 
             for route in routes {
                 let path = route.path.replacingOccurrences(of: ":id", with: target.id!.uuidString)
@@ -27,7 +27,7 @@ struct RoleMatrixRouteTests {
                 let anonymous = TestBrowser(app)
                 let out = route.method == .GET ? try await anonymous.get(path) : try await anonymous.post(path, [:])
                 #expect(out.status == .seeOther, "\(route.method) \(route.path) signed out: \(out.status)")
-                #expect(out.location?.hasPrefix(SiteURL.login) == true, "\(route.method) \(route.path) signed out goes to sign-in")
+                #expect(out.location?.hasPrefix(SiteURL.login.path) == true, "\(route.method) \(route.path) signed out goes to sign-in")
 
                 for role in Role.allCases {
                     let browser = browsers[role]!
@@ -35,7 +35,7 @@ struct RoleMatrixRouteTests {
                     let response = route.method == .GET ? try await browser.get(path) : try await browser.post(path, [:])
                     let allowed = RoleMatrix.allows([role], route.permission)
                     if allowed {
-                        #expect(![.forbidden, .unauthorized].contains(response.status) && !(response.location?.hasPrefix(SiteURL.login) ?? false),
+                        #expect(![.forbidden, .unauthorized].contains(response.status) && !(response.location?.hasPrefix(SiteURL.login.path) ?? false),
                                 "\(role) should reach \(route.method) \(route.path), got \(response.status)")
                     } else {
                         #expect(response.status == .forbidden, "\(role) must not reach \(route.method) \(route.path), got \(response.status)")

@@ -10,17 +10,17 @@ enum PickerFixtures {
     static let dane = "NAMI Dane County CIT/CIP"
 
     static func invite(_ admin: TestBrowser, email: String, role: Role, program: String = "", agency: String = "") async throws -> TestingHTTPResponse {
-        try await admin.post(SiteURL.adminInvite, ["email": email, "name": "Pat Person", "role": role.rawValue, "program": program, "agency": agency])
+        try await admin.post(SiteURL.adminInvite.path, ["email": email, "name": "Pat Person", "role": role.rawValue, "program": program, "agency": agency])
     }
 
     /// Accepts the invitation mailed to `email` and signs in.
     static func accept(_ app: Application, email: String) async throws -> TestBrowser {
         let mail = try #require(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == email).first())
-        let link = try #require(Fixtures.link(in: mail.bodyText, path: SiteURL.invitation))
+        let link = try #require(Fixtures.link(in: mail.bodyText, path: SiteURL.invitation(.key).parentPath))
         let browser = TestBrowser(app)
         let accepted = try await browser.post(link, ["name": "Pat Person", "password": Fixtures.password, "password_confirm": Fixtures.password])
         #expect(accepted.status == .seeOther)
-        let signIn = try await browser.post(SiteURL.login, ["email": email, "password": Fixtures.password])
+        let signIn = try await browser.post(SiteURL.login.path, ["email": email, "password": Fixtures.password])
         #expect(signIn.status == .seeOther)
         return browser
     }
@@ -34,7 +34,7 @@ struct ScopePickerTests {
             try await loadDirectory(app)
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
             // MUT
-            let page = try await admin.get(SiteURL.adminUsers)
+            let page = try await admin.get(SiteURL.adminUsers.path)
             // validate
             #expect(page.status == .ok)
             #expect(page.text.contains("<datalist id=\"program-choices\">"))
@@ -68,18 +68,18 @@ struct ScopePickerTests {
             let audit = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "invitation.created").first())
             #expect(audit.details.contains("NAMI Dane County CIT/CIP"))
             #expect(audit.details.contains(dane.lowercased()))
-            let list = try await admin.get(SiteURL.adminUsers)
+            let list = try await admin.get(SiteURL.adminUsers.path)
             #expect(list.text.contains("Program coordinator — NAMI Dane County CIT/CIP"))
 
             let cora = try await PickerFixtures.accept(app, email: "cora@example.org")
-            for path in [ClassURL.newClass(programID: dane.lowercased()), ClassURL.roster(classID), TrainingURL.attendance(classID),
-                         TrainingURL.completion(classID), TrainingURL.scenarios(UUID(uuidString: dane)!), SiteURL.programEdit(dane.lowercased())] {
+            for path in [SiteURL.newClass(.value(dane.lowercased())).path, SiteURL.classRoster(.value(classID)).path, SiteURL.attendance(.value(classID)).path,
+                         SiteURL.completion(.value(classID)).path, SiteURL.scenarios(.value(UUID(uuidString: dane)!)).path, SiteURL.programEdit(.value(dane.lowercased())).path] {
                 let response = try await cora.get(path)
                 #expect(response.status == .ok, "\(path): \(response.status)")
             }
-            let home = try await cora.get(SiteURL.account)
+            let home = try await cora.get(SiteURL.account.path)
             #expect(home.text.contains(PickerFixtures.dane))
-            #expect(home.text.contains(ClassURL.roster(classID)))
+            #expect(home.text.contains(SiteURL.classRoster(.value(classID)).path))
         }
     }
 
@@ -135,7 +135,7 @@ struct ScopePickerTests {
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
             #expect(try await PickerFixtures.invite(admin, email: "lee@example.org", role: .agencyLiaison, agency: "Madison Police Department").status == .seeOther)
             let lee = try await PickerFixtures.accept(app, email: "lee@example.org")
-            let form = try await lee.get(SiteURL.encounterNew)
+            let form = try await lee.get(SiteURL.encounterNew.path)
             #expect(form.text.contains("Agency: </strong>Madison Police Department") || form.text.contains("Madison Police Department"))
             #expect(!form.text.contains("not linked to an agency"))
 
@@ -143,23 +143,23 @@ struct ScopePickerTests {
             #expect(try await PickerFixtures.invite(admin, email: "cora@example.org", role: .programCoordinator, program: PickerFixtures.dane).status == .seeOther)
             let cora = try #require(try await User.query(on: app.db).filter(\.$email == "cora@example.org").first())
             let other = try #require(try await Program.query(on: app.db).filter(\.$name != PickerFixtures.dane).sort(\.$name).first())
-            let added = try await admin.post(SiteURL.adminUserRoles(cora.id!.uuidString), ["role": Role.programCoordinator.rawValue, "program": other.name, "mode": "add"])
+            let added = try await admin.post(SiteURL.adminUserRoles(.value(cora.id!.uuidString)).path, ["role": Role.programCoordinator.rawValue, "program": other.name, "mode": "add"])
             #expect(added.status == .seeOther)
             let grants = try await RoleGrant.query(on: app.db).filter(\.$user.$id == cora.id!).all()
             #expect(Set(grants.compactMap(\.scopeID)) == Set([try await programID(app, named: PickerFixtures.dane).lowercased(), other.id!.uuidString.lowercased()]))
             // the same one again is refused
-            let again = try await admin.post(SiteURL.adminUserRoles(cora.id!.uuidString), ["role": Role.programCoordinator.rawValue, "program": other.name, "mode": "add"])
+            let again = try await admin.post(SiteURL.adminUserRoles(.value(cora.id!.uuidString)).path, ["role": Role.programCoordinator.rawValue, "program": other.name, "mode": "add"])
             #expect(again.status == .unprocessableEntity)
             #expect(again.text.contains("already hold this role"))
 
-            let page = try await admin.get(SiteURL.adminUser(cora.id!.uuidString))
+            let page = try await admin.get(SiteURL.adminUser(.value(cora.id!.uuidString)).path)
             #expect(page.text.contains("Program coordinator — NAMI Dane County CIT/CIP"))
             #expect(page.text.contains("Program coordinator — \(other.name)"))
             #expect(!page.text.contains("(" + other.id!.uuidString), "no ids in the role list")
 
             // removing one leaves the other
             let grant = try #require(grants.first { $0.scopeID == other.id!.uuidString.lowercased() })
-            let removed = try await admin.post(SiteURL.adminUserRoleRemove(cora.id!.uuidString, grant.id!.uuidString), [:])
+            let removed = try await admin.post(SiteURL.adminUserRoleRemove(.value(cora.id!.uuidString), .value(grant.id!.uuidString)).path, [:])
             #expect(removed.status == .seeOther)
             #expect(try await RoleGrant.query(on: app.db).filter(\.$user.$id == cora.id!).count() == 1)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "account.role_removed").count() == 1)
@@ -172,20 +172,20 @@ struct ScopePickerTests {
             try await loadDirectory(app)
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
             // refused: no name, no county; an existing agency of the same name and county
-            let empty = try await admin.post(SiteURL.adminAgencies, ["agency_name": "", "agency_county": "", "agency_kind": "law_enforcement"])
+            let empty = try await admin.post(SiteURL.adminAgencies.path, ["agency_name": "", "agency_county": "", "agency_kind": "law_enforcement"])
             #expect(empty.status == .unprocessableEntity)
             #expect(empty.text.contains("field-agency_name-error"))
             #expect(empty.text.contains("field-agency_county-error"))
             let madison = try #require(try await Organization.query(on: app.db).filter(\.$name == "Madison Police Department").first())
             if let county = madison.countyFIPS {
-                let duplicate = try await admin.post(SiteURL.adminAgencies, ["agency_name": "madison police department", "agency_county": county, "agency_kind": "law_enforcement"])
+                let duplicate = try await admin.post(SiteURL.adminAgencies.path, ["agency_name": "madison police department", "agency_county": county, "agency_kind": "law_enforcement"])
                 #expect(duplicate.status == .unprocessableEntity)
                 #expect(duplicate.text.contains("already in the directory"))
             }
             let organizationsBefore = try await Organization.query(on: app.db).count()
 
             // MUT
-            let added = try await admin.post(SiteURL.adminAgencies, ["agency_name": "Oshkosh  Police Department", "agency_county": "55139", "agency_kind": "law_enforcement"])
+            let added = try await admin.post(SiteURL.adminAgencies.path, ["agency_name": "Oshkosh  Police Department", "agency_county": "55139", "agency_kind": "law_enforcement"])
 
             // validate
             #expect(added.status == .seeOther)

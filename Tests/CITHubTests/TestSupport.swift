@@ -74,7 +74,7 @@ final class TestBrowser: @unchecked Sendable {
     func post(_ path: String, _ form: [String: String], csrf: Bool = true) async throws -> TestingHTTPResponse {
         var fields = form
         if csrf {
-            if cookies[CSRF.cookieName] == nil { try await get(SiteURL.login) }
+            if cookies[CSRF.cookieName] == nil { try await get(SiteURL.login.path) }
             fields[CSRF.fieldName] = cookies[CSRF.cookieName]
         }
         var headers = HTTPHeaders()
@@ -130,7 +130,7 @@ enum Fixtures {
     static func signedIn(_ app: Application, role: Role, email: String? = nil) async throws -> (TestBrowser, User) {
         let user = try await self.user(app, email: email ?? "\(role.rawValue)-\(UUID().uuidString.prefix(6))@example.org", role: role)
         let browser = TestBrowser(app)
-        let response = try await browser.post(SiteURL.login, ["email": user.email, "password": password])
+        let response = try await browser.post(SiteURL.login.path, ["email": user.email, "password": password])
         #expect(response.status == .seeOther, "sign-in as \(role) failed: \(response.status)")
         return (browser, user)
     }

@@ -34,10 +34,10 @@ enum TrainingFixtures {
     /// A trainer account assigned to the class by its coordinator.
     static func assignedTrainer(_ app: Application, session: ClassSession, coordinator: TestBrowser, email: String = "trainer-\(UUID().uuidString.prefix(6))@example.org") async throws -> (TestBrowser, User) {
         let trainer = try await Fixtures.user(app, email: email, role: .trainer)
-        let response = try await coordinator.post(TrainingURL.trainers(session.id!), ["email": trainer.email])
+        let response = try await coordinator.post(SiteURL.classTrainers(.value(session.id!)).path, ["email": trainer.email])
         #expect(response.status == .seeOther, "assigning a trainer: \(response.status)")
         let browser = TestBrowser(app)
-        _ = try await browser.post(SiteURL.login, ["email": trainer.email, "password": Fixtures.password])
+        _ = try await browser.post(SiteURL.login.path, ["email": trainer.email, "password": Fixtures.password])
         return (browser, trainer)
     }
 
@@ -55,11 +55,11 @@ enum TrainingFixtures {
     struct SyncAnswer: Decodable { struct Result: Decodable { var id: String; var status: String; var message: String?; var state: String?; var mark: String? }; var results: [Result] }
 
     static func sync(_ browser: TestBrowser, _ session: ClassSession, _ entries: [Entry]) async throws -> (HTTPStatus, SyncAnswer?) {
-        if browser.cookies[CSRF.cookieName] == nil { try await browser.get(SiteURL.login) }
+        if browser.cookies[CSRF.cookieName] == nil { try await browser.get(SiteURL.login.path) }
         var headers = HTTPHeaders()
         headers.contentType = .json
         let body = try JSONEncoder().encode(SyncBody(_csrf: browser.cookies[CSRF.cookieName] ?? "", entries: entries))
-        let response = try await browser.send(.POST, TrainingURL.attendanceSync(session.id!), headers: headers, body: ByteBuffer(data: body))
+        let response = try await browser.send(.POST, SiteURL.attendanceSync(.value(session.id!)).path, headers: headers, body: ByteBuffer(data: body))
         return (response.status, try? JSONDecoder().decode(SyncAnswer.self, from: Data(buffer: response.body)))
     }
 
@@ -91,21 +91,21 @@ struct TrainingDeliveryRouteTests {
             trainee.name = "Tina Trainee"; try await trainee.save(on: app.db)
 
             // the roster suggests the accounts that may teach, by name, and no one else
-            let roster = try await coordinator.get(ClassURL.roster(id)).text
+            let roster = try await coordinator.get(SiteURL.classRoster(.value(id)).path).text
             #expect(roster.contains("<option value=\"Terry Trainer (terry@example.org)\">"))
             #expect(!roster.contains("Tina Trainee"))
 
             // MUT: a name typed as it reads
-            #expect(try await coordinator.post(TrainingURL.trainers(id), ["email": "terry trainer"]).status == .seeOther)
+            #expect(try await coordinator.post(SiteURL.classTrainers(.value(id)).path, ["email": "terry trainer"]).status == .seeOther)
             #expect(try await ClassTrainer.query(on: app.db).filter(\.$user.$id == terry.id!).count() == 1)
             // MUT: a name two accounts share, a trainee's name, nothing
             for typed in ["Alex Same", "Tina Trainee", ""] {
-                let refused = try await coordinator.post(TrainingURL.trainers(id), ["email": typed])
+                let refused = try await coordinator.post(SiteURL.classTrainers(.value(id)).path, ["email": typed])
                 #expect(refused.status == .unprocessableEntity, "\(typed)")
                 #expect(refused.text.contains("field-email-error"))
             }
             // the suggestion as picked from the list tells the twins apart
-            #expect(try await coordinator.post(TrainingURL.trainers(id), ["email": "Alex Same (alex2@example.org)"]).status == .seeOther)
+            #expect(try await coordinator.post(SiteURL.classTrainers(.value(id)).path, ["email": "Alex Same (alex2@example.org)"]).status == .seeOther)
             // validate
             #expect(try await ClassTrainer.query(on: app.db).count() == 2)
         }
@@ -150,7 +150,7 @@ struct TrainingDeliveryRouteTests {
             #expect(try await AttendanceEntry.query(on: app.db).count() == 4)
 
             // The sheet shows what was recorded: in at 08:02, out at 09:00, and the open 10:00 check-in.
-            let sheet = try await trainer.get(TrainingURL.attendance(session.id!, block: 0))
+            let sheet = try await trainer.get(SiteURL.attendancePath(session.id!, block: 0))
             #expect(sheet.status == .ok)
             let zone = session.zone
             #expect(sheet.text.contains("In \(ClassFormat.time(block.start.addingTimeInterval(120), zone)), out \(ClassFormat.time(block.start.addingTimeInterval(3_600), zone))"))
@@ -158,21 +158,21 @@ struct TrainingDeliveryRouteTests {
             #expect(sheet.text.contains("Left for a call-out, came back"))
 
             // The plain form (no script) records one entry and returns to the sheet.
-            let plain = try await trainer.post(TrainingURL.attendanceMark(session.id!), ["registration": registrations[1].id!.uuidString, "block": "0", "kind": "present"])
+            let plain = try await trainer.post(SiteURL.attendanceMark(.value(session.id!)).path, ["registration": registrations[1].id!.uuidString, "block": "0", "kind": "present"])
             #expect(plain.status == .seeOther)
-            let badPlain = try await trainer.post(TrainingURL.attendanceMark(session.id!), ["registration": registrations[1].id!.uuidString, "block": "0", "kind": "minutes", "minutes": "-5"])
+            let badPlain = try await trainer.post(SiteURL.attendanceMark(.value(session.id!)).path, ["registration": registrations[1].id!.uuidString, "block": "0", "kind": "minutes", "minutes": "-5"])
             #expect(badPlain.status == .unprocessableEntity)
             #expect(try await AttendanceEntry.query(on: app.db).count() == 5)
 
             // Another trainer, not assigned to this class, gets nothing.
             let (stranger, _) = try await Fixtures.signedIn(app, role: .trainer)
-            #expect(try await stranger.get(TrainingURL.attendance(session.id!)).status == .forbidden)
+            #expect(try await stranger.get(SiteURL.attendance(.value(session.id!)).path).status == .forbidden)
             let (strangerStatus, _) = try await TrainingFixtures.sync(stranger, session, [TrainingFixtures.Entry(registration: first, block: 0, kind: "present")])
             #expect(strangerStatus == .forbidden)
             #expect(try await AttendanceEntry.query(on: app.db).count() == 5)
             // The assigned trainer sees the class on their list; the stranger does not.
-            #expect(try await trainer.get(TrainingURL.teaching).text.contains(session.title))
-            #expect(!(try await stranger.get(TrainingURL.teaching).text.contains(session.title)))
+            #expect(try await trainer.get(SiteURL.teaching.path).text.contains(session.title))
+            #expect(!(try await stranger.get(SiteURL.teaching.path).text.contains(session.title)))
         }
     }
 
@@ -191,51 +191,51 @@ struct TrainingDeliveryRouteTests {
             #expect(status == .ok)
             #expect(answer?.results.allSatisfy { $0.status == "saved" } == true)
 
-            let completion = try await coordinator.get(TrainingURL.completion(session.id!))
+            let completion = try await coordinator.get(SiteURL.completion(.value(session.id!)).path)
             #expect(completion.status == .ok)
             #expect(completion.text.contains("39.5"))
             #expect(completion.text.contains("0.5 hours"))
             // MUT: issue certificates: only the person with 40 hours gets one
-            #expect(try await coordinator.post(TrainingURL.issue(session.id!), [:]).status == .seeOther)
+            #expect(try await coordinator.post(SiteURL.classCertificates(.value(session.id!)).path, [:]).status == .seeOther)
             var certificates = try await Certificate.query(on: app.db).all()
             #expect(certificates.count == 1)
             #expect(certificates.first?.personName == registrations[0].name)
             #expect(certificates.first?.hours == 40)
             // issuing again changes nothing
-            _ = try await coordinator.post(TrainingURL.issue(session.id!), [:])
+            _ = try await coordinator.post(SiteURL.classCertificates(.value(session.id!)).path, [:])
             #expect(try await Certificate.query(on: app.db).count() == 1)
             let mail = try #require(try await OutboxMessage.query(on: app.db).all().first { $0.subject.hasPrefix("Your certificate") })
             #expect(mail.bodyText.contains(certificates[0].code))
 
             // An excused make-up needs a reason; with one, it is audited and completes the course.
-            let blank = try await coordinator.post(TrainingURL.excuse(session.id!), ["registration": registrations[1].id!.uuidString, "block": String(last), "reason": ""])
+            let blank = try await coordinator.post(SiteURL.completionExcuse(.value(session.id!)).path, ["registration": registrations[1].id!.uuidString, "block": String(last), "reason": ""])
             #expect(blank.status == .unprocessableEntity)
             #expect(blank.text.contains("Say why the block counts"))
-            let excused = try await coordinator.post(TrainingURL.excuse(session.id!), ["registration": registrations[1].id!.uuidString, "block": String(last), "reason": "Made up in the Rock County class"])
+            let excused = try await coordinator.post(SiteURL.completionExcuse(.value(session.id!)).path, ["registration": registrations[1].id!.uuidString, "block": String(last), "reason": "Made up in the Rock County class"])
             #expect(excused.status == .seeOther)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "attendance.excused").count() == 1)
-            _ = try await coordinator.post(TrainingURL.issue(session.id!), [:])
+            _ = try await coordinator.post(SiteURL.classCertificates(.value(session.id!)).path, [:])
             certificates = try await Certificate.query(on: app.db).all()
             #expect(certificates.count == 2)
 
             // Public verification: valid, then revoked with its reason; unknown and malformed say the same.
             let code = certificates[0].code
-            let valid = try await TestBrowser(app).get(TrainingURL.verify(code.lowercased().replacingOccurrences(of: "-", with: "")))
+            let valid = try await TestBrowser(app).get(SiteURL.verify(.value(code.lowercased().replacingOccurrences(of: "-", with: ""))).path)
             #expect(valid.status == .ok)
             #expect(valid.text.contains("This certificate is valid"))
             #expect(valid.text.contains(certificates[0].personName))
             #expect(!valid.text.contains(certificates[0].email))
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            #expect(try await coordinator.post(TrainingURL.revoke(code), ["reason": "Issued in error"]).status == .forbidden)
-            #expect(try await admin.post(TrainingURL.revoke(code), ["reason": ""]).status == .unprocessableEntity)
-            #expect(try await admin.post(TrainingURL.revoke(code), ["reason": "Issued in error"]).status == .seeOther)
-            let revoked = try await TestBrowser(app).get(TrainingURL.verify(code))
+            #expect(try await coordinator.post(SiteURL.certificateRevoke(.value(code)).path, ["reason": "Issued in error"]).status == .forbidden)
+            #expect(try await admin.post(SiteURL.certificateRevoke(.value(code)).path, ["reason": ""]).status == .unprocessableEntity)
+            #expect(try await admin.post(SiteURL.certificateRevoke(.value(code)).path, ["reason": "Issued in error"]).status == .seeOther)
+            let revoked = try await TestBrowser(app).get(SiteURL.verify(.value(code)).path)
             #expect(revoked.text.contains("This certificate was revoked"))
             #expect(revoked.text.contains("Issued in error"))
             var guessed = VerificationCode.generate()
             while guessed == certificates[0].code || guessed == certificates[1].code { guessed = VerificationCode.generate() }
-            let unknown = try await TestBrowser(app).get(TrainingURL.verify(guessed))
-            let malformed = try await TestBrowser(app).get(TrainingURL.verify("ZZZZ-ZZZZ"))
+            let unknown = try await TestBrowser(app).get(SiteURL.verify(.value(guessed)).path)
+            let malformed = try await TestBrowser(app).get(SiteURL.verify(.value("ZZZZ-ZZZZ")).path)
             #expect(unknown.status == .notFound)
             #expect(malformed.status == .notFound)
             #expect(unknown.text == malformed.text)
@@ -244,20 +244,20 @@ struct TrainingDeliveryRouteTests {
             let otherProgram = try await programID(app, named: "Appleton Police Department CIT")
             let outsider = try await Fixtures.user(app, email: "outsider-coord@example.org", role: .programCoordinator, scope: otherProgram)
             let outsiderBrowser = TestBrowser(app)
-            _ = try await outsiderBrowser.post(SiteURL.login, ["email": outsider.email, "password": Fixtures.password])
-            #expect(try await outsiderBrowser.get(TrainingURL.completion(session.id!)).status == .forbidden)
-            #expect(try await outsiderBrowser.post(TrainingURL.issue(session.id!), [:]).status == .forbidden)
-            #expect(try await outsiderBrowser.get(TrainingURL.attendance(session.id!)).status == .forbidden)
-            #expect(try await outsiderBrowser.get(TrainingURL.certificate(certificates[1].code)).status == .forbidden)
-            #expect(!(try await outsiderBrowser.get(TrainingURL.recordsCSV).text.contains(certificates[1].code)))
+            _ = try await outsiderBrowser.post(SiteURL.login.path, ["email": outsider.email, "password": Fixtures.password])
+            #expect(try await outsiderBrowser.get(SiteURL.completion(.value(session.id!)).path).status == .forbidden)
+            #expect(try await outsiderBrowser.post(SiteURL.classCertificates(.value(session.id!)).path, [:]).status == .forbidden)
+            #expect(try await outsiderBrowser.get(SiteURL.attendance(.value(session.id!)).path).status == .forbidden)
+            #expect(try await outsiderBrowser.get(SiteURL.certificate(.value(certificates[1].code)).path).status == .forbidden)
+            #expect(!(try await outsiderBrowser.get(SiteURL.trainingRecordsCSV.path).text.contains(certificates[1].code)))
 
             // The printable certificate: the coordinator and the person may open it, another trainee not.
-            #expect(try await coordinator.get(TrainingURL.certificate(certificates[1].code)).status == .ok)
+            #expect(try await coordinator.get(SiteURL.certificate(.value(certificates[1].code)).path).status == .ok)
             let (otherTrainee, _) = try await Fixtures.signedIn(app, role: .trainee)
-            #expect(try await otherTrainee.get(TrainingURL.certificate(certificates[1].code)).status == .forbidden)
+            #expect(try await otherTrainee.get(SiteURL.certificate(.value(certificates[1].code)).path).status == .forbidden)
 
             // Training records: the CSV has the boards' columns and only valid certificates.
-            let csv = try await coordinator.get(TrainingURL.recordsCSV)
+            let csv = try await coordinator.get(SiteURL.trainingRecordsCSV.path)
             #expect(csv.status == .ok)
             #expect(csv.text.hasPrefix(TrainingRecordExport.header.joined(separator: ",")))
             #expect(csv.text.contains(certificates[1].code))
@@ -273,12 +273,12 @@ struct TrainingDeliveryRouteTests {
             let (trainer, _) = try await TrainingFixtures.assignedTrainer(app, session: session, coordinator: coordinator)
             let programID = session.$program.id
             // the coordinator adds a scenario; an empty one is refused
-            #expect(try await coordinator.post(TrainingURL.scenarios(programID), ["course": "CIT", "title": "", "details": ""]).status == .unprocessableEntity)
-            #expect(try await coordinator.post(TrainingURL.scenarios(programID), ["course": "CIT", "title": "Bridge", "details": "A man on a bridge railing, talking to himself."]).status == .seeOther)
+            #expect(try await coordinator.post(SiteURL.scenarios(.value(programID)).path, ["course": "CIT", "title": "", "details": ""]).status == .unprocessableEntity)
+            #expect(try await coordinator.post(SiteURL.scenarios(.value(programID)).path, ["course": "CIT", "title": "Bridge", "details": "A man on a bridge railing, talking to himself."]).status == .seeOther)
             let scenario = try #require(try await Scenario.query(on: app.db).first())
             var sheet: [String: String] = ["feedback": "Good calm voice; ask about weapons earlier."]
             for criterion in Rubric.deEscalationDefault.criteria { sheet["score-\(criterion.code)"] = "3" }
-            let path = TrainingURL.evaluate(session.id!, registrations[0].id!, scenario.id!)
+            let path = SiteURL.evaluationSheet(.value(session.id!), .value(registrations[0].id!), .value(scenario.id!)).path
             var incomplete = sheet
             incomplete["score-\(Rubric.deEscalationDefault.criteria[0].code)"] = "9"
             #expect(try await trainer.post(path, incomplete).status == .unprocessableEntity)
@@ -291,15 +291,15 @@ struct TrainingDeliveryRouteTests {
 
             let person = try await Fixtures.user(app, email: registrations[0].email, role: .trainee)
             let browser = TestBrowser(app)
-            _ = try await browser.post(SiteURL.login, ["email": person.email, "password": Fixtures.password])
-            let mine = try await browser.get(TrainingURL.myTraining)
+            _ = try await browser.post(SiteURL.login.path, ["email": person.email, "password": Fixtures.password])
+            let mine = try await browser.get(SiteURL.myTraining.path)
             #expect(mine.status == .ok)
             #expect(mine.text.contains("ask about weapons sooner"))
             #expect(mine.text.contains("Bridge"))
             let other = try await Fixtures.user(app, email: registrations[1].email, role: .trainee)
             let otherBrowser = TestBrowser(app)
-            _ = try await otherBrowser.post(SiteURL.login, ["email": other.email, "password": Fixtures.password])
-            let theirs = try await otherBrowser.get(TrainingURL.myTraining)
+            _ = try await otherBrowser.post(SiteURL.login.path, ["email": other.email, "password": Fixtures.password])
+            let theirs = try await otherBrowser.get(SiteURL.myTraining.path)
             #expect(theirs.text.contains(session.title))
             #expect(!theirs.text.contains("ask about weapons sooner"))
         }
@@ -312,7 +312,7 @@ struct TrainingDeliveryRouteTests {
             let (session, coordinator, registrations) = try await TrainingFixtures.pastClass(app, trainees: 1)
             let (trainer, _) = try await TrainingFixtures.assignedTrainer(app, session: session, coordinator: coordinator)
             _ = try await TrainingFixtures.sync(trainer, session, TrainingFixtures.presentEverywhere(session, registrations[0]))
-            _ = try await coordinator.post(TrainingURL.issue(session.id!), [:])
+            _ = try await coordinator.post(SiteURL.classCertificates(.value(session.id!)).path, [:])
             let certificate = try #require(try await Certificate.query(on: app.db).first())
             #expect(certificate.refresherDueAt > Date().addingTimeInterval(700 * 86_400))
             #expect(try await RefresherReminders.run(on: app.db, settings: app.settings) == 0)

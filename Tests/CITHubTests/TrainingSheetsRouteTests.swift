@@ -33,9 +33,9 @@ struct TrainingSheetsRouteTests {
             try await loadDirectory(app)
             let (session, coordinator, registrations) = try await TrainingFixtures.pastClass(app, trainees: 1)
             let (trainer, _) = try await TrainingFixtures.assignedTrainer(app, session: session, coordinator: coordinator)
-            #expect(try await coordinator.post(TrainingURL.scenarios(session.$program.id), ["course": "CIT", "title": "Bridge", "details": "A man on a bridge railing."]).status == .seeOther)
+            #expect(try await coordinator.post(SiteURL.scenarios(.value(session.$program.id)).path, ["course": "CIT", "title": "Bridge", "details": "A man on a bridge railing."]).status == .seeOther)
             let scenario = try #require(try await Scenario.query(on: app.db).first())
-            let path = TrainingURL.evaluate(session.id!, registrations[0].id!, scenario.id!)
+            let path = SiteURL.evaluationSheet(.value(session.id!), .value(registrations[0].id!), .value(scenario.id!)).path
             let rubric = Rubric.deEscalationDefault
 
             // MUT: the empty sheet
@@ -96,12 +96,12 @@ struct TrainingSheetsRouteTests {
             let (trainer, _) = try await TrainingFixtures.assignedTrainer(app, session: session, coordinator: coordinator)
             let block = session.agenda[0]
             let zone = session.zone
-            let before = try await trainer.get(TrainingURL.attendance(session.id!, block: 0))
+            let before = try await trainer.get(SiteURL.attendancePath(session.id!, block: 0))
             #expect(before.text.contains("Not recorded yet"))
             #expect(!before.text.contains("aria-pressed=\"true\""))
 
             // MUT: "Present, whole block" tapped without the script; a check-in at 08:05 synced
-            let plain = try await trainer.post(TrainingURL.attendanceMark(session.id!), ["registration": registrations[0].id!.uuidString, "block": "0", "kind": "present"])
+            let plain = try await trainer.post(SiteURL.attendanceMark(.value(session.id!)).path, ["registration": registrations[0].id!.uuidString, "block": "0", "kind": "present"])
             #expect(plain.status == .seeOther)
             let checkIn = TrainingFixtures.Entry(registration: registrations[1].id!.uuidString, block: 0, kind: "check_in", at: TrainingFixtures.iso(block.start.addingTimeInterval(300)))
             let (status, answer) = try await TrainingFixtures.sync(trainer, session, [checkIn])
@@ -113,7 +113,7 @@ struct TrainingSheetsRouteTests {
             #expect(result.state == "In since \(ClassFormat.time(block.start.addingTimeInterval(300), zone))")
 
             // validate: each row says its state and presses the button tapped last
-            let sheet = try await trainer.get(TrainingURL.attendance(session.id!, block: 0))
+            let sheet = try await trainer.get(SiteURL.attendancePath(session.id!, block: 0))
             let rows = sheet.text.components(separatedBy: "<li class=\"trainee")
             #expect(rows.count == 4)
             func row(_ registration: Registration) throws -> String {
@@ -134,7 +134,7 @@ struct TrainingSheetsRouteTests {
             let minutes = TrainingFixtures.Entry(registration: registrations[2].id!.uuidString, block: 0, kind: "minutes", minutes: 150)
             let (_, later) = try await TrainingFixtures.sync(trainer, session, [checkOut, minutes])
             #expect(later?.results.map(\.status) == ["saved", "saved"])
-            let after = try await trainer.get(TrainingURL.attendance(session.id!, block: 0)).text
+            let after = try await trainer.get(SiteURL.attendancePath(session.id!, block: 0)).text
             let outRow = try #require(after.components(separatedBy: "<li class=\"trainee").first { $0.contains("row-\(registrations[1].id!.uuidString.lowercased())") })
             #expect(outRow.contains("In \(ClassFormat.time(block.start.addingTimeInterval(300), zone)), out \(ClassFormat.time(block.start.addingTimeInterval(3_600), zone))"))
             #expect(outRow.contains("data-kind=\"check_out\" aria-pressed=\"true\""))
@@ -171,7 +171,7 @@ struct TrainingSheetsRouteTests {
         let (session, coordinator, registrations) = try await TrainingFixtures.pastClass(app, trainees: 1)
         let (trainer, _) = try await TrainingFixtures.assignedTrainer(app, session: session, coordinator: coordinator)
         _ = try await TrainingFixtures.sync(trainer, session, TrainingFixtures.presentEverywhere(session, registrations[0]))
-        #expect(try await coordinator.post(TrainingURL.issue(session.id!), [:]).status == .seeOther)
+        #expect(try await coordinator.post(SiteURL.classCertificates(.value(session.id!)).path, [:]).status == .seeOther)
         let certificate = try #require(try await Certificate.query(on: app.db).first())
         let mail = try #require(try await OutboxMessage.query(on: app.db).all().first { $0.subject.hasPrefix("Your certificate") })
         return (certificate, mail.bodyText, session)
@@ -212,7 +212,7 @@ struct TrainingSheetsRouteTests {
             #expect(text.contains("Program coordinator, \(certificate.provider)"))
             #expect(text.contains(try #require(certificate.signerName)))
             #expect(text.contains(certificate.code))
-            #expect(text.contains(app.settings.publicURL + TrainingURL.verify(certificate.code)))
+            #expect(text.contains(app.settings.publicURL + SiteURL.verify(.value(certificate.code)).path))
             #expect(!text.contains("Revoke this certificate"))
             #expect(!text.contains(certificate.email))
 
@@ -236,7 +236,7 @@ struct TrainingSheetsRouteTests {
 
             // Revoked later: the same link still opens it, marked revoked, with the reason.
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            #expect(try await admin.post(TrainingURL.revoke(certificate.code), ["reason": "Issued in error"]).status == .seeOther)
+            #expect(try await admin.post(SiteURL.certificateRevoke(.value(certificate.code)).path, ["reason": "Issued in error"]).status == .seeOther)
             let revoked = try await TestBrowser(app).get(link)
             #expect(revoked.status == .ok)
             #expect(revoked.text.contains("REVOKED"))
@@ -245,7 +245,7 @@ struct TrainingSheetsRouteTests {
             // The mail says the dates in words and still carries the code and the verify address.
             #expect(mail.contains(dates))
             #expect(mail.contains(certificate.code))
-            #expect(mail.contains(TrainingURL.verify(certificate.code)))
+            #expect(mail.contains(SiteURL.verify(.value(certificate.code)).path))
         }
     }
 
@@ -258,7 +258,7 @@ struct TrainingSheetsRouteTests {
             let dates = try #require(CertificateDates.range(from: certificate.startDate, to: certificate.endDate))
 
             // MUT: valid
-            let valid = try await TestBrowser(app).get(TrainingURL.verify(certificate.code))
+            let valid = try await TestBrowser(app).get(SiteURL.verify(.value(certificate.code)).path)
 
             // validate
             #expect(valid.status == .ok)
@@ -272,8 +272,8 @@ struct TrainingSheetsRouteTests {
 
             // MUT: revoked by an administrator
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            #expect(try await admin.post(TrainingURL.revoke(certificate.code), ["reason": "Attendance was recorded for the wrong person"]).status == .seeOther)
-            let revoked = try await TestBrowser(app).get(TrainingURL.verify(certificate.code))
+            #expect(try await admin.post(SiteURL.certificateRevoke(.value(certificate.code)).path, ["reason": "Attendance was recorded for the wrong person"]).status == .seeOther)
+            let revoked = try await TestBrowser(app).get(SiteURL.verify(.value(certificate.code)).path)
             #expect(revoked.status == .ok)
             #expect(revoked.text.contains("This certificate was revoked"))
             #expect(revoked.text.contains("class=\"verify revoked\""))
@@ -283,12 +283,12 @@ struct TrainingSheetsRouteTests {
             // MUT: unknown, malformed, guessed, typed through the form
             var guess = VerificationCode.generate()
             while guess == certificate.code { guess = VerificationCode.generate() }
-            let unknown = try await TestBrowser(app).get(TrainingURL.verify(guess))
-            let malformed = try await TestBrowser(app).get(TrainingURL.verify("not-a-code"))
-            let nearMiss = try await TestBrowser(app).get(TrainingURL.verify(String(certificate.code.dropLast()) + (certificate.code.last == "0" ? "1" : "0")))
-            let typed = try await TestBrowser(app).get(TrainingURL.verifyForm + "?code=" + guess.lowercased().replacingOccurrences(of: "-", with: ""))
+            let unknown = try await TestBrowser(app).get(SiteURL.verify(.value(guess)).path)
+            let malformed = try await TestBrowser(app).get(SiteURL.verify(.value("not-a-code")).path)
+            let nearMiss = try await TestBrowser(app).get(SiteURL.verify(.value(String(certificate.code.dropLast()) + (certificate.code.last == "0" ? "1" : "0"))).path)
+            let typed = try await TestBrowser(app).get(SiteURL.verifyForm.path + "?code=" + guess.lowercased().replacingOccurrences(of: "-", with: ""))
             #expect(typed.status == .seeOther)
-            #expect(typed.location == TrainingURL.verify(guess))
+            #expect(typed.location == SiteURL.verify(.value(guess)).path)
             for response in [unknown, malformed, nearMiss] {
                 #expect(response.status == .notFound)
                 #expect(response.text.contains("No certificate has this code"))

@@ -8,31 +8,31 @@ import CITDomain
 /// so that every key the OpenAPI document promises is present, with null where empty.
 enum APIController {
     static func register(on app: Application) {
-        app.get("api", "openapi.json", use: openAPI)
-        let v1 = app.grouped("api", "v1").grouped(APIGate())
-        v1.get("counties", use: counties)
-        v1.get("counties", ":fips", use: county)
-        v1.get("programs", use: programs)
-        v1.get("programs", ":id", use: program)
-        v1.get("classes", use: classes)
-        v1.get("classes", ":id", "roster", use: roster)
-        v1.post("encounters", use: fileEncounter)
+        app.get(SiteURL.apiOpenAPI.pathComponents, use: openAPI)
+        let v1 = app.grouped(APIGate())
+        v1.get(SiteURL.apiCounties.pathComponents, use: counties)
+        v1.get(SiteURL.apiCounty(.key).pathComponents, use: county)
+        v1.get(SiteURL.apiPrograms.pathComponents, use: programs)
+        v1.get(SiteURL.apiProgram(.key).pathComponents, use: program)
+        v1.get(SiteURL.apiClasses.pathComponents, use: classes)
+        v1.get(SiteURL.apiClassRoster(.key).pathComponents, use: roster)
+        v1.post(SiteURL.apiEncounters.pathComponents, use: fileEncounter)
         // Methods the document does not list answer 405 with the ones it does, not 404.
-        let allowed: [([PathComponent], [HTTPMethod])] = [
-            (["counties"], [.GET]), (["counties", ":fips"], [.GET]), (["programs"], [.GET]), (["programs", ":id"], [.GET]),
-            (["classes"], [.GET]), (["classes", ":id", "roster"], [.GET]), (["encounters"], [.POST]),
+        let allowed: [(SiteURL, [HTTPMethod])] = [
+            (.apiCounties, [.GET]), (.apiCounty(.key), [.GET]), (.apiPrograms, [.GET]), (.apiProgram(.key), [.GET]),
+            (.apiClasses, [.GET]), (.apiClassRoster(.key), [.GET]), (.apiEncounters, [.POST]),
         ]
         let every: [HTTPMethod] = [.GET, .POST, .PUT, .PATCH, .DELETE, .OPTIONS, .TRACE, .RAW(value: "QUERY")]
-        for (path, methods) in allowed {
+        for (url, methods) in allowed {
             for method in every where !methods.contains(method) {
                 let allow = methods.map(\.rawValue).joined(separator: ", ")
-                app.grouped("api", "v1").on(method, path) { req -> Response in
+                app.on(method, url.pathComponents) { req -> Response in
                     APIProblem.response(.methodNotAllowed, detail: "This address answers \(allow) only.", instance: req.url.path, headers: ["Allow": allow])
                 }
             }
         }
         for method in every where method != .GET {
-            app.on(method, ["api", "openapi.json"]) { req -> Response in
+            app.on(method, SiteURL.apiOpenAPI.pathComponents) { req -> Response in
                 APIProblem.response(.methodNotAllowed, detail: "This address answers GET only.", instance: req.url.path, headers: ["Allow": "GET"])
             }
         }
@@ -106,7 +106,7 @@ enum APIController {
     static func countyObject(_ row: DirectoryQueries.CountyCoverage, publicURL: String) -> [String: Any] {
         ["fips": row.county.id!, "name": row.county.name, "full_name": row.county.fullName, "state": row.county.stateCode,
          "population_2020": row.county.population2020, "coverage": row.coverage.rawValue,
-         "program_ids": row.programs.map { id($0.id) }, "url": publicURL + SiteURL.county(row.county.id!)]
+         "program_ids": row.programs.map { id($0.id) }, "url": publicURL + SiteURL.county(.value(row.county.id!)).path]
     }
 
     @Sendable static func counties(req: Request) async throws -> Response {
@@ -139,7 +139,7 @@ enum APIController {
          "website": nullable(p.website), "public_phone": nullable(p.phone), "public_email": nullable(p.email),
          "verified": p.lastVerifiedAt != nil, "last_verified_at": nullable(p.lastVerifiedAt.map(iso)),
          "source": ["url": nullable(p.sourceURL), "date": nullable(p.sourceDate)],
-         "url": publicURL + SiteURL.program(id(p.id))]
+         "url": publicURL + SiteURL.program(.value(id(p.id))).path]
     }
 
     @Sendable static func programs(req: Request) async throws -> Response {
@@ -189,7 +189,7 @@ enum APIController {
                         "program_id": id(s.$program.id), "program_name": s.program.name, "county_fips": s.countyFIPS,
                         "venue": ["name": s.venueName, "address": s.venueAddress, "zip": s.venueZIP],
                         "starts_at": iso(s.startsAt), "ends_at": iso(s.endsAt), "time_zone": s.timeZone, "capacity": s.capacity,
-                        "seats_left": listing.seatsLeft, "waitlist": listing.waiting, "registration_open": open, "url": publicURL + ClassURL.classPage(s.id!)]
+                        "seats_left": listing.seatsLeft, "waitlist": listing.waiting, "registration_open": open, "url": publicURL + SiteURL.classPage(.value(s.id!)).path]
             }
             return json(page(items, paging))
         }

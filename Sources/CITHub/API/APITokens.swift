@@ -83,12 +83,12 @@ enum APIMigrations {
 
 /// The administrator's page for API tokens: create one for a person (shown once), revoke.
 enum APITokensController {
-    static let path = "/admin/api-tokens"
+    static let path = SiteURL.apiTokens.path
 
     static func register(on protected: ProtectedRoutesBuilder) {
-        protected.get(path, .manageAccounts, use: list)
-        protected.post(path, .manageAccounts, use: create)
-        protected.post("/admin/api-tokens/:id/revoke", .manageAccounts, use: revoke)
+        protected.get(.apiTokens, .manageAccounts, use: list)
+        protected.post(.apiTokens, .manageAccounts, use: create)
+        protected.post(SiteURL.apiTokenRevoke(.key), .manageAccounts, use: revoke)
     }
 
     @Sendable static func list(req: Request) async throws -> Response {
@@ -102,7 +102,7 @@ enum APITokensController {
         let page = Page(title: "API tokens", chrome: req.chrome(notice: notice), main: [
             .h1(.text("API tokens")),
             .p(.text("A token lets a staff tool (a records system, a spreadsheet script) use the JSON API as one person, with that person's roles: a liaison's token files encounter reports for their agency, a coordinator's reads their classes' rosters. The public API needs no token. "),
-               .a(.href("/api/openapi.json"), .text("The API's OpenAPI document")), .text(".")),
+               .a(.href(SiteURL.apiOpenAPI.path), .text("The API's OpenAPI document")), .text(".")),
             .unwrap(created) { created in
                 .div(.class("notice"), .attribute(named: "role", value: "status"),
                      .p(.strong(.text("Copy this token now; it is not shown again: "))),
@@ -129,7 +129,7 @@ enum APITokensController {
                         .td(.text(token.lastUsedAt.map { $0.formatted(.iso8601) } ?? "never")),
                         .td(.text(token.expiresAt.map { APIToken.day($0, req.application) + ($0 <= now ? " (expired)" : "") } ?? "—")),
                         .td(token.revokedAt == nil
-                            ? FormHTML.form(action: "/admin/api-tokens/\(token.id!.uuidString.lowercased())/revoke", csrf: req.csrfToken, [FormHTML.submit("Revoke", secondary: true)])
+                            ? FormHTML.form(action: SiteURL.apiTokenRevoke(.value(token.id!)).path, csrf: req.csrfToken, [FormHTML.submit("Revoke", secondary: true)])
                             : .text("Revoked")))
                 }))),
         ])

@@ -86,18 +86,18 @@ struct ProtectedRoutesBuilder {
     let routes: any RoutesBuilder
     let registry: ProtectedRoutes
 
-    func get(_ path: String, _ permission: Permission, use handler: @escaping @Sendable (Request) async throws -> Response) {
-        on(.GET, path, permission, use: handler)
+    func get(_ url: SiteURL, _ permission: Permission, use handler: @escaping @Sendable (Request) async throws -> Response) {
+        on(.GET, url, permission, use: handler)
     }
 
-    func post(_ path: String, _ permission: Permission, use handler: @escaping @Sendable (Request) async throws -> Response) {
-        on(.POST, path, permission, use: handler)
+    func post(_ url: SiteURL, _ permission: Permission, use handler: @escaping @Sendable (Request) async throws -> Response) {
+        on(.POST, url, permission, use: handler)
     }
 
-    func on(_ method: HTTPMethod, _ path: String, _ permission: Permission, body: HTTPBodyStreamStrategy = .collect,
+    func on(_ method: HTTPMethod, _ url: SiteURL, _ permission: Permission, body: HTTPBodyStreamStrategy = .collect,
             use handler: @escaping @Sendable (Request) async throws -> Response) {
-        registry.append(ProtectedRoute(method: method, path: path, permission: permission))
-        let components = SiteURL.components(path).map { PathComponent(stringLiteral: $0) }
-        routes.grouped(RequirePermission(permission: permission)).on(method, components, body: body, use: handler)
+        // The registry keeps the pattern, `:id` and all, which the role test fills in.
+        registry.append(ProtectedRoute(method: method, path: url.path, permission: permission))
+        routes.grouped(RequirePermission(permission: permission)).on(method, url.pathComponents, body: body, use: handler)
     }
 }

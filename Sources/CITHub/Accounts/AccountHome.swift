@@ -52,18 +52,18 @@ struct AccountHome {
 
     /// The administrator's pages, in the order an administrator needs them.
     static let administration: [(Link, Permission)] = [
-        (Link(title: "People and roles", href: SiteURL.adminUsers, note: "Invite coordinators, trainers, liaisons; change roles; add an agency."), .manageAccounts),
-        (Link(title: "Add a program", href: SiteURL.newProgram, note: "A CIT or CIP program that is not in the directory yet."), .editAllPrograms),
-        (Link(title: "Programs on the map", href: SiteURL.map, note: "Every program in the directory; open one to edit or verify it."), .editAllPrograms),
-        (Link(title: "Add a course", href: "/courses/new", note: "A course programs can schedule classes of."), .editAllPrograms),
-        (Link(title: "All classes", href: TrainingURL.teaching, note: "Attendance and role-play scores of every class."), .editAllPrograms),
-        (Link(title: "State report", href: "/reports/state", note: "Programs, classes, certificates and encounter reports for the state."), .readStateReports),
-        (Link(title: "Outcomes dashboard", href: "/outcomes", note: "Encounter reports, with small counts hidden for the public."), .readStateReports),
-        (Link(title: "Coverage", href: "/coverage", note: "CIT-trained officers per agency and shift."), .readStateReports),
-        (Link(title: "Training records", href: TrainingURL.records, note: "Every certificate, with a CSV for training-standards boards."), .readStateReports),
+        (Link(title: "People and roles", href: SiteURL.adminUsers.path, note: "Invite coordinators, trainers, liaisons; change roles; add an agency."), .manageAccounts),
+        (Link(title: "Add a program", href: SiteURL.newProgram.path, note: "A CIT or CIP program that is not in the directory yet."), .editAllPrograms),
+        (Link(title: "Programs on the map", href: SiteURL.map.path, note: "Every program in the directory; open one to edit or verify it."), .editAllPrograms),
+        (Link(title: "Add a course", href: SiteURL.newCourse.path, note: "A course programs can schedule classes of."), .editAllPrograms),
+        (Link(title: "All classes", href: SiteURL.teaching.path, note: "Attendance and role-play scores of every class."), .editAllPrograms),
+        (Link(title: "State report", href: SiteURL.stateReport.path, note: "Programs, classes, certificates and encounter reports for the state."), .readStateReports),
+        (Link(title: "Outcomes dashboard", href: SiteURL.outcomes.path, note: "Encounter reports, with small counts hidden for the public."), .readStateReports),
+        (Link(title: "Coverage", href: SiteURL.coverage.path, note: "CIT-trained officers per agency and shift."), .readStateReports),
+        (Link(title: "Training records", href: SiteURL.trainingRecords.path, note: "Every certificate, with a CSV for training-standards boards."), .readStateReports),
         (Link(title: "API tokens", href: APITokensController.path, note: "Read access for other systems."), .manageAccounts),
-        (Link(title: "Mail outbox", href: SiteURL.adminOutbox, note: "Mail waiting, sent or failed."), .readOutbox),
-        (Link(title: "Audit log", href: SiteURL.adminAudit, note: "Sign-ins, role changes and every change to records."), .readAuditLog),
+        (Link(title: "Mail outbox", href: SiteURL.adminOutbox.path, note: "Mail waiting, sent or failed."), .readOutbox),
+        (Link(title: "Audit log", href: SiteURL.adminAudit.path, note: "Sign-ins, role changes and every change to records."), .readAuditLog),
     ]
 
     static func query(user: User, on db: any Database, now: Date = Date(), timeZone: TimeZone) async throws -> AccountHome {
@@ -145,7 +145,7 @@ enum AccountHomeView {
             .if(home.can(.readOwnTraining), trainingSection(home)),
             .section(.class("home-section"),
                 .h2(.text("Sign out")),
-                FormHTML.form(action: SiteURL.logout, csrf: csrf, [FormHTML.submit("Sign out", secondary: true)])),
+                FormHTML.form(action: SiteURL.logout.path, csrf: csrf, [FormHTML.submit("Sign out", secondary: true)])),
         ])
     }
 
@@ -158,14 +158,14 @@ enum AccountHomeView {
     static func classList(_ classes: [AccountHome.ClassItem], manage: Bool) -> BodyNode {
         .ul(.class("home-classes"), .forEach(classes) { session in
             .li(.if(session.isToday, .class("today")),
-                .h3(.a(.href(ClassURL.classPage(session.id)), .text(session.title))),
+                .h3(.a(.href(SiteURL.classPage(.value(session.id)).path), .text(session.title))),
                 .p(.class("meta"), .if(session.isToday, .strong(.text("Today · "))), .if(session.hasEnded, .text("Ended · ")),
                    .text("\(session.dates) · \(session.programName)")),
                 .p(.class("class-actions"),
-                   .if(manage, .group(.a(.class("button secondary"), .href(ClassURL.roster(session.id)), .text("Roster")), .text(" "))),
-                   .a(.class("button secondary"), .href(TrainingURL.attendance(session.id)), .text("Attendance")), .text(" "),
-                   .a(.class("button secondary"), .href(TrainingURL.evaluations(session.id)), .text("Scores")),
-                   .if(manage, .group(.text(" "), .a(.class("button secondary"), .href(TrainingURL.completion(session.id)), .text("Completion"))))))
+                   .if(manage, .group(.a(.class("button secondary"), .href(SiteURL.classRoster(.value(session.id)).path), .text("Roster")), .text(" "))),
+                   .a(.class("button secondary"), .href(SiteURL.attendance(.value(session.id)).path), .text("Attendance")), .text(" "),
+                   .a(.class("button secondary"), .href(SiteURL.evaluations(.value(session.id)).path), .text("Scores")),
+                   .if(manage, .group(.text(" "), .a(.class("button secondary"), .href(SiteURL.completion(.value(session.id)).path), .text("Completion"))))))
         })
     }
 
@@ -174,20 +174,20 @@ enum AccountHomeView {
             .h2(.text(home.programs.count == 1 ? "Your program" : "Your programs")),
             .if(home.programs.isEmpty, .p(.text("Your account is not linked to a program yet. Ask the state administrator to link it."))),
             .ul(.class("home-programs"), .forEach(home.programs) { program in
-                .li(.h3(.a(.href(SiteURL.program(program.id)), .text(program.name))),
+                .li(.h3(.a(.href(SiteURL.program(.value(program.id)).path), .text(program.name))),
                     .p(.class("class-actions"),
-                       .a(.class("button"), .href(ClassURL.newClass(programID: program.id)), .text("Add a class")), .text(" "),
-                       .a(.class("button secondary"), .href(SiteURL.programEdit(program.id)), .text("Edit program")), .text(" "),
-                       .a(.class("button secondary"), .href(TrainingURL.scenarios(UUID(uuidString: program.id)!)), .text("Scenarios")), .text(" "),
-                       .a(.class("button secondary"), .href(SiteURL.programHistory(program.id)), .text("History"))))
+                       .a(.class("button"), .href(SiteURL.newClass(.value(program.id)).path), .text("Add a class")), .text(" "),
+                       .a(.class("button secondary"), .href(SiteURL.programEdit(.value(program.id)).path), .text("Edit program")), .text(" "),
+                       .a(.class("button secondary"), .href(SiteURL.scenarios(.value(UUID(uuidString: program.id)!)).path), .text("Scenarios")), .text(" "),
+                       .a(.class("button secondary"), .href(SiteURL.programHistory(.value(program.id)).path), .text("History"))))
             }),
             .h2(.text("Classes of your programs")),
             .if(home.programClasses.isEmpty, .p(.text("No upcoming classes. Add one from your program above."))),
             classList(home.programClasses, manage: true),
             links([
-                .init(title: "Training records", href: TrainingURL.records, note: "Certificates from your programs' classes, with a CSV."),
-                .init(title: "Classes you teach", href: TrainingURL.teaching, note: "Attendance and role-play scores."),
-                .init(title: "Add a course", href: "/courses/new", note: "Only if your program teaches a course that is not listed yet."),
+                .init(title: "Training records", href: SiteURL.trainingRecords.path, note: "Certificates from your programs' classes, with a CSV."),
+                .init(title: "Classes you teach", href: SiteURL.teaching.path, note: "Attendance and role-play scores."),
+                .init(title: "Add a course", href: SiteURL.newCourse.path, note: "Only if your program teaches a course that is not listed yet."),
             ]))
     }
 
@@ -196,7 +196,7 @@ enum AccountHomeView {
             .h2(.text("Classes you teach")),
             .if(home.teachingClasses.isEmpty, .p(.text("You are not assigned to a class today or later. A coordinator adds trainers on a class's roster page."))),
             classList(home.teachingClasses, manage: false),
-            links([.init(title: "All classes you teach", href: TrainingURL.teaching, note: "Attendance and role-play scores for every class you can teach.")]))
+            links([.init(title: "All classes you teach", href: SiteURL.teaching.path, note: "Attendance and role-play scores for every class you can teach.")]))
     }
 
     static func liaisonSection(_ home: AccountHome) -> BodyNode {
@@ -207,12 +207,12 @@ enum AccountHomeView {
                 .li(.h3(.text(agency.name)),
                     .p(.class("meta"), .text(agency.reports == 0 ? "No reports filed yet." : "\(agency.reports) report\(agency.reports == 1 ? "" : "s") filed" + (agency.lastFiled.map { ", the last on \($0)." } ?? "."))),
                     .p(.class("meta"), .text(agency.officers.map { $0 + "." } ?? "Officer counts not entered yet: they show how much of each shift is CIT-trained.")),
-                    .p(.class("class-actions"), .a(.class("button secondary"), .href(SiteURL.agency(agency.id)), .text(agency.officers == nil ? "Enter officer counts" : "Update officer counts"))))
+                    .p(.class("class-actions"), .a(.class("button secondary"), .href(SiteURL.agency(.value(agency.id)).path), .text(agency.officers == nil ? "Enter officer counts" : "Update officer counts"))))
             }),
             .p(.class("class-actions"),
-               .a(.class("button"), .href(SiteURL.encounterNew), .text("File a report")), .text(" "),
-               .a(.class("button secondary"), .href(SiteURL.encounters), .text(home.can(.editAllPrograms) ? "Reports filed" : "Your agency's reports"))),
-            links([.init(title: "Import reports from a CSV file", href: SiteURL.encounterImport, note: "From a records system: all rows or none.")]))
+               .a(.class("button"), .href(SiteURL.encounterNew.path), .text("File a report")), .text(" "),
+               .a(.class("button secondary"), .href(SiteURL.encounters.path), .text(home.can(.editAllPrograms) ? "Reports filed" : "Your agency's reports"))),
+            links([.init(title: "Import reports from a CSV file", href: SiteURL.encounterImport.path, note: "From a records system: all rows or none.")]))
     }
 
     static func administrationSection(_ home: AccountHome) -> BodyNode {
@@ -226,9 +226,9 @@ enum AccountHomeView {
             .h2(.text("Your training")),
             .if(home.certificates.isEmpty && !home.isStaff, .p(.text("No certificates yet. Classes you are registered for, your hours and your scores are in your training record."))),
             .ul(.class("home-links"), .forEach(home.certificates) { certificate in
-                .li(.a(.href(TrainingURL.certificate(certificate.code)), .text(certificate.title)),
+                .li(.a(.href(SiteURL.certificate(.value(certificate.code)).path), .text(certificate.title)),
                     .span(.class("hint"), .text(" issued \(certificate.issued)" + (certificate.revoked ? " · revoked" : "") + " · code \(certificate.code)")))
             }),
-            links([.init(title: "Your training record", href: TrainingURL.myTraining, note: "Classes, hours, role-play feedback and certificates.")]))
+            links([.init(title: "Your training record", href: SiteURL.myTraining.path, note: "Classes, hours, role-play feedback and certificates.")]))
     }
 }

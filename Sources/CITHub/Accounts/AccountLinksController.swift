@@ -7,14 +7,14 @@ import CITDomain
 /// a password reset; and the "forgot password" request and the account page.
 enum AccountLinksController {
     static func register(on routes: any RoutesBuilder, protected: ProtectedRoutesBuilder) {
-        routes.get("setup", ":token", use: setupForm)
-        routes.post("setup", ":token", use: setup)
-        routes.get("invitation", ":token", use: invitationForm)
-        routes.post("invitation", ":token", use: acceptInvitation)
-        routes.get("password", "forgot", use: forgotForm)
-        routes.post("password", "forgot", use: forgot)
-        routes.get("password", "reset", ":token", use: resetForm)
-        routes.post("password", "reset", ":token", use: reset)
+        routes.get(SiteURL.setup(.key).pathComponents, use: setupForm)
+        routes.post(SiteURL.setup(.key).pathComponents, use: setup)
+        routes.get(SiteURL.invitation(.key).pathComponents, use: invitationForm)
+        routes.post(SiteURL.invitation(.key).pathComponents, use: acceptInvitation)
+        routes.get(SiteURL.forgotPassword.pathComponents, use: forgotForm)
+        routes.post(SiteURL.forgotPassword.pathComponents, use: forgot)
+        routes.get(SiteURL.resetPassword(.key).pathComponents, use: resetForm)
+        routes.post(SiteURL.resetPassword(.key).pathComponents, use: reset)
         protected.get(SiteURL.account, .useOwnAccount, use: account)
     }
 
@@ -60,7 +60,7 @@ enum AccountLinksController {
             return true
         }
         guard created else { throw Abort(.gone, reason: "This set-up link has already been used.") }
-        return req.redirect(to: SiteURL.login + "?notice=administrator-created", redirectType: .normal)
+        return req.redirect(to: SiteURL.login.path + "?notice=administrator-created", redirectType: .normal)
     }
 
     static func setupPage(_ req: Request, token: String, values: [String: String], errors: [String: String], status: HTTPResponseStatus) -> Response {
@@ -69,7 +69,7 @@ enum AccountLinksController {
             .h1(.text("Create the first administrator")),
             .p(.text("This account runs CIT Hub for the state network: it invites coordinators, trainers and liaisons. This link works once.")),
             FormHTML.errorSummary(errors, order: ["name", "email", "password", "password_confirm"], labels: labels),
-            FormHTML.form(action: SiteURL.setup(token: token), csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.setup(.value(token)).path, csrf: req.csrfToken, [
                 FormHTML.field(.init(name: "name", label: labels["name"]!, value: values["name"] ?? "", error: errors["name"], autocomplete: "name")),
                 FormHTML.field(.init(name: "email", label: labels["email"]!, type: "email", value: values["email"] ?? "", error: errors["email"], autocomplete: "email")),
                 FormHTML.field(.init(name: "password", label: labels["password"]!, type: "password", error: errors["password"], hint: passwordHint, autocomplete: "new-password")),
@@ -111,7 +111,7 @@ enum AccountLinksController {
             return true
         }
         guard accepted else { throw Abort(.gone, reason: "This invitation has already been used.") }
-        return req.redirect(to: SiteURL.login + "?notice=invitation-accepted", redirectType: .normal)
+        return req.redirect(to: SiteURL.login.path + "?notice=invitation-accepted", redirectType: .normal)
     }
 
     static func invitationPage(_ req: Request, token: String, email: String, values: [String: String], errors: [String: String], status: HTTPResponseStatus) -> Response {
@@ -120,7 +120,7 @@ enum AccountLinksController {
             .h1(.text("Welcome to CIT Hub")),
             .p(.text("You were invited as \(email). Choose a password to finish setting up your account.")),
             FormHTML.errorSummary(errors, order: ["name", "password", "password_confirm"], labels: labels),
-            FormHTML.form(action: SiteURL.invitation(token: token), csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.invitation(.value(token)).path, csrf: req.csrfToken, [
                 FormHTML.field(.init(name: "name", label: labels["name"]!, value: values["name"] ?? "", error: errors["name"], autocomplete: "name")),
                 FormHTML.field(.init(name: "password", label: labels["password"]!, type: "password", error: errors["password"], hint: passwordHint, autocomplete: "new-password")),
                 FormHTML.field(.init(name: "password_confirm", label: labels["password_confirm"]!, type: "password", error: errors["password_confirm"], autocomplete: "new-password")),
@@ -149,7 +149,7 @@ enum AccountLinksController {
             return response
         }
         req.application.passwordResetQueue.enqueue(email: email, application: req.application, clientAddress: req.rateLimitAddress)
-        return req.redirect(to: SiteURL.login + "?notice=reset-sent", redirectType: .normal)
+        return req.redirect(to: SiteURL.login.path + "?notice=reset-sent", redirectType: .normal)
     }
 
     /// Per email address and per client address (see `RateLimit` for why these numbers).
@@ -163,7 +163,7 @@ enum AccountLinksController {
         let page = Page(title: "Forgot your password", chrome: req.chrome(), main: [
             .h1(.text("Forgot your password?")),
             .p(.text("Enter the email address of your account. We will send it a link to choose a new password.")),
-            FormHTML.form(action: SiteURL.forgotPassword, csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.forgotPassword.path, csrf: req.csrfToken, [
                 FormHTML.field(.init(name: "email", label: "Email address", type: "email", value: email, error: error, autocomplete: "email")),
                 FormHTML.submit("Send me a link"),
             ]),
@@ -200,7 +200,7 @@ enum AccountLinksController {
         guard done else { throw Abort(.gone, reason: "This link has already been used.") }
         req.auth.logout(User.self)
         if req.hasSession { req.session.destroy() }
-        return req.redirect(to: SiteURL.login + "?notice=password-reset", redirectType: .normal)
+        return req.redirect(to: SiteURL.login.path + "?notice=password-reset", redirectType: .normal)
     }
 
     static func resetPage(_ req: Request, token: String, errors: [String: String], status: HTTPResponseStatus) -> Response {
@@ -208,7 +208,7 @@ enum AccountLinksController {
         let page = Page(title: "Choose a new password", chrome: req.chrome(), main: [
             .h1(.text("Choose a new password")),
             FormHTML.errorSummary(errors, order: ["password", "password_confirm"], labels: labels),
-            FormHTML.form(action: SiteURL.resetPassword(token: token), csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.resetPassword(.value(token)).path, csrf: req.csrfToken, [
                 FormHTML.field(.init(name: "password", label: labels["password"]!, type: "password", error: errors["password"], hint: passwordHint, autocomplete: "new-password")),
                 FormHTML.field(.init(name: "password_confirm", label: labels["password_confirm"]!, type: "password", error: errors["password_confirm"], autocomplete: "new-password")),
                 FormHTML.submit("Save new password"),

@@ -23,7 +23,7 @@ enum AccountService {
         guard try await !hasActiveAdministrator(on: db) else { return nil }
         let (token, hash) = AccountToken.generate()
         try await AccountToken(purpose: .firstAdministrator, tokenHash: hash, userID: nil, expiresAt: now.addingTimeInterval(firstAdministratorLinkLifetime)).create(on: db)
-        return publicURL + SiteURL.setup(token: token)
+        return publicURL + SiteURL.setup(.value(token)).path
     }
 
     /// The token's record if it exists, has this purpose, and is unused and unexpired.

@@ -12,10 +12,10 @@ enum AdminAccountsController {
         protected.get(SiteURL.adminUsers, .manageAccounts, use: list)
         protected.post(SiteURL.adminInvite, .manageAccounts, use: invite)
         protected.post(SiteURL.adminAgencies, .editAllPrograms, use: addAgency)
-        protected.get(SiteURL.adminUser(":id"), .manageAccounts, use: show)
-        protected.post(SiteURL.adminUserRoles(":id"), .manageAccounts, use: changeRole)
-        protected.post(SiteURL.adminUserRoleRemove(":id", ":grant"), .manageAccounts, use: removeRole)
-        protected.post(SiteURL.adminUserStatus(":id"), .manageAccounts, use: changeStatus)
+        protected.get(SiteURL.adminUser(.key), .manageAccounts, use: show)
+        protected.post(SiteURL.adminUserRoles(.key), .manageAccounts, use: changeRole)
+        protected.post(SiteURL.adminUserRoleRemove(.key, .key), .manageAccounts, use: removeRole)
+        protected.post(SiteURL.adminUserStatus(.key), .manageAccounts, use: changeStatus)
     }
 
     struct InviteInput { var email = ""; var name = ""; var role = Role.trainee.rawValue; var program = ""; var agency = "" }
@@ -48,7 +48,7 @@ enum AdminAccountsController {
             // A list of cards rather than a table: it reads on a phone without scrolling sideways.
             .h2(.text("Everyone with an account (\(users.count))")),
             .ul(.class("people"), .forEach(users) { user in
-                .li(.a(.class("person-name"), .href(SiteURL.adminUser(user.id!.uuidString)), .text(user.name.isEmpty ? "(no name yet)" : user.name)),
+                .li(.a(.class("person-name"), .href(SiteURL.adminUser(.value(user.id!.uuidString)).path), .text(user.name.isEmpty ? "(no name yet)" : user.name)),
                     .span(.class("person-email"), .text(user.email)),
                     .span(.class("person-roles"), .text(ScopeDirectory.describe(user.roleGrants, names: names).joined(separator: "; "))),
                     .span(.class("person-status"), .text(user.isDisabled ? "Disabled" : (user.hasAcceptedInvitation ? "Active" : "Invited, not yet accepted"))))
@@ -56,7 +56,7 @@ enum AdminAccountsController {
             .h2(.id("invite"), .text("Invite someone")),
             .p(.text("They receive an email with a link to choose their password. The link works once, for 7 days.")),
             FormHTML.errorSummary(errors, order: ["email", "name", "role", "program", "agency"], labels: labels),
-            FormHTML.form(action: SiteURL.adminInvite, csrf: req.csrfToken, id: "invite-form", [
+            FormHTML.form(action: SiteURL.adminInvite.path, csrf: req.csrfToken, id: "invite-form", [
                 FormHTML.field(.init(name: "email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"], autocomplete: "off")),
                 FormHTML.field(.init(name: "name", label: labels["name"]!, value: input.name, error: errors["name"], autocomplete: "off")),
                 roleSelect(selected: input.role, error: errors["role"]),
@@ -78,7 +78,7 @@ enum AdminAccountsController {
             .element(named: "summary", text: "Agency not in the directory? Add it"),
             .p(.text("A law enforcement agency, dispatch centre or jail that is not listed yet. After adding it, it is filled in above, ready for its liaison's invitation.")),
             FormHTML.errorSummary(errors, order: ["agency_name", "agency_county", "agency_kind"], labels: labels),
-            FormHTML.form(action: SiteURL.adminAgencies, csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.adminAgencies.path, csrf: req.csrfToken, [
                 FormHTML.field(.init(name: "agency_name", label: labels["agency_name"]!, value: input.name, error: errors["agency_name"],
                                      hint: "Its full name, as officers would look for it: “Oshkosh Police Department”.", autocomplete: "off")),
                 FormHTML.select(name: "agency_county", label: labels["agency_county"]!, options: [("", "Choose…")] + counties, selected: input.county, error: errors["agency_county"]),
@@ -168,13 +168,13 @@ enum AdminAccountsController {
                 \(inviter.name) invited you to CIT Hub as \(resolved.role.title.lowercased()) for \(actingFor).
                 Open this link to choose your password. It works once, within 7 days.
 
-                \(settings.publicURL + SiteURL.invitation(token: token))
+                \(settings.publicURL + SiteURL.invitation(.value(token)).path)
 
                 If you were not expecting this, you can ignore this message.
                 """)
             try await req.audit.record("invitation.created", entityType: "user", entityID: user.id?.uuidString, details: "\(user.email) as \(auditText(resolved))", on: tx)
         }
-        return req.redirect(to: SiteURL.adminUsers + "?notice=invited", redirectType: .normal)
+        return req.redirect(to: SiteURL.adminUsers.path + "?notice=invited", redirectType: .normal)
     }
 
     @Sendable static func addAgency(req: Request) async throws -> Response {
@@ -206,7 +206,7 @@ enum AdminAccountsController {
                                        details: "\(organization.name), \(kind.rawValue), county \(county.id!)", on: tx)
         }
         req.application.pageCache.invalidateAll()
-        return req.redirect(to: SiteURL.adminUsers + "?notice=agency-added&agency=\(organization.id!.uuidString.lowercased())#invite", redirectType: .normal)
+        return req.redirect(to: SiteURL.adminUsers.path + "?notice=agency-added&agency=\(organization.id!.uuidString.lowercased())#invite", redirectType: .normal)
     }
 
     static func findUser(_ req: Request) async throws -> User {
@@ -239,14 +239,14 @@ enum AdminAccountsController {
         let sortedGrants = grants.sorted { ($0.role, names[$0.scopeID?.lowercased() ?? ""] ?? "") < ($1.role, names[$1.scopeID?.lowercased() ?? ""] ?? "") }
         let userID = user.id!.uuidString
         let page = Page(title: user.name.isEmpty ? user.email : user.name, chrome: req.chrome(notice: Notices.text(for: req.query[String.self, at: "notice"])), main: [
-            .p(.a(.href(SiteURL.adminUsers), .text("← People and roles"))),
+            .p(.a(.href(SiteURL.adminUsers.path), .text("← People and roles"))),
             .h1(.text(user.name.isEmpty ? user.email : user.name)),
             .p(.text("\(user.email) · " + (user.isDisabled ? "Disabled" : (user.hasAcceptedInvitation ? "Active" : "Invited, not yet accepted")))),
             .h2(.text("Roles")),
             .if(grants.isEmpty, .p(.text("No role: they can sign in but open nothing. Give them one below."))),
             .ul(.class("role-list"), .forEach(sortedGrants) { grant in
                 .li(.span(.text(ScopeDirectory.describe(grant, names: names))),
-                    .if(grants.count > 1, FormHTML.form(action: SiteURL.adminUserRoleRemove(userID, grant.id!.uuidString.lowercased()), csrf: req.csrfToken, [
+                    .if(grants.count > 1, FormHTML.form(action: SiteURL.adminUserRoleRemove(.value(userID), .value(grant.id!.uuidString.lowercased())).path, csrf: req.csrfToken, [
                         .element(named: "button", nodes: [.attribute(named: "type", value: "submit"), .class("button secondary small"),
                                                           .attribute(named: "aria-label", value: "Remove \(ScopeDirectory.describe(grant, names: names))"), .text("Remove")]),
                     ])))
@@ -254,10 +254,10 @@ enum AdminAccountsController {
             .h2(.id("change-role"), .text("Change or add a role")),
             .p(.text("“Change role” replaces every role they hold with this one. “Add this role” keeps the others: a coordinator of two programs holds the role twice, once for each.")),
             FormHTML.errorSummary(errors, order: ["role", "program", "agency"], labels: labels),
-            FormHTML.form(action: SiteURL.adminUserRoles(userID), csrf: req.csrfToken, id: "role-form", [
+            FormHTML.form(action: SiteURL.adminUserRoles(.value(userID)).path, csrf: req.csrfToken, id: "role-form", [
                 roleSelect(selected: current.role, error: errors["role"]),
                 ScopePickerHTML.programField(value: current.program, error: errors["program"], choices: programs),
-                ScopePickerHTML.agencyField(value: current.agency, error: errors["agency"], choices: agencies, addLink: SiteURL.adminUsers + "#add-agency"),
+                ScopePickerHTML.agencyField(value: current.agency, error: errors["agency"], choices: agencies, addLink: SiteURL.adminUsers.path + "#add-agency"),
                 .div(.class("actions"),
                      .element(named: "button", nodes: [.attribute(named: "type", value: "submit"), .attribute(named: "name", value: "mode"),
                                                        .attribute(named: "value", value: "replace"), .class("button"), .text("Change role")]),
@@ -267,7 +267,7 @@ enum AdminAccountsController {
             .h2(.text(user.isDisabled ? "Enable account" : "Disable account")),
             .p(.text(user.isDisabled ? "They will be able to sign in again." : "They will be signed out and cannot sign in. Their history stays.")),
             .unwrap(errors["status"]) { .p(.class("error"), .text($0)) },
-            FormHTML.form(action: SiteURL.adminUserStatus(userID), csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.adminUserStatus(.value(userID)).path, csrf: req.csrfToken, [
                 .input(.type(.hidden), .name("action"), .value(user.isDisabled ? "enable" : "disable")),
                 FormHTML.submit(user.isDisabled ? "Enable account" : "Disable account", secondary: true),
             ]),
@@ -314,7 +314,7 @@ enum AdminAccountsController {
             return nil
         }
         if let problem = result { return try await showPage(req, user: user, input: input, errors: ["role": problem], status: .unprocessableEntity) }
-        return req.redirect(to: SiteURL.adminUser(user.id!.uuidString) + "?notice=roles-changed", redirectType: .normal)
+        return req.redirect(to: SiteURL.adminUser(.value(user.id!.uuidString)).path + "?notice=roles-changed", redirectType: .normal)
     }
 
     @Sendable static func removeRole(req: Request) async throws -> Response {
@@ -336,7 +336,7 @@ enum AdminAccountsController {
             try await req.audit.record("account.role_removed", entityType: "user", entityID: user.id?.uuidString,
                                        details: "\(user.email): removed \(grant.role.rawValue)\(grant.scopeID.map { " for \(names[$0.lowercased()] ?? "") (\($0))" } ?? "")", on: tx)
         }
-        return req.redirect(to: SiteURL.adminUser(user.id!.uuidString) + "?notice=roles-changed", redirectType: .normal)
+        return req.redirect(to: SiteURL.adminUser(.value(user.id!.uuidString)).path + "?notice=roles-changed", redirectType: .normal)
     }
 
     @Sendable static func changeStatus(req: Request) async throws -> Response {
@@ -355,7 +355,7 @@ enum AdminAccountsController {
             if action == "disable" { try await AccountSessions.end(for: user.id!, on: tx) }
             try await req.audit.record(action == "disable" ? "account.disabled" : "account.enabled", entityType: "user", entityID: user.id?.uuidString, details: user.email, on: tx)
         }
-        return req.redirect(to: SiteURL.adminUser(user.id!.uuidString) + "?notice=status-changed", redirectType: .normal)
+        return req.redirect(to: SiteURL.adminUser(.value(user.id!.uuidString)).path + "?notice=status-changed", redirectType: .normal)
     }
 }
 
@@ -421,7 +421,7 @@ enum AuditController {
 enum OutboxController {
     static func register(on protected: ProtectedRoutesBuilder) {
         protected.get(SiteURL.adminOutbox, .readOutbox, use: list)
-        protected.get(SiteURL.adminOutboxMessage(":id"), .readOutbox, use: show)
+        protected.get(SiteURL.adminOutboxMessage(.key), .readOutbox, use: show)
     }
 
     @Sendable static func list(req: Request) async throws -> Response {
@@ -442,7 +442,7 @@ enum OutboxController {
                        .text(message.attempts > 0 ? " · \(message.attempts) attempt(s)" : ""),
                        .unwrap(message.lastError) { .text(" · last error: \($0)") }),
                     .element(named: "pre", nodes: [.attribute(named: "class", value: "mail"), .text(LinkRedaction.redact(message.bodyText, with: LinkRedaction.hidden))]),
-                    .if(hasLink && !configured, .p(.a(.href(SiteURL.adminOutboxMessage(message.id!.uuidString.lowercased())), .text("Open this message to see its link")))),
+                    .if(hasLink && !configured, .p(.a(.href(SiteURL.adminOutboxMessage(.value(message.id!.uuidString.lowercased())).path), .text("Open this message to see its link")))),
                 ])
             },
             .if(messages.isEmpty, .p(.text("No mail yet."))),
@@ -463,7 +463,7 @@ enum OutboxController {
                                        details: "one-time link in \"\(message.subject)\" to \(message.toAddress)")
         }
         let page = Page(title: message.subject, chrome: req.chrome(), main: [
-            .p(.a(.href(SiteURL.adminOutbox), .text("← Mail outbox"))),
+            .p(.a(.href(SiteURL.adminOutbox.path), .text("← Mail outbox"))),
             .h1(.text(message.subject)),
             .p(.text("To \(message.toAddress) · created \(message.createdAt?.formatted(.iso8601) ?? "") · \(message.status.rawValue)")),
             .if(showLinks, .p(.text("This message holds a one-time link. Your opening of it is recorded in the audit log. Pass the link only to \(message.toAddress)."))),

@@ -53,7 +53,7 @@ final class PasswordResetQueue: Sendable {
                     Someone (we hope you) asked to reset the password of your CIT Hub account.
                     Open this link within one hour to choose a new password. It works once.
 
-                    \(settings.publicURL + SiteURL.resetPassword(token: token))
+                    \(settings.publicURL + SiteURL.resetPassword(.value(token)).path)
 
                     If you did not ask for this, ignore this message: your password stays as it is.
 

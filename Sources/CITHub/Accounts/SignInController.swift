@@ -11,14 +11,14 @@ enum SignInController {
     static let addressThrottle = SignInThrottle(maxFailures: 30)
 
     static func register(on routes: any RoutesBuilder) {
-        routes.get("login", use: form)
-        routes.post("login", use: signIn)
-        routes.post("logout", use: signOut)
+        routes.get(SiteURL.login.pathComponents, use: form)
+        routes.post(SiteURL.login.pathComponents, use: signIn)
+        routes.post(SiteURL.logout.pathComponents, use: signOut)
         // A mailed one-time link for an owner locked out by wrong passwords (`SignInLink`).
-        routes.get("login", "link") { req in SignInLink.requestPage(req, email: "", error: nil, status: .ok) }
-        routes.post("login", "link", use: SignInLink.request)
-        routes.get("login", "link", ":token", use: SignInLink.confirmForm)
-        routes.post("login", "link", ":token", use: SignInLink.signIn)
+        routes.get(SiteURL.signInLink.pathComponents) { req in SignInLink.requestPage(req, email: "", error: nil, status: .ok) }
+        routes.post(SiteURL.signInLink.pathComponents, use: SignInLink.request)
+        routes.get(SiteURL.signInLinkToken(.key).pathComponents, use: SignInLink.confirmForm)
+        routes.post(SiteURL.signInLinkToken(.key).pathComponents, use: SignInLink.signIn)
     }
 
     @Sendable static func form(req: Request) async throws -> Response {
@@ -95,7 +95,7 @@ enum SignInController {
         }
         req.auth.logout(User.self)
         if req.hasSession { req.session.destroy() }
-        return req.redirect(to: SiteURL.home, redirectType: .normal)
+        return req.redirect(to: SiteURL.home.path, redirectType: .normal)
     }
 
     enum Reservation {
@@ -151,7 +151,7 @@ enum SignInController {
     /// Only paths on this site, so the login page cannot send someone elsewhere
     /// (`SafeRedirect` has the rule and the tricks it refuses).
     static func safeNext(_ next: String?) -> String {
-        SafeRedirect.path(next, fallback: SiteURL.account)
+        SafeRedirect.path(next, fallback: SiteURL.account.path)
     }
 
     /// Checked when the email is unknown, so a wrong address takes as long as a wrong
@@ -161,19 +161,19 @@ enum SignInController {
     static func render(_ req: Request, email: String, next: String, error: String?, status: HTTPResponseStatus, notice: String? = nil, offerLink: Bool = false) throws -> Response {
         let page = Page(title: "Sign in", chrome: req.chrome(notice: notice), main: [
             .h1(.text("Sign in")),
-            .p(.text("For program coordinators, trainers, agency liaisons, officers and trainees. Families do not need an account: "), .a(.href(SiteURL.crisis), .text("get help now")), .text(".")),
+            .p(.text("For program coordinators, trainers, agency liaisons, officers and trainees. Families do not need an account: "), .a(.href(SiteURL.crisis.path), .text("get help now")), .text(".")),
             .unwrap(error) { error in .div(.class("error-summary"), .attribute(named: "role", value: "alert"), .p(.text(error))) },
-            .if(offerLink, FormHTML.form(action: SiteURL.signInLink, csrf: req.csrfToken, [
+            .if(offerLink, FormHTML.form(action: SiteURL.signInLink.path, csrf: req.csrfToken, [
                 .input(.type(.hidden), .name("email"), .value(email.attributeEscaped)),
                 FormHTML.submit("Email me a sign-in link"),
             ])),
-            FormHTML.form(action: SiteURL.login, csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.login.path, csrf: req.csrfToken, [
                 .input(.type(.hidden), .name("next"), .value(next.attributeEscaped)),
                 FormHTML.field(.init(name: "email", label: "Email address", type: "email", value: email, autocomplete: "username")),
                 FormHTML.field(.init(name: "password", label: "Password", type: "password", autocomplete: "current-password")),
                 FormHTML.submit("Sign in"),
             ]),
-            .p(.a(.href(SiteURL.forgotPassword), .text("Forgot your password?"))),
+            .p(.a(.href(SiteURL.forgotPassword.path), .text("Forgot your password?"))),
         ])
         return htmlResponse(page, status: status)
     }

@@ -30,7 +30,7 @@ enum SignInLink {
             return response
         }
         req.application.signInLinkQueue.enqueue(email: email, application: req.application, clientAddress: req.rateLimitAddress)
-        return req.redirect(to: SiteURL.login + "?notice=sign-in-link-sent", redirectType: .normal)
+        return req.redirect(to: SiteURL.login.path + "?notice=sign-in-link-sent", redirectType: .normal)
     }
 
     /// Per email address and per client address, with the numbers of "forgot your password".
@@ -45,7 +45,7 @@ enum SignInLink {
         let page = Page(title: "Email me a sign-in link", chrome: req.chrome(), main: [
             .h1(.text("Email me a sign-in link")),
             .p(.text("Enter the email address of your account. We will send it a link that signs you in once, within 15 minutes.")),
-            FormHTML.form(action: SiteURL.signInLink, csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.signInLink.path, csrf: req.csrfToken, [
                 FormHTML.field(.init(name: "email", label: "Email address", type: "email", value: email, error: error, autocomplete: "email")),
                 FormHTML.submit("Email me a sign-in link"),
             ]),
@@ -61,7 +61,7 @@ enum SignInLink {
         let page = Page(title: "Sign in", chrome: req.chrome(), main: [
             .h1(.text("Sign in with your link")),
             .p(.text("This link signs you in once. Press the button to continue.")),
-            FormHTML.form(action: SiteURL.signInLink(token: token), csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.signInLinkToken(.value(token)).path, csrf: req.csrfToken, [
                 FormHTML.submit("Sign in"),
             ]),
         ])
@@ -84,7 +84,7 @@ enum SignInLink {
         }
         guard done else { throw Abort(.gone, reason: "This sign-in link has already been used.") }
         try await SignInController.startSession(req, user: user)
-        return req.redirect(to: SiteURL.account, redirectType: .normal)
+        return req.redirect(to: SiteURL.account.path, redirectType: .normal)
     }
 }
 
@@ -136,7 +136,7 @@ final class SignInLinkQueue: Sendable {
                     Someone (we hope you) asked for a link to sign in to your CIT Hub account.
                     Open this link within 15 minutes and press "Sign in". It works once.
 
-                    \(settings.publicURL + SiteURL.signInLink(token: token))
+                    \(settings.publicURL + SiteURL.signInLinkToken(.value(token)).path)
 
                     If you did not ask for this, ignore this message. If sign-in said there were
                     too many attempts, someone may be guessing your password: after you sign in,

@@ -31,7 +31,7 @@ enum BenchReference {
         var headers = HTTPHeaders()
         headers.contentType = .html
         let page = headers, pages = files
-        app.get(":name") { request -> Response in
+        app.get(SiteURL.benchReferencePage(.key).pathComponents) { request -> Response in
             guard let body = request.parameters.get("name").flatMap({ pages[$0] }) else { return Response(status: .notFound) }
             return Response(status: .ok, headers: page, body: .init(buffer: body))
         }

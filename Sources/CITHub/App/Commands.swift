@@ -159,7 +159,7 @@ struct SetupLinkCommand: AsyncCommand {
         if let link = try await AccountService.issueFirstAdministratorLink(on: app.db, publicURL: app.settings.publicURL) {
             context.console.print(link)
         } else {
-            context.console.print("An administrator exists already. Administrators invite everyone else from \(app.settings.publicURL)\(SiteURL.adminUsers).")
+            context.console.print("An administrator exists already. Administrators invite everyone else from \(app.settings.publicURL)\(SiteURL.adminUsers.path).")
         }
     }
 }

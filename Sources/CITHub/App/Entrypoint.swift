@@ -88,7 +88,7 @@ public enum CITHubMain {
         case .sqliteMemory: banner += "Database: SQLite in memory (nothing is kept)\n"
         }
         if settings.smtpURL == nil {
-            banner += "Mail: SMTP_URL is not set; mail waits in the outbox (\(settings.publicURL)\(SiteURL.adminOutbox)).\n"
+            banner += "Mail: SMTP_URL is not set; mail waits in the outbox (\(settings.publicURL)\(SiteURL.adminOutbox.path)).\n"
         }
         if let link = try await AccountService.issueFirstAdministratorLink(on: app.db, publicURL: settings.publicURL) {
             banner += """
@@ -100,7 +100,7 @@ public enum CITHubMain {
 
             """
         } else {
-            banner += "Sign in at \(settings.publicURL)\(SiteURL.login)\n"
+            banner += "Sign in at \(settings.publicURL)\(SiteURL.login.path)\n"
         }
         FileHandle.standardOutput.write(Data((banner + "\n").utf8))
     }

@@ -57,7 +57,7 @@ enum ClassFormView {
         let wholeAgenda = model.agendaProblems.filter { $0.row == nil }.map(\.message)
         let heading = model.isEdit ? "Edit \(input.title.isEmpty ? "class" : input.title)" : "New class for \(model.programName)"
         return [
-            .p(.a(.href(SiteURL.program(model.programID.uuidString)), .text("← \(model.programName)"))),
+            .p(.a(.href(SiteURL.program(.value(model.programID.uuidString)).path), .text("← \(model.programName)"))),
             .h1(.text(heading)),
             summary(model, rowProblems: rowProblems, wholeAgenda: wholeAgenda),
             FormHTML.form(action: model.action, csrf: model.csrf, id: "class-form", [

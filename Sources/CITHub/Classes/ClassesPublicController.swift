@@ -8,27 +8,27 @@ import CITDomain
 enum ClassesPublicController {
     /// The list and the feed: no sessions, so the cached list costs no database look-up.
     static func registerCached(on routes: any RoutesBuilder, cache: PageCache) {
-        routes.get("classes") { req -> EventLoopFuture<Response> in
+        routes.get(SiteURL.classes.pathComponents) { req -> EventLoopFuture<Response> in
             // The unfiltered list is the same for everyone and comes from the cache.
-            if (req.url.query ?? "").isEmpty, let hit = cache.cached(for: req, key: SiteURL.classes) { return req.eventLoop.makeSucceededFuture(hit) }
+            if (req.url.query ?? "").isEmpty, let hit = cache.cached(for: req, key: SiteURL.classes.path) { return req.eventLoop.makeSucceededFuture(hit) }
             return req.eventLoop.makeFutureWithTask { try await list(req: req) }
         }
-        routes.get("classes.ics", use: feed)
+        routes.get(SiteURL.classesFeed.pathComponents, use: feed)
         // The agenda rows' script is a real file in Resources/classes, served like the stylesheet.
         if let url = Bundle.module.url(forResource: "agenda-rows", withExtension: "js", subdirectory: "classes"),
            let script = try? String(contentsOf: url, encoding: .utf8) {
-            Assets.serve(script, at: SiteURL.agendaRowsScript, type: HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"]), on: routes)
+            Assets.serve(script, at: .agendaRowsScript, type: HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"]), on: routes)
         }
     }
 
     static func register(on routes: any RoutesBuilder) {
-        routes.get("classes", ":id", use: show)
-        routes.post("classes", ":id", "register", use: registerSeat)
-        routes.get("registrations", ":token", use: registration)
-        routes.get("registrations", ":token", "cancel", use: confirmCancel)
-        routes.post("registrations", ":token", "cancel", use: cancel)
-        routes.get("registrations", "confirm", ":token", use: confirmPage)
-        routes.post("registrations", "confirm", ":token", use: confirm)
+        routes.get(SiteURL.classPage(.key).pathComponents, use: show)
+        routes.post(SiteURL.classRegister(.key).pathComponents, use: registerSeat)
+        routes.get(SiteURL.registration(.key).pathComponents, use: registration)
+        routes.get(SiteURL.registrationCancel(.key).pathComponents, use: confirmCancel)
+        routes.post(SiteURL.registrationCancel(.key).pathComponents, use: cancel)
+        routes.get(SiteURL.registrationConfirm(.key).pathComponents, use: confirmPage)
+        routes.post(SiteURL.registrationConfirm(.key).pathComponents, use: confirm)
     }
 
     struct Listing {
@@ -82,7 +82,7 @@ enum ClassesPublicController {
         if filters.isEmpty {
             // Seats held for people confirming their address free themselves when the hold
             // runs out, with no write to invalidate the page: the copy goes stale then.
-            return try await req.application.pageCache.response(for: req, key: SiteURL.classes, anonymousOnly: false) {
+            return try await req.application.pageCache.response(for: req, key: SiteURL.classes.path, anonymousOnly: false) {
                 (try await listPage(req, filters: filters, errors: [:]).render(), try await RegistrationService.nextHoldEnd(on: req.db))
             }
         }
@@ -121,7 +121,7 @@ enum ClassesPublicController {
             .h1(.text("CIT and CIP classes")),
             .p(.text("CIT is 40 hours for law enforcement; CIP is 2 days for non-law-enforcement staff such as social workers, teachers, emergency room staff, security, corrections and group home staff; CIT for dispatch is 8 hours for 911 telecommunicators.")),
             .element(named: "form", nodes: [
-                .attribute(named: "method", value: "get"), .attribute(named: "action", value: SiteURL.classes), .attribute(named: "class", value: "filters"),
+                .attribute(named: "method", value: "get"), .attribute(named: "action", value: SiteURL.classes.path), .attribute(named: "class", value: "filters"),
                 FormHTML.select(name: "course", label: "Course", options: [("", "Any course")] + courses.map { ($0.code, $0.title) }, selected: filters.course),
                 FormHTML.select(name: "county", label: "County", options: [("", "Any county")] + counties.map { ($0.id!, $0.fullName) }, selected: filters.county),
                 FormHTML.field(.init(name: "zip", label: "Near ZIP code", type: "text", value: filters.zip, error: errors["zip"], autocomplete: "postal-code", required: false)),
@@ -133,13 +133,13 @@ enum ClassesPublicController {
             .if(listings.isEmpty, .p(.text(filters.isEmpty ? "No classes are scheduled yet. Local programs publish their classes here." : "No upcoming class matches. Try fewer filters."))),
             .ul(.class("cards"), .forEach(listings) { listing in
                 .li(.class("card"),
-                    .h2(.a(.href(ClassURL.classPage(listing.session.id!)), .text(listing.session.title))),
+                    .h2(.a(.href(SiteURL.classPage(.value(listing.session.id!)).path), .text(listing.session.title))),
                     .p(.text("\(listing.session.course.title) · \(ClassFormat.dates(listing.session))")),
                     .p(.text("\(listing.session.venueName), \(listing.countyName)" + (listing.distanceMiles.map { " · about \(Int($0.rounded())) miles" } ?? ""))),
                     .p(.strong(.text(seatsText(listing)))),
                     .p(.text("Hosted by \(listing.session.program.name)")))
             }),
-            .p(.a(.href(ClassURL.feed), .text("Subscribe to the class calendar (iCalendar)")), .text(" · "), .a(.href("/courses"), .text("About the courses"))),
+            .p(.a(.href(SiteURL.classesFeed.path), .text("Subscribe to the class calendar (iCalendar)")), .text(" · "), .a(.href(SiteURL.courses.path), .text("About the courses"))),
         ])
     }
 
@@ -165,12 +165,12 @@ enum ClassesPublicController {
     static func staffLinks(for user: User?, session: ClassSession, trainerIDs: [UUID]) -> [(title: String, href: String)] {
         guard let user, let classID = session.id else { return [] }
         if ClassesStaffController.mayManage(user, programID: session.$program.id) {
-            return [("Manage this class", ClassURL.roster(classID)), ("Attendance", TrainingURL.attendance(classID)),
-                    ("Role-play scores", TrainingURL.evaluations(classID)), ("Scenarios", TrainingURL.scenarios(session.$program.id)),
-                    ("Completion", TrainingURL.completion(classID)), ("Edit", SiteURL.classEdit(classID.uuidString.lowercased()))]
+            return [("Manage this class", SiteURL.classRoster(.value(classID)).path), ("Attendance", SiteURL.attendance(.value(classID)).path),
+                    ("Role-play scores", SiteURL.evaluations(.value(classID)).path), ("Scenarios", SiteURL.scenarios(.value(session.$program.id)).path),
+                    ("Completion", SiteURL.completion(.value(classID)).path), ("Edit", SiteURL.classEdit(.value(classID)).path)]
         }
         if user.can(.teachOwnClasses), let id = user.id, trainerIDs.contains(id) {
-            return [("Attendance", TrainingURL.attendance(classID)), ("Role-play scores", TrainingURL.evaluations(classID))]
+            return [("Attendance", SiteURL.attendance(.value(classID)).path), ("Role-play scores", SiteURL.evaluations(.value(classID)).path)]
         }
         return []
     }
@@ -189,7 +189,7 @@ enum ClassesPublicController {
         let open = session.status == .scheduled && session.startsAt > Date()
         let labels = ["name": "Your name", "email": "Email address", "phone": "Phone", "organization": "Agency or organization", "audience": "Your role"]
         let page = Page(title: session.title, chrome: req.chrome(), main: [
-            .p(.a(.href(SiteURL.classes), .text("← All classes"))),
+            .p(.a(.href(SiteURL.classes.path), .text("← All classes"))),
             .h1(.text(session.title)),
             .if(!staff.isEmpty, .nav(.class("staff-links"), .ariaLabel("Your work in this class"),
                 .ul(.forEach(staff) { link in .li(.a(.class("button secondary"), .href(link.href), .text(link.title))) }))),
@@ -198,7 +198,7 @@ enum ClassesPublicController {
                 .element(named: "dt", text: "When"), .element(named: "dd", text: ClassFormat.dates(session)),
                 .element(named: "dt", text: "Where"), .element(named: "dd", text: "\(session.venueName), \(session.venueAddress) (\(listing.countyName))"),
                 .element(named: "dt", text: "Who it is for"), .element(named: "dd", text: audiences.map(\.label).joined(separator: ", ")),
-                .element(named: "dt", text: "Host"), .element(named: "dd", nodes: [.a(.href(SiteURL.program(session.$program.id.uuidString)), .text(session.program.name))]),
+                .element(named: "dt", text: "Host"), .element(named: "dd", nodes: [.a(.href(SiteURL.program(.value(session.$program.id.uuidString)).path), .text(session.program.name))]),
                 // Names only: the assigned accounts' email addresses are not for the public.
                 .element(named: "dt", text: "Trainers"), .element(named: "dd", text: trainers.isEmpty ? "To be announced" : trainers.map(\.name).joined(separator: ", ")),
                 .element(named: "dt", text: "Seats"), .element(named: "dd", text: session.status == .cancelled ? "This class was cancelled." : seatsText(listing)),
@@ -221,7 +221,7 @@ enum ClassesPublicController {
                                         .attribute(named: "tabindex", value: "-1"), .attribute(named: "autofocus"), .p(.text($0))) },
             .if(open, .group(
                 registrationSummary(errors, labels: labels),
-                FormHTML.form(action: ClassURL.register(session.id!), csrf: req.csrfToken, [
+                FormHTML.form(action: SiteURL.classRegister(.value(session.id!)).path, csrf: req.csrfToken, [
                     FormHTML.field(.init(name: "name", label: labels["name"]!, value: input.name, error: errors["name"], autocomplete: "name")),
                     FormHTML.field(.init(name: "email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"], hint: "We email you a link to confirm your place; the calendar entry follows.", autocomplete: "email")),
                     FormHTML.field(.init(name: "phone", label: labels["phone"]!, type: "tel", value: input.phone, error: errors["phone"], autocomplete: "tel")),
@@ -289,7 +289,7 @@ enum ClassesPublicController {
             guard case .closed(let why) = refusal else { throw refusal }
             return try await classPage(req, session: session, input: input, errors: ["email": why], status: .unprocessableEntity)
         }
-        req.application.pageCache.invalidate(prefix: SiteURL.classes)
+        req.application.pageCache.invalidate(prefix: SiteURL.classes.path)
         return sentPage(req, session: session, email: input.email)
     }
 
@@ -304,7 +304,7 @@ enum ClassesPublicController {
             .p(.text("To finish registering, open the link in it and press “Confirm my place”. If a seat was free, it is held for you for \(minutes) minutes. The link works for \(hours) hours; after the \(minutes) minutes you get a seat if one is still free, otherwise a place on the waitlist.")),
             .p(.text("If this address already has a place in this class, the message says so instead and has a link to your registration.")),
             .p(.text("No message after a few minutes? Look in your spam or junk folder. If the address above is wrong, send the form again with the right one.")),
-            .p(.a(.href(ClassURL.classPage(session.id!)), .text("Back to the class"))),
+            .p(.a(.href(SiteURL.classPage(.value(session.id!)).path), .text("Back to the class"))),
         ])
         return htmlResponse(page)
     }
@@ -347,12 +347,12 @@ enum ClassesPublicController {
             .p(.text("\(session.title), \(ClassFormat.dates(session)), at \(session.venueName).")),
             .p(.text(registration.status == .confirmed ? "We emailed a confirmation with a calendar file to \(registration.email)."
                      : registration.status == .waitlisted ? "If a seat opens for you, we confirm you automatically and email \(registration.email)." : "")),
-            .p(.a(.href(ClassURL.classPage(session.id!)), .text("Class details and agenda"))),
+            .p(.a(.href(SiteURL.classPage(.value(session.id!)).path), .text("Class details and agenda"))),
             .if(registration.status != .cancelled, .group(
                 .h2(.text(registration.status == .confirmed ? "Can't come?" : "Leave the waitlist")),
                 .p(.text("Cancelling gives your place to the next person on the waitlist.")),
                 // A link, not the cancellation itself: the next page asks once to confirm.
-                .p(.a(.class("button secondary"), .href(ClassURL.registrationCancel(token)), .text(registration.status == .confirmed ? "Cancel my place" : "Leave the waitlist")))
+                .p(.a(.class("button secondary"), .href(SiteURL.registrationCancel(.value(token)).path), .text(registration.status == .confirmed ? "Cancel my place" : "Leave the waitlist")))
             )),
         ])
         let response = htmlResponse(page)
@@ -365,7 +365,7 @@ enum ClassesPublicController {
     /// Works without JavaScript. A place already cancelled goes back to the registration.
     @Sendable static func confirmCancel(req: Request) async throws -> Response {
         let (registration, session, token) = try await findRegistration(req)
-        guard registration.status != .cancelled else { return req.redirect(to: ClassURL.registration(token), redirectType: .normal) }
+        guard registration.status != .cancelled else { return req.redirect(to: SiteURL.registration(.value(token)).path, redirectType: .normal) }
         let confirmed = registration.status == .confirmed
         let question = confirmed ? "Cancel your place?" : "Leave the waitlist?"
         let page = Page(title: question, chrome: req.chrome(), main: [
@@ -373,10 +373,10 @@ enum ClassesPublicController {
             .p(.text("\(session.title), \(ClassFormat.dates(session)), at \(session.venueName).")),
             .p(.text(confirmed ? "Your seat goes to the next person on the waitlist. If you change your mind later, you can register again while seats remain."
                                : "You lose your place in the queue. If you change your mind later, you join the waitlist again at the end.")),
-            FormHTML.form(action: ClassURL.registrationCancel(token), csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.registrationCancel(.value(token)).path, csrf: req.csrfToken, [
                 FormHTML.submit(confirmed ? "Yes, cancel my place" : "Yes, leave the waitlist"),
             ]),
-            .p(.a(.href(ClassURL.registration(token)), .text(confirmed ? "No, keep my place" : "No, stay on the waitlist"))),
+            .p(.a(.href(SiteURL.registration(.value(token)).path), .text(confirmed ? "No, keep my place" : "No, stay on the waitlist"))),
         ])
         let response = htmlResponse(page)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
@@ -386,8 +386,8 @@ enum ClassesPublicController {
     @Sendable static func cancel(req: Request) async throws -> Response {
         let (registration, _, token) = try await findRegistration(req)
         try await RegistrationService.cancel(registrationID: registration.id!, by: "registrant", request: req)
-        req.application.pageCache.invalidate(prefix: SiteURL.classes)
-        return req.redirect(to: ClassURL.registration(token), redirectType: .normal)
+        req.application.pageCache.invalidate(prefix: SiteURL.classes.path)
+        return req.redirect(to: SiteURL.registration(.value(token)).path, redirectType: .normal)
     }
 
     // MARK: confirming the address
@@ -421,9 +421,9 @@ enum ClassesPublicController {
                 .element(named: "dt", text: "Role"), .element(named: "dd", text: registration.audience.label),
             ]),
             .p(.text(seat)),
-            FormHTML.form(action: ClassURL.confirmRegistration(token), csrf: req.csrfToken, [FormHTML.submit("Confirm my place")]),
+            FormHTML.form(action: SiteURL.registrationConfirm(.value(token)).path, csrf: req.csrfToken, [FormHTML.submit("Confirm my place")]),
             .p(.class("hint"), .text("If you did not ask for a place in this class, close this page: nothing happens, and we will not email you about it again.")),
-            .p(.a(.href(ClassURL.classPage(session.id!)), .text("Class details and agenda"))),
+            .p(.a(.href(SiteURL.classPage(.value(session.id!)).path), .text("Class details and agenda"))),
         ])
         return secret(htmlResponse(page))
     }
@@ -431,8 +431,8 @@ enum ClassesPublicController {
     @Sendable static func confirm(req: Request) async throws -> Response {
         let result = try await RegistrationService.confirm(token: req.parameters.get("token") ?? "", request: req)
         guard case .placed(let outcome) = result else { return linkProblem(req, result) }
-        req.application.pageCache.invalidate(prefix: SiteURL.classes)
-        return req.redirect(to: ClassURL.registration(outcome.manageToken), redirectType: .normal)
+        req.application.pageCache.invalidate(prefix: SiteURL.classes.path)
+        return req.redirect(to: SiteURL.registration(.value(outcome.manageToken)).path, redirectType: .normal)
     }
 
     /// A confirmation link that cannot confirm: said plainly, with the way on.
@@ -458,7 +458,7 @@ enum ClassesPublicController {
         let page = Page(title: title, chrome: req.chrome(), main: [
             .h1(.text(title)),
             .forEach(lines) { .p(.text($0)) },
-            .p(.a(.href(classID.map(ClassURL.classPage) ?? SiteURL.classes), .text(classID == nil ? "All classes" : "Go to the class page"))),
+            .p(.a(.href(classID.map { SiteURL.classPage(.value($0)).path } ?? SiteURL.classes.path), .text(classID == nil ? "All classes" : "Go to the class page"))),
         ])
         return secret(htmlResponse(page, status: status))
     }
@@ -472,7 +472,7 @@ enum ClassesPublicController {
     // MARK: feed
 
     @Sendable static func feed(req: Request) async throws -> Response {
-        try await req.application.pageCache.response(for: req, key: ClassURL.feed, contentType: HTTPMediaType(type: "text", subType: "calendar", parameters: ["charset": "utf-8"])) {
+        try await req.application.pageCache.response(for: req, key: SiteURL.classesFeed.path, contentType: HTTPMediaType(type: "text", subType: "calendar", parameters: ["charset": "utf-8"])) {
             let sessions = try await upcoming(on: req.db)
             let zone = sessions.first?.zone ?? TimeZone(identifier: "America/Chicago")!
             return ICalendar.calendar(events: sessions.flatMap { ClassMail.events($0, publicURL: req.application.settings.publicURL) }, timeZone: zone,

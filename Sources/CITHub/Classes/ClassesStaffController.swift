@@ -7,13 +7,13 @@ import CITDomain
 /// waitlist, cancel a place.
 enum ClassesStaffController {
     static func register(on protected: ProtectedRoutesBuilder) {
-        protected.get("/programs/:id/classes/new", .manageOwnClasses, use: newForm)
-        protected.post("/programs/:id/classes/new", .manageOwnClasses, use: create)
-        protected.get(SiteURL.classEdit(":id"), .manageOwnClasses, use: editForm)
-        protected.post(SiteURL.classEdit(":id"), .manageOwnClasses, use: update)
-        protected.get("/classes/:id/roster", .manageOwnClasses, use: roster)
-        protected.post("/classes/:id/registrations/:registration/cancel", .manageOwnClasses, use: cancelRegistration)
-        protected.post(SiteURL.classAddPerson(":id"), .manageOwnClasses, use: addPerson)
+        protected.get(SiteURL.newClass(.key), .manageOwnClasses, use: newForm)
+        protected.post(SiteURL.newClass(.key), .manageOwnClasses, use: create)
+        protected.get(SiteURL.classEdit(.key), .manageOwnClasses, use: editForm)
+        protected.post(SiteURL.classEdit(.key), .manageOwnClasses, use: update)
+        protected.get(SiteURL.classRoster(.key), .manageOwnClasses, use: roster)
+        protected.post(SiteURL.classRegistrationCancel(.key, .key), .manageOwnClasses, use: cancelRegistration)
+        protected.post(SiteURL.classAddPerson(.key), .manageOwnClasses, use: addPerson)
     }
 
     /// Administrators run any program's classes; coordinators those of their programs.
@@ -146,8 +146,8 @@ enum ClassesStaffController {
     static func formModel(_ req: Request, mode: ClassFormModel.Mode, program: Program, input: ClassInput) async throws -> ClassFormModel {
         let courses = try await Course.query(on: req.db).sort(\.$requiredHours, .descending).all()
         let action: String = switch mode {
-        case .create: ClassURL.newClass(programID: program.id!.uuidString)
-        case .edit(let id): SiteURL.classEdit(id.uuidString.lowercased())
+        case .create: SiteURL.newClass(.value(program.id!.uuidString)).path
+        case .edit(let id): SiteURL.classEdit(.value(id)).path
         }
         return ClassFormModel(mode: mode, programID: program.id!, programName: program.name, action: action,
                               courses: courses.map { ($0.code, "\($0.title) (\(ClassMail.hours($0.requiredHours)) hours)") },
@@ -156,7 +156,7 @@ enum ClassesStaffController {
 
     static func formResponse(_ req: Request, _ model: ClassFormModel, status: HTTPResponseStatus) -> Response {
         htmlResponse(Page(title: model.isEdit ? "Edit class" : "New class", chrome: req.chrome(), main: ClassFormView.main(model),
-                          scripts: [SiteURL.agendaRowsScript]), status: status)
+                          scripts: [SiteURL.agendaRowsScript.path]), status: status)
     }
 
     /// "Add more rows" without JavaScript: the same form back, input kept, more empty rows,
@@ -205,7 +205,7 @@ enum ClassesStaffController {
                                        details: "\(checked.course.code) \(session.title), \(checked.capacity) seats, program \(program.name)", on: tx)
         }
         req.application.pageCache.invalidateAll()
-        return req.redirect(to: ClassURL.classPage(session.id!), redirectType: .normal)
+        return req.redirect(to: SiteURL.classPage(.value(session.id!)).path, redirectType: .normal)
     }
 
     // MARK: edit a class
@@ -259,7 +259,7 @@ enum ClassesStaffController {
                 // but the confirmation link (which still leads to the class page as it is now).
                 for registration in try await Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$status ~~ [.confirmed, .waitlisted]).all() {
                     try await outbox.enqueue(to: registration.email, subject: "Changed: \(locked.title)",
-                                             text: ClassMail.changed(locked, registration: registration, classURL: settings.publicURL + ClassURL.classPage(classID)))
+                                             text: ClassMail.changed(locked, registration: registration, classURL: settings.publicURL + SiteURL.classPage(.value(classID)).path))
                 }
             }
             try await ClassAgencyLimit.query(on: tx).filter(\.$classSession.$id == classID).delete()
@@ -270,7 +270,7 @@ enum ClassesStaffController {
                                        details: "\(locked.title), \(checked.capacity) seats" + (promoted.isEmpty ? "" : ", \(promoted.count) promoted from the waitlist"), on: tx)
         }
         req.application.pageCache.invalidateAll()
-        return req.redirect(to: ClassURL.classPage(classID), redirectType: .normal)
+        return req.redirect(to: SiteURL.classPage(.value(classID)).path, redirectType: .normal)
     }
 
     // MARK: roster
@@ -312,27 +312,27 @@ enum ClassesStaffController {
                 .forEach(Array(rows.enumerated())) { index, r in
                     .tr(.if(positions, .td(.text(String(index + 1)))), .td(.text(r.name)), .td(.text(r.organization)), .td(.text(r.audience.label)),
                         .td(.text(r.email)), .td(.text(r.phone)),
-                        .if(cancellable, .td(FormHTML.form(action: ClassURL.coordinatorCancel(session.id!, r.id!), csrf: req.csrfToken, [FormHTML.submit("Cancel place", secondary: true)]))))
+                        .if(cancellable, .td(FormHTML.form(action: SiteURL.classRegistrationCancel(.value(session.id!), .value(r.id!)).path, csrf: req.csrfToken, [FormHTML.submit("Cancel place", secondary: true)]))))
                 }))
         }
         let page = Page(title: "Roster: \(session.title)", chrome: req.chrome(), main: [
-            .p(.a(.href(ClassURL.classPage(session.id!)), .text("← \(session.title)"))),
+            .p(.a(.href(SiteURL.classPage(.value(session.id!)).path), .text("← \(session.title)"))),
             .h1(.text("Roster: \(session.title)")),
             .p(.text("\(ClassFormat.dates(session)) · \(confirmed.count) of \(session.capacity) seats taken · \(waiting.count) waiting")),
             .if(!holds.isEmpty, .p(.class("hint"), .text(holdsText(holds, zone: session.zone)))),
             .p(.class("block-nav"),
-               .a(.class("button"), .href(TrainingURL.attendance(session.id!)), .text("Attendance")),
-               .a(.class("button secondary"), .href(TrainingURL.evaluations(session.id!)), .text("Role-play scores")),
-               .a(.class("button secondary"), .href(TrainingURL.completion(session.id!)), .text("Completion and certificates")),
-               .a(.class("button secondary"), .href(TrainingURL.scenarios(session.$program.id)), .text("Scenarios")),
-               .a(.class("button secondary"), .href(SiteURL.classEdit(session.id!.uuidString.lowercased())), .text("Edit class"))),
+               .a(.class("button"), .href(SiteURL.attendance(.value(session.id!)).path), .text("Attendance")),
+               .a(.class("button secondary"), .href(SiteURL.evaluations(.value(session.id!)).path), .text("Role-play scores")),
+               .a(.class("button secondary"), .href(SiteURL.completion(.value(session.id!)).path), .text("Completion and certificates")),
+               .a(.class("button secondary"), .href(SiteURL.scenarios(.value(session.$program.id)).path), .text("Scenarios")),
+               .a(.class("button secondary"), .href(SiteURL.classEdit(.value(session.id!)).path), .text("Edit class"))),
             .h2(.text("Trainers")),
             .if(trainers.isEmpty, .p(.text("No trainer accounts are assigned yet. Assigned trainers take attendance and score role-plays in this class only."))),
             .ul(.forEach(trainers) { .li(.text("\($0.name) (\($0.email))")) }),
             // Classes made before trainers were accounts kept a free-text line; shown here
             // (never publicly) so the coordinator can assign those people's accounts.
             .if(!session.trainers.isEmpty, .p(.class("hint"), .text("Named when the class was created: \(session.trainers). The class page shows only the trainer accounts assigned here."))),
-            FormHTML.form(action: TrainingURL.trainers(session.id!), csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.classTrainers(.value(session.id!)).path, csrf: req.csrfToken, [
                 TrainerChoice.field(error: trainerError, candidates: candidates),
                 FormHTML.submit("Add trainer", secondary: true),
             ]),
@@ -367,7 +367,7 @@ enum ClassesStaffController {
                                         .attribute(named: "tabindex", value: "-1"), .attribute(named: "autofocus"),
                                         .h2(.text("Please check the form")),
                                         .ul(.forEach(ordered) { key in .li(.a(.href("#field-person_\(key)"), .text("\(labels[key]!): \(errors[key]!)"))) }))),
-            FormHTML.form(action: SiteURL.classAddPerson(session.id!.uuidString.lowercased()), csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.classAddPerson(.value(session.id!)).path, csrf: req.csrfToken, [
                 // Prefixed: the trainer form above has its own "email" field (and id).
                 FormHTML.field(.init(name: "person_name", label: labels["name"]!, value: input.name, error: errors["name"], autocomplete: "off")),
                 FormHTML.field(.init(name: "person_email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"], autocomplete: "off")),
@@ -392,8 +392,8 @@ enum ClassesStaffController {
             do {
                 _ = try await RegistrationService.register(classID: session.id!, applicant: .init(name: input.name, email: input.email, phone: input.phone, organization: input.organization, audience: audience),
                                                            request: req, byCoordinator: true)
-                req.application.pageCache.invalidate(prefix: SiteURL.classes)
-                return req.redirect(to: ClassURL.roster(session.id!), redirectType: .normal)
+                req.application.pageCache.invalidate(prefix: SiteURL.classes.path)
+                return req.redirect(to: SiteURL.classRoster(.value(session.id!)).path, redirectType: .normal)
             } catch let refusal as RegistrationService.Refusal {
                 switch refusal {
                 case .alreadyRegistered(let status): errors["email"] = "This email address already has a place in this class (\(status == .confirmed ? "confirmed" : "on the waitlist"))."
@@ -411,8 +411,8 @@ enum ClassesStaffController {
               let registration = try await Registration.find(id, on: req.db), registration.$classSession.id == session.id
         else { throw Abort(.notFound, reason: "That registration is not in this class.") }
         try await RegistrationService.cancel(registrationID: registration.id!, by: try req.auth.require(User.self).email, request: req)
-        req.application.pageCache.invalidate(prefix: SiteURL.classes)
-        return req.redirect(to: ClassURL.roster(session.id!), redirectType: .normal)
+        req.application.pageCache.invalidate(prefix: SiteURL.classes.path)
+        return req.redirect(to: SiteURL.classRoster(.value(session.id!)).path, redirectType: .normal)
     }
 }
 

@@ -7,9 +7,9 @@ import CITDomain
 /// in-service refresher next to the three the seed page names.
 enum CoursesController {
     static func register(public routes: any RoutesBuilder, protected: ProtectedRoutesBuilder) {
-        routes.get("courses", use: list)
-        protected.get("/courses/new", .manageOwnClasses, use: newForm)
-        protected.post("/courses/new", .manageOwnClasses, use: create)
+        routes.get(SiteURL.courses.pathComponents, use: list)
+        protected.get(SiteURL.newCourse, .manageOwnClasses, use: newForm)
+        protected.post(SiteURL.newCourse, .manageOwnClasses, use: create)
     }
 
     @Sendable static func list(req: Request) async throws -> Response {
@@ -24,7 +24,7 @@ enum CoursesController {
                     .p(.strong(.text("To complete: ")), .text(course.completionRule)),
                     .p(.class("provenance"), .text("Where this comes from: \(publicSource(course))")))
             }),
-            .p(.a(.href(SiteURL.classes), .text("See the classes"))),
+            .p(.a(.href(SiteURL.classes.path), .text("See the classes"))),
         ])
         return htmlResponse(page)
     }
@@ -59,7 +59,7 @@ enum CoursesController {
             .h1(.text("Add a course")),
             .p(.text("For example a youth CIT course or an in-service refresher (CIT International advises one at least every 2 years).")),
             FormHTML.errorSummary(errors, order: ["code", "title", "hours", "days", "audiences", "completion", "summary"], labels: labels),
-            FormHTML.form(action: "/courses/new", csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.newCourse.path, csrf: req.csrfToken, [
                 FormHTML.field(.init(name: "code", label: labels["code"]!, value: input.code, error: errors["code"], hint: "Capital letters, digits and hyphens, e.g. CIT-YOUTH or CIT-REFRESH.")),
                 FormHTML.field(.init(name: "title", label: labels["title"]!, value: input.title, error: errors["title"])),
                 FormHTML.field(.init(name: "hours", label: labels["hours"]!, type: "number", value: input.hours, error: errors["hours"])),
@@ -111,7 +111,7 @@ enum CoursesController {
             try await course.create(on: tx)
             try await req.audit.record("course.created", entityType: "course", entityID: course.id?.uuidString, details: "\(input.code) \(input.title), \(hours) h", on: tx)
         }
-        req.application.pageCache.invalidate(prefix: SiteURL.classes)
-        return req.redirect(to: "/courses?notice=course-added", redirectType: .normal)
+        req.application.pageCache.invalidate(prefix: SiteURL.classes.path)
+        return req.redirect(to: SiteURL.courses.path + "?notice=course-added", redirectType: .normal)
     }
 }

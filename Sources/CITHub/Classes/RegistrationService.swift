@@ -154,7 +154,7 @@ enum RegistrationService {
                 let position = try await self.position(of: existing, on: tx)
                 try await outbox.enqueue(to: existing.email, subject: "You already have a place: \(session.title)",
                                          text: ClassMail.alreadyPlaced(session, registration: existing, position: position,
-                                                                       link: settings.publicURL + ClassURL.registration(token), organization: settings.organization.name))
+                                                                       link: settings.publicURL + SiteURL.registration(.value(token)).path, organization: settings.organization.name))
                 try await AuditEvent(actorID: nil, actor: "public registration", action: "registration.reminded", entityType: "class", entityID: classID.uuidString,
                                      details: "registration \(existing.id!.uuidString)", ip: request.clientAddress).create(on: tx)
                 return .alreadyPlaced(existing)
@@ -180,7 +180,7 @@ enum RegistrationService {
             registration.reminderSentAt = nil
             try await registration.save(on: tx)
             try await outbox.enqueue(to: registration.email, subject: "Confirm your place: \(session.title)",
-                                     text: ClassMail.confirmAddress(session, registration: registration, link: settings.publicURL + ClassURL.confirmRegistration(token),
+                                     text: ClassMail.confirmAddress(session, registration: registration, link: settings.publicURL + SiteURL.registrationConfirm(.value(token)).path,
                                                                     organization: settings.organization.name))
             try await AuditEvent(actorID: nil, actor: "public registration", action: "registration.requested", entityType: "class", entityID: classID.uuidString,
                                  details: "registration \(registration.id!.uuidString)" + (registration.holdUntil == nil ? "" : ", seat held"), ip: request.clientAddress).create(on: tx)
@@ -254,7 +254,7 @@ enum RegistrationService {
         try await registration.save(on: tx)
 
         let position = try await self.position(of: registration, on: tx)
-        let link = settings.publicURL + ClassURL.registration(token)
+        let link = settings.publicURL + SiteURL.registration(.value(token)).path
         let outbox = Outbox(database: tx, from: settings.mailFrom)
         if registration.status == .confirmed {
             try await outbox.enqueue(to: registration.email, subject: "Confirmed: \(session.title)",
@@ -317,7 +317,7 @@ enum RegistrationService {
             try await registration.save(on: tx)
             try await Outbox(database: tx, from: settings.mailFrom).enqueue(
                 to: registration.email, subject: "A seat opened: you are confirmed for \(session.title)",
-                text: ClassMail.promoted(session, registration: registration, link: settings.publicURL + ClassURL.registration(token), organization: settings.organization.name),
+                text: ClassMail.promoted(session, registration: registration, link: settings.publicURL + SiteURL.registration(.value(token)).path, organization: settings.organization.name),
                 attachments: [ClassMail.invitation(session, publicURL: settings.publicURL)])
             try await AuditEvent(actorID: nil, actor: "waitlist", action: "registration.promoted", entityType: "class", entityID: session.id!.uuidString,
                                  details: "registration \(id.uuidString)", ip: nil).create(on: tx)
@@ -354,20 +354,6 @@ enum RegistrationHolds {
         }
         return (classes.count, promoted, deleted)
     }
-}
-
-enum ClassURL {
-    static func classPage(_ id: UUID) -> String { "/classes/\(id.uuidString.lowercased())" }
-    static func register(_ id: UUID) -> String { "/classes/\(id.uuidString.lowercased())/register" }
-    static func roster(_ id: UUID) -> String { "/classes/\(id.uuidString.lowercased())/roster" }
-    static func registration(_ token: String) -> String { "/registrations/\(token)" }
-    static func registrationCancel(_ token: String) -> String { "/registrations/\(token)/cancel" }
-    /// The link in the first mail of a public registration: it confirms the email address.
-    static let confirmPrefix = "/registrations/confirm"
-    static func confirmRegistration(_ token: String) -> String { "\(confirmPrefix)/\(token)" }
-    static func coordinatorCancel(_ classID: UUID, _ registrationID: UUID) -> String { "/classes/\(classID.uuidString.lowercased())/registrations/\(registrationID.uuidString.lowercased())/cancel" }
-    static func newClass(programID: String) -> String { "/programs/\(programID)/classes/new" }
-    static let feed = "/classes.ics"
 }
 
 /// How classes read in pages and mail.
@@ -546,7 +532,7 @@ enum ClassMail {
         ClassFormat.days(session.agenda, session.zone).map { day in
             CalendarEvent(uid: "\(session.id!.uuidString.lowercased())-\(day.day)@cithub", summary: session.title,
                           description: "\(session.course.title), hosted by \(session.program.name).", location: "\(session.venueName), \(session.venueAddress)",
-                          start: day.start, end: day.end, url: publicURL + ClassURL.classPage(session.id!),
+                          start: day.start, end: day.end, url: publicURL + SiteURL.classPage(.value(session.id!)).path,
                           status: cancelled ? .cancelled : .confirmed, sequence: cancelled ? 1 : 0)
         }
     }

@@ -30,11 +30,11 @@ enum CrisisHelperAssets {
 
     static func register(on app: Application) {
         let js = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
-        Assets.serve(stylesheet, at: CrisisURL.stylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
-        Assets.serve(script, at: CrisisURL.script, type: js, on: app)
-        Assets.serve(offlineScript, at: CrisisURL.offlineScript, type: js, on: app)
+        Assets.serve(stylesheet, at: .crisisStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
+        Assets.serve(script, at: .crisisScript, type: js, on: app)
+        Assets.serve(offlineScript, at: .crisisOfflineScript, type: js, on: app)
         // The worker must be checked for updates on every visit, not kept for an hour.
-        app.get(SiteURL.components(CrisisURL.serviceWorker).map { PathComponent(stringLiteral: $0) }) { _ -> Response in
+        app.get(SiteURL.crisisServiceWorker.pathComponents) { _ -> Response in
             var headers = HTTPHeaders()
             headers.contentType = js
             headers.replaceOrAdd(name: .cacheControl, value: "no-cache")

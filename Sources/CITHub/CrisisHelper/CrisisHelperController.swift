@@ -1,19 +1,6 @@
 import Vapor
 import CITDomain
 
-/// The helper's addresses, in one place (routes and links are built from them).
-enum CrisisURL {
-    static let helper = "/crisis"
-    static let plan = "/crisis/plan"
-    static let script = "/assets/crisis.js"
-    /// Every page loads it: it installs the offline worker (see `CrisisHelperAssets.offlineScript`).
-    static let offlineScript = "/assets/offline.js"
-    static let stylesheet = "/assets/crisis.css"
-    /// At the site's root so its scope may be `/crisis` (a worker's scope cannot be above
-    /// its own folder).
-    static let serviceWorker = "/crisis-sw.js"
-}
-
 /// The crisis call helper (issue 3). Privacy is the rule here: the cached page builds
 /// the script in the browser, and the form that works without JavaScript is turned into
 /// a page and forgotten: nothing is written, nothing of it is logged, and the answer is
@@ -21,13 +8,13 @@ enum CrisisURL {
 enum CrisisHelperController {
     static func register(on app: Application) {
         let cache = app.pageCache
-        app.get("crisis") { req in
-            try await cache.response(for: req, key: CrisisURL.helper) {
+        app.get(SiteURL.crisis.pathComponents) { req in
+            try await cache.response(for: req, key: SiteURL.crisis.path) {
                 CrisisHelperViews.helperPage(chrome: req.publicChrome).render()
             }
         }
-        app.get("crisis", "plan", use: formPage)
-        app.post("crisis", use: makePlan)
+        app.get(SiteURL.crisisPlan.pathComponents, use: formPage)
+        app.post(SiteURL.crisis.pathComponents, use: makePlan)
         CrisisHelperAssets.register(on: app)
     }
 

@@ -25,14 +25,14 @@ enum CrisisHelperViews {
             .p(.class("intro"), .text("Answer a few questions and this page writes what to say to 911, in the order of the call. What you type stays in this browser: it is not sent anywhere.")),
             .element(named: "noscript", nodes: [
                 .p(.class("notice"), .text("This page needs JavaScript to fill in your script as you type. "),
-                   .a(.href(CrisisURL.plan), .text("Fill in your details on a page that works without JavaScript")), .text(".")),
+                   .a(.href(SiteURL.crisisPlan.path), .text("Fill in your details on a page that works without JavaScript")), .text(".")),
             ]),
             .a(.class("skip-to-plan"), .href("#plan"), .text("Skip the questions and see the script")),
             .div(.id("form-box"), .attribute(named: "hidden"), form(CrisisForm(), errors: [:], mode: .live)),
             // No "Open in Messages" until there is something of theirs to send: crisis.js adds it.
             plan(generic, texts: TextTo911(CrisisAnswers()), made: nil, title: "What to say", messageActions: false),
             callMode(generic),
-        ], scripts: [CrisisURL.script], stylesheets: [CrisisURL.stylesheet], bodyClass: "crisis")
+        ], scripts: [SiteURL.crisisScript.path], stylesheets: [SiteURL.crisisStylesheet.path], bodyClass: "crisis")
     }
 
     /// `/crisis/plan` (GET) and a POST with mistakes: the form that works without JavaScript.
@@ -44,7 +44,7 @@ enum CrisisHelperViews {
             whichNumber(),
             .p(.class("intro"), .text("Answer the first questions; the rest are optional. Your answers are used once to make your script and are not kept.")),
             form(values, errors: errors, mode: .post(csrf: csrf)),
-        ], stylesheets: [CrisisURL.stylesheet], bodyClass: "crisis")
+        ], stylesheets: [SiteURL.crisisStylesheet.path], bodyClass: "crisis")
     }
 
     /// A successful POST: the script, call mode, text version, and the form to change it.
@@ -59,7 +59,7 @@ enum CrisisHelperViews {
             callMode(script),
             .h2(.class("no-print"), .text("Change your answers")),
             form(values, errors: [:], mode: .post(csrf: csrf)),
-        ], stylesheets: [CrisisURL.stylesheet], bodyClass: "crisis")
+        ], stylesheets: [SiteURL.crisisStylesheet.path], bodyClass: "crisis")
     }
 
     // MARK: parts
@@ -77,7 +77,7 @@ enum CrisisHelperViews {
             // directory knows of a CIT program in that county, with its sources. Only the
             // county or ZIP is sent, and only when the person asks.
             .element(named: "form", nodes: [
-                .attribute(named: "method", value: "get"), .attribute(named: "action", value: "/search"),
+                .attribute(named: "method", value: "get"), .attribute(named: "action", value: SiteURL.search.path),
                 .class("cit-lookup no-print"),
                 .label(.for("cit-q"), .text("Is there CIT where you live? Your county or ZIP code")),
                 .div(.class("lookup-row"),
@@ -201,7 +201,7 @@ enum CrisisHelperViews {
 
     static func form(_ values: CrisisForm, errors: [String: String], mode: FormMode) -> BodyNode {
         var head: [BodyNode] = [.id("crisis-form"), .attribute(named: "novalidate"), .attribute(named: "method", value: "post"),
-                                .attribute(named: "action", value: CrisisURL.helper)]
+                                .attribute(named: "action", value: SiteURL.crisis.path)]
         if case let .post(csrf) = mode { head.append(.input(.type(.hidden), .name(CSRF.fieldName), .value(csrf.attributeEscaped))) }
         func text(_ name: String, hint: String? = nil, required: Bool = false, autocomplete: String? = nil, area: Bool = false) -> BodyNode {
             field(name: name, label: CrisisFormText.labels[name] ?? name, value: values.text(name), error: errors[name],

@@ -237,7 +237,7 @@ struct ClassListingsInvalidation: AsyncModelMiddleware {
     }
 
     private func drop() {
-        cache.invalidate(prefix: "/counties/")
-        cache.invalidate(prefix: "/programs/")
+        cache.invalidate(prefix: SiteURL.county(.key).parentPath + "/")
+        cache.invalidate(prefix: SiteURL.program(.key).parentPath + "/")
     }
 }

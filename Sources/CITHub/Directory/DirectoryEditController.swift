@@ -10,14 +10,14 @@ enum DirectoryEditController {
     static func register(on protected: ProtectedRoutesBuilder) {
         protected.get(SiteURL.newProgram, .editAllPrograms, use: newForm)
         protected.post(SiteURL.newProgram, .editAllPrograms, use: create)
-        protected.get(SiteURL.programEdit(":id"), .editOwnPrograms, use: editForm)
-        protected.post(SiteURL.programEdit(":id"), .editOwnPrograms, use: update)
-        protected.post(SiteURL.programPartners(":id"), .editOwnPrograms, use: addPartner)
-        protected.post(SiteURL.programPartnerRemove(":id", ":partner"), .editOwnPrograms, use: removePartner)
-        protected.post(SiteURL.programPartnerApprove(":id", ":partner"), .editAllPrograms, use: approvePartner)
-        protected.get(SiteURL.programHistory(":id"), .editOwnPrograms, use: history)
-        protected.post(SiteURL.programVerify(":id"), .editAllPrograms, use: verify)
-        protected.post(SiteURL.programMerge(":id"), .editAllPrograms, use: merge)
+        protected.get(SiteURL.programEdit(.key), .editOwnPrograms, use: editForm)
+        protected.post(SiteURL.programEdit(.key), .editOwnPrograms, use: update)
+        protected.post(SiteURL.programPartners(.key), .editOwnPrograms, use: addPartner)
+        protected.post(SiteURL.programPartnerRemove(.key, .key), .editOwnPrograms, use: removePartner)
+        protected.post(SiteURL.programPartnerApprove(.key, .key), .editAllPrograms, use: approvePartner)
+        protected.get(SiteURL.programHistory(.key), .editOwnPrograms, use: history)
+        protected.post(SiteURL.programVerify(.key), .editAllPrograms, use: verify)
+        protected.post(SiteURL.programMerge(.key), .editAllPrograms, use: merge)
     }
 
     /// The program, if this person may edit it: administrators any, coordinators those
@@ -165,14 +165,14 @@ enum DirectoryEditController {
     }
 
     @Sendable static func newForm(req: Request) async throws -> Response {
-        programForm(req, action: SiteURL.newProgram, title: "Add a program", input: ProgramInput(), errors: [:], status: .ok)
+        programForm(req, action: SiteURL.newProgram.path, title: "Add a program", input: ProgramInput(), errors: [:], status: .ok)
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
         let input = ProgramInput(FormValues(req), request: req)
         let counties = try await DirectoryQueries.withoutBoundaries(County.query(on: req.db)).filter(\.$stateCode == req.application.settings.stateCode).all()
         let (valid, errors) = validate(input, counties: counties)
-        guard let valid else { return programForm(req, action: SiteURL.newProgram, title: "Add a program", input: input, errors: errors, status: .unprocessableEntity) }
+        guard let valid else { return programForm(req, action: SiteURL.newProgram.path, title: "Add a program", input: input, errors: errors, status: .unprocessableEntity) }
         let program = Program()
         try await req.db.transaction { tx in
             apply(valid, to: program)
@@ -181,7 +181,7 @@ enum DirectoryEditController {
             try await req.audit.record("program.created", entityType: "program", entityID: program.id?.uuidString, details: summary(valid), on: tx)
         }
         req.application.pageCache.invalidateAll()
-        return req.redirect(to: SiteURL.program(program.id!.uuidString), redirectType: .normal)
+        return req.redirect(to: SiteURL.program(.value(program.id!.uuidString)).path, redirectType: .normal)
     }
 
     static func apply(_ valid: Validated, to program: Program) {
@@ -216,17 +216,17 @@ enum DirectoryEditController {
                         .p(.class("partner-waiting"), .text("Waiting for the state administrator's approval."))),
                     .div(.class("partner-actions"),
                         .if(!link.isApproved && link.organization.kind.filesEncounterReports && user.can(.editAllPrograms),
-                            FormHTML.form(action: SiteURL.programPartnerApprove(id, link.id!.uuidString), csrf: req.csrfToken, [
+                            FormHTML.form(action: SiteURL.programPartnerApprove(.value(id), .value(link.id!.uuidString)).path, csrf: req.csrfToken, [
                                 .button(.type(.submit), .class("button"), .text("Approve"), .span(.class("visually-hidden"), .text(" \(link.organization.name)"))),
                             ])),
-                        FormHTML.form(action: SiteURL.programPartnerRemove(id, link.id!.uuidString), csrf: req.csrfToken, [FormHTML.submit("Remove", secondary: true)])))
+                        FormHTML.form(action: SiteURL.programPartnerRemove(.value(id), .value(link.id!.uuidString)).path, csrf: req.csrfToken, [FormHTML.submit("Remove", secondary: true)])))
             }),
             .h3(.text("Add a partner")),
             .p(.class("hint"), .text(user.can(.editAllPrograms)
                 ? "A partner agency you add is approved at once: its encounter reports count as this program's in the exact outcome views of the program's coordinators."
                 : "A partner you add is listed at once. A law enforcement, dispatch or corrections agency's encounter reports count as this program's in your exact outcome views only after the state administrator approves it. The counties the program serves never open any agency's numbers.")),
             .unwrap(errors["partner"]) { .p(.class("error"), .text($0)) },
-            FormHTML.form(action: SiteURL.programPartners(id), csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.programPartners(.value(id)).path, csrf: req.csrfToken, [
                 FormHTML.field(.init(name: "partner_name", label: "Organization name", error: errors["partner_name"])),
                 FormHTML.select(name: "partner_kind", label: "Kind", options: OrganizationKind.allCases.map { ($0.rawValue, $0.title) }, selected: OrganizationKind.lawEnforcement.rawValue),
                 FormHTML.select(name: "partner_role", label: "Role in the program", options: PartnerRole.allCases.map { ($0.rawValue, $0.title) }, selected: PartnerRole.partner.rawValue),
@@ -237,17 +237,17 @@ enum DirectoryEditController {
             extra += [
                 .h2(.text("Verify")),
                 .p(.text(program.lastVerifiedAt.map { "Last verified \(DirectoryExport.day($0)) by \(program.verifiedBy ?? "")." } ?? "Not verified yet: the public pages say it was reported by its source.")),
-                FormHTML.form(action: SiteURL.programVerify(id), csrf: req.csrfToken, [FormHTML.submit("Mark verified today")]),
+                FormHTML.form(action: SiteURL.programVerify(.value(id)).path, csrf: req.csrfToken, [FormHTML.submit("Mark verified today")]),
                 .h2(.text("Merge a duplicate into this program")),
                 .unwrap(errors["merge"]) { .p(.class("error"), .text($0)) },
-                FormHTML.form(action: SiteURL.programMerge(id), csrf: req.csrfToken, [
+                FormHTML.form(action: SiteURL.programMerge(.value(id)).path, csrf: req.csrfToken, [
                     FormHTML.select(name: "duplicate", label: "Duplicate record (its counties and partners move here; it redirects here)", options: [("", "Choose a program")] + others.map { ($0.id!.uuidString, $0.name) }, selected: nil),
                     FormHTML.submit("Merge into \(program.name)", secondary: true),
                 ]),
             ]
         }
-        extra.append(.p(.a(.href(SiteURL.programHistory(id)), .text("History of this record"))))
-        return programForm(req, action: SiteURL.programEdit(id), title: "Edit \(program.name)", input: input ?? ProgramInput(program, countyNames: names), errors: errors, extra: extra, status: status)
+        extra.append(.p(.a(.href(SiteURL.programHistory(.value(id)).path), .text("History of this record"))))
+        return programForm(req, action: SiteURL.programEdit(.value(id)).path, title: "Edit \(program.name)", input: input ?? ProgramInput(program, countyNames: names), errors: errors, extra: extra, status: status)
     }
 
     @Sendable static func update(req: Request) async throws -> Response {
@@ -264,7 +264,7 @@ enum DirectoryEditController {
             try await req.audit.record("program.updated", entityType: "program", entityID: program.id?.uuidString, details: summary(valid), on: tx)
         }
         req.application.pageCache.invalidateAll()
-        return req.redirect(to: SiteURL.program(program.id!.uuidString), redirectType: .normal)
+        return req.redirect(to: SiteURL.program(.value(program.id!.uuidString)).path, redirectType: .normal)
     }
 
     @Sendable static func addPartner(req: Request) async throws -> Response {
@@ -295,7 +295,7 @@ enum DirectoryEditController {
             }
         }
         req.application.pageCache.invalidateAll()
-        return req.redirect(to: SiteURL.programEdit(program.id!.uuidString), redirectType: .normal)
+        return req.redirect(to: SiteURL.programEdit(.value(program.id!.uuidString)).path, redirectType: .normal)
     }
 
     @Sendable static func removePartner(req: Request) async throws -> Response {
@@ -308,7 +308,7 @@ enum DirectoryEditController {
             try await req.audit.record("program.partner_removed", entityType: "program", entityID: program.id?.uuidString, details: link.organization.name, on: tx)
         }
         req.application.pageCache.invalidateAll()
-        return req.redirect(to: SiteURL.programEdit(program.id!.uuidString), redirectType: .normal)
+        return req.redirect(to: SiteURL.programEdit(.value(program.id!.uuidString)).path, redirectType: .normal)
     }
 
     /// A state administrator approves a partner a coordinator added: from now on its
@@ -328,7 +328,7 @@ enum DirectoryEditController {
                                            details: "\(link.organization.name) (\(link.organization.kind.rawValue), \(link.role.rawValue))", on: tx)
             }
         }
-        return req.redirect(to: SiteURL.programEdit(program.id!.uuidString), redirectType: .normal)
+        return req.redirect(to: SiteURL.programEdit(.value(program.id!.uuidString)).path, redirectType: .normal)
     }
 
     @Sendable static func verify(req: Request) async throws -> Response {
@@ -341,7 +341,7 @@ enum DirectoryEditController {
             try await req.audit.record("program.verified", entityType: "program", entityID: program.id?.uuidString, on: tx)
         }
         req.application.pageCache.invalidateAll()
-        return req.redirect(to: SiteURL.program(program.id!.uuidString), redirectType: .normal)
+        return req.redirect(to: SiteURL.program(.value(program.id!.uuidString)).path, redirectType: .normal)
     }
 
     @Sendable static func merge(req: Request) async throws -> Response {
@@ -368,14 +368,14 @@ enum DirectoryEditController {
             try await req.audit.record("program.merged_away", entityType: "program", entityID: duplicateID.uuidString, details: "merged into \(survivor.name) (\(survivor.id!.uuidString))", on: tx)
         }
         req.application.pageCache.invalidateAll()
-        return req.redirect(to: SiteURL.program(survivor.id!.uuidString), redirectType: .normal)
+        return req.redirect(to: SiteURL.program(.value(survivor.id!.uuidString)).path, redirectType: .normal)
     }
 
     @Sendable static func history(req: Request) async throws -> Response {
         let program = try await editableProgram(req)
         let events = try await AuditEvent.query(on: req.db).filter(\.$entityType == "program").filter(\.$entityID == program.id!.uuidString).sort(\.$at, .descending).all()
         let page = Page(title: "History of \(program.name)", chrome: req.chrome(), main: [
-            .p(.a(.href(SiteURL.program(program.id!.uuidString)), .text("← \(program.name)"))),
+            .p(.a(.href(SiteURL.program(.value(program.id!.uuidString)).path), .text("← \(program.name)"))),
             .h1(.text("History of \(program.name)")),
             AuditController.table(events),
         ])

@@ -8,19 +8,19 @@ import SQLKit
 /// and the embeddable map. Everything but search is the same for everyone and cached.
 enum DirectoryPagesController {
     static func register(on routes: any RoutesBuilder, cache: PageCache) {
-        routes.cachedPage("map", cache: cache, key: SiteURL.map) { req in
+        routes.cachedPage(.map, cache: cache) { req in
             Page(title: "Find CIT near you", chrome: req.publicChrome, main: mapPage(try await MapModel.load(req))).render()
         }
-        routes.get("embed", "map", use: embedMap)
+        routes.get(SiteURL.embedMap.pathComponents, use: embedMap)
         // A page in the cache exists and is current: answer at once, with no look-up.
-        routes.get("counties", ":fips") { req -> EventLoopFuture<Response> in
-            if let hit = cache.cached(for: req, key: SiteURL.county(req.parameters.get("fips") ?? "")) { return req.eventLoop.makeSucceededFuture(hit) }
+        routes.get(SiteURL.county(.key).pathComponents) { req -> EventLoopFuture<Response> in
+            if let hit = cache.cached(for: req, key: SiteURL.county(.value(req.parameters.get("fips") ?? "")).path) { return req.eventLoop.makeSucceededFuture(hit) }
             return req.eventLoop.makeFutureWithTask { try await county(req: req) }
         }
-        routes.get("search", use: search)
-        routes.get("directory.csv", use: csv)
-        routes.get("directory.geojson", use: geoJSON)
-        routes.get("directory", "hsds.json", use: hsds)
+        routes.get(SiteURL.search.pathComponents, use: search)
+        routes.get(SiteURL.directoryCSV.pathComponents, use: csv)
+        routes.get(SiteURL.directoryGeoJSON.pathComponents, use: geoJSON)
+        routes.get(SiteURL.directoryHSDS.pathComponents, use: hsds)
     }
 
     /// The program page runs with sessions: a signed-in coordinator of the program or an
@@ -28,9 +28,9 @@ enum DirectoryPagesController {
     /// cached public page (which the front door serves only to requests without a session
     /// cookie, see `PageCache.Entry.anonymousOnly`).
     static func registerProgramPage(on routes: any RoutesBuilder, cache: PageCache) {
-        routes.get("programs", ":id") { req -> EventLoopFuture<Response> in
+        routes.get(SiteURL.program(.key).pathComponents) { req -> EventLoopFuture<Response> in
             if req.auth.get(User.self) == nil, let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
-               let hit = cache.cached(for: req, key: SiteURL.program(id.uuidString), ignoringCookies: true) {
+               let hit = cache.cached(for: req, key: SiteURL.program(.value(id.uuidString)).path, ignoringCookies: true) {
                 return req.eventLoop.makeSucceededFuture(hit)
             }
             return req.eventLoop.makeFutureWithTask { try await program(req: req) }
@@ -40,7 +40,7 @@ enum DirectoryPagesController {
     // MARK: map
 
     @Sendable static func embedMap(req: Request) async throws -> Response {
-        try await req.application.pageCache.response(for: req, key: SiteURL.embedMap, extraHeaders: [
+        try await req.application.pageCache.response(for: req, key: SiteURL.embedMap.path, extraHeaders: [
             // Affiliates put this page in an iframe on their own sites.
             ("Content-Security-Policy", SecurityHeadersMiddleware.contentSecurityPolicy.replacingOccurrences(of: "frame-ancestors 'none'", with: "frame-ancestors *")),
             ("X-Frame-Options", "ALLOWALL"),
@@ -49,12 +49,12 @@ enum DirectoryPagesController {
             let base = req.application.settings.publicURL
             let html = HTML(
                 .lang(.english),
-                .head(.encoding(.utf8), .viewport(.accordingToDevice), .element(named: "title", text: "CIT programs map"), .stylesheet("/assets/site.css")),
+                .head(.encoding(.utf8), .viewport(.accordingToDevice), .element(named: "title", text: "CIT programs map"), .stylesheet(SiteURL.stylesheet.path)),
                 .body(.class("embed"), .element(named: "main", nodes: [
                     .h1(.text("CIT and CIP programs by county")),
                     mapSVG(model, linkBase: base, target: "_top"),
                     legend(),
-                    .p(.a(.href(base + SiteURL.map), .attribute(named: "target", value: "_top"), .text("Open the full directory")), .text(" · "), .text(model.updatedLine)),
+                    .p(.a(.href(base + SiteURL.map.path), .attribute(named: "target", value: "_top"), .text("Open the full directory")), .text(" · "), .text(model.updatedLine)),
                 ]))
             )
             return html.render()
@@ -97,7 +97,7 @@ enum DirectoryPagesController {
                 let coverage = info?.coverage ?? .none
                 let label = "\(info?.county.fullName ?? shape.name): \(coverage.title)"
                 return .element(named: "a", nodes: [
-                    .attribute(named: "href", value: linkBase + SiteURL.county(shape.fips)),
+                    .attribute(named: "href", value: linkBase + SiteURL.county(.value(shape.fips)).path),
                     .attribute(named: "aria-label", value: label.attributeEscaped),
                     .unwrap(target) { .attribute(named: "target", value: $0) },
                     .element(named: "path", nodes: [
@@ -145,7 +145,7 @@ enum DirectoryPagesController {
                 .h2(.text("Counties A to Z")),
                 legend(),
                 .ul(.forEach(model.coverage) { row in
-                    .li(.a(.href(SiteURL.county(row.county.id!)),
+                    .li(.a(.href(SiteURL.county(.value(row.county.id!)).path),
                            .span(.class("swatch cov-\(row.coverage.rawValue)"), .attribute(named: "aria-hidden", value: "true")),
                            .text(" " + row.county.name),
                            .span(.class("visually-hidden"), .text(": " + row.coverage.title))))
@@ -153,14 +153,14 @@ enum DirectoryPagesController {
             ]),
             .div(.class("map-wrap"), mapSVG(model)),
             legend(),
-            .p(.class("no-print"), .text("Download: "), .a(.href(SiteURL.directoryCSV), .text("CSV")), .text(" · "),
-               .a(.href(SiteURL.directoryGeoJSON), .text("GeoJSON")), .text(" · "), .a(.href(SiteURL.directoryHSDS), .text("Open Referral HSDS JSON"))),
+            .p(.class("no-print"), .text("Download: "), .a(.href(SiteURL.directoryCSV.path), .text("CSV")), .text(" · "),
+               .a(.href(SiteURL.directoryGeoJSON.path), .text("GeoJSON")), .text(" · "), .a(.href(SiteURL.directoryHSDS.path), .text("Open Referral HSDS JSON"))),
             .h2(.text("Every county")),
             TableHTML.scrollRegion(label: "Every county and its programs", .table(
                 .caption(.text("Counties and the CIT programs known to serve them (the same as the map)")),
                 .tr(.th(.attribute(named: "scope", value: "col"), .text("County")), .th(.attribute(named: "scope", value: "col"), .text("Coverage")), .th(.attribute(named: "scope", value: "col"), .text("Programs"))),
                 .forEach(model.coverage) { row in
-                    .tr(.th(.attribute(named: "scope", value: "row"), .a(.href(SiteURL.county(row.county.id!)), .text(row.county.fullName))),
+                    .tr(.th(.attribute(named: "scope", value: "row"), .a(.href(SiteURL.county(.value(row.county.id!)).path), .text(row.county.fullName))),
                         .td(.text(row.coverage.title)),
                         .td(.text(row.programs.map { $0.name + ($0.lastVerifiedAt == nil ? " (reported)" : "") }.joined(separator: "; "))))
                 }
@@ -171,7 +171,7 @@ enum DirectoryPagesController {
     static func searchForm(query: String, error: String? = nil) -> BodyNode {
         .element(named: "form", nodes: [
             .attribute(named: "method", value: "get"),
-            .attribute(named: "action", value: SiteURL.search),
+            .attribute(named: "action", value: SiteURL.search.path),
             .attribute(named: "role", value: "search"),
             .attribute(named: "class", value: "search-form"),
             .div(
@@ -196,7 +196,7 @@ enum DirectoryPagesController {
         guard fips.count == 5, fips.allSatisfy(\.isNumber), let county = try await County.find(fips, on: req.db) else {
             throw Abort(.notFound, reason: "There is no county with the code \(String(fips.prefix(10))). County codes are 5-digit FIPS codes, like 55025 for Dane County.")
         }
-        return try await req.application.pageCache.response(for: req, key: SiteURL.county(fips), anonymousOnly: false) {
+        return try await req.application.pageCache.response(for: req, key: SiteURL.county(.value(fips)).path, anonymousOnly: false) {
             let programs = try await DirectoryQueries.programs(on: req.db, countyFIPS: fips)
             let coverage = Coverage.classify(programs.map { (Set($0.kinds), $0.status) })
             let neighbours = try await req.application.countyNeighbours.neighbours(on: req.db, stateCode: county.stateCode)
@@ -221,27 +221,27 @@ enum DirectoryPagesController {
             ? "Classes held in \(county.fullName) or run by a program that serves it."
             : "Classes held in \(county.fullName) or a county bordering it (\(bordering.joined(separator: ", "))), or run by a program that serves any of them."
         return [
-            .p(.a(.href(SiteURL.map), .text("← All counties"))),
+            .p(.a(.href(SiteURL.map.path), .text("← All counties"))),
             .h1(.text(county.fullName)),
             .p(.class("lead"), .text(statement)),
             .div(.class("card"),
                  .h2(.text("In a mental health crisis")),
                  .p(.text("Call 911, say it is a mental health crisis, and ask: “If possible, I’d like an officer with CIT training to respond.” They may or may not be available, but it is beneficial to ask.")),
-                 .p(.a(.class("button"), .href(SiteURL.crisis), .text("Prepare what to say")))),
+                 .p(.a(.class("button"), .href(SiteURL.crisis.path), .text("Prepare what to say")))),
             .h2(.text("Programs serving \(county.fullName)")),
             .if(programs.isEmpty, .p(.text("None known. If you know of one, tell the state network."))),
             .ul(.class("cards"), .forEach(programs) { program in
                 .li(.class("card"),
-                    .h3(.a(.href(SiteURL.program(program.id.uuidString)), .text(program.name))),
+                    .h3(.a(.href(SiteURL.program(.value(program.id.uuidString)).path), .text(program.name))),
                     .p(.text(program.kinds.map(\.rawValue).joined(separator: ", ") + " · " + program.status.title)),
                     .unwrap(program.partners.isEmpty ? nil : program.partners) { partners in .p(.text("Partners: " + partners.map(\.name).joined(separator: ", "))) },
                     .p(.class("provenance"), .text(program.provenance)))
             }),
             .h2(.id("classes"), .text("Upcoming classes in and near \(county.fullName)")),
             .p(.class("hint"), .text(nearText)),
-            .if(classes.isEmpty, .p(.text("None listed yet. "), .a(.href(SiteURL.classes), .text("See every class in the state")), .text("."))),
+            .if(classes.isEmpty, .p(.text("None listed yet. "), .a(.href(SiteURL.classes.path), .text("See every class in the state")), .text("."))),
             .ul(.class("class-list"), .forEach(classes) { item in
-                .li(.a(.href(ClassURL.classPage(item.id)), .text(item.title)),
+                .li(.a(.href(SiteURL.classPage(.value(item.id)).path), .text(item.title)),
                     .text(" · \(item.when) · \(item.place)" + (item.nearness == .inCounty ? "" : " (\(item.countyName))")),
                     .unwrap(item.programName.isEmpty ? nil : item.programName) { .span(.class("provenance"), .text(" · run by \($0)")) })
             }),
@@ -260,7 +260,7 @@ enum DirectoryPagesController {
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)), let record = try await Program.find(id, on: req.db) else {
             throw Abort(.notFound, reason: "There is no program at this address.")
         }
-        if let survivor = record.mergedInto { return req.redirect(to: SiteURL.program(survivor.uuidString), redirectType: .permanent) }
+        if let survivor = record.mergedInto { return req.redirect(to: SiteURL.program(.value(survivor.uuidString)).path, redirectType: .permanent) }
         func render(staff: Bool, chrome: PageChrome) async throws -> (html: String, expires: Date?) {
             guard let program = try await DirectoryQueries.programs(on: req.db, ids: [id]).first else { throw Abort(.notFound) }
             let classes = try await ClassesPublicController.upcoming(on: req.db).filter { $0.$program.id == id }
@@ -277,7 +277,7 @@ enum DirectoryPagesController {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
             return response
         }
-        return try await req.application.pageCache.response(for: req, key: SiteURL.program(id.uuidString), anonymousOnly: true) {
+        return try await req.application.pageCache.response(for: req, key: SiteURL.program(.value(id.uuidString)).path, anonymousOnly: true) {
             try await render(staff: false, chrome: req.publicChrome)
         }
     }
@@ -294,14 +294,14 @@ enum DirectoryPagesController {
             .p(.class("provenance"), .text(p.provenance)),
             .if(staff, .element(named: "nav", nodes: [
                 .class("staff-links no-print"), .attribute(named: "aria-label", value: "Manage this program"),
-                .a(.class("button"), .href(SiteURL.programEdit(p.id.uuidString)), .text("Edit")),
-                .a(.class("button secondary"), .href(ClassURL.newClass(programID: p.id.uuidString)), .text("Add a class")),
-                .a(.class("button secondary"), .href(TrainingURL.scenarios(p.id)), .text("Scenarios")),
-                .a(.class("button secondary"), .href(SiteURL.programHistory(p.id.uuidString)), .text("History")),
+                .a(.class("button"), .href(SiteURL.programEdit(.value(p.id.uuidString)).path), .text("Edit")),
+                .a(.class("button secondary"), .href(SiteURL.newClass(.value(p.id.uuidString)).path), .text("Add a class")),
+                .a(.class("button secondary"), .href(SiteURL.scenarios(.value(p.id)).path), .text("Scenarios")),
+                .a(.class("button secondary"), .href(SiteURL.programHistory(.value(p.id.uuidString)).path), .text("History")),
             ])),
             .element(named: "dl", nodes: [.attribute(named: "class", value: "facts"), .forEach(facts) { .group(.element(named: "dt", text: $0.0), .element(named: "dd", text: $0.1)) }]),
             .h2(.text("Counties served")),
-            .ul(.forEach(p.counties) { .li(.a(.href(SiteURL.county($0.fips)), .text($0.name + " County"))) }),
+            .ul(.forEach(p.counties) { .li(.a(.href(SiteURL.county(.value($0.fips)).path), .text($0.name + " County"))) }),
             .h2(.text("Partners")),
             .if(p.partners.isEmpty, .p(.text("No partners recorded yet."))),
             .if(!p.partners.isEmpty, TableHTML.scrollRegion(label: "Partners of \(p.name)", .table(
@@ -317,8 +317,8 @@ enum DirectoryPagesController {
             .h2(.text("Classes")),
             .if(classes.isEmpty, .p(.text("No upcoming classes of this program are listed in CIT Hub."))),
             .ul(.class("class-list"), .forEach(classes) { item in
-                .li(.a(.href(ClassURL.classPage(item.id)), .text(item.title)), .text(" · " + item.when),
-                    .if(staff, .group(.text(" · "), .a(.class("no-print"), .href(ClassURL.roster(item.id)), .text("Manage this class"),
+                .li(.a(.href(SiteURL.classPage(.value(item.id)).path), .text(item.title)), .text(" · " + item.when),
+                    .if(staff, .group(.text(" · "), .a(.class("no-print"), .href(SiteURL.classRoster(.value(item.id)).path), .text("Manage this class"),
                                                        .span(.class("visually-hidden"), .text(": " + item.title))))))
             }),
             .h2(.text("Sources")),
@@ -377,7 +377,7 @@ enum DirectoryPagesController {
                 .ul(.class("search-answers"), .forEach(result.counties) { hit in
                     let line = hit.answer?.line(now: now) ?? hit.fullName
                     return .li(
-                        .p(.class("answer"), .a(.href(SiteURL.county(hit.fips)), .text(hit.fullName)), .text(String(line.dropFirst(hit.fullName.count)))),
+                        .p(.class("answer"), .a(.href(SiteURL.county(.value(hit.fips)).path), .text(hit.fullName)), .text(String(line.dropFirst(hit.fullName.count)))),
                         .unwrap(hit.note) { .p(.class("provenance"), .text($0)) },
                         .if(!hit.programLinks.isEmpty || hit.nextClass != nil, .p(.class("answer-links"),
                             .group(answerLinks(hit).enumerated().map { index, link in
@@ -387,18 +387,18 @@ enum DirectoryPagesController {
             )),
             .if(!result.programs.isEmpty, .group(
                 .h2(.text("Programs")),
-                .ul(.forEach(result.programs) { .li(.a(.href(SiteURL.program($0.id.uuidString)), .text($0.name))) })
+                .ul(.forEach(result.programs) { .li(.a(.href(SiteURL.program(.value($0.id.uuidString)).path), .text($0.name))) })
             )),
             .if(!query.isEmpty && error == nil && result.counties.isEmpty && result.programs.isEmpty,
-                .p(.text("Nothing matched “\(String(query.prefix(100)))”. Try the county's name, a city or a 5-digit ZIP code, or "), .a(.href(SiteURL.map), .text("see every county")), .text("."))),
+                .p(.text("Nothing matched “\(String(query.prefix(100)))”. Try the county's name, a city or a 5-digit ZIP code, or "), .a(.href(SiteURL.map.path), .text("see every county")), .text("."))),
         ])
         return htmlResponse(page, status: status)
     }
 
     /// The pages an answer names: its programs, then its next class.
     static func answerLinks(_ hit: CountyHit) -> [(href: String, title: String)] {
-        hit.programLinks.map { (SiteURL.program($0.id.uuidString), $0.name) }
-            + (hit.nextClass.map { [(ClassURL.classPage($0.id), "Next class: \($0.title)")] } ?? [])
+        hit.programLinks.map { (SiteURL.program(.value($0.id.uuidString)).path, $0.name) }
+            + (hit.nextClass.map { [(SiteURL.classPage(.value($0.id)).path, "Next class: \($0.title)")] } ?? [])
     }
 
     static func find(_ query: String, req: Request) async throws -> SearchResult {
@@ -482,7 +482,7 @@ enum DirectoryPagesController {
     // MARK: exports
 
     @Sendable static func csv(req: Request) async throws -> Response {
-        try await req.application.pageCache.response(for: req, key: SiteURL.directoryCSV,
+        try await req.application.pageCache.response(for: req, key: SiteURL.directoryCSV.path,
             contentType: HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]),
             extraHeaders: [("Content-Disposition", "attachment; filename=\"cit-directory.csv\"")]) {
             DirectoryExport.csv(try await DirectoryQueries.programs(on: req.db))
@@ -490,7 +490,7 @@ enum DirectoryPagesController {
     }
 
     @Sendable static func geoJSON(req: Request) async throws -> Response {
-        try await req.application.pageCache.response(for: req, key: SiteURL.directoryGeoJSON, contentType: HTTPMediaType(type: "application", subType: "geo+json")) {
+        try await req.application.pageCache.response(for: req, key: SiteURL.directoryGeoJSON.path, contentType: HTTPMediaType(type: "application", subType: "geo+json")) {
             let counties = try await County.query(on: req.db).filter(\.$stateCode == req.application.settings.stateCode).sort(\.$id).all()
             let data = try DirectoryExport.geoJSON(counties: counties.map { ($0.id!, $0.name, $0.boundaryGeoJSON) }, programs: try await DirectoryQueries.programs(on: req.db))
             return String(decoding: data, as: UTF8.self)
@@ -498,7 +498,7 @@ enum DirectoryPagesController {
     }
 
     @Sendable static func hsds(req: Request) async throws -> Response {
-        try await req.application.pageCache.response(for: req, key: SiteURL.directoryHSDS, contentType: .json) {
+        try await req.application.pageCache.response(for: req, key: SiteURL.directoryHSDS.path, contentType: .json) {
             let counties = try await County.query(on: req.db).filter(\.$stateCode == req.application.settings.stateCode).all()
             let boundaries = Dictionary(uniqueKeysWithValues: counties.compactMap { c in c.boundaryGeoJSON.map { (c.id!, $0) } })
             return String(decoding: try DirectoryExport.hsds(try await DirectoryQueries.programs(on: req.db), boundaries: boundaries), as: UTF8.self)

@@ -115,7 +115,7 @@ final class MailDeliveryService: LifecycleHandler, @unchecked Sendable {
                 do {
                     // The class list counts seats and waiting people: a release changed them.
                     if try await RegistrationHolds.release(on: db, settings: settings).classes > 0 {
-                        application.pageCache.invalidate(prefix: SiteURL.classes)
+                        application.pageCache.invalidate(prefix: SiteURL.classes.path)
                     }
                 } catch {
                     delivery.logger.error("registration hold pass failed", metadata: ["error": .string(String(reflecting: error))])

@@ -9,9 +9,9 @@ import CITDomain
 /// certificates whose organization is the agency).
 enum CoverageController {
     static func register(public routes: any RoutesBuilder, protected: ProtectedRoutesBuilder) {
-        routes.get("coverage", use: coveragePage)
-        protected.get("/agencies/:id", .reportForOwnAgency, use: editForm)
-        protected.post("/agencies/:id", .reportForOwnAgency, use: save)
+        routes.get(SiteURL.coverage.pathComponents, use: coveragePage)
+        protected.get(SiteURL.agency(.key), .reportForOwnAgency, use: editForm)
+        protected.post(SiteURL.agency(.key), .reportForOwnAgency, use: save)
     }
 
     static let shiftRows = 4
@@ -77,7 +77,7 @@ enum CoverageController {
                 let result = countyResults[shape.fips]
                 let label = "\(countyNames[shape.fips] ?? shape.name): \(bucketTitles[bucket(result, target: target)])\(result?.share.map { String(format: ", %.0f%% CIT-trained", $0 * 100) } ?? "")"
                 return .element(named: "a", nodes: [
-                    .attribute(named: "href", value: SiteURL.county(shape.fips)),
+                    .attribute(named: "href", value: SiteURL.county(.value(shape.fips)).path),
                     .attribute(named: "aria-label", value: label.attributeEscaped),
                     .element(named: "path", nodes: [
                         .attribute(named: "d", value: shape.path), .attribute(named: "class", value: "county cov-share-\(bucket(result, target: target))"),
@@ -110,7 +110,7 @@ enum CoverageController {
                 .tr(.th(.text("Agency")), .th(.text("Patrol officers")), .th(.text("CIT-trained")), .th(.text("Share")), .th(.text("Target"))),
                 .forEach(rows) { row in
                     .tr(.th(.attribute(named: "scope", value: "row"),
-                            user.map { mayEdit($0, agency: row.agency.id!) } == true ? .a(.href("/agencies/\(EncounterService.key(row.agency.id!))"), .text(row.agency.name)) : .text(row.agency.name)),
+                            user.map { mayEdit($0, agency: row.agency.id!) } == true ? .a(.href(SiteURL.agency(.value(EncounterService.key(row.agency.id!))).path), .text(row.agency.name)) : .text(row.agency.name)),
                         .td(.text(row.profile.map { String($0.patrolOfficers) } ?? "not reported")), .td(.text(row.profile == nil ? "—" : String(row.input.citTrainedPatrol))),
                         .td(.text(share(row.result))), .td(.text(row.result.map { $0.meetsTarget ? "Met" : "\($0.neededForTarget) more needed" } ?? "—")))
                 })),
@@ -146,11 +146,11 @@ enum CoverageController {
         for i in 0..<shiftRows { labels["shift_\(i)_name"] = "Shift \(i + 1) name"; labels["shift_\(i)_patrol"] = "Shift \(i + 1) patrol officers"; labels["shift_\(i)_trained"] = "Shift \(i + 1) CIT-trained" }
         let order = ["sworn_officers", "patrol_officers", "shifts"] + (0..<shiftRows).flatMap { ["shift_\($0)_name", "shift_\($0)_patrol", "shift_\($0)_trained"] }
         let page = Page(title: "Officer counts: \(agency.name)", chrome: req.chrome(notice: notice), main: [
-            .p(.a(.href("/coverage"), .text("← CIT coverage"))),
+            .p(.a(.href(SiteURL.coverage.path), .text("← CIT coverage"))),
             .h1(.text("Officer counts: \(agency.name)")),
             .p(.text("Numbers only, no names. CIT-trained officers in total are counted from completed CIT training; per shift, say how many of that shift's patrol officers are CIT-trained.")),
             FormHTML.errorSummary(errors, order: order, labels: labels),
-            FormHTML.form(action: "/agencies/\(EncounterService.key(agency.id!))", csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.agency(.value(EncounterService.key(agency.id!))).path, csrf: req.csrfToken, [
                 FormHTML.field(.init(name: "sworn_officers", label: labels["sworn_officers"]!, type: "number", value: values["sworn_officers"] ?? "", error: errors["sworn_officers"])),
                 FormHTML.field(.init(name: "patrol_officers", label: labels["patrol_officers"]!, type: "number", value: values["patrol_officers"] ?? "", error: errors["patrol_officers"], hint: "Officers assigned to patrol, the ones who answer crisis calls.")),
                 .unwrap(errors["shifts"]) { .p(.class("error"), .text($0)) },
@@ -212,6 +212,6 @@ enum CoverageController {
             try await req.audit.record("agency.counts_saved", entityType: "organization", entityID: agency.id?.uuidString,
                                        details: "sworn \(sworn), patrol \(patrol), \(savedShifts.count) shifts", on: tx)
         }
-        return req.redirect(to: "/agencies/\(EncounterService.key(agency.id!))?notice=saved", redirectType: .normal)
+        return req.redirect(to: SiteURL.agency(.value(EncounterService.key(agency.id!))).path + "?notice=saved", redirectType: .normal)
     }
 }

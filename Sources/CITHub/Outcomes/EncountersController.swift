@@ -11,13 +11,13 @@ enum EncountersController {
     static let importBodyLimit: ByteCount = "16mb"
 
     static func register(on protected: ProtectedRoutesBuilder) {
-        protected.get("/encounters/new", .reportForOwnAgency, use: newForm)
-        protected.post("/encounters/new", .reportForOwnAgency, use: create)
-        protected.get("/encounters/import", .reportForOwnAgency, use: importForm)
-        protected.on(.POST, "/encounters/import", .reportForOwnAgency, body: .collect(maxSize: importBodyLimit), use: importFile)
+        protected.get(SiteURL.encounterNew, .reportForOwnAgency, use: newForm)
+        protected.post(SiteURL.encounterNew, .reportForOwnAgency, use: create)
+        protected.get(SiteURL.encounterImport, .reportForOwnAgency, use: importForm)
+        protected.on(.POST, SiteURL.encounterImport, .reportForOwnAgency, body: .collect(maxSize: importBodyLimit), use: importFile)
         protected.get(SiteURL.encounters, .reportForOwnAgency, use: list)
-        protected.get(SiteURL.encounterCorrect(":id"), .reportForOwnAgency, use: correctForm)
-        protected.post(SiteURL.encounterCorrect(":id"), .reportForOwnAgency, use: correct)
+        protected.get(SiteURL.encounterCorrect(.key), .reportForOwnAgency, use: correctForm)
+        protected.post(SiteURL.encounterCorrect(.key), .reportForOwnAgency, use: correct)
     }
 
     static let labels: [String: String] = [
@@ -71,10 +71,10 @@ enum EncountersController {
         let action: String, heading: String, submit: String, intro: BodyNode
         switch mode {
         case .new:
-            action = SiteURL.encounterNew; heading = "CIT encounter report"; submit = "File report"
+            action = SiteURL.encounterNew.path; heading = "CIT encounter report"; submit = "File report"
             intro = .p(.text("For a call involving a mental health crisis. Do not enter names, addresses or anything else that identifies the person: this form has no place for them."))
         case let .correct(id, closes):
-            action = SiteURL.encounterCorrect(id); heading = "Correct an encounter report"; submit = "Save correction"
+            action = SiteURL.encounterCorrect(.value(id)).path; heading = "Correct an encounter report"; submit = "Save correction"
             intro = .p(.text("Change the answers that were wrong and save. Corrections are possible until \(closes) (\(CorrectionWindow.standard.days) days after filing); each one is recorded with who made it and which answers changed."))
         }
         let settings = req.application.settings
@@ -83,7 +83,7 @@ enum EncountersController {
         let yesNo = [("yes", "Yes"), ("no", "No")]
         let yesNoUnknown = YesNoUnknown.allCases.map { ($0.rawValue, $0.label) }
         let page = Page(title: heading, chrome: req.chrome(notice: notice), main: [
-            .p(.a(.href(SiteURL.encounters), .text("← Reports filed"))),
+            .p(.a(.href(SiteURL.encounters.path), .text("← Reports filed"))),
             .h1(.text(heading)),
             intro,
             .if(agencies.isEmpty, .p(.class("error"), .text("Your account is not linked to an agency yet. Ask the state administrator to set your agency."))),
@@ -111,8 +111,8 @@ enum EncountersController {
                 radios("repeat_contact", options: yesNoUnknown, selected: values["repeat_contact"], error: errors["repeat_contact"]),
                 FormHTML.submit(submit),
             ]),
-            .if(isNew(mode), .p(.a(.href(SiteURL.encounterImport), .text("Import many reports from a CSV file")), .text(" · "),
-                                .a(.href(SiteURL.encounters), .text("Reports filed")))),
+            .if(isNew(mode), .p(.a(.href(SiteURL.encounterImport.path), .text("Import many reports from a CSV file")), .text(" · "),
+                                .a(.href(SiteURL.encounters.path), .text("Reports filed")))),
         ], stylesheets: [OutcomeAssets.stylesheetPath])
         return htmlResponse(page, status: status)
     }
@@ -141,7 +141,7 @@ enum EncountersController {
             }
             req.application.publishedOutcomes.invalidate()
             req.logger.info("encounter filed", metadata: ["id": .string(ids.first?.uuidString ?? "")])
-            return req.redirect(to: "/encounters/new?notice=filed", redirectType: .normal)
+            return req.redirect(to: SiteURL.encounterNew.path + "?notice=filed", redirectType: .normal)
         }
     }
 
@@ -171,7 +171,7 @@ enum EncountersController {
                 .tr(.th(.text("Line")), .th(.text("Column")), .th(.text("Problem"))),
                 .forEach(problems) { .tr(.td(.text(String($0.line))), .td(.text($0.field)), .td(.text($0.message))) }))),
             .element(named: "form", nodes: [
-                .attribute(named: "method", value: "post"), .attribute(named: "action", value: "/encounters/import"),
+                .attribute(named: "method", value: "post"), .attribute(named: "action", value: SiteURL.encounterImport.path),
                 .attribute(named: "enctype", value: "multipart/form-data"),
                 .input(.type(.hidden), .name(CSRF.fieldName), .value(req.csrfToken.attributeEscaped)),
                 .div(.class("field"), .label(.for("field-file"), .text("CSV file")),
@@ -231,7 +231,7 @@ enum EncountersController {
                 }
                 throw error
             }
-            return req.redirect(to: "/encounters/import?imported=\(records.count)", redirectType: .normal)
+            return req.redirect(to: SiteURL.encounterImport.path + "?imported=\(records.count)", redirectType: .normal)
         }
     }
 
@@ -259,8 +259,8 @@ enum EncountersController {
         let view = Page(title: title, chrome: req.chrome(notice: Notices.text(for: req.query[String.self, at: "notice"])), main: [
             .h1(.text(title)),
             .p(.text("Newest first. A report can be corrected for \(CorrectionWindow.standard.days) days after it was filed; after that it is read-only.")),
-            .p(.class("class-actions"), .a(.class("button"), .href(SiteURL.encounterNew), .text("File a report")), .text(" "),
-               .a(.class("button secondary"), .href(SiteURL.encounterImport), .text("Import from a CSV file"))),
+            .p(.class("class-actions"), .a(.class("button"), .href(SiteURL.encounterNew.path), .text("File a report")), .text(" "),
+               .a(.class("button secondary"), .href(SiteURL.encounterImport.path), .text("Import from a CSV file"))),
             .if(agencies.isEmpty, .p(.class("error"), .text("Your account is not linked to an agency yet. Ask the state administrator to set your agency."))),
             .if(total == 0 && !agencies.isEmpty, .p(.text("No reports yet."))),
             // Cards rather than a table: a liaison reads this on a phone, without scrolling sideways.
@@ -276,14 +276,14 @@ enum EncountersController {
                     .p(.text(catalog.disposition(code: report.disposition)?.label ?? report.disposition),
                        .text(" · CIT-trained officer on scene: \(report.citOnScene ? "yes" : "no")")),
                     .p(.class("meta"), .text("Filed \(ClassFormat.shortDay(filed, zone)). "),
-                       open ? .group(.a(.href(SiteURL.encounterCorrect(id)), .attribute(named: "aria-label", value: "Correct the report of \(call)"), .text("Correct")),
+                       open ? .group(.a(.href(SiteURL.encounterCorrect(.value(id)).path), .attribute(named: "aria-label", value: "Correct the report of \(call)"), .text("Correct")),
                                      .text(" until \(ClassFormat.shortDay(CorrectionWindow.standard.closes(filedAt: filed), zone))."))
-                            : .group(.text("Read-only: "), .a(.href(SiteURL.encounterCorrect(id)), .attribute(named: "aria-label", value: "See the report of \(call)"), .text("see the answers"))))
+                            : .group(.text("Read-only: "), .a(.href(SiteURL.encounterCorrect(.value(id)).path), .attribute(named: "aria-label", value: "See the report of \(call)"), .text("see the answers"))))
                 )
             }),
             .if(pages > 1, .nav(.class("pager"), .attribute(named: "aria-label", value: "Pages"),
-                .if(page > 1, .a(.href(SiteURL.encounters + "?page=\(page - 1)"), .text("← Newer"))), .text(" "),
-                .if(page < pages, .a(.href(SiteURL.encounters + "?page=\(page + 1)"), .text("Older →"))))),
+                .if(page > 1, .a(.href(SiteURL.encounters.path + "?page=\(page - 1)"), .text("← Newer"))), .text(" "),
+                .if(page < pages, .a(.href(SiteURL.encounters.path + "?page=\(page + 1)"), .text("Older →"))))),
         ])
         return htmlResponse(view)
     }
@@ -345,9 +345,9 @@ enum EncountersController {
             case .windowClosed:
                 return try await readOnlyPage(req, report: report, agencies: agencies, status: .conflict)
             case .unchanged:
-                return req.redirect(to: SiteURL.encounters + "?notice=report-unchanged", redirectType: .normal)
+                return req.redirect(to: SiteURL.encounters.path + "?notice=report-unchanged", redirectType: .normal)
             case .corrected:
-                return req.redirect(to: SiteURL.encounters + "?notice=report-corrected", redirectType: .normal)
+                return req.redirect(to: SiteURL.encounters.path + "?notice=report-corrected", redirectType: .normal)
             }
         }
     }
@@ -374,7 +374,7 @@ enum EncountersController {
         }
         let message = "This report was filed on \(ClassFormat.shortDay(filed, zone)). Reports can be corrected for \(CorrectionWindow.standard.days) days after filing; this one closed on \(ClassFormat.shortDay(CorrectionWindow.standard.closes(filedAt: filed), zone)), so it is read-only. If an answer is wrong, tell the state administrator."
         let page = Page(title: "Encounter report (read-only)", chrome: req.chrome(), main: [
-            .p(.a(.href(SiteURL.encounters), .text("← Reports filed"))),
+            .p(.a(.href(SiteURL.encounters.path), .text("← Reports filed"))),
             .h1(.text("Encounter report")),
             .div(.class(status == .ok ? "notice" : "error-summary"), .attribute(named: "role", value: status == .ok ? "status" : "alert"),
                  .p(.text((status == .ok ? "" : "The correction was not saved. ") + message))),

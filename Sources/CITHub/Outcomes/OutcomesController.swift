@@ -13,7 +13,7 @@ import CITDomain
 /// agencies they are responsible for (`OutcomeScope`), and each such view is audited.
 enum OutcomesController {
     static func register(on routes: any RoutesBuilder) {
-        routes.get("outcomes", use: dashboard)
+        routes.get(SiteURL.outcomes.pathComponents, use: dashboard)
     }
 
     /// What a dashboard request asks for.
@@ -144,7 +144,7 @@ enum OutcomesController {
 
     static func page(_ model: Model, filter: Filter, chrome: PageChrome, counties: [County], agencies: [Organization], programs: [Program], quarters: [Quarter]) -> Page {
         let view = model.dashboard
-        let csvBase = "/outcomes?" + (filter.queryString.isEmpty ? "" : filter.queryString + "&") + "format=csv&view="
+        let csvBase = SiteURL.outcomes.path + "?" + (filter.queryString.isEmpty ? "" : filter.queryString + "&") + "format=csv&view="
         let trendLabels = view.trend.map { $0.quarter.label }
         let name = { (fips: String) in model.countyNames[fips] ?? fips }
         let publication = OutcomePublication.standard
@@ -216,7 +216,7 @@ enum OutcomesController {
                         .forEach(view.totalRow) { .td(.text(count($0.value))) },
                         .td(.text(count(view.total.value)))))),
                 .p(.a(.href(csvBase + "county-quarter"), .text("County by quarter as CSV"))),
-                .if(!model.exact, .p(.a(.href("/outcomes?format=csv&view=published"), .text("Every published table as one CSV (all quarters and years, every county)"))))
+                .if(!model.exact, .p(.a(.href(SiteURL.outcomes.path + "?format=csv&view=published"), .text("Every published table as one CSV (all quarters and years, every county)"))))
             )),
         ], stylesheets: [OutcomeAssets.stylesheetPath])
     }
@@ -245,7 +245,7 @@ enum OutcomesController {
 
     static func filterForm(_ filter: Filter, counties: [County], agencies: [Organization], programs: [Program], quarters: [Quarter]) -> BodyNode {
         .element(named: "form", nodes: [
-            .attribute(named: "method", value: "get"), .attribute(named: "action", value: "/outcomes"), .class("filters"),
+            .attribute(named: "method", value: "get"), .attribute(named: "action", value: SiteURL.outcomes.path), .class("filters"),
             FormHTML.select(name: "county", label: "County", options: [("", "Every county")] + counties.map { ($0.id!, $0.name) }, selected: filter.county ?? ""),
             .if(!agencies.isEmpty, FormHTML.select(name: "agency", label: "Agency", options: [("", "Every agency")] + agencies.map { (EncounterService.key($0.id!), $0.name) }, selected: filter.agency.map(EncounterService.key) ?? "")),
             FormHTML.select(name: "program", label: "Program", options: [("", "Every program")] + programs.map { (EncounterService.key($0.id!), $0.name) }, selected: filter.program.map(EncounterService.key) ?? ""),
@@ -288,10 +288,10 @@ enum OutcomesController {
 }
 
 enum OutcomeAssets {
-    static let stylesheetPath = "/assets/outcomes.css"
+    static let stylesheetPath = SiteURL.outcomesStylesheet.path
 
     static func register(on app: Application) {
-        Assets.serve(stylesheet, at: stylesheetPath, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
+        Assets.serve(stylesheet, at: .outcomesStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
     }
 
     static let stylesheet = #"""

@@ -8,7 +8,7 @@ import CITDomain
 /// page and one CSV.
 enum StateReportController {
     static func register(on protected: ProtectedRoutesBuilder) {
-        protected.get("/reports/state", .readStateReports, use: report)
+        protected.get(SiteURL.stateReport, .readStateReports, use: report)
     }
 
     struct Line { var section: String; var group: String; var value: String; var published: String? = nil }
@@ -97,12 +97,12 @@ enum StateReportController {
             .p(.text("Made \(today) from CIT Hub: the program directory, completed training (certificates), classes and de-identified encounter reports. Counts are exact and for the administrator only. For encounter outcomes, the “Published” column is the number the public tables show for the period (“\(Suppression.label())” where a count is hidden); quote that one in anything public.")),
             .if(demoCalls > 0, .p(.class("demo-banner"), .strong(.text("Demo data: ")), .text("\(demoCalls) encounter reports in CIT Hub are fictional test data; the numbers below may include some of them."))),
             .element(named: "form", nodes: [
-                .attribute(named: "method", value: "get"), .attribute(named: "action", value: "/reports/state"), .class("filters no-print"),
+                .attribute(named: "method", value: "get"), .attribute(named: "action", value: SiteURL.stateReport.path), .class("filters no-print"),
                 FormHTML.select(name: "from", label: "From quarter", options: quarters.map { ($0.key, $0.label) }, selected: from.key),
                 FormHTML.select(name: "to", label: "To quarter", options: quarters.map { ($0.key, $0.label) }, selected: to.key),
                 FormHTML.submit("Show", secondary: true),
             ]),
-            .p(.class("no-print"), .a(.href("/reports/state?from=\(from.key)&to=\(to.key)&format=csv"), .text("Download as CSV"))),
+            .p(.class("no-print"), .a(.href(SiteURL.stateReport.path + "?from=\(from.key)&to=\(to.key)&format=csv"), .text("Download as CSV"))),
             .forEach(sections) { section in
                 .group(.h2(.text(section.0)), TableHTML.scrollRegion(label: section.0, .table(
                     .tr(.th(.attribute(named: "scope", value: "col"), .text(section.0)), .th(.attribute(named: "scope", value: "col"), .text("Number")),

@@ -6,9 +6,9 @@ import Plot
 /// from `PageCache` (design/PERFORMANCE.md: rendering costs ten times sending).
 enum PublicPagesController {
     static func register(on routes: any RoutesBuilder, cache: PageCache) {
-        routes.cachedPage(cache: cache, key: SiteURL.home) { req in home(chrome: req.publicChrome).render() }
-        routes.cachedPage("about", cache: cache, key: SiteURL.about) { req in about(chrome: req.publicChrome).render() }
-        routes.get("healthz", use: health)
+        routes.cachedPage(.home, cache: cache) { req in home(chrome: req.publicChrome).render() }
+        routes.cachedPage(.about, cache: cache) { req in about(chrome: req.publicChrome).render() }
+        routes.get(SiteURL.healthz.pathComponents, use: health)
     }
 
     struct Health: Content {
@@ -43,22 +43,22 @@ enum PublicPagesController {
                 .li(.class("card"),
                     .h2(.text("Someone you love is in a mental health crisis")),
                     .p(.text("Know what to say when you call 911, and ask for an officer with CIT training.")),
-                    .p(.a(.class("button"), .href(SiteURL.crisis), .text("Get help now")))),
+                    .p(.a(.class("button"), .href(SiteURL.crisis.path), .text("Get help now")))),
                 .li(.class("card"),
                     .h2(.text("Is there CIT where you live?")),
                     .p(.text("Crisis Intervention Teams can be found across the state. Look up your county.")),
-                    .p(.a(.class("button secondary"), .href(SiteURL.map), .text("Find CIT near you")))),
+                    .p(.a(.class("button secondary"), .href(SiteURL.map.path), .text("Find CIT near you")))),
                 .li(.class("card"),
                     .h2(.text("Take a class")),
                     .p(.text("CIT for law enforcement, CIP for everyone else who works with people living with mental illness.")),
-                    .p(.a(.class("button secondary"), .href(SiteURL.classes), .text("See classes"))))
+                    .p(.a(.class("button secondary"), .href(SiteURL.classes.path), .text("See classes"))))
             ),
             .h2(.text("What is a CIT-trained officer?")),
             .p(.text("CIT programs are local partnerships between law enforcement, mental health providers, local NAMI chapters, and other community stakeholders. CIT programs provide 40 hours of training for law enforcement on how to better respond to people experiencing a mental health crisis.")),
             .p(.text("CIT is not just a training. Effective CIT programs are based on strong relationships between law enforcement, mental health care providers, families, and people living with mental illness. CIT is a long-lasting, evolving partnership based on mutual goals.")),
             .h2(.text("Crisis Intervention Partners (CIP)")),
             .p(.text("CIP training is a 2-day educational class for non-law enforcement personnel. CIP training is encouraged for anyone who works with individuals with a mental illness, i.e. social workers, teachers, emergency room staff, security personnel, correctional officers and group home staff.")),
-            .p(.a(.href(SiteURL.about), .text("More about CIT and CIP"))),
+            .p(.a(.href(SiteURL.about.path), .text("More about CIT and CIP"))),
         ])
     }
 

@@ -6,8 +6,8 @@
 /// refused); only answered entries leave the queue, so a dropped request or a closed tab
 /// loses nothing, and a resend is recognised by its id and stored once.
 enum AttendanceAssets {
-    static let scriptPath = "/assets/attendance.js"
-    static let stylesheetPath = "/assets/attendance.css"
+    static let scriptPath = SiteURL.attendanceScript.path
+    static let stylesheetPath = SiteURL.attendanceStylesheet.path
 
     static let stylesheet = #"""
 body.tablet main { max-width: 60rem; }

@@ -12,14 +12,14 @@ import CITDomain
 /// plain form that records one entry.
 enum AttendanceController {
     static func register(on protected: ProtectedRoutesBuilder, app: Application) {
-        protected.get("/classes/:id/attendance", .teachOwnClasses, use: sheet)
-        protected.post("/classes/:id/attendance/mark", .teachOwnClasses, use: mark)
-        protected.post("/classes/:id/attendance/sync", .teachOwnClasses, use: sync)
-        protected.get("/teaching", .teachOwnClasses, use: teaching)
-        protected.post("/classes/:id/trainers", .manageOwnClasses, use: assignTrainer)
+        protected.get(SiteURL.attendance(.key), .teachOwnClasses, use: sheet)
+        protected.post(SiteURL.attendanceMark(.key), .teachOwnClasses, use: mark)
+        protected.post(SiteURL.attendanceSync(.key), .teachOwnClasses, use: sync)
+        protected.get(SiteURL.teaching, .teachOwnClasses, use: teaching)
+        protected.post(SiteURL.classTrainers(.key), .manageOwnClasses, use: assignTrainer)
         let js = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
-        Assets.serve(AttendanceAssets.script, at: AttendanceAssets.scriptPath, type: js, on: app)
-        Assets.serve(AttendanceAssets.stylesheet, at: AttendanceAssets.stylesheetPath, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
+        Assets.serve(AttendanceAssets.script, at: .attendanceScript, type: js, on: app)
+        Assets.serve(AttendanceAssets.stylesheet, at: .attendanceStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
     }
 
     // MARK: recording one entry
@@ -184,7 +184,7 @@ enum AttendanceController {
             return try await sheetPage(req, session: session, block: block, rowError: (input.registration, why), status: .unprocessableEntity)
         }
         if outcome == .saved { try await auditTap(req, input, session: session) }
-        return req.redirect(to: TrainingURL.attendance(session.id!, block: block) + "#row-\(input.registration.lowercased())", redirectType: .normal)
+        return req.redirect(to: SiteURL.attendancePath(session.id!, block: block) + "#row-\(input.registration.lowercased())", redirectType: .normal)
     }
 
     // MARK: the sheet
@@ -227,7 +227,7 @@ enum AttendanceController {
         let attendance = ClassAttendance(entries: try await ClassAttendance.load(classID: session.id!, on: req.db), agenda: agenda)
         let blockMinutes = Int(block.end.timeIntervalSince(block.start) / 60)
         let csrf = req.csrfToken
-        let action = TrainingURL.attendanceMark(session.id!)
+        let action = SiteURL.attendanceMark(.value(session.id!)).path
         // The button tapped last is pressed (aria-pressed, a tick and a filled style), and
         // the state line says the same in words: never colour alone.
         func button(_ registration: UUID, _ kind: AttendanceEntry.Kind, _ title: String, pressed: Bool) -> BodyNode {
@@ -288,11 +288,11 @@ enum AttendanceController {
         let previous = position.flatMap { $0 > 0 ? teaching[$0 - 1] : nil }
         let next = position.flatMap { $0 + 1 < teaching.count ? teaching[$0 + 1] : nil }
         let page = Page(title: "Attendance: \(session.title)", chrome: req.chrome(), main: [
-            .p(.a(.href(ClassURL.classPage(session.id!)), .text("← \(session.title)"))),
+            .p(.a(.href(SiteURL.classPage(.value(session.id!)).path), .text("← \(session.title)"))),
             .h1(.text("Attendance")),
             .p(.class("block-now"), .strong(.text(TrainingFormat.blockLabel(block, zone: zone))), .text(" · \(TrainingFormat.hours(block.hours)) hours")),
             .element(named: "form", nodes: [
-                .attribute(named: "method", value: "get"), .attribute(named: "action", value: TrainingURL.attendance(session.id!)), .class("block-picker"),
+                .attribute(named: "method", value: "get"), .attribute(named: "action", value: SiteURL.attendance(.value(session.id!)).path), .class("block-picker"),
                 .label(.for("block"), .text("Agenda block")),
                 .element(named: "select", nodes: [.id("block"), .attribute(named: "name", value: "block"),
                     .forEach(teaching) { i in
@@ -302,14 +302,14 @@ enum AttendanceController {
                 .button(.type(.submit), .class("button secondary"), .text("Show")),
             ]),
             .p(.class("block-nav"),
-               .unwrap(previous) { .a(.class("button secondary"), .href(TrainingURL.attendance(session.id!, block: $0)), .text("← Previous block")) },
-               .unwrap(next) { .a(.class("button secondary"), .href(TrainingURL.attendance(session.id!, block: $0)), .text("Next block →")) }),
+               .unwrap(previous) { .a(.class("button secondary"), .href(SiteURL.attendancePath(session.id!, block: $0)), .text("← Previous block")) },
+               .unwrap(next) { .a(.class("button secondary"), .href(SiteURL.attendancePath(session.id!, block: $0)), .text("Next block →")) }),
             .p(.id("sync-status"), .class("sync-status"), .attribute(named: "role", value: "status"), .attribute(named: "aria-live", value: "polite"),
                .text("Each tap is saved on the server.")),
             .if(roster.isEmpty, .p(.text("No one is confirmed in this class yet."))),
             .ul(.class("attendance"), .id("attendance"),
                 .attribute(named: "data-class", value: session.id!.uuidString.lowercased()),
-                .attribute(named: "data-sync", value: TrainingURL.attendanceSync(session.id!)),
+                .attribute(named: "data-sync", value: SiteURL.attendanceSync(.value(session.id!)).path),
                 .attribute(named: "data-csrf", value: csrf.attributeEscaped),
                 .attribute(named: "data-block", value: String(index)),
                 .attribute(named: "data-block-minutes", value: String(blockMinutes)),
@@ -336,10 +336,10 @@ enum AttendanceController {
             .h1(.text("Classes you teach")),
             .if(classes.isEmpty, .p(.text("You are not assigned to any class yet. A program coordinator adds trainers on the class roster page."))),
             .ul(.class("class-list"), .forEach(classes) { session in
-                .li(.h2(.a(.href(ClassURL.classPage(session.id!)), .text(session.title))),
+                .li(.h2(.a(.href(SiteURL.classPage(.value(session.id!)).path), .text(session.title))),
                     .p(.text("\(ClassFormat.dates(session)) · \(session.venueName)")),
-                    .p(.a(.class("button"), .href(TrainingURL.attendance(session.id!)), .text("Attendance")), .text(" "),
-                       .a(.class("button secondary"), .href(TrainingURL.evaluations(session.id!)), .text("Role-play scores"))))
+                    .p(.a(.class("button"), .href(SiteURL.attendance(.value(session.id!)).path), .text("Attendance")), .text(" "),
+                       .a(.class("button secondary"), .href(SiteURL.evaluations(.value(session.id!)).path), .text("Role-play scores"))))
             }),
         ])
         return htmlResponse(page)
@@ -362,6 +362,6 @@ enum AttendanceController {
                 try await req.audit.record("class.trainer_added", entityType: "class", entityID: session.id?.uuidString, details: trainer.email, on: tx)
             }
         }
-        return req.redirect(to: ClassURL.roster(session.id!), redirectType: .normal)
+        return req.redirect(to: SiteURL.classRoster(.value(session.id!)).path, redirectType: .normal)
     }
 }

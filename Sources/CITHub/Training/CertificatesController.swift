@@ -7,12 +7,12 @@ import CITDomain
 /// check at `/verify/{code}`, and revocation by an administrator.
 enum CertificatesController {
     static func register(public routes: any RoutesBuilder, protected: ProtectedRoutesBuilder) {
-        routes.get("verify", use: verifyForm)
-        routes.get("verify", ":code", use: verify)
+        routes.get(SiteURL.verifyForm.pathComponents, use: verifyForm)
+        routes.get(SiteURL.verify(.key).pathComponents, use: verify)
         // The link in the certificate mail: no account needed, the token is the key.
-        routes.get("certificates", "print", ":token", use: printByLink)
-        protected.get("/certificates/:code", .useOwnAccount, use: printable)
-        protected.post("/certificates/:code/revoke", .revokeCertificates, use: revoke)
+        routes.get(SiteURL.certificatePrint(.key).pathComponents, use: printByLink)
+        protected.get(SiteURL.certificate(.key), .useOwnAccount, use: printable)
+        protected.post(SiteURL.certificateRevoke(.key), .revokeCertificates, use: revoke)
     }
 
     /// The certificate with this code, or nil. Malformed codes never reach the database,
@@ -54,7 +54,7 @@ enum CertificatesController {
             provider = certificate.provider
             issued = CertificateDates.day(certificate.issuedAt, timeZone: zone)
             code = certificate.code
-            verifyURL = site + TrainingURL.verify(certificate.code)
+            verifyURL = site + SiteURL.verify(.value(certificate.code)).path
             signerName = certificate.signerName.flatMap { $0.isEmpty ? nil : $0 }
             signerTitle = certificate.signerTitle.flatMap { $0.isEmpty ? nil : $0 } ?? "Program coordinator, \(certificate.provider)"
             revoked = certificate.revokedAt.map { (CertificateDates.day($0, timeZone: zone), certificate.revokedReason ?? "") }
@@ -70,7 +70,7 @@ enum CertificatesController {
 
     static func verifyFormNodes(value: String = "") -> BodyNode {
         .element(named: "form", nodes: [
-            .attribute(named: "method", value: "get"), .attribute(named: "action", value: TrainingURL.verifyForm), .class("verify-form"),
+            .attribute(named: "method", value: "get"), .attribute(named: "action", value: SiteURL.verifyForm.path), .class("verify-form"),
             FormHTML.field(.init(name: "code", label: "Verification code", value: value, hint: "16 characters, like 7KQ2-9XRD-M4TB-1HZC. Dashes and case do not matter.", autocomplete: "off")),
             FormHTML.submit("Check"),
         ])
@@ -79,7 +79,7 @@ enum CertificatesController {
     @Sendable static func verifyForm(req: Request) async throws -> Response {
         if let typed = req.query[String.self, at: "code"]?.trimmingCharacters(in: .whitespaces), !typed.isEmpty {
             let target = VerificationCode.normalize(typed) ?? String(typed.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }.prefix(40))
-            return req.redirect(to: TrainingURL.verify(target.isEmpty ? "unknown" : target), redirectType: .normal)
+            return req.redirect(to: SiteURL.verify(.value(target.isEmpty ? "unknown" : target)).path, redirectType: .normal)
         }
         let page = Page(title: "Check a certificate", chrome: req.chrome(), main: [
             .h1(.text("Check a CIT Hub certificate")),
@@ -194,7 +194,7 @@ enum CertificatesController {
         let page = try await certificatePage(req, certificate, extra: [
             .if(user.can(.revokeCertificates) && !certificate.isRevoked, .div(.class("no-print"),
                 .h2(.text("Revoke this certificate")),
-                FormHTML.form(action: TrainingURL.revoke(certificate.code), csrf: req.csrfToken, [
+                FormHTML.form(action: SiteURL.certificateRevoke(.value(certificate.code)).path, csrf: req.csrfToken, [
                     FormHTML.field(.init(name: "reason", label: "Reason", hint: "Shown on the public verification page.")),
                     FormHTML.submit("Revoke certificate", secondary: true),
                 ]))),
@@ -224,14 +224,14 @@ enum CertificatesController {
         if let problem {
             let page = Page(title: "Revoke certificate", chrome: req.chrome(), main: [
                 .h1(.text("Revoke certificate \(certificate.code)")),
-                FormHTML.form(action: TrainingURL.revoke(certificate.code), csrf: req.csrfToken, [
+                FormHTML.form(action: SiteURL.certificateRevoke(.value(certificate.code)).path, csrf: req.csrfToken, [
                     FormHTML.field(.init(name: "reason", label: "Reason", value: reason, error: problem, hint: "Shown on the public verification page.")),
                     FormHTML.submit("Revoke certificate", secondary: true),
                 ]),
             ])
             return htmlResponse(page, status: .unprocessableEntity)
         }
-        guard !certificate.isRevoked else { return req.redirect(to: TrainingURL.verify(certificate.code), redirectType: .normal) }
+        guard !certificate.isRevoked else { return req.redirect(to: SiteURL.verify(.value(certificate.code)).path, redirectType: .normal) }
         let user = try req.auth.require(User.self)
         try await req.db.transaction { tx in
             certificate.revokedAt = Date()
@@ -240,16 +240,16 @@ enum CertificatesController {
             try await certificate.update(on: tx)
             try await req.audit.record("certificate.revoked", entityType: "certificate", entityID: certificate.code, details: reason, on: tx)
         }
-        return req.redirect(to: TrainingURL.verify(certificate.code), redirectType: .normal)
+        return req.redirect(to: SiteURL.verify(.value(certificate.code)).path, redirectType: .normal)
     }
 }
 
 enum CertificateAssets {
-    static let stylesheetPath = "/assets/certificate.css"
+    static let stylesheetPath = SiteURL.certificateStylesheet.path
 
     static func register(on app: Application) {
         TrainingAssets.register(on: app)
-        Assets.serve(stylesheet, at: stylesheetPath, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
+        Assets.serve(stylesheet, at: .certificateStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
     }
 
     static let stylesheet = #"""

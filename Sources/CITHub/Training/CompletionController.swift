@@ -8,9 +8,9 @@ import CITDomain
 /// certificates to those who completed; nobody ticks "complete" by hand.
 enum CompletionController {
     static func register(on protected: ProtectedRoutesBuilder) {
-        protected.get("/classes/:id/completion", .manageOwnClasses, use: overview)
-        protected.post("/classes/:id/completion/excuse", .manageOwnClasses, use: excuse)
-        protected.post("/classes/:id/certificates", .manageOwnClasses, use: issue)
+        protected.get(SiteURL.completion(.key), .manageOwnClasses, use: overview)
+        protected.post(SiteURL.completionExcuse(.key), .manageOwnClasses, use: excuse)
+        protected.post(SiteURL.classCertificates(.key), .manageOwnClasses, use: issue)
     }
 
     @Sendable static func overview(req: Request) async throws -> Response {
@@ -32,7 +32,7 @@ enum CompletionController {
         default: nil
         }
         let page = Page(title: "Completion: \(session.title)", chrome: req.chrome(notice: notice), main: [
-            .p(.a(.href(ClassURL.roster(session.id!)), .text("← Roster"))),
+            .p(.a(.href(SiteURL.classRoster(.value(session.id!)).path), .text("← Roster"))),
             .h1(.text("Completion: \(session.title)")),
             .p(.strong(.text("Rule for \(completion.course.code): ")), .text(completion.policy.summary)),
             .p(.text("Hours come from the attendance trainers record, block by block. Required: \(TrainingFormat.hours(completion.policy.requiredHours)) hours.")),
@@ -47,7 +47,7 @@ enum CompletionController {
                         .td(.text(TrainingFormat.hours(row.result.hoursEarned))),
                         .td(row.result.isComplete ? .strong(.text("Complete")) : .ul(.class("shortfalls"), .forEach(row.result.shortfalls) { .li(.text($0.description)) })),
                         .td(.unwrap(certificate, { certificate in
-                            .group(.a(.href(TrainingURL.certificate(certificate.code)), .code(.text(certificate.code))),
+                            .group(.a(.href(SiteURL.certificate(.value(certificate.code)).path), .code(.text(certificate.code))),
                                    .if(certificate.isRevoked, .text(" (revoked)")))
                         }, else: .text(row.result.isComplete ? "Ready to issue" : "—")))
                     )
@@ -57,12 +57,12 @@ enum CompletionController {
             .if(!ended, .p(.text("Certificates are issued once the class is over, after \(ClassFormat.shortDay(session.endsAt, zone)) \(ClassFormat.time(session.endsAt, zone)).")), else:
                 .group(
                     .p(.text(readyCount == 0 ? "No one is waiting for a certificate." : "\(readyCount) trainee\(readyCount == 1 ? " has" : "s have") completed and can be issued a certificate. Each gets an email with a link to it.")),
-                    .if(readyCount > 0, FormHTML.form(action: TrainingURL.issue(session.id!), csrf: req.csrfToken, [FormHTML.submit("Issue \(readyCount) certificate\(readyCount == 1 ? "" : "s")")]))
+                    .if(readyCount > 0, FormHTML.form(action: SiteURL.classCertificates(.value(session.id!)).path, csrf: req.csrfToken, [FormHTML.submit("Issue \(readyCount) certificate\(readyCount == 1 ? "" : "s")")]))
                 )),
             .h2(.text("Record an excused make-up")),
             .p(.text("When a trainee made up a missed block another way (another class's session, an approved assignment), record it here with the reason. The whole block then counts. It is kept in the audit log.")),
             FormHTML.errorSummary(errors, order: ["registration", "block", "reason"], labels: ["registration": "Trainee", "block": "Block", "reason": "Reason"]),
-            FormHTML.form(action: TrainingURL.excuse(session.id!), csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.completionExcuse(.value(session.id!)).path, csrf: req.csrfToken, [
                 FormHTML.select(name: "registration", label: "Trainee", options: [("", "Choose…")] + completion.rows.map { ($0.registration.id!.uuidString.lowercased(), $0.registration.name) }, selected: nil, error: errors["registration"]),
                 FormHTML.select(name: "block", label: "Block", options: [("", "Choose…")] + agenda.indices.filter { !agenda[$0].isBreak }.map { (String($0), TrainingFormat.blockLabel(agenda[$0], zone: zone)) }, selected: nil, error: errors["block"]),
                 FormHTML.field(.init(name: "reason", label: "Reason", error: errors["reason"], hint: "E.g. “Attended the de-escalation block of the Rock County class on 2027-04-02”.")),
@@ -103,7 +103,7 @@ enum CompletionController {
             try await req.audit.record("attendance.excused", entityType: "class", entityID: session.id?.uuidString,
                                        details: "\(registration.name), block \(block + 1) “\(agenda[block].title)”: \(reason)", on: tx)
         }
-        return req.redirect(to: TrainingURL.completion(session.id!) + "?notice=excused", redirectType: .normal)
+        return req.redirect(to: SiteURL.completion(.value(session.id!)).path + "?notice=excused", redirectType: .normal)
     }
 
     /// Issues a certificate to every confirmed trainee who completed and has none yet.
@@ -169,7 +169,7 @@ enum CompletionController {
             }
             if created { issued += 1 }
         }
-        return req.redirect(to: TrainingURL.completion(session.id!) + "?notice=issued", redirectType: .normal)
+        return req.redirect(to: SiteURL.completion(.value(session.id!)).path + "?notice=issued", redirectType: .normal)
     }
 }
 
@@ -189,12 +189,12 @@ enum CertificateMail {
         You completed \(certificate.courseTitle) (\(TrainingFormat.hours(certificate.hours)) hours, \(dates)), hosted by \(certificate.provider).
 
         Print your certificate (no account needed; keep this link to yourself, anyone who has it can open the certificate):
-        \(site)\(TrainingURL.certificatePrint(printToken))
+        \(site)\(SiteURL.certificatePrint(.value(printToken)).path)
 
         Your certificate's verification code is \(certificate.code).
-        Anyone can check it at \(site)\(TrainingURL.verify(certificate.code))
+        Anyone can check it at \(site)\(SiteURL.verify(.value(certificate.code)).path)
 
-        To see your role-play scores and trainers' feedback, sign in to CIT Hub with this email address and open "Your training": \(site)\(TrainingURL.myTraining)
+        To see your role-play scores and trainers' feedback, sign in to CIT Hub with this email address and open "Your training": \(site)\(SiteURL.myTraining.path)
         (If you have no CIT Hub account, ask your program coordinator for an invitation.)
 
         CIT International advises in-service refresher training at least every 2 years: yours is due by \(CertificateDates.day(certificate.refresherDueAt, timeZone: TimeZone(identifier: "UTC")!)). We will remind you before then.
@@ -207,7 +207,7 @@ enum CertificateMail {
 
         Your \(certificate.courseCode) training (completed \(CertificateDates.day(certificate.endDate) ?? certificate.endDate), certificate \(certificate.code)) is due for an in-service refresher by \(CertificateDates.day(certificate.refresherDueAt, timeZone: TimeZone(identifier: "UTC")!)), in about \(daysBefore) days. CIT International advises refresher training at least every 2 years.
 
-        Upcoming classes: \(site)\(SiteURL.classes)
+        Upcoming classes: \(site)\(SiteURL.classes.path)
         """
     }
 }

@@ -6,11 +6,11 @@ import CITDomain
 /// Role-play scenarios (set per course by a program) and trainers' score sheets.
 enum EvaluationsController {
     static func register(on protected: ProtectedRoutesBuilder) {
-        protected.get("/programs/:id/scenarios", .manageOwnClasses, use: scenarios)
-        protected.post("/programs/:id/scenarios", .manageOwnClasses, use: addScenario)
-        protected.get("/classes/:id/evaluations", .teachOwnClasses, use: overview)
-        protected.get("/classes/:id/evaluations/:registration/:scenario", .teachOwnClasses, use: sheet)
-        protected.post("/classes/:id/evaluations/:registration/:scenario", .teachOwnClasses, use: saveSheet)
+        protected.get(SiteURL.scenarios(.key), .manageOwnClasses, use: scenarios)
+        protected.post(SiteURL.scenarios(.key), .manageOwnClasses, use: addScenario)
+        protected.get(SiteURL.evaluations(.key), .teachOwnClasses, use: overview)
+        protected.get(SiteURL.evaluationSheet(.key, .key, .key), .teachOwnClasses, use: sheet)
+        protected.post(SiteURL.evaluationSheet(.key, .key, .key), .teachOwnClasses, use: saveSheet)
     }
 
     // MARK: scenarios
@@ -28,7 +28,7 @@ enum EvaluationsController {
         let labels = ["course": "Course", "title": "Scenario title", "details": "What the role-player is told"]
         let rubric = Rubric.deEscalationDefault
         let page = Page(title: "Role-play scenarios", chrome: req.chrome(), main: [
-            .p(.a(.href(SiteURL.program(program.id!.uuidString)), .text("← \(program.name)"))),
+            .p(.a(.href(SiteURL.program(.value(program.id!.uuidString)).path), .text("← \(program.name)"))),
             .h1(.text("Role-play scenarios of \(program.name)")),
             .if(existing.isEmpty, .p(.text("No scenarios yet. Trainers score trainees on the scenarios of the class's course."))),
             .ul(.forEach(existing) { scenario in
@@ -36,7 +36,7 @@ enum EvaluationsController {
             }),
             .h2(.text("Add a scenario")),
             FormHTML.errorSummary(errors, order: ["course", "title", "details"], labels: labels),
-            FormHTML.form(action: TrainingURL.scenarios(program.id!), csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.scenarios(.value(program.id!)).path, csrf: req.csrfToken, [
                 FormHTML.select(name: "course", label: labels["course"]!, options: courses.map { ($0.code, $0.title) }, selected: input.course, error: errors["course"]),
                 FormHTML.field(.init(name: "title", label: labels["title"]!, value: input.title, error: errors["title"], hint: "E.g. “A veteran on a bridge, talking about ending his life”.")),
                 FormHTML.textarea(name: "details", label: labels["details"]!, value: input.details, error: errors["details"], hint: "The situation, as the trainer reads it out. No real person's name."),
@@ -73,7 +73,7 @@ enum EvaluationsController {
             try await scenario.create(on: tx)
             try await req.audit.record("scenario.created", entityType: "program", entityID: program.id?.uuidString, details: "\(course.code): \(scenario.title)", on: tx)
         }
-        return req.redirect(to: TrainingURL.scenarios(program.id!), redirectType: .normal)
+        return req.redirect(to: SiteURL.scenarios(.value(program.id!)).path, redirectType: .normal)
     }
 
     // MARK: scoring
@@ -91,13 +91,13 @@ enum EvaluationsController {
         func cell(_ registration: Registration, _ scenario: Scenario) -> Node<HTML.TableRowContext> {
             let mine = sheets.contains { $0.$registration.id == registration.id && $0.$scenario.id == scenario.id && $0.trainerID == user.id }
             let count = sheets.filter { $0.$registration.id == registration.id && $0.$scenario.id == scenario.id }.count
-            return .td(.a(.href(TrainingURL.evaluate(session.id!, registration.id!, scenario.id!)),
+            return .td(.a(.href(SiteURL.evaluationSheet(.value(session.id!), .value(registration.id!), .value(scenario.id!)).path),
                           .text(mine ? "Change your scores" : "Score"),
                           .span(.class("visually-hidden"), .text(" \(registration.name), \(scenario.title)"))),
                        .if(count > 0, .text(" (\(count) sheet\(count == 1 ? "" : "s"))")))
         }
         let page = Page(title: "Role-play scores: \(session.title)", chrome: req.chrome(), main: [
-            .p(.a(.href(ClassURL.classPage(session.id!)), .text("← \(session.title)"))),
+            .p(.a(.href(SiteURL.classPage(.value(session.id!)).path), .text("← \(session.title)"))),
             .h1(.text("Role-play scores")),
             .if(scenarios.isEmpty, .p(.text("This program has no role-play scenarios for \(session.course.code) yet. A coordinator adds them on the program's scenarios page."))),
             .if(!scenarios.isEmpty && !roster.isEmpty, .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"), .attribute(named: "aria-label", value: "Trainees and scenarios"), .table(
@@ -138,11 +138,11 @@ enum EvaluationsController {
         for criterion in rubric.criteria { labels["score-\(criterion.code)"] = criterion.title }
         let order = rubric.criteria.map { "score-\($0.code)" } + ["feedback"]
         let page = Page(title: "Score: \(registration.name)", chrome: req.chrome(), main: [
-            .p(.a(.href(TrainingURL.evaluations(session.id!)), .text("← Role-play scores"))),
+            .p(.a(.href(SiteURL.evaluations(.value(session.id!)).path), .text("← Role-play scores"))),
             .h1(.text("\(registration.name): \(scenario.title)")),
             .p(.text(scenario.details)),
             FormHTML.errorSummary(errors, order: order, labels: labels),
-            FormHTML.form(action: TrainingURL.evaluate(session.id!, registration.id!, scenario.id!), csrf: req.csrfToken, [
+            FormHTML.form(action: SiteURL.evaluationSheet(.value(session.id!), .value(registration.id!), .value(scenario.id!)).path, csrf: req.csrfToken, [
                 .forEach(rubric.criteria) { criterionFieldset($0, rubric: rubric, scores: scores, error: errors["score-\($0.code)"]) },
                 FormHTML.textarea(name: "feedback", label: labels["feedback"]!, value: feedback, error: errors["feedback"],
                          hint: "What went well and what to practise. The trainee reads this after the class, signed in."),
@@ -234,6 +234,6 @@ enum EvaluationsController {
             try await req.audit.record("evaluation.saved", entityType: "class", entityID: session.id?.uuidString,
                                        details: "\(scenario.title), registration \(registration.id!.uuidString)", on: tx)
         }
-        return req.redirect(to: TrainingURL.evaluations(session.id!), redirectType: .normal)
+        return req.redirect(to: SiteURL.evaluations(.value(session.id!)).path, redirectType: .normal)
     }
 }

@@ -4,10 +4,10 @@ import Vapor
 /// certificate: the role-play score sheet and the public verification page. Served by
 /// the app like `Assets`, loaded only by the pages that use it.
 enum TrainingAssets {
-    static let stylesheetPath = "/assets/training.css"
+    static let stylesheetPath = SiteURL.trainingStylesheet.path
 
     static func register(on app: Application) {
-        Assets.serve(stylesheet, at: stylesheetPath, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
+        Assets.serve(stylesheet, at: .trainingStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
     }
 
     static let stylesheet = #"""

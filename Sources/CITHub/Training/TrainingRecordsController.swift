@@ -9,9 +9,9 @@ import CITDomain
 /// training with the CSV that training-standards boards ask for.
 enum TrainingRecordsController {
     static func register(on protected: ProtectedRoutesBuilder) {
-        protected.get("/my/training", .readOwnTraining, use: mine)
-        protected.get("/training/records", .manageOwnClasses, use: records)
-        protected.get("/training/records.csv", .manageOwnClasses, use: recordsCSV)
+        protected.get(SiteURL.myTraining, .readOwnTraining, use: mine)
+        protected.get(SiteURL.trainingRecords, .manageOwnClasses, use: records)
+        protected.get(SiteURL.trainingRecordsCSV, .manageOwnClasses, use: recordsCSV)
     }
 
     // MARK: one's own record
@@ -43,7 +43,7 @@ enum TrainingRecordsController {
                 .if(ended && !result.isComplete && certificate == nil, .ul(.forEach(result.shortfalls) { .li(.text($0.description)) })),
                 .unwrap(certificate) { certificate in
                     .p(.strong(.text(certificate.isRevoked ? "Certificate revoked: \(certificate.revokedReason ?? "")" : "Certificate issued. ")),
-                       .a(.href(TrainingURL.certificate(certificate.code)), .text("Print certificate")), .text(" · verification code "), .code(.text(certificate.code)))
+                       .a(.href(SiteURL.certificate(.value(certificate.code)).path), .text("Print certificate")), .text(" · verification code "), .code(.text(certificate.code)))
                 },
                 .if(ended && !sheets.isEmpty, .group(
                     .h3(.text("Role-play scores and feedback")),
@@ -74,7 +74,7 @@ enum TrainingRecordsController {
             .unwrap(latest) { certificate in
                 .p(.class("notice"), .text("In-service refresher due by \(CertificateDates.day(certificate.refresherDueAt, timeZone: TimeZone(identifier: "UTC")!)) (\(RefresherSchedule.source)). We email a reminder 60 and 14 days before."))
             },
-            .if(sections.isEmpty, .p(.text("No classes yet under this email address. "), .a(.href(SiteURL.classes), .text("Find a class")))),
+            .if(sections.isEmpty, .p(.text("No classes yet under this email address. "), .a(.href(SiteURL.classes.path), .text("Find a class")))),
             .group(sections),
         ])
         return htmlResponse(page)
@@ -103,11 +103,11 @@ enum TrainingRecordsController {
             .h1(.text("Training records")),
             .p(.text("Completed training with a certificate, newest first. The CSV has the columns state training-standards boards ask for: person, course title, dates, hours, category, provider.")),
             .element(named: "form", nodes: [
-                .attribute(named: "method", value: "get"), .attribute(named: "action", value: TrainingURL.records),
+                .attribute(named: "method", value: "get"), .attribute(named: "action", value: SiteURL.trainingRecords.path),
                 FormHTML.field(.init(name: "email", label: "One person's record, by email", type: "email", value: email, required: false)),
                 FormHTML.submit("Show", secondary: true),
             ]),
-            .p(.a(.class("button"), .href(TrainingURL.recordsCSV + (email.isEmpty ? "" : "?email=" + (email.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))), .text("Download CSV"))),
+            .p(.a(.class("button"), .href(SiteURL.trainingRecordsCSV.path + (email.isEmpty ? "" : "?email=" + (email.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))), .text("Download CSV"))),
             .if(certificates.isEmpty, .p(.text("No certificates yet."))),
             .if(!certificates.isEmpty, .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"), .attribute(named: "aria-label", value: "Certificates"), .table(
                 .caption(.text("\(certificates.count) certificate\(certificates.count == 1 ? "" : "s")")),
@@ -116,7 +116,7 @@ enum TrainingRecordsController {
                     .tr(.td(.text(c.personName), .br(), .small(.text(c.email))), .td(.text(c.organization)), .td(.text(c.courseCode)),
                         .td(.text("\(c.startDate) to \(c.endDate)")), .td(.text(TrainingFormat.hours(c.hours))), .td(.text(c.provider)),
                         .td(.text(TrainingFormat.day(c.refresherDueAt, TimeZone(identifier: "UTC")!))),
-                        .td(.a(.href(TrainingURL.certificate(c.code)), .code(.text(c.code))), .if(c.isRevoked, .text(" revoked"))))
+                        .td(.a(.href(SiteURL.certificate(.value(c.code)).path), .code(.text(c.code))), .if(c.isRevoked, .text(" revoked"))))
                 }))),
         ])
         return htmlResponse(page)

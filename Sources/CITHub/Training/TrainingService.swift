@@ -2,34 +2,6 @@ import Fluent
 import Vapor
 import CITDomain
 
-enum TrainingURL {
-    static func id(_ id: UUID) -> String { id.uuidString.lowercased() }
-    static func attendance(_ classID: UUID, block: Int? = nil) -> String {
-        "/classes/\(id(classID))/attendance" + (block.map { "?block=\($0)" } ?? "")
-    }
-    static func attendanceSync(_ classID: UUID) -> String { "/classes/\(id(classID))/attendance/sync" }
-    static func attendanceMark(_ classID: UUID) -> String { "/classes/\(id(classID))/attendance/mark" }
-    static func trainers(_ classID: UUID) -> String { "/classes/\(id(classID))/trainers" }
-    static func completion(_ classID: UUID) -> String { "/classes/\(id(classID))/completion" }
-    static func excuse(_ classID: UUID) -> String { "/classes/\(id(classID))/completion/excuse" }
-    static func issue(_ classID: UUID) -> String { "/classes/\(id(classID))/certificates" }
-    static func evaluations(_ classID: UUID) -> String { "/classes/\(id(classID))/evaluations" }
-    static func evaluate(_ classID: UUID, _ registrationID: UUID, _ scenarioID: UUID) -> String {
-        "/classes/\(id(classID))/evaluations/\(id(registrationID))/\(id(scenarioID))"
-    }
-    static func scenarios(_ programID: UUID) -> String { "/programs/\(id(programID))/scenarios" }
-    static let teaching = "/teaching"
-    static let myTraining = "/my/training"
-    static let records = "/training/records"
-    static let recordsCSV = "/training/records.csv"
-    static let verifyForm = "/verify"
-    static func verify(_ code: String) -> String { "/verify/\(code)" }
-    static func certificate(_ code: String) -> String { "/certificates/\(code)" }
-    /// The print link of the certificate mail; the token is the key, no account needed.
-    static func certificatePrint(_ token: String) -> String { "/certificates/print/\(token)" }
-    static func revoke(_ code: String) -> String { "/certificates/\(code)/revoke" }
-}
-
 /// Who may do what in one class. The role matrix lets a trainer into the attendance
 /// pages at all; this decides which classes.
 enum TrainingAccess {

@@ -211,14 +211,14 @@ form:has(#field-role option:not([value="program_coordinator"]):not([value="agenc
     static let favicon = ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#3b2a7a"/><path d="M9 17l5 5 9-12" stroke="#fff" stroke-width="4" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>"##
 
     static func register(on routes: any RoutesBuilder) {
-        serve(stylesheet, at: SiteURL.stylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: routes)
-        serve(favicon, at: SiteURL.favicon, type: HTTPMediaType(type: "image", subType: "svg+xml"), on: routes)
+        serve(stylesheet, at: .stylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: routes)
+        serve(favicon, at: .favicon, type: HTTPMediaType(type: "image", subType: "svg+xml"), on: routes)
     }
 
-    static func serve(_ text: String, at path: String, type: HTTPMediaType, on routes: any RoutesBuilder) {
+    static func serve(_ text: String, at url: SiteURL, type: HTTPMediaType, on routes: any RoutesBuilder) {
         let body = ByteBuffer(string: text)
         let etag = "\"" + SHA256.hash(data: Data(text.utf8)).hex.prefix(16) + "\""
-        routes.get(SiteURL.components(path).map { PathComponent(stringLiteral: $0) }) { request -> Response in
+        routes.get(url.pathComponents) { request -> Response in
             var headers = HTTPHeaders()
             headers.contentType = type
             headers.replaceOrAdd(name: .eTag, value: etag)

@@ -80,7 +80,7 @@ enum CSRF {
             default:
                 // The JSON API authenticates with bearer tokens, never cookies, so a
                 // forged cross-site request carries no credentials there.
-                return !request.url.path.hasPrefix("/api/")
+                return !request.url.path.hasPrefix(SiteURL.apiPrefix)
             }
         }
 
@@ -100,7 +100,7 @@ enum CSRF {
 
     /// Forms that upload files: their bodies may be larger than the default limit, and
     /// the check must read the whole body to find the token.
-    static let largeBodyPaths: [String: Int] = ["/encounters/import": EncountersController.importBodyLimit.value]
+    static let largeBodyPaths: [String: Int] = [SiteURL.encounterImport.path: EncountersController.importBodyLimit.value]
 
     struct MintedToken: StorageKey { typealias Value = String }
 

@@ -73,7 +73,7 @@ struct ErrorPagesMiddleware: Middleware {
 
         // Compare the words: HTTPMediaType's == treats */* as equal to JSON, and curl sends */*.
         let wantsJSON = request.headers.accept.first.map { $0.mediaType.type == "application" && $0.mediaType.subType == "json" } ?? false
-        if request.url.path.hasPrefix("/api/") || wantsJSON {
+        if request.url.path.hasPrefix(SiteURL.apiPrefix) || wantsJSON {
             let problem = ProblemDetails(title: status.reasonPhrase, status: Int(status.code), detail: reason, instance: request.url.path)
             let response = Response(status: status, headers: headers)
             try? response.content.encode(problem, as: .json)
@@ -82,12 +82,12 @@ struct ErrorPagesMiddleware: Middleware {
         }
         if status == .unauthorized {
             let next = request.url.path.hasPrefix("/") ? request.url.path : "/"
-            return request.redirect(to: SiteURL.login + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_"))) ?? "/"), redirectType: .normal)
+            return request.redirect(to: SiteURL.login.path + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_"))) ?? "/"), redirectType: .normal)
         }
         let page = Page(title: title(status), chrome: chrome, main: [
             .h1(.text(title(status))),
             .p(.text(reason)),
-            .p(.a(.href(SiteURL.home), .text("Go to the home page")), .text(" or "), .a(.href(SiteURL.crisis), .text("get help now")), .text(".")),
+            .p(.a(.href(SiteURL.home.path), .text("Go to the home page")), .text(" or "), .a(.href(SiteURL.crisis.path), .text("get help now")), .text(".")),
         ])
         let response = Response(status: status, headers: headers, body: .init(string: page.render()))
         response.headers.contentType = .html

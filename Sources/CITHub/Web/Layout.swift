@@ -53,9 +53,9 @@ struct Page {
                 .viewport(.accordingToDevice),
                 .element(named: "title", text: title == "CIT Hub" ? title : "\(title) · CIT Hub"),
                 .meta(.name("description"), .content("Crisis Intervention Team (CIT) and Crisis Intervention Partners (CIP) programs: what to say to 911, where CIT is, classes and training.")),
-                .stylesheet("/assets/site.css"),
+                .stylesheet(SiteURL.stylesheet.path),
                 .forEach(stylesheets) { .stylesheet($0) },
-                .link(.rel(.icon), .href("/assets/favicon.svg"), .type("image/svg+xml"))
+                .link(.rel(.icon), .href(SiteURL.favicon.path), .type("image/svg+xml"))
             ),
             .body(
                 .unwrap(bodyClass) { .class($0) },
@@ -73,7 +73,7 @@ struct Page {
                 .forEach(scripts) { .script(.src($0), .attribute(named: "defer")) },
                 // Every page installs the offline worker (issue 12): after one visit the home
                 // page, the map and the crisis helper open without a connection.
-                .script(.src(CrisisURL.offlineScript), .attribute(named: "defer"))
+                .script(.src(SiteURL.crisisOfflineScript.path), .attribute(named: "defer"))
             )
         )
         return document.render()
@@ -84,8 +84,8 @@ struct Page {
             .class("site-header"),
             .div(
                 .class("wrap header-row"),
-                .a(.class("brand"), .href(SiteURL.home), .text("CIT Hub")),
-                .a(.class("help-now"), .href(SiteURL.crisis), .text("Get help now"))
+                .a(.class("brand"), .href(SiteURL.home.path), .text("CIT Hub")),
+                .a(.class("help-now"), .href(SiteURL.crisis.path), .text("Get help now"))
             ),
             .nav(
                 .ariaLabel("Main"),
@@ -93,12 +93,12 @@ struct Page {
                     .class("wrap nav-list"),
                     // "Get help now" is the button above, once: two of them read as two
                     // different things on a phone.
-                    .li(.a(.href(SiteURL.map), .text("Find CIT near you"))),
-                    .li(.a(.href(SiteURL.classes), .text("Classes"))),
-                    .li(.a(.href(SiteURL.about), .text("About CIT"))),
+                    .li(.a(.href(SiteURL.map.path), .text("Find CIT near you"))),
+                    .li(.a(.href(SiteURL.classes.path), .text("Classes"))),
+                    .li(.a(.href(SiteURL.about.path), .text("About CIT"))),
                     chrome.signedInAs == nil
-                        ? .li(.a(.href(SiteURL.login), .text("Sign in")))
-                        : .li(.a(.href(SiteURL.account), .text("Your account")))
+                        ? .li(.a(.href(SiteURL.login.path), .text("Sign in")))
+                        : .li(.a(.href(SiteURL.account.path), .text("Your account")))
                 )
             )
         )

@@ -123,9 +123,10 @@ extension RoutesBuilder {
     /// A GET route for a page that is the same for everyone: served from the cache
     /// synchronously when it is there, rendered (async) and cached when it is not.
     @discardableResult
-    func cachedPage(_ path: PathComponent..., cache: PageCache, key: String, contentType: HTTPMediaType = .html,
+    func cachedPage(_ url: SiteURL, cache: PageCache, contentType: HTTPMediaType = .html,
                     extraHeaders: [(String, String)] = [], render: @escaping @Sendable (Request) async throws -> String) -> Route {
-        get(path) { request -> EventLoopFuture<Response> in
+        let key = url.path
+        return get(url.pathComponents) { request -> EventLoopFuture<Response> in
             if let hit = cache.cached(for: request, key: key) { return request.eventLoop.makeSucceededFuture(hit) }
             return request.eventLoop.makeFutureWithTask {
                 try await cache.response(for: request, key: key, contentType: contentType, extraHeaders: extraHeaders) { try await render(request) }
