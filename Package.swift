@@ -37,6 +37,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
+            exclude: ["Migrations/README.md", "Migrations/frozen.txt"],
             resources: [.copy("Resources")]
         ),
         .executableTarget(
