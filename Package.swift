@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0"),
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
     ],
     targets: [
@@ -37,12 +38,21 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
             ],
+            exclude: ["Migrations/README.md", "Migrations/frozen.txt"],
             resources: [.copy("Resources")]
         ),
         .executableTarget(
             name: "cithub",
             dependencies: ["CITHub"]
+        ),
+        // Code that only tests use (a JSON Schema checker for API responses), kept out of
+        // the shipped targets.
+        .target(
+            name: "CITTestSupport",
+            dependencies: [],
+            path: "Tests/CITTestSupport"
         ),
         .testTarget(
             name: "CITDomainTests",
@@ -52,9 +62,11 @@ let package = Package(
             name: "CITHubTests",
             dependencies: [
                 "CITHub",
+                "CITTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
-            ]
+            ],
+            exclude: ["Snapshots", "__Snapshots__"]
         ),
     ],
     swiftLanguageModes: [.v6]

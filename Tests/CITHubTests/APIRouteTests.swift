@@ -4,6 +4,7 @@ import Vapor
 import VaporTesting
 import Fluent
 @testable import CITHub
+import CITTestSupport
 import CITDomain
 
 /// Checks every API answer against the OpenAPI document the server publishes, and

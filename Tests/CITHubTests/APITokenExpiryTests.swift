@@ -127,8 +127,8 @@ struct APITokenExpiryTests {
             let secret = try await APIRouteTests.token(app, for: owner)
             // MUT (on one connection: SQLite's other pooled connections may still hold the old schema)
             try await app.db.transaction { tx in
-                try await APIMigrations.AddExpiry().revert(on: tx)
-                try await APIMigrations.AddExpiry().prepare(on: tx)
+                try await M017_AddAPITokenExpiry().revert(on: tx)
+                try await M017_AddAPITokenExpiry().prepare(on: tx)
             }
             // validate
             let stored = try #require(try await APIToken.query(on: app.db).filter(\.$tokenHash == APIToken.hash(secret)).first())

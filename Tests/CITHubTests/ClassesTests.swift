@@ -475,8 +475,8 @@ struct RegistrationConfirmationTests {
             _ = try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(2))
             // MUT (on one connection: SQLite's other pooled connections may still hold the old schema)
             try await app.db.transaction { tx in
-                try await ClassMigrations.AddEmailConfirmation().revert(on: tx)
-                try await ClassMigrations.AddEmailConfirmation().prepare(on: tx)
+                try await M018_AddEmailConfirmation().revert(on: tx)
+                try await M018_AddEmailConfirmation().prepare(on: tx)
             }
             // validate: the pending registration went with the columns; the place stayed
             let rows = try await Registration.query(on: app.db).all()

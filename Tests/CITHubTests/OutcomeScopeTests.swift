@@ -213,7 +213,7 @@ struct OutcomeScopeTests {
                 try await AuditEvent(actorID: actor.id, actor: actor.email, action: "program.partner_added", entityType: "program", entityID: dane,
                                      details: "\(name) (law_enforcement, partner)", ip: nil, at: at).create(on: app.db)
             }
-            let migration = DirectoryMigrations.AddPartnerApproval()
+            let migration = M014_AddPartnerApproval()
 
             // MUT: the columns go and come back, as on an installation upgraded to this version
             // (on one connection: SQLite's other pooled connections may still hold the old schema)

@@ -49,38 +49,6 @@ final class APIToken: Model, @unchecked Sendable {
     }
 }
 
-enum APIMigrations {
-    struct CreateTokens: AsyncMigration {
-        func prepare(on database: any Database) async throws {
-            try await database.schema(APIToken.schema)
-                .id()
-                .field("user_id", .uuid, .required, .references(User.schema, .id, onDelete: .cascade))
-                .field("name", .string, .required)
-                .field("token_hash", .string, .required)
-                .field("prefix", .string, .required)
-                .field("created_by", .string, .required)
-                .field("created_at", .datetime)
-                .field("last_used_at", .datetime)
-                .field("revoked_at", .datetime)
-                .unique(on: "token_hash")
-                .create()
-        }
-        func revert(on database: any Database) async throws { try await database.schema(APIToken.schema).delete() }
-    }
-
-    /// Issue 13: tokens expire. Tokens made before this get one year from the migration's run.
-    struct AddExpiry: AsyncMigration {
-        func prepare(on database: any Database) async throws {
-            try await database.schema(APIToken.schema).field("expires_at", .datetime).update()
-            try await APIToken.query(on: database).filter(\.$expiresAt == nil)
-                .set(\.$expiresAt, to: Date().addingTimeInterval(Double(APIToken.defaultLifetimeDays) * 86_400)).update()
-        }
-        func revert(on database: any Database) async throws {
-            try await database.schema(APIToken.schema).deleteField("expires_at").update()
-        }
-    }
-}
-
 /// The administrator's page for API tokens: create one for a person (shown once), revoke.
 enum APITokensController {
     static let path = SiteURL.apiTokens.path

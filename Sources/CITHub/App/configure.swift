@@ -55,24 +55,8 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     }
 
     try configureDatabase(app, settings: settings)
-    app.migrations.add(AccountsMigrations.CreateUsers())
-    app.migrations.add(AuditMigrations.CreateAuditEvents())
-    app.migrations.add(MailMigrations.CreateOutbox())
-    app.migrations.add(ReferenceMigrations.CreateReferenceTables())
-    app.migrations.add(SessionRecord.migration)
-    app.migrations.add(IndexMigrations.AddLookupIndexes())
-    app.migrations.add(DirectoryMigrations.CreateDirectory())
-    app.migrations.add(ClassMigrations.CreateClasses())
-    app.migrations.add(TrainingMigrations.CreateTraining())
-    app.migrations.add(OutcomeMigrations.CreateOutcomes())
-    app.migrations.add(APIMigrations.CreateTokens())
-    app.migrations.add(CacheGenerationMigrations.Create())
-    app.migrations.add(TrainingMigrations.AddCertificatePrintLink())
-    app.migrations.add(DirectoryMigrations.AddPartnerApproval())
-    app.migrations.add(RateLimitMigrations.CreateRateLimitCounts())
-    app.migrations.add(SessionMigrations.CreateAccountSessions())
-    app.migrations.add(APIMigrations.AddExpiry())
-    app.migrations.add(ClassMigrations.AddEmailConfirmation())
+    // One list, in order (Migrations/AppMigrations.swift); nothing else registers migrations.
+    app.migrations.add(AppMigrations.all)
 
     app.passwords.use(.bcrypt(cost: bcryptCost))
     // Only a hash of each session key is stored, with idle and absolute limits (SessionStore.swift).

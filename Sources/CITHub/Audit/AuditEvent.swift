@@ -32,28 +32,6 @@ final class AuditEvent: Model, @unchecked Sendable {
     }
 }
 
-enum AuditMigrations {
-    struct CreateAuditEvents: AsyncMigration {
-        func prepare(on database: any Database) async throws {
-            try await database.schema(AuditEvent.schema)
-                .id()
-                .field("at", .datetime, .required)
-                .field("actor_id", .uuid)
-                .field("actor", .string, .required)
-                .field("action", .string, .required)
-                .field("entity_type", .string, .required)
-                .field("entity_id", .string)
-                .field("details", .string, .required)
-                .field("ip", .string)
-                .create()
-        }
-
-        func revert(on database: any Database) async throws {
-            try await database.schema(AuditEvent.schema).delete()
-        }
-    }
-}
-
 /// Writes audit events for a request: the actor and address come from the request, so
 /// controllers only say what happened.
 struct AuditTrail {

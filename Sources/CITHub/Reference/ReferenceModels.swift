@@ -99,49 +99,6 @@ final class CurriculumTopicRecord: Model, @unchecked Sendable {
     }
 }
 
-enum ReferenceMigrations {
-    struct CreateReferenceTables: AsyncMigration {
-        func prepare(on database: any Database) async throws {
-            try await database.schema(County.schema)
-                .field("fips", .string, .identifier(auto: false))
-                .field("state_code", .string, .required)
-                .field("name", .string, .required)
-                .field("full_name", .string, .required)
-                .field("population_2020", .int, .required)
-                .field("land_area_m2", .int64, .required)
-                .field("boundary_geojson", .string)
-                .field("source", .string, .required)
-                .create()
-            try await database.schema(Course.schema)
-                .id()
-                .field("code", .string, .required)
-                .field("title", .string, .required)
-                .field("required_hours", .double, .required)
-                .field("typical_days", .int, .required)
-                .field("audiences", .string, .required)
-                .field("summary", .string, .required)
-                .field("source", .string, .required)
-                .field("completion_rule", .string, .required)
-                .unique(on: "code")
-                .create()
-            try await database.schema(CurriculumTopicRecord.schema)
-                .id()
-                .field("code", .string, .required)
-                .field("title", .string, .required)
-                .field("description", .string, .required)
-                .field("source", .string, .required)
-                .unique(on: "code")
-                .create()
-        }
-
-        func revert(on database: any Database) async throws {
-            try await database.schema(CurriculumTopicRecord.schema).delete()
-            try await database.schema(Course.schema).delete()
-            try await database.schema(County.schema).delete()
-        }
-    }
-}
-
 /// Loads counties, the course catalog and curriculum topics. Idempotent: rows that exist
 /// are left as they are (courses and topics are matched by code), so it runs at every
 /// start and after an upgrade adds a course.

@@ -13,22 +13,6 @@ final class CacheGeneration: Model, @unchecked Sendable {
     init() {}
 }
 
-enum CacheGenerationMigrations {
-    struct Create: AsyncMigration {
-        func prepare(on database: any Database) async throws {
-            try await database.schema(CacheGeneration.schema)
-                .field("id", .int, .identifier(auto: false))
-                .field("generation", .int, .required)
-                .create()
-            let row = CacheGeneration()
-            row.id = 1
-            row.generation = 0
-            try await row.create(on: database)
-        }
-        func revert(on database: any Database) async throws { try await database.schema(CacheGeneration.schema).delete() }
-    }
-}
-
 final class PageCacheSync: LifecycleHandler, @unchecked Sendable {
     // Only touched from the lifecycle callbacks, which Vapor calls one at a time.
     private var task: Task<Void, Never>?

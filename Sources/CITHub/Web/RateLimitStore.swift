@@ -41,24 +41,6 @@ struct RateLimitStore {
     }
 }
 
-enum RateLimitMigrations {
-    /// Issue 13: rate limits on public registration and "forgot your password".
-    struct CreateRateLimitCounts: AsyncMigration {
-        func prepare(on database: any Database) async throws {
-            try await database.schema(RateLimitStore.schema)
-                .field("key", .string, .required)
-                .field("window_start", .datetime, .required)
-                .field("count", .int, .required)
-                .compositeIdentifier(over: "key", "window_start")
-                .create()
-        }
-
-        func revert(on database: any Database) async throws {
-            try await database.schema(RateLimitStore.schema).delete()
-        }
-    }
-}
-
 extension Request {
     /// The client address rate limits count by (trusted-proxy aware), or nil when it is
     /// not known (in-memory tests have no peer).

@@ -211,7 +211,7 @@ public enum JSONSchemaCheck {
     // MARK: - References
 
     /// Resolves a local JSON pointer reference ("#/components/schemas/County").
-    static func resolve(_ reference: String, in document: [String: Any]) -> Any? {
+    public static func resolve(_ reference: String, in document: [String: Any]) -> Any? {
         guard reference.hasPrefix("#") else { return nil }
         var pointer = String(reference.dropFirst())
         if let decoded = pointer.removingPercentEncoding { pointer = decoded }
