@@ -115,6 +115,8 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     _ = app.protectedRoutes
     _ = app.publishedOutcomes
     app.signInGate = KeyedGate()
+    // Stylesheets and scripts are read once, here: a missing file stops start-up.
+    try AssetFiles.load()
     try routes(app)
 
     app.lifecycle.use(MailDeliveryService())
