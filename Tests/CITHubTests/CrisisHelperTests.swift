@@ -263,7 +263,7 @@ struct CrisisHelperTests {
             #expect(js.status == .ok)
             #expect(js.headers.contentType?.description.hasPrefix("text/javascript") == true)
             #expect(js.text.contains("\"citSay\":\"If possible, I’d like an officer with CIT training to respond.\""))
-            #expect(!js.text.contains("__PHRASES__"))
+            #expect(!js.text.contains("/*@PHRASES@*/"))
             let etag = try #require(js.headers.first(name: .eTag))
             #expect(try await browser.get(SiteURL.crisisScript.path, headers: [HTTPHeaders.Name.ifNoneMatch.description: etag]).status == .notModified)
 
@@ -279,18 +279,26 @@ struct CrisisHelperTests {
             #expect(sw.headers.contentType?.description.hasPrefix("text/javascript") == true)
             #expect(sw.headers.first(name: .cacheControl) == "no-cache")
             #expect(sw.text.contains("\"crisis-\(CrisisHelperAssets.version)\""))
-            #expect(sw.text.contains("var PAGES = [\"/\", \"/map\", \"/crisis\"];"), "home, map and helper offline (issue 12)")
-            #expect(sw.text.contains("\"/assets/site.css\", \"/assets/crisis.css\", \"/assets/crisis.js\", \"/assets/offline.js\""))
+            #expect(sw.text.contains("var PAGES = [U.home, U.map, U.crisis];"), "home, map and helper offline (issue 12)")
+            #expect(sw.text.contains("var URLS = PAGES.concat([U.siteStylesheet, U.crisisStylesheet, U.crisisScript, U.offlineScript, U.favicon]);"))
+            // The addresses come from Swift (ScriptURLs), filled in at start-up.
+            for pair in ["\"home\":\"/\"", "\"map\":\"/map\"", "\"crisis\":\"/crisis\"", "\"siteStylesheet\":\"/assets/site.css\"",
+                         "\"crisisStylesheet\":\"/assets/crisis.css\"", "\"crisisScript\":\"/assets/crisis.js\"", "\"offlineScript\":\"/assets/offline.js\""] {
+                #expect(sw.text.contains(pair), "\(pair)")
+            }
+            #expect(!sw.text.contains("/*@"))
             #expect(!sw.text.contains("/crisis/plan"), "the worker never caches a page with answers")
             for response in [js, css, sw] {
                 #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
             }
             // The framing rules' word lists come from Swift too, once.
-            #expect(!js.text.contains("__RULES__"))
+            #expect(!js.text.contains("/*@RULES@*/"))
             #expect(js.text.contains("\"medicalPhrases\":[\"overdose\""))
             let offline = try await browser.get(SiteURL.crisisOfflineScript.path)
             #expect(offline.status == .ok)
-            #expect(offline.text.contains("register(\"/crisis-sw.js\", { scope: \"/\" })"))
+            #expect(offline.text.contains("register(U.serviceWorker, { scope: U.home })"))
+            #expect(offline.text.contains("\"serviceWorker\":\"/crisis-sw.js\""))
+            #expect(!offline.text.contains("/*@"))
             // Every seed phrase the browser needs is in the script.
             for (key, phrase) in CrisisPhrases.all {
                 #expect(js.text.contains("\"\(key)\":\"\(phrase)\""), "\(key)")

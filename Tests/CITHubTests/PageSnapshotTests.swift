@@ -62,7 +62,7 @@ extension ClassFormModel {
         let program = UUID(uuidString: "00000000-0000-4000-8000-0000000000aa")!
         return ClassFormModel(
             mode: .create, programID: program, programName: "NAMI Dane County CIT/CIP",
-            action: SiteURL.program(program.uuidString) + "/classes",
+            action: SiteURL.newClass(.value(program.uuidString)).path,
             courses: [("CIT", "Crisis Intervention Team (40 hours)"), ("CIP", "Crisis Intervention Partners (2 days)")],
             topics: [("overview", "Mental illness overview"), ("deescalation", "De-escalation skills")],
             input: input, errors: errors, agendaProblems: problems, csrf: "csrf-token-mock")

@@ -62,21 +62,15 @@ struct SiteURLTests {
         #expect(SiteURL.apiClassRoster(.key).path == "/api/v1/classes/:id/roster")
     }
 
-    @Test("the browser scripts' paths are all in SiteURL.scriptURLs")
+    @Test("the browser scripts' addresses are SiteURL cases")
     func scriptURLs() throws {
-        let values = Set(SiteURL.scriptURLs.values)
         let cases = Set(SiteURL.allRoutes.map(\.path))
-        for (name, path) in SiteURL.scriptURLs where name != "assetsPrefix" {
+        for (name, path) in ScriptURLs.all where name != "assets" {
             #expect(cases.contains(path), "\(name): \(path) is no SiteURL case")
         }
-        #expect(SiteURL.scriptURLs["assetsPrefix"] == "/assets/")
-        // Until the scripts read them from Swift, every path they spell is one of these.
-        let text = try String(contentsOf: Self.sources.appendingPathComponent("CrisisHelper/CrisisHelperAssets.swift"), encoding: .utf8)
-        for literal in Self.pathLiterals(in: text) {
-            #expect(values.contains(String(literal.dropFirst().dropLast())), "\(literal) is missing from SiteURL.scriptURLs")
-        }
-        let json = try JSONSerialization.jsonObject(with: Data(SiteURL.scriptURLsJSON.utf8)) as? [String: String]
-        #expect(json == SiteURL.scriptURLs)
+        #expect(ScriptURLs.all["assets"] == "/assets/")
+        let json = try JSONSerialization.jsonObject(with: Data(ScriptURLs.json.utf8)) as? [String: String]
+        #expect(json == ScriptURLs.all)
     }
 
     // MARK: the source scan
@@ -95,17 +89,6 @@ struct SiteURLTests {
     static let allowed: Set<String> = [
         // A program on the server, not a page.
         "PostgresBackup.swift \"/usr/bin/env\"",
-        // The offline worker's JavaScript; it will read `SiteURL.scriptURLs` once the
-        // scripts move out of Swift strings (the scriptURLs test keeps the two in step).
-        "CrisisHelperAssets.swift \"/crisis-sw.js\"",
-        "CrisisHelperAssets.swift \"/map\"",
-        "CrisisHelperAssets.swift \"/crisis\"",
-        "CrisisHelperAssets.swift \"/assets/site.css\"",
-        "CrisisHelperAssets.swift \"/assets/crisis.css\"",
-        "CrisisHelperAssets.swift \"/assets/crisis.js\"",
-        "CrisisHelperAssets.swift \"/assets/offline.js\"",
-        "CrisisHelperAssets.swift \"/assets/favicon.svg\"",
-        "CrisisHelperAssets.swift \"/assets/\"",
     ]
 
     @Test("no route is registered from a string, and no path is spelled outside SiteURL")

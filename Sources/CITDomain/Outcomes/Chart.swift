@@ -330,24 +330,13 @@ public enum SVGChart {
         return kept
     }
 
-    /// Text for XML content or an attribute: markup characters as entities, and control
-    /// characters XML does not allow dropped (an XML parser refuses the whole chart).
+    /// Text for XML content or an attribute: markup characters as entities
+    /// (`HTMLEscape`), and control characters XML does not allow dropped (an XML parser
+    /// refuses the whole chart).
     static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { continue }
-                result.unicodeScalars.append(scalar)
-            }
+        let allowed = text.unicodeScalars.filter { scalar in
+            scalar == "\t" || scalar == "\n" || scalar == "\r" || !(scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value))
         }
-        return result
+        return HTMLEscape.attribute(String(String.UnicodeScalarView(allowed)))
     }
 }

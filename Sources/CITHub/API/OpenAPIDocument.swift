@@ -433,9 +433,12 @@ enum OpenAPIDocument {
         pathParameter("id", uuid, "The identifier (a UUID).")
     }
 
+    /// A path of the document, from its route (so the document cannot drift from SiteURL).
+    static func path(_ url: SiteURL) -> OpenAPI.Path { OpenAPI.Path(rawValue: url.openAPIPath) }
+
     static var paths: OpenAPI.PathItem.Map {
         [
-            "/api/v1/counties": .b(OpenAPI.PathItem(get: operation(
+            path(.apiCounties): .b(OpenAPI.PathItem(get: operation(
                 id: "listCounties", summary: "List counties with their CIT coverage", tag: "Directory",
                 parameters: [query("coverage", ref("Coverage"), "Only counties with this coverage.")] + pagingParameters,
                 responses: [
@@ -443,7 +446,7 @@ enum OpenAPIDocument {
                     (400, responseRef("BadRequest")),
                 ]
             ))),
-            "/api/v1/counties/{fips}": .b(OpenAPI.PathItem(get: operation(
+            path(.apiCounty(.key)): .b(OpenAPI.PathItem(get: operation(
                 id: "getCounty", summary: "Get one county", tag: "Directory",
                 parameters: [pathParameter("fips", fips, "The county's 5-digit FIPS code.")],
                 responses: [
@@ -451,7 +454,7 @@ enum OpenAPIDocument {
                     (404, responseRef("NotFound")),
                 ]
             ))),
-            "/api/v1/programs": .b(OpenAPI.PathItem(get: operation(
+            path(.apiPrograms): .b(OpenAPI.PathItem(get: operation(
                 id: "listPrograms", summary: "List CIT programs", tag: "Directory",
                 parameters: [
                     query("county", fips, "Only programs serving this county (5-digit FIPS)."),
@@ -463,7 +466,7 @@ enum OpenAPIDocument {
                     (400, responseRef("BadRequest")),
                 ]
             ))),
-            "/api/v1/programs/{id}": .b(OpenAPI.PathItem(get: operation(
+            path(.apiProgram(.key)): .b(OpenAPI.PathItem(get: operation(
                 id: "getProgram", summary: "Get one program", tag: "Directory",
                 parameters: [uuidPathID],
                 responses: [
@@ -471,7 +474,7 @@ enum OpenAPIDocument {
                     (404, responseRef("NotFound")),
                 ]
             ))),
-            "/api/v1/classes": .b(OpenAPI.PathItem(get: operation(
+            path(.apiClasses): .b(OpenAPI.PathItem(get: operation(
                 id: "listClasses", summary: "List upcoming public classes", tag: "Training",
                 parameters: [
                     query("course", .string, "Only classes of this course code."),
@@ -482,7 +485,7 @@ enum OpenAPIDocument {
                     (400, responseRef("BadRequest")),
                 ]
             ))),
-            "/api/v1/classes/{id}/roster": .b(OpenAPI.PathItem(get: operation(
+            path(.apiClassRoster(.key)): .b(OpenAPI.PathItem(get: operation(
                 id: "getClassRoster", summary: "Get a class's roster", tag: "Training",
                 description: "Confirmed registrations and the waitlist in order. Needs a token whose user may see the class's roster.",
                 parameters: [uuidPathID], secured: true,
@@ -493,7 +496,7 @@ enum OpenAPIDocument {
                     (404, responseRef("NotFound")),
                 ]
             ))),
-            "/api/v1/encounters": .b(OpenAPI.PathItem(post: operation(
+            path(.apiEncounters): .b(OpenAPI.PathItem(post: operation(
                 id: "createEncounter", summary: "Report an encounter", tag: "Outcomes",
                 description: "Records one de-identified encounter report for an agency the token's user reports for.",
                 secured: true,
@@ -510,7 +513,7 @@ enum OpenAPIDocument {
                     (422, responseRef("UnprocessableContent")),
                 ]
             ))),
-            "/api/openapi.json": .b(OpenAPI.PathItem(get: operation(
+            path(.apiOpenAPI): .b(OpenAPI.PathItem(get: operation(
                 id: "getOpenAPIDocument", summary: "This OpenAPI document", tag: "Meta",
                 responses: [
                     (200, json("The OpenAPI 3.1 document.", .object)),

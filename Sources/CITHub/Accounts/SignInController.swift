@@ -140,7 +140,6 @@ enum SignInController {
         }
     }
 
-
     /// A PostgreSQL advisory lock number for a throttle key (the first 8 bytes of its SHA-256).
     static func advisoryKey(_ key: String) -> Int64 {
         SHA256.hash(data: Data(("sign-in:" + key).utf8)).withUnsafeBytes { raw in
@@ -200,13 +199,6 @@ enum Notices {
     static func text(for key: String?) -> String? { key.flatMap { texts[$0] } }
 }
 
-func htmlResponse(_ page: Page, status: HTTPResponseStatus = .ok) -> Response {
-    let response = Response(status: status, body: .init(string: page.render()))
-    response.headers.contentType = .html
-    response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-    return response
-}
-
 extension Application {
     private struct SignInGateKey: StorageKey { typealias Value = KeyedGate }
     /// One per application (created in `configure`), so that two applications in one
@@ -237,4 +229,3 @@ actor KeyedGate {
         }
     }
 }
-

@@ -147,6 +147,25 @@ struct SendMailCommand: AsyncCommand {
     }
 }
 
+/// `cithub send-reminders`: one reminders pass (classes a few days away, refreshers
+/// coming due), for a deployment that turns the server's reminder job off
+/// (CITHUB_REMINDER_INTERVAL_SECONDS=0) and runs this from a timer. The reminders are
+/// queued in the outbox; `cithub send-mail` or the server's mail loop sends them.
+struct SendRemindersCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Queues the reminder mail that is due (classes and refreshers) in the outbox." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        context.console.print(try await Self.report(context.application))
+    }
+
+    /// Runs the pass and says how many reminders it queued.
+    static func report(_ app: Application, now: Date = Date()) async throws -> String {
+        let queued = try await ReminderPass.run(on: app.db, settings: app.settings, now: now)
+        return "send-reminders: queued=\(queued.total) classes=\(queued.classes) refreshers=\(queued.refreshers)"
+    }
+}
+
 /// `cithub setup-link`: prints a new first-administrator link while there is no
 /// administrator (the server prints one at every start too).
 struct SetupLinkCommand: AsyncCommand {

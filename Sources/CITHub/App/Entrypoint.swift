@@ -31,6 +31,7 @@ public enum CITHubMain {
             app.asyncCommands.use(BackupCommand(), as: "backup")
             app.asyncCommands.use(RestoreCommand(), as: "restore")
             app.asyncCommands.use(SendMailCommand(), as: "send-mail")
+            app.asyncCommands.use(SendRemindersCommand(), as: "send-reminders")
             app.asyncCommands.use(SetupLinkCommand(), as: "setup-link")
             app.asyncCommands.use(LoadCountiesCommand(), as: "load-counties")
             app.asyncCommands.use(DemoProgramsCommand(), as: "demo-programs")

@@ -59,6 +59,11 @@ public struct Settings: Sendable {
     /// process (CITHUB_OUTCOMES_REFRESH_SECONDS, default 60; reports filed through this
     /// server are seen at once). Published quarters change only when one is published.
     public var outcomesRefreshSeconds: Int = 60
+    /// How often the server queues reminder mail, class reminders and refresher
+    /// reminders (CITHUB_REMINDER_INTERVAL_SECONDS, default 600). 0 turns the job off, for
+    /// a deployment that runs `cithub send-reminders` from a timer instead (and the tests).
+    /// Reminders wait in the outbox until the mail loop or `cithub send-mail` sends them.
+    public var reminderIntervalSeconds: Int = 600
 
     public enum LogFormat: String, Sendable { case text, json }
 
@@ -113,13 +118,14 @@ public struct Settings: Sendable {
             sessionPolicy: SessionPolicy(
                 idleTimeout: (env["CITHUB_SESSION_IDLE_HOURS"].flatMap(Double.init).map { max(0.05, min($0, 24 * 30)) } ?? 8) * 3600,
                 absoluteLifetime: (env["CITHUB_SESSION_MAX_DAYS"].flatMap(Double.init).map { max(0.01, min($0, 365)) } ?? 7) * 24 * 3600),
-            outcomesRefreshSeconds: env["CITHUB_OUTCOMES_REFRESH_SECONDS"].flatMap(Int.init).map { max(0, min($0, 86400)) } ?? 60
+            outcomesRefreshSeconds: env["CITHUB_OUTCOMES_REFRESH_SECONDS"].flatMap(Int.init).map { max(0, min($0, 86400)) } ?? 60,
+            reminderIntervalSeconds: env["CITHUB_REMINDER_INTERVAL_SECONDS"].flatMap(Int.init).map { max(0, min($0, 86400)) } ?? 600
         )
     }
 
     /// Settings for tests: an in-memory SQLite database unless `DATABASE_URL` names a
     /// PostgreSQL server (the suite's `withCITHub` swaps the in-memory one for a file of
-    /// the test's own), no mail loop, no reference data unless a test asks.
+    /// the test's own), no mail loop, no reminder job, no reference data unless a test asks.
     public static func forTesting(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
         var settings = Settings.fromEnvironment(env, arguments: [])
         if case .postgres = settings.storage {} else { settings.storage = .sqliteMemory }
@@ -130,6 +136,7 @@ public struct Settings: Sendable {
         settings.logLevel = .warning
         settings.postgresConnectionsPerLoop = 1
         settings.outcomesRefreshSeconds = 0
+        settings.reminderIntervalSeconds = 0
         return settings
     }
 

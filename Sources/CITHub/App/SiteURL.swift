@@ -280,6 +280,12 @@ enum SiteURL: Sendable, Hashable {
         path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
     }
 
+    /// The route pattern as OpenAPI writes it: `/api/v1/counties/{fips}` for
+    /// `/api/v1/counties/:fips`.
+    var openAPIPath: String {
+        "/" + path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+    }
+
     /// The path without its last component: the prefix a mailed link starts with
     /// (`SiteURL.invitation(.key).parentPath` is "/invitation").
     var parentPath: String {

@@ -35,7 +35,8 @@ enum ConfigurationError: Error, CustomStringConvertible {
     }
 }
 
-/// Builds the application: database, migrations, sessions, middleware, routes, mail.
+/// Builds the application: database, migrations, sessions, middleware, routes, mail,
+/// reminders.
 /// The same function serves `cithub`, the tests and the benchmarks.
 public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 12) async throws {
     app.settings = settings
@@ -99,9 +100,12 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     _ = app.protectedRoutes
     _ = app.publishedOutcomes
     app.signInGate = KeyedGate()
+    // Stylesheets and scripts are read once, here: a missing file stops start-up.
+    try AssetFiles.load()
     try routes(app)
 
     app.lifecycle.use(MailDeliveryService())
+    app.lifecycle.use(ReminderService())
     app.lifecycle.use(PublishedOutcomesWarmer())
     app.lifecycle.use(PasswordResetQueue.Drain())
     app.lifecycle.use(PageCacheSync())

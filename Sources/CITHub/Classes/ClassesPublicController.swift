@@ -14,11 +14,8 @@ enum ClassesPublicController {
             return req.eventLoop.makeFutureWithTask { try await list(req: req) }
         }
         routes.get(SiteURL.classesFeed.pathComponents, use: feed)
-        // The agenda rows' script is a real file in Resources/classes, served like the stylesheet.
-        if let url = Bundle.module.url(forResource: "agenda-rows", withExtension: "js", subdirectory: "classes"),
-           let script = try? String(contentsOf: url, encoding: .utf8) {
-            Assets.serve(script, at: .agendaRowsScript, type: HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"]), on: routes)
-        }
+        // The agenda rows' script is a real file in Resources/assets, served like the stylesheet.
+        Assets.serve(AssetFiles.text("agenda-rows.js"), at: .agendaRowsScript, type: HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"]), on: routes)
     }
 
     static func register(on routes: any RoutesBuilder) {

@@ -273,34 +273,14 @@ enum CrisisHelperViews {
     /// Plot writes attribute values as given, so a typed `"` would end the attribute and
     /// let the rest become markup. Escape them here; control characters (NUL) go too.
     static func attributeEscaped(_ value: String) -> String {
-        var out = ""
-        for scalar in withoutControls(value).unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        HTMLEscape.attribute(withoutControls(value))
     }
 
     /// Plot's `.text` leaves anything that looks like an entity ("&amp;") alone, so a
     /// person's literal "&amp;" would show as "&". Answers are escaped here instead,
     /// all of them, exactly as the browser's `textContent` shows them.
     static func textEscaped(_ value: String) -> String {
-        var out = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        HTMLEscape.text(value)
     }
 
     static func withoutControls(_ value: String) -> String {

@@ -105,7 +105,6 @@ final class MailDeliveryService: LifecycleHandler, @unchecked Sendable {
         let interval = self.interval
         let settings = application.settings
         task = Task {
-            var lastReminderPass = Date.distantPast
             while !Task.isCancelled {
                 // Looked up each pass: the database watchdog may have replaced the pool.
                 guard let delivery = application.mailDelivery else { return }
@@ -120,12 +119,8 @@ final class MailDeliveryService: LifecycleHandler, @unchecked Sendable {
                 } catch {
                     delivery.logger.error("registration hold pass failed", metadata: ["error": .string(String(reflecting: error))])
                 }
+                // Reminders are queued by their own job (`ReminderService`), SMTP or not.
                 do {
-                    if Date().timeIntervalSince(lastReminderPass) > 600 {
-                        lastReminderPass = Date()
-                        try await ClassReminders.run(on: db, settings: settings)
-                        try await RefresherReminders.run(on: db, settings: settings)
-                    }
                     _ = try await delivery.runOnce()
                 } catch {
                     delivery.logger.error("mail delivery pass failed", metadata: ["error": .string(String(reflecting: error))])

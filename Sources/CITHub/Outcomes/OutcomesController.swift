@@ -294,19 +294,5 @@ enum OutcomeAssets {
         Assets.serve(stylesheet, at: .outcomesStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
     }
 
-    static let stylesheet = #"""
-.filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: flex-end; margin: 1rem 0; }
-.filters .field { margin: 0; }
-.demo-banner { border-left: 6px solid #b35c00; background: #fff4e5; padding: .5rem 1rem; }
-.suppression-note { color: #3d3750; }
-svg.chart { width: 100%; max-width: 40rem; height: auto; display: block; margin: 1rem 0; }
-fieldset.choices { border: 0; padding: 0; margin: 0 0 1rem; }
-fieldset.choices legend { font-weight: 700; margin-bottom: .25rem; }
-fieldset.choices .choice { display: inline-flex; align-items: center; gap: .35rem; margin: 0 1.25rem .25rem 0; }
-fieldset.choices input[type=radio] { width: 1.6rem; height: 1.6rem; }
-fieldset.choices label { padding: .4rem 0; }
-.coverage-table td.meets { font-weight: 700; }
-.cov-share-0 { fill: #e9e6f2; } .cov-share-1 { fill: #c9bfe8; } .cov-share-2 { fill: #8f7cc9; } .cov-share-3 { fill: #3b2a7a; }
-.swatch.cov-share-0 { background: #e9e6f2; } .swatch.cov-share-1 { background: #c9bfe8; } .swatch.cov-share-2 { background: #8f7cc9; } .swatch.cov-share-3 { background: #3b2a7a; }
-"""#
+    static let stylesheet = AssetFiles.text("outcomes.css")
 }

@@ -252,46 +252,5 @@ enum CertificateAssets {
         Assets.serve(stylesheet, at: .certificateStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
     }
 
-    static let stylesheet = #"""
-.certificate { position: relative; border: 3px solid #3b2a7a; outline: 1px solid #3b2a7a; outline-offset: -12px; padding: 2rem 2.5rem 1.5rem;
-  text-align: center; margin: 1rem 0; background: #fff; color: #1b1b1f; font-family: Georgia, "Times New Roman", serif; }
-.certificate::before { content: ""; position: absolute; inset: 16px; border: 1px solid #b7aedb; pointer-events: none; }
-.certificate h1 { font-size: 2.6rem; margin: .4rem 0 1rem; letter-spacing: .06em; text-transform: uppercase; font-weight: 700; color: #3b2a7a; }
-.cert-head { border-bottom: 1px solid #b7aedb; padding-bottom: .5rem; margin: 0 2rem; }
-.cert-org { font-size: 1rem; margin: 0; letter-spacing: .12em; text-transform: uppercase; font-family: system-ui, sans-serif; }
-.cert-host { font-size: 1.25rem; font-weight: 700; margin: .15rem 0 0; }
-.cert-line { margin: .3rem 0; font-size: 1.1rem; font-style: italic; }
-.cert-name { font-size: 2.3rem; font-weight: 700; margin: .35rem auto; padding: 0 1rem .2rem; border-bottom: 2px solid #3b2a7a; display: table; }
-.cert-course { font-size: 1.55rem; font-weight: 700; margin: .4rem 0 .2rem; }
-.cert-detail { font-size: 1.2rem; margin: .2rem 0; }
-.cert-revoked { font-size: 2rem; font-weight: 700; color: #a00000; border: 3px solid #a00000; display: table; margin: .5rem auto; padding: 0 1rem; }
-.cert-foot { display: grid; grid-template-columns: 1fr 1fr 1.2fr; gap: 2rem; align-items: end; margin-top: 2.25rem; text-align: left; }
-.cert-sign p { margin: 0; }
-.sign-line { border-bottom: 1.5px solid #1b1b1f; height: 2.4rem; margin-bottom: .3rem; }
-.sign-date { font-size: 1.1rem; height: 2.4rem; display: flex; align-items: flex-end; margin-bottom: -2.7rem !important; padding-left: .25rem; }
-.sign-name { font-weight: 700; font-size: 1rem; }
-.sign-title { font-size: .95rem; }
-.cert-verify { font-family: system-ui, sans-serif; font-size: .9rem; border: 1px solid #b7aedb; padding: .5rem .75rem; border-radius: .3rem; }
-.cert-verify p { margin: 0; }
-.cert-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 1.15rem; font-weight: 700; letter-spacing: .05em; }
-.cert-url { overflow-wrap: anywhere; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .8rem; }
-@media (max-width: 44rem) {
-  .certificate { padding: 1.5rem 1.25rem 1rem; }
-  .certificate h1 { font-size: 1.7rem; }
-  .cert-name { font-size: 1.7rem; }
-  .cert-course { font-size: 1.25rem; }
-  .cert-head { margin: 0; }
-  .cert-foot { grid-template-columns: 1fr; gap: 1rem; }
-}
-@page { size: letter landscape; margin: 0.5in; }
-@media print {
-  body.certificate-page .site-header, body.certificate-page .site-footer, body.certificate-page .no-print, body.certificate-page .skip-link { display: none !important; }
-  body.certificate-page main { padding: 0; max-width: none; }
-  body.certificate-page { background: #fff; }
-  .certificate { margin: 0; height: 7.4in; box-sizing: border-box; display: flex; flex-direction: column; justify-content: space-between;
-    page-break-inside: avoid; break-inside: avoid; padding: .45in .6in .35in; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  .certificate h1 { margin: 0; }
-  .cert-foot { grid-template-columns: 1fr 1fr 1.2fr; margin-top: 0; }
-}
-"""#
+    static let stylesheet = AssetFiles.text("certificate.css")
 }

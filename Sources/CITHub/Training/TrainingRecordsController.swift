@@ -136,8 +136,8 @@ enum TrainingRecordsController {
     }
 }
 
-/// Refresher reminders, run by the mail loop: each certificate gets one mail per
-/// reminder day, claimed with a conditional UPDATE so two instances send it once.
+/// Refresher reminders, queued by the reminder job (`ReminderPass`): each certificate gets
+/// one mail per reminder day, claimed with a conditional UPDATE so two instances send it once.
 enum RefresherReminders {
     @discardableResult
     static func run(on db: any Database, settings: Settings, now: Date = Date()) async throws -> Int {

@@ -1,5 +1,6 @@
 import Plot
 import Foundation
+import CITDomain
 
 typealias BodyNode = Node<HTML.BodyContext>
 
@@ -8,19 +9,7 @@ extension String {
     /// can carry user input (form values, query parameters, cookies, names) goes through
     /// this before it becomes an attribute.
     var attributeEscaped: String {
-        var out = ""
-        out.reserveCapacity(utf8.count)
-        for character in self {
-            switch character {
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.append(character)
-            }
-        }
-        return out
+        HTMLEscape.attribute(self)
     }
 }
 
