@@ -169,7 +169,7 @@ enum ClassesPublicController {
                     ("Role-play scores", TrainingURL.evaluations(classID)), ("Scenarios", TrainingURL.scenarios(session.$program.id)),
                     ("Completion", TrainingURL.completion(classID)), ("Edit", SiteURL.classEdit(classID.uuidString.lowercased()))]
         }
-        if user.can(.teachOwnClasses), let id = user.id, trainerIDs.contains(id) {
+        if user.may(.teach, .classSession(programID: session.$program.id, trainerIDs: Set(trainerIDs))).isAllowed {
             return [("Attendance", TrainingURL.attendance(classID)), ("Role-play scores", TrainingURL.evaluations(classID))]
         }
         return []
