@@ -20,6 +20,18 @@ extension User: SessionAuthenticatable {
     func holds(_ role: Role, for id: UUID) -> Bool {
         ($roleGrants.value ?? []).contains { $0.role == role && $0.scopeID?.lowercased() == id.uuidString.lowercased() }
     }
+
+    /// The user as the record scope rules (`CITDomain.Scope`) read them.
+    var accessHolder: AccessHolder {
+        AccessHolder(userID: id, email: email,
+                     grants: ($roleGrants.value ?? []).map { Grant(role: $0.role, scope: $0.scopeID.flatMap(UUID.init(uuidString:))) })
+    }
+
+    /// Whether the user may do `action` to `record`: the one question every controller
+    /// asks once it has loaded whose the record is.
+    func may(_ action: ScopedAction, _ record: ScopedRecord) -> ScopeDecision {
+        CITDomain.Scope.decide(accessHolder, action, record)
+    }
 }
 
 /// Restores the signed-in user from the session on each request, with their roles, and

@@ -166,7 +166,7 @@ enum ClassesPublicController {
                     ("Role-play scores", SiteURL.evaluations(.value(classID)).path), ("Scenarios", SiteURL.scenarios(.value(session.$program.id)).path),
                     ("Completion", SiteURL.completion(.value(classID)).path), ("Edit", SiteURL.classEdit(.value(classID)).path)]
         }
-        if user.can(.teachOwnClasses), let id = user.id, trainerIDs.contains(id) {
+        if user.may(.teach, .classSession(programID: session.$program.id, trainerIDs: Set(trainerIDs))).isAllowed {
             return [("Attendance", SiteURL.attendance(.value(classID)).path), ("Role-play scores", SiteURL.evaluations(.value(classID)).path)]
         }
         return []

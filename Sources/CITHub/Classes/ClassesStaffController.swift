@@ -16,9 +16,10 @@ enum ClassesStaffController {
         protected.post(SiteURL.classAddPerson(.key), .manageOwnClasses, use: addPerson)
     }
 
-    /// Administrators run any program's classes; coordinators those of their programs.
+    /// Administrators run any program's classes; coordinators those of their programs
+    /// (`Scope`: whoever manages a program manages its classes).
     static func mayManage(_ user: User, programID: UUID) -> Bool {
-        user.can(.editAllPrograms) || user.holds(.programCoordinator, for: programID)
+        user.may(.manage, .program(programID)).isAllowed
     }
 
     static func managedProgram(_ req: Request) async throws -> Program {

@@ -20,17 +20,15 @@ enum DirectoryEditController {
         protected.post(SiteURL.programMerge(.key), .editAllPrograms, use: merge)
     }
 
-    /// The program, if this person may edit it: administrators any, coordinators those
-    /// their role is scoped to. Anyone else gets 403 (not 404, which would tell nothing
-    /// more, since program pages are public).
-    static func editableProgram(_ req: Request) async throws -> Program {
+    /// The program, if this person may edit it (`.edit`: administrators any, coordinators
+    /// those their role is scoped to; `.verify`: administrators only). Anyone else gets 403
+    /// (not 404, which would tell nothing more, since program pages are public).
+    static func editableProgram(_ req: Request, for action: ScopedAction = .edit) async throws -> Program {
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
               let program = try await Program.find(id, on: req.db), program.mergedInto == nil
         else { throw Abort(.notFound, reason: "There is no program at this address.") }
         let user = try req.auth.require(User.self)
-        if user.can(.editAllPrograms) { return program }
-        let scoped = user.holds(.programCoordinator, for: id)
-        guard scoped else { throw Abort(.forbidden, reason: "You coordinate other programs. Ask the state administrator to add this one to your role.") }
+        guard user.may(action, .program(id)).isAllowed else { throw Abort(.forbidden, reason: "You coordinate other programs. Ask the state administrator to add this one to your role.") }
         return program
     }
 
@@ -314,7 +312,7 @@ enum DirectoryEditController {
     /// A state administrator approves a partner a coordinator added: from now on its
     /// encounter reports count as the program's in the coordinators' exact views.
     @Sendable static func approvePartner(req: Request) async throws -> Response {
-        let program = try await editableProgram(req)
+        let program = try await editableProgram(req, for: .verify)
         let user = try req.auth.require(User.self)
         guard let partnerID = req.parameters.get("partner").flatMap(UUID.init(uuidString:)),
               let link = try await ProgramPartner.query(on: req.db).filter(\.$id == partnerID).filter(\.$program.$id == program.id!).with(\.$organization).first()
@@ -332,7 +330,7 @@ enum DirectoryEditController {
     }
 
     @Sendable static func verify(req: Request) async throws -> Response {
-        let program = try await editableProgram(req)
+        let program = try await editableProgram(req, for: .verify)
         let user = try req.auth.require(User.self)
         try await req.db.transaction { tx in
             program.lastVerifiedAt = Date()
@@ -345,7 +343,7 @@ enum DirectoryEditController {
     }
 
     @Sendable static func merge(req: Request) async throws -> Response {
-        let survivor = try await editableProgram(req)
+        let survivor = try await editableProgram(req, for: .verify)
         guard let duplicateID = UUID(uuidString: FormValues(req)["duplicate"]), duplicateID != survivor.id,
               let duplicate = try await Program.find(duplicateID, on: req.db), duplicate.mergedInto == nil
         else { return try await editPage(req, program: survivor, input: nil, errors: ["merge": "Choose another program to merge into this one."], status: .unprocessableEntity) }

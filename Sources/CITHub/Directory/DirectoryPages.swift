@@ -253,7 +253,7 @@ enum DirectoryPagesController {
     /// coordinators. Everyone else sees the public page.
     static func mayManage(_ user: User?, program: UUID) -> Bool {
         guard let user else { return false }
-        return user.can(.editAllPrograms) || (user.can(.editOwnPrograms) && user.holds(.programCoordinator, for: program))
+        return user.may(.edit, .program(program)).isAllowed
     }
 
     @Sendable static func program(req: Request) async throws -> Response {

@@ -119,7 +119,7 @@ enum CoverageController {
     }
 
     static func mayEdit(_ user: User, agency: UUID) -> Bool {
-        user.can(.editAllPrograms) || user.holds(.agencyLiaison, for: agency)
+        user.may(.edit, .agency(agency)).isAllowed
     }
 
     static func editableAgency(_ req: Request) async throws -> Organization {

@@ -17,10 +17,8 @@ enum EncounterService {
     /// The agencies a user may file for: their own agency (liaison), or every agency
     /// (administrators).
     static func agencies(for user: User, on db: any Database) async throws -> [Organization] {
-        let all = try await agencies(on: db)
-        if user.can(.editAllPrograms) { return all }
-        let own = Set(user.scopes(.agencyLiaison))
-        return all.filter { own.contains($0.id!) }
+        let reach = CITDomain.Scope.agencies(user.accessHolder, for: .file)
+        return try await agencies(on: db).filter { reach.contains($0.id!) }
     }
 
     static func key(_ id: UUID) -> String { id.uuidString.lowercased() }

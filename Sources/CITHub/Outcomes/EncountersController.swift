@@ -293,6 +293,7 @@ enum EncountersController {
     static func ownReport(_ req: Request, user: User, agencies: [Organization]) async throws -> EncounterReport {
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
               let report = try await EncounterReport.find(id, on: req.db),
+              user.may(.edit, .encounter(agencyID: report.agencyID)) == .allowed,
               agencies.contains(where: { $0.id == report.agencyID })
         else { throw Abort(.notFound) }
         return report

@@ -323,12 +323,11 @@ enum AttendanceController {
     @Sendable static func teaching(req: Request) async throws -> Response {
         let user = try req.auth.require(User.self)
         let assigned = try await ClassTrainer.query(on: req.db).filter(\.$user.$id == user.id!).all().map { $0.$classSession.id }
-        let coordinated = user.scopes(.programCoordinator)
         var query = ClassSession.query(on: req.db).with(\.$course).sort(\.$startsAt)
-        if !user.can(.editAllPrograms) {
+        if case .only(let coordinated) = CITDomain.Scope.programs(user.accessHolder, for: .manage) {
             query = query.group(.or) { group in
                 group.filter(\.$id ~~ assigned)
-                group.filter(\.$program.$id ~~ coordinated)
+                group.filter(\.$program.$id ~~ Array(coordinated))
             }
         }
         let classes = try await query.all()

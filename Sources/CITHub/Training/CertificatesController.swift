@@ -139,7 +139,7 @@ enum CertificatesController {
     // MARK: printable certificate
 
     static func mayView(_ user: User, _ certificate: Certificate) -> Bool {
-        user.email == certificate.email || ClassesStaffController.mayManage(user, programID: certificate.programID)
+        user.may(.view, .certificate(ownerEmail: certificate.email, programID: certificate.programID)).isAllowed
     }
 
     /// The certificate itself: what an employer or a board sees on paper. One Letter

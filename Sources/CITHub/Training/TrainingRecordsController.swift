@@ -86,9 +86,8 @@ enum TrainingRecordsController {
     static func visibleCertificates(_ req: Request) async throws -> [Certificate] {
         let user = try req.auth.require(User.self)
         var query = Certificate.query(on: req.db).sort(\.$issuedAt, .descending)
-        if !user.can(.editAllPrograms) {
-            let programs = user.scopes(.programCoordinator)
-            query = query.filter(\.$programID ~~ programs)
+        if case .only(let programs) = CITDomain.Scope.programs(user.accessHolder, for: .manage) {
+            query = query.filter(\.$programID ~~ Array(programs))
         }
         if let email = req.query[String.self, at: "email"].map(User.normalize(email:)), !email.isEmpty {
             query = query.filter(\.$email == email)

@@ -8,9 +8,8 @@ enum TrainingAccess {
     /// Coordinators of the class's program (and administrators) run it; trainers assigned
     /// to it teach it.
     static func mayTeach(_ user: User, session: ClassSession, on db: any Database) async throws -> Bool {
-        if ClassesStaffController.mayManage(user, programID: session.$program.id) { return true }
-        guard user.can(.teachOwnClasses), let userID = user.id else { return false }
-        return try await ClassTrainer.query(on: db).filter(\.$classSession.$id == session.id!).filter(\.$user.$id == userID).count() > 0
+        let trainers = try await ClassTrainer.query(on: db).filter(\.$classSession.$id == session.id!).all().map { $0.$user.id }
+        return user.may(.teach, .classSession(programID: session.$program.id, trainerIDs: Set(trainers))).isAllowed
     }
 
     /// The class at `:id`, or 404; then 403 unless the user teaches it.
