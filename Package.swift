@@ -5,7 +5,7 @@ let package = Package(
     name: "cithub",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "cithub", targets: ["cithub"]),
+        .executable(name: "cithub", targets: ["cithub"])
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),

@@ -17,7 +17,7 @@
 # Prints one line per measurement and, last, exactly:
 #   pages: app_rps=<n> static_rps=<n> ratio=<app/static> p99_ms=<app p99 for /> vapor_rps=<n> vapor_ratio=<vapor/static> of_vapor=<app/vapor>
 #
-# Numbers, not pass/fail (see ../shared/design/PERFORMANCE.md for what to expect).
+# Numbers, not pass/fail (docs/decisions.md says why public pages are cached).
 # Environment: BENCH_CITHUB_BIN=<binary> skips the build and uses that binary;
 # BENCH_DURATION (default 6s) and BENCH_WARMUP (default 2s) set wrk's -d.
 # Only 127.0.0.1 is ever contacted.

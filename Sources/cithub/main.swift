@@ -1,8 +1,8 @@
 import CITHub
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 // Everything happens in CITHub so that tests and benchmarks start the same application.

@@ -13,7 +13,8 @@ private func citWeek(from day: String) -> [AgendaRow] {
     var rows: [AgendaRow] = []
     for _ in 0..<5 {
         let d = formatter.string(from: date)
-        rows.append(AgendaRow(day: d, start: "08:00", end: "12:00", title: "Overview of mental illnesses", topic: "mental-illness-overview"))
+        rows.append(
+            AgendaRow(day: d, start: "08:00", end: "12:00", title: "Overview of mental illnesses", topic: "mental-illness-overview"))
         rows.append(AgendaRow(day: d, start: "12:00", end: "12:30", title: "Lunch", topic: AgendaRows.breakChoice))
         rows.append(AgendaRow(day: d, start: "12:30", end: "16:30", title: "Role-plays", topic: "role-plays"))
         date = Calendar(identifier: .gregorian).date(byAdding: .day, value: 1, to: date)!
@@ -26,14 +27,15 @@ private func at(_ day: String, _ time: String) throws -> Date {
 }
 
 private func problems(_ rows: [AgendaRow], now: Date, requireNotEnded: Bool = true) -> [AgendaRowProblem] {
-    AgendaRows.problems(rows, timeZone: chicago, topicCodes: topics, requiredHours: 40, courseName: "CIT", now: now, requireNotEnded: requireNotEnded)
+    AgendaRows.problems(
+        rows, timeZone: chicago, topicCodes: topics, requiredHours: 40, courseName: "CIT", now: now, requireNotEnded: requireNotEnded)
 }
 
 @Suite struct AgendaRowsTests {
     @Test func aFortyHourWeekWithBlankRowsBetweenIsValid() throws {
         // setup: rows with blank ones left over, as a form without JavaScript sends them
         var rows = citWeek(from: "2027-03-15")
-        rows.insert(AgendaRow(topic: "de-escalation"), at: 4)   // a topic left on an unused row
+        rows.insert(AgendaRow(topic: "de-escalation"), at: 4)  // a topic left on an unused row
         rows.append(contentsOf: Array(repeating: AgendaRow(), count: 6))
         // MUT
         let found = problems(rows, now: try at("2027-01-01", "09:00"))
@@ -50,7 +52,12 @@ private func problems(_ rows: [AgendaRow], now: Date, requireNotEnded: Bool = tr
         var rows = citWeek(from: "2027-03-15")
         rows[2].start = "16:30"; rows[2].end = "12:30"
         let found = problems(rows, now: try at("2027-01-01", "09:00"))
-        #expect(found == [AgendaRowProblem(row: 3, message: "Row 3: the end (12:30) is before the start (16:30). A block past midnight is two rows, one on each day.")])
+        #expect(
+            found == [
+                AgendaRowProblem(
+                    row: 3,
+                    message: "Row 3: the end (12:30) is before the start (16:30). A block past midnight is two rows, one on each day.")
+            ])
     }
 
     @Test func eachRowGetsItsOwnMessageAndTheHoursWaitUntilRowsRead() throws {
@@ -71,16 +78,22 @@ private func problems(_ rows: [AgendaRow], now: Date, requireNotEnded: Bool = tr
 
     @Test func overlapsNameBothRowsOnTheLaterOne() throws {
         var rows = citWeek(from: "2027-03-15")
-        rows[1].start = "11:30"   // lunch starts before the morning block ends
+        rows[1].start = "11:30"  // lunch starts before the morning block ends
         let found = problems(rows, now: try at("2027-01-01", "09:00"))
-        #expect(found.first == AgendaRowProblem(row: 2, message: "Row 2: overlaps row 1 (08:00–12:00 that day). Blocks must not share time."))
+        #expect(
+            found.first == AgendaRowProblem(row: 2, message: "Row 2: overlaps row 1 (08:00–12:00 that day). Blocks must not share time."))
     }
 
     @Test func thirtyNineAndAHalfHoursOfCITSaysWhatIsMissing() throws {
         var rows = citWeek(from: "2027-03-15")
         rows[14].end = "16:00"
         let found = problems(rows, now: try at("2027-01-01", "09:00"))
-        #expect(found == [AgendaRowProblem(row: nil, message: "The teaching blocks add up to 39.5 hours; CIT needs 40 (0.5 hours missing). Breaks and lunch do not count.")])
+        #expect(
+            found == [
+                AgendaRowProblem(
+                    row: nil,
+                    message: "The teaching blocks add up to 39.5 hours; CIT needs 40 (0.5 hours missing). Breaks and lunch do not count.")
+            ])
     }
 
     @Test func aClassUnderWayCanBeEnteredButNotOneThatIsOver() throws {
@@ -103,7 +116,8 @@ private func problems(_ rows: [AgendaRow], now: Date, requireNotEnded: Bool = tr
     }
 
     @Test func lunchByTitleIsABreakWithoutChoosingTheTopic() throws {
-        let reading = AgendaRows.read([AgendaRow(day: "2027-03-15", start: "12:00", end: "12:30", title: "Lunch")], timeZone: chicago, topicCodes: topics)
+        let reading = AgendaRows.read(
+            [AgendaRow(day: "2027-03-15", start: "12:00", end: "12:30", title: "Lunch")], timeZone: chicago, topicCodes: topics)
         #expect(reading.problems.isEmpty)
         #expect(reading.blocks.first?.isBreak == true)
         #expect(reading.blocks.first?.hours == 0)
@@ -118,12 +132,14 @@ private func problems(_ rows: [AgendaRow], now: Date, requireNotEnded: Bool = tr
     }
 
     @Test func scriptTextBecomesRows() throws {
-        let rows = AgendaRows.rows(fromText: "2027-03-15 8:00-12:00 Overview #mental-illness-overview\n\n2027-03-15 12:00–12:30 Lunch\ntomorrow morning")
-        #expect(rows == [
-            AgendaRow(day: "2027-03-15", start: "08:00", end: "12:00", title: "Overview", topic: "mental-illness-overview"),
-            AgendaRow(day: "2027-03-15", start: "12:00", end: "12:30", title: "Lunch", topic: ""),
-            AgendaRow(title: "tomorrow morning"),
-        ])
+        let rows = AgendaRows.rows(
+            fromText: "2027-03-15 8:00-12:00 Overview #mental-illness-overview\n\n2027-03-15 12:00–12:30 Lunch\ntomorrow morning")
+        #expect(
+            rows == [
+                AgendaRow(day: "2027-03-15", start: "08:00", end: "12:00", title: "Overview", topic: "mental-illness-overview"),
+                AgendaRow(day: "2027-03-15", start: "12:00", end: "12:30", title: "Lunch", topic: ""),
+                AgendaRow(title: "tomorrow morning"),
+            ])
         let found = AgendaRows.read(rows, timeZone: chicago, topicCodes: topics).problems
         #expect(found == [AgendaRowProblem(row: 3, message: "Row 3: choose the date.")])
     }
@@ -133,7 +149,8 @@ private func problems(_ rows: [AgendaRow], now: Date, requireNotEnded: Bool = tr
         var renamed = old
         renamed[0].title = "Mental illness: an overview"
         var appended = old
-        appended.append(AgendaBlock(title: "Extra", topicCode: nil, start: try at("2027-03-20", "08:00"), end: try at("2027-03-20", "09:00")))
+        appended.append(
+            AgendaBlock(title: "Extra", topicCode: nil, start: try at("2027-03-20", "08:00"), end: try at("2027-03-20", "09:00")))
         var moved = old
         moved[0].start = try at("2027-03-15", "08:30")
         #expect(AgendaRows.changesRecordedBlocks(old: old, new: renamed, recorded: [0, 2], timeZone: chicago).isEmpty)

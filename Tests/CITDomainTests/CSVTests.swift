@@ -73,8 +73,9 @@ import Testing
     }
 
     @Test func fieldsWithSeparatorsAreQuoted() {
-        #expect(CSV.line(["Smith, Jo", "5\" pipe", "two\nlines", "cr\rhere"])
-            == "\"Smith, Jo\",\"5\"\" pipe\",\"two\nlines\",\"cr\rhere\"")
+        #expect(
+            CSV.line(["Smith, Jo", "5\" pipe", "two\nlines", "cr\rhere"])
+                == "\"Smith, Jo\",\"5\"\" pipe\",\"two\nlines\",\"cr\rhere\"")
     }
 
     @Test(arguments: ["=HYPERLINK(\"http://x\")", "+1 608 268 6000", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\tx", "\rx"])

@@ -30,28 +30,32 @@ import CITDomain
 
     @Test func everyCourseAndTopicHasASource() {
         #expect(CourseCatalog.courses.allSatisfy { !$0.source.isEmpty && !$0.summary.isEmpty })
-        #expect(CourseCatalog.topics.allSatisfy {
-            $0.source == CourseCatalog.seedPageSource || $0.source == CourseCatalog.memphisModelSource
-        })
+        #expect(
+            CourseCatalog.topics.allSatisfy {
+                $0.source == CourseCatalog.seedPageSource || $0.source == CourseCatalog.memphisModelSource
+            })
     }
 
     @Test func topicsAreTheSeedsThenMemphis() {
         let codes = CourseCatalog.topics.map(\.code)
         #expect(Set(codes).count == codes.count)
-        #expect(CourseCatalog.topics.filter { $0.source == CourseCatalog.seedPageSource }.map(\.code) == [
-            "mental-illness-overview", "lived-experience", "de-escalation", "role-plays",
-            "hearing-voices-simulation", "site-visits", "ride-alongs",
-        ])
-        #expect(CourseCatalog.topics.filter { $0.source == CourseCatalog.memphisModelSource }.map(\.code) == [
-            "medications", "co-occurring-disorders", "suicide-prevention", "civil-commitment",
-            "ptsd-veterans", "legal-aspects", "community-resources",
-        ])
+        #expect(
+            CourseCatalog.topics.filter { $0.source == CourseCatalog.seedPageSource }.map(\.code) == [
+                "mental-illness-overview", "lived-experience", "de-escalation", "role-plays",
+                "hearing-voices-simulation", "site-visits", "ride-alongs",
+            ])
+        #expect(
+            CourseCatalog.topics.filter { $0.source == CourseCatalog.memphisModelSource }.map(\.code) == [
+                "medications", "co-occurring-disorders", "suicide-prevention", "civil-commitment",
+                "ptsd-veterans", "legal-aspects", "community-resources",
+            ])
         #expect(CourseCatalog.topic(code: "de-escalation")?.title == "De-escalation")
     }
 
     @Test func audienceRawValuesAreStable() {
-        #expect(Audience.allCases.map(\.rawValue) == [
-            "sworn_law_enforcement", "dispatch", "corrections", "non_law_enforcement_professionals", "community_members",
-        ])
+        #expect(
+            Audience.allCases.map(\.rawValue) == [
+                "sworn_law_enforcement", "dispatch", "corrections", "non_law_enforcement_professionals", "community_members",
+            ])
     }
 }

@@ -238,16 +238,26 @@ struct CrisisScriptCorpusTests {
         let s = sentence.replacingOccurrences(of: "...", with: "…")
         if matches(#"\b(is|are|was|am|has)\s+(is|are|was|am|has)\b"#, s)
             || matches(#"\b(is|are|was)\s+(he|she|they|i|it)\s+(is|are|was|am|has)\b"#, s)
-            || matches(#"\b(is|are|was)\s+(he|she|they|it)['’](s|re)\b"#, s) { out.append("R1 doubled verb") }
+            || matches(#"\b(is|are|was)\s+(he|she|they|it)['’](s|re)\b"#, s)
+        {
+            out.append("R1 doubled verb")
+        }
         if matches(#"\b(rifles?|guns?|knife|knives|pistols?|shotguns?|firearms?|handguns?|bat|axe|machete|weapons?|ammo)\s+weapons\b"#, s) {
             out.append("R2 dangling word")
         }
         if matches(#"\bmy (loved one|[a-z-]+)( [A-Z][a-z]+)? (he|she|they|he's|she's|they're)\b"#, s)
             || matches(#"\b(they|he|she) (they|he|she)\b"#, s)
-            || matches(#"\b(\w+) (he|she|they) \1\b"#, s) { out.append("R3 pronoun clash") }
+            || matches(#"\b(\w+) (he|she|they) \1\b"#, s)
+        {
+            out.append("R3 pronoun clash")
+        }
         if matches(#"(access to|\bis|\bare|\babout|\bfrom|\btook|:)\s+(yes|yeah|yep|yup)\b"#, s)
-            || matches(#"access to weapons:\s+(no|none|not|nope|never)\b"#, s) { out.append("R4 yes or no in a slot") }
-        if matches(#"[.,;:!?]\s*[.!?]$"#, s) || matches(#"[.,;:!?]\s*:"#, s) || matches(#":\s*[.,;:!?]"#, s) || matches(#"\s[.,;:!?]$"#, s) {
+            || matches(#"access to weapons:\s+(no|none|not|nope|never)\b"#, s)
+        {
+            out.append("R4 yes or no in a slot")
+        }
+        if matches(#"[.,;:!?]\s*[.!?]$"#, s) || matches(#"[.,;:!?]\s*:"#, s) || matches(#":\s*[.,;:!?]"#, s) || matches(#"\s[.,;:!?]$"#, s)
+        {
             out.append("R5 double punctuation")
         }
         if !matches(#"[.!?]$"#, s) { out.append("R6 no end punctuation") }
@@ -305,17 +315,18 @@ struct CrisisScriptCorpusTests {
                 let a = Self.answers(index, value)
                 let parts = CrisisParts(a)
                 guard case let .text(text) = CrisisFraming.answer(value) else { continue }
-                let sentence: String? = switch field.0 {
-                case "onFileDetail": parts.onFile
-                case "weapons": parts.weapons
-                case "trigOther": parts.triggers.last
-                case "helpOther": parts.prevention.last
-                case "diagnosis": parts.diagnosis
-                case "provider": parts.provider
-                case "substanceDetail": parts.substance.last
-                case "medications": parts.medications
-                default: nil
-                }
+                let sentence: String? =
+                    switch field.0 {
+                    case "onFileDetail": parts.onFile
+                    case "weapons": parts.weapons
+                    case "trigOther": parts.triggers.last
+                    case "helpOther": parts.prevention.last
+                    case "diagnosis": parts.diagnosis
+                    case "provider": parts.provider
+                    case "substanceDetail": parts.substance.last
+                    case "medications": parts.medications
+                    default: nil
+                    }
                 guard let sentence else {
                     if ["name", "location", "relation", "lovedName", "happening"].contains(field.0) { continue }
                     Issue.record("\(field.0) = \(value): no sentence"); continue
@@ -343,7 +354,8 @@ struct CrisisScriptCorpusTests {
         a.relationship = "he is my son"; a.lovedOneName = "sam"
         #expect(CrisisParts(a).introduction == "My name is Ana Ruiz, and I am calling from 412 Elm Street, Appleton about my son Sam.")
         a.relationship = "I'm his mom"
-        #expect(CrisisParts(a).introduction == "My name is Ana Ruiz, and I am calling from 412 Elm Street, Appleton about Sam (I'm his mom).")
+        #expect(
+            CrisisParts(a).introduction == "My name is Ana Ruiz, and I am calling from 412 Elm Street, Appleton about Sam (I'm his mom).")
         a.callerName = "my name is ana ruiz"; a.location = "I'm at home"; a.relationship = "My son"; a.lovedOneName = "my son Sam"
         #expect(CrisisParts(a).introduction == "My name is Ana Ruiz, and I am calling from home about my son Sam.")
     }
@@ -353,16 +365,26 @@ struct CrisisScriptCorpusTests {
         var a = CrisisScriptTests.minimal
         a.substance = .overdose
         let first = CrisisScript(a).steps[1].say
-        #expect(Array(first.prefix(3)) == ["I am calling because my loved one is having a mental health crisis.",
-                                            "They may have overdosed.", "Please send an ambulance as well."])
-        #expect(TextTo911.sentences(a).prefix(3) == ["Mental health crisis at 412 Elm Street, Appleton.", "They may have overdosed.", "Please send an ambulance as well."])
-        for happening in ["I think he took a bunch of pills", "he's not breathing right", "cut himself and is bleeding",
-                          "is unresponsive on the floor", "had a seizure", "She OD'd", "injured his hand punching a wall"] {
+        #expect(
+            Array(first.prefix(3)) == [
+                "I am calling because my loved one is having a mental health crisis.",
+                "They may have overdosed.", "Please send an ambulance as well.",
+            ])
+        #expect(
+            TextTo911.sentences(a).prefix(3) == [
+                "Mental health crisis at 412 Elm Street, Appleton.", "They may have overdosed.", "Please send an ambulance as well.",
+            ])
+        for happening in [
+            "I think he took a bunch of pills", "he's not breathing right", "cut himself and is bleeding",
+            "is unresponsive on the floor", "had a seizure", "She OD'd", "injured his hand punching a wall",
+        ] {
             a = CrisisScriptTests.minimal
             a.happening = happening
-            #expect(CrisisScript(a).steps[1].say[1...2] == ["They may need medical help.", "Please send an ambulance as well."], "\(happening)")
+            #expect(
+                CrisisScript(a).steps[1].say[1...2] == ["They may need medical help.", "Please send an ambulance as well."], "\(happening)")
         }
-        for happening in ["refuses to take his pills", "hearing voices", "odd behaviour", "is bleeding-heart liberal"] where !happening.contains("bleeding") {
+        for happening in ["refuses to take his pills", "hearing voices", "odd behaviour", "is bleeding-heart liberal"]
+        where !happening.contains("bleeding") {
             a = CrisisScriptTests.minimal
             a.happening = happening
             #expect(!CrisisScript(a).steps[1].say.contains("Please send an ambulance as well."), "\(happening)")
@@ -386,16 +408,17 @@ struct CrisisScriptCorpusTests {
         for (index, value) in picks {
             let a = Self.answers(index, value)
             let parts = CrisisParts(a)
-            let said: [String] = switch Self.fields[index].0 {
-            case "happening": parts.medical + [parts.happening].compactMap { $0 }
-            case "weapons": [parts.weapons].compactMap { $0 }
-            case "relation", "name", "location", "lovedName": [parts.introduction].compactMap { $0 }
-            case "diagnosis": [parts.diagnosis].compactMap { $0 }
-            case "provider": [parts.provider].compactMap { $0 }
-            case "medications": [parts.medications].compactMap { $0 }
-            case "trigOther": parts.triggers
-            default: parts.medical + parts.substance
-            }
+            let said: [String] =
+                switch Self.fields[index].0 {
+                case "happening": parts.medical + [parts.happening].compactMap { $0 }
+                case "weapons": [parts.weapons].compactMap { $0 }
+                case "relation", "name", "location", "lovedName": [parts.introduction].compactMap { $0 }
+                case "diagnosis": [parts.diagnosis].compactMap { $0 }
+                case "provider": [parts.provider].compactMap { $0 }
+                case "medications": [parts.medications].compactMap { $0 }
+                case "trigOther": parts.triggers
+                default: parts.medical + parts.substance
+                }
             lines.append("\(Self.fields[index].0): \(value.debugDescription)\n  → \(said.joined(separator: " "))")
         }
         #expect(lines.count == 20)

@@ -5,9 +5,10 @@ import CITDomain
 @Suite("Crisis script: the seed's steps, sentences and order")
 struct CrisisScriptTests {
     /// The minimal form: only the first group.
-    static let minimal = CrisisAnswers(callerName: "Ana Ruiz", location: "412 Elm Street, Appleton",
-                                       relationship: "son", lovedOneName: "Sam",
-                                       happening: "hearing voices and has not slept for three days")
+    static let minimal = CrisisAnswers(
+        callerName: "Ana Ruiz", location: "412 Elm Street, Appleton",
+        relationship: "son", lovedOneName: "Sam",
+        happening: "hearing voices and has not slept for three days")
 
     /// Every optional group answered.
     static var full: CrisisAnswers {
@@ -39,51 +40,88 @@ struct CrisisScriptTests {
         // validate
         #expect(script.steps.map(\.kind) == [.call911, .crisis, .citOfficer, .officerArrives, .calm, .whileWaiting])
         #expect(script.steps[0].instruction == "Call 911.")
-        #expect(script.steps[1].say == [
-            "I am calling because my loved one is having a mental health crisis.",
-            "My goal is for them to get help, not to be arrested or harmed.",
-            "My name is Ana Ruiz, and I am calling from 412 Elm Street, Appleton about my son Sam.",
-            "Here is what is happening: hearing voices and has not slept for three days.",
-        ])
+        #expect(
+            script.steps[1].say == [
+                "I am calling because my loved one is having a mental health crisis.",
+                "My goal is for them to get help, not to be arrested or harmed.",
+                "My name is Ana Ruiz, and I am calling from 412 Elm Street, Appleton about my son Sam.",
+                "Here is what is happening: hearing voices and has not slept for three days.",
+            ])
         #expect(script.steps[2].say == ["If possible, I’d like an officer with CIT training to respond."])
-        #expect(script.steps[2].instruction == "Request that a Crisis Intervention Team (CIT) or Mental Health officer respond to the situation. They may or may not be available, but it is beneficial to ask if they can respond.")
-        #expect(script.steps[3].instruction == "When the officer arrives, state again that your loved one is experiencing a mental health crisis.")
-        #expect(script.steps[4].instruction == "Be calm and cooperative with both the 911 dispatcher and law enforcement officers. Answer all questions completely and honestly. Give a written statement if requested.")
-        #expect(script.steps[5].instruction == "While you are waiting for help to arrive, try to reduce the intensity of the situation as much as possible by speaking calmly, being genuine, asking simple questions, and offering options for ways to make them feel safe.")
+        #expect(
+            script.steps[2].instruction
+                == "Request that a Crisis Intervention Team (CIT) or Mental Health officer respond to the situation. They may or may not be available, but it is beneficial to ask if they can respond."
+        )
+        #expect(
+            script.steps[3].instruction
+                == "When the officer arrives, state again that your loved one is experiencing a mental health crisis.")
+        #expect(
+            script.steps[4].instruction
+                == "Be calm and cooperative with both the 911 dispatcher and law enforcement officers. Answer all questions completely and honestly. Give a written statement if requested."
+        )
+        #expect(
+            script.steps[5].instruction
+                == "While you are waiting for help to arrive, try to reduce the intensity of the situation as much as possible by speaking calmly, being genuine, asking simple questions, and offering options for ways to make them feel safe."
+        )
         #expect(script.safetySteps.isEmpty)
     }
 
     @Test func everyGroupAnsweredGivesEveryStepInTheSeedsOrder() {
         #expect(kinds(Self.full) == CrisisStep.Kind.allCases)
-        #expect(kinds(Self.full) == [.call911, .crisis, .onFile, .quiet, .citOfficer, .weapons, .threats,
-                                     .triggers, .prevention, .health, .officerArrives, .calm, .whileWaiting])
+        #expect(
+            kinds(Self.full) == [
+                .call911, .crisis, .onFile, .quiet, .citOfficer, .weapons, .threats,
+                .triggers, .prevention, .health, .officerArrives, .calm, .whileWaiting,
+            ])
     }
 
     @Test func theSeedsQuotedSentencesAreExact() {
         let a = Self.full
         #expect(step(a, .weapons)?.say == ["My loved one has access to weapons: a hunting rifle."])
-        #expect(step(a, .threats)?.say == ["My loved one has made direct threats of violence.",
-                                           "The threats were toward themselves (suicide), me and others."])
-        #expect(step(a, .triggers)?.say == ["I want to make you aware of triggers that I believe will escalate this situation.",
-                                            "These make it worse: speaking loudly, standing over the person and getting too close.",
-                                            "Also: uniforms."])
-        #expect(step(a, .prevention)?.say == ["I want to make you aware of a few ideas for preventing escalation.",
-                                              "These help: speaking softly, addressing concerns directly and having a trusted person nearby.",
-                                              "Also: his dog Rex nearby."])
-        #expect(step(a, .onFile)?.say == ["There is information on file with law enforcement about Sam: a crisis plan with the Outagamie County Sheriff."])
+        #expect(
+            step(a, .threats)?.say == [
+                "My loved one has made direct threats of violence.",
+                "The threats were toward themselves (suicide), me and others.",
+            ])
+        #expect(
+            step(a, .triggers)?.say == [
+                "I want to make you aware of triggers that I believe will escalate this situation.",
+                "These make it worse: speaking loudly, standing over the person and getting too close.",
+                "Also: uniforms.",
+            ])
+        #expect(
+            step(a, .prevention)?.say == [
+                "I want to make you aware of a few ideas for preventing escalation.",
+                "These help: speaking softly, addressing concerns directly and having a trusted person nearby.",
+                "Also: his dog Rex nearby.",
+            ])
+        #expect(
+            step(a, .onFile)?.say == [
+                "There is information on file with law enforcement about Sam: a crisis plan with the Outagamie County Sheriff."
+            ])
         #expect(step(a, .quiet)?.say == ["Is it possible to arrive without lights or sirens? It would help de-escalate the situation."])
-        #expect(step(a, .health)?.say == [
-            "My loved one’s mental health diagnosis: schizophrenia.",
-            "Their mental health care provider: Dr. Lee at Catalpa Health.",
-            "They may have overdosed.",
-            "What they took: about 20 sleeping pills.",
-            "Their current medications: clozapine.",
-            "They are unable to care for themselves.",
-        ])
+        #expect(
+            step(a, .health)?.say == [
+                "My loved one’s mental health diagnosis: schizophrenia.",
+                "Their mental health care provider: Dr. Lee at Catalpa Health.",
+                "They may have overdosed.",
+                "What they took: about 20 sleeping pills.",
+                "Their current medications: clozapine.",
+                "They are unable to care for themselves.",
+            ])
         #expect(step(a, .officerArrives)?.say == ["My loved one is experiencing a mental health crisis."])
-        #expect(step(a, .triggers)?.instruction == "If there is time, briefly point out triggers that you believe could escalate the situation (speaking loudly, standing over the person experiencing the crisis, getting too close.)")
-        #expect(step(a, .prevention)?.instruction == "If there is time, briefly point out things that may prevent escalation, such as speaking softly, addressing concerns directly, and having a trusted person nearby.")
-        #expect(step(a, .health)?.instruction == "If there is time, let the dispatcher know what the person’s mental health diagnosis is, who their mental healthcare provider is, if the person is intoxicated or has overdosed, any current medications, and if the person is unable to care for themselves.")
+        #expect(
+            step(a, .triggers)?.instruction
+                == "If there is time, briefly point out triggers that you believe could escalate the situation (speaking loudly, standing over the person experiencing the crisis, getting too close.)"
+        )
+        #expect(
+            step(a, .prevention)?.instruction
+                == "If there is time, briefly point out things that may prevent escalation, such as speaking softly, addressing concerns directly, and having a trusted person nearby."
+        )
+        #expect(
+            step(a, .health)?.instruction
+                == "If there is time, let the dispatcher know what the person’s mental health diagnosis is, who their mental healthcare provider is, if the person is intoxicated or has overdosed, any current medications, and if the person is unable to care for themselves."
+        )
     }
 
     @Test func weaponsAndThreatsAreSafetySteps() {
@@ -92,20 +130,22 @@ struct CrisisScriptTests {
         #expect(script.steps.filter(\.isSafety).count == 2)
     }
 
-    @Test("each optional group on its own adds exactly its step", arguments: [
-        (\CrisisAnswers.infoOnFile, CrisisStep.Kind.onFile),
-        (\CrisisAnswers.noLightsOrSirens, .quiet),
-        (\CrisisAnswers.threatsToSelf, .threats),
-        (\CrisisAnswers.threatsToCaller, .threats),
-        (\CrisisAnswers.threatsToOthers, .threats),
-        (\CrisisAnswers.triggerSpeakingLoudly, .triggers),
-        (\CrisisAnswers.triggerStandingOver, .triggers),
-        (\CrisisAnswers.triggerGettingTooClose, .triggers),
-        (\CrisisAnswers.helpSpeakingSoftly, .prevention),
-        (\CrisisAnswers.helpAddressingConcerns, .prevention),
-        (\CrisisAnswers.helpTrustedPerson, .prevention),
-        (\CrisisAnswers.unableToCareForSelf, .health),
-    ] as [(any WritableKeyPath<CrisisAnswers, Bool> & Sendable, CrisisStep.Kind)])
+    @Test(
+        "each optional group on its own adds exactly its step",
+        arguments: [
+            (\CrisisAnswers.infoOnFile, CrisisStep.Kind.onFile),
+            (\CrisisAnswers.noLightsOrSirens, .quiet),
+            (\CrisisAnswers.threatsToSelf, .threats),
+            (\CrisisAnswers.threatsToCaller, .threats),
+            (\CrisisAnswers.threatsToOthers, .threats),
+            (\CrisisAnswers.triggerSpeakingLoudly, .triggers),
+            (\CrisisAnswers.triggerStandingOver, .triggers),
+            (\CrisisAnswers.triggerGettingTooClose, .triggers),
+            (\CrisisAnswers.helpSpeakingSoftly, .prevention),
+            (\CrisisAnswers.helpAddressingConcerns, .prevention),
+            (\CrisisAnswers.helpTrustedPerson, .prevention),
+            (\CrisisAnswers.unableToCareForSelf, .health),
+        ] as [(any WritableKeyPath<CrisisAnswers, Bool> & Sendable, CrisisStep.Kind)])
     func toggles(path: any WritableKeyPath<CrisisAnswers, Bool> & Sendable, kind: CrisisStep.Kind) {
         var a = Self.minimal
         a[keyPath: path] = true
@@ -116,15 +156,17 @@ struct CrisisScriptTests {
         #expect(kinds(a) == expected)
     }
 
-    @Test("each optional text on its own adds exactly its step", arguments: [
-        (\CrisisAnswers.infoOnFileDetail, CrisisStep.Kind.onFile),
-        (\CrisisAnswers.weapons, .weapons),
-        (\CrisisAnswers.triggerOther, .triggers),
-        (\CrisisAnswers.helpOther, .prevention),
-        (\CrisisAnswers.diagnosis, .health),
-        (\CrisisAnswers.provider, .health),
-        (\CrisisAnswers.medications, .health),
-    ] as [(any WritableKeyPath<CrisisAnswers, String?> & Sendable, CrisisStep.Kind)])
+    @Test(
+        "each optional text on its own adds exactly its step",
+        arguments: [
+            (\CrisisAnswers.infoOnFileDetail, CrisisStep.Kind.onFile),
+            (\CrisisAnswers.weapons, .weapons),
+            (\CrisisAnswers.triggerOther, .triggers),
+            (\CrisisAnswers.helpOther, .prevention),
+            (\CrisisAnswers.diagnosis, .health),
+            (\CrisisAnswers.provider, .health),
+            (\CrisisAnswers.medications, .health),
+        ] as [(any WritableKeyPath<CrisisAnswers, String?> & Sendable, CrisisStep.Kind)])
     func texts(path: any WritableKeyPath<CrisisAnswers, String?> & Sendable, kind: CrisisStep.Kind) {
         var a = Self.minimal
         a[keyPath: path] = "  something\n"
@@ -239,9 +281,14 @@ struct CrisisScriptTests {
 @Suite("Text to 911: short messages, where and what first")
 struct TextTo911Tests {
     @Test func minimalAnswersFitInOneMessageWithLocationFirst() {
-        let text = TextTo911(CrisisAnswers(callerName: "Ana", location: "412 Elm St, Appleton", relationship: "son",
-                                           lovedOneName: "Sam", happening: "hearing voices"))
-        #expect(text.messages == ["Mental health crisis at 412 Elm St, Appleton. My son Sam: hearing voices. If possible, I'd like an officer with CIT training to respond. My name is Ana."])
+        let text = TextTo911(
+            CrisisAnswers(
+                callerName: "Ana", location: "412 Elm St, Appleton", relationship: "son",
+                lovedOneName: "Sam", happening: "hearing voices"))
+        #expect(
+            text.messages == [
+                "Mental health crisis at 412 Elm St, Appleton. My son Sam: hearing voices. If possible, I'd like an officer with CIT training to respond. My name is Ana."
+            ])
         #expect(text.messages.joined(separator: " ").contains("If possible, I'd like an officer with CIT training to respond."))
         #expect(text.messages.last!.hasSuffix("My name is Ana."))
         #expect(text.messages.allSatisfy { $0.utf16.count <= 160 })
@@ -271,7 +318,7 @@ struct TextTo911Tests {
     func neverOver160(length: Int) {
         var a = CrisisScriptTests.full
         a.location = String(repeating: "Apt 4B ", count: length / 7 + 1)
-        a.happening = String(repeating: "x", count: length)          // one enormous word
+        a.happening = String(repeating: "x", count: length)  // one enormous word
         a.lovedOneName = String(repeating: "🧑🏽‍🦱", count: length / 10 + 1)  // surrogate pairs and joiners
         a.weapons = String(repeating: "ש", count: length)
         let text = TextTo911(a)

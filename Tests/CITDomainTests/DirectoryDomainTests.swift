@@ -79,7 +79,9 @@ struct CoverageTests {
 
     @Test("partners as sources write them")
     func partners() {
-        let partners = ReportedPartner.parseList("Appleton Police Department (law enforcement); NAMI Fox Valley (NAMI affiliate); Catalpa Health (mental health provider, CIP training venue)")
+        let partners = ReportedPartner.parseList(
+            "Appleton Police Department (law enforcement); NAMI Fox Valley (NAMI affiliate); Catalpa Health (mental health provider, CIP training venue)"
+        )
         #expect(partners.map(\.name) == ["Appleton Police Department", "NAMI Fox Valley", "Catalpa Health"])
         #expect(partners.map(\.kind) == [.lawEnforcement, .namiAffiliate, .mentalHealthProvider])
         #expect(partners[2].role == .trainingHost)
@@ -92,10 +94,12 @@ struct CoverageTests {
 @Suite("Directory exports")
 struct DirectoryExportTests {
     static let program = DirectoryProgram(
-        id: UUID(uuidString: "6F1C2B9E-1111-4C3B-9A00-000000000001")!, name: "Test \"Quoted\", Program", kinds: [.cit, .cip], status: .active,
+        id: UUID(uuidString: "6F1C2B9E-1111-4C3B-9A00-000000000001")!, name: "Test \"Quoted\", Program", kinds: [.cit, .cip],
+        status: .active,
         counties: [.init(fips: "55087", name: "Outagamie")],
         partners: [.init(organizationID: UUID(), name: "Appleton Police Department", kind: .lawEnforcement, role: .steering)],
-        yearStarted: 2004, website: "https://example.org", description: "A description.", sourceURL: "https://www.appleton.org/x", sourceDate: "")
+        yearStarted: 2004, website: "https://example.org", description: "A description.", sourceURL: "https://www.appleton.org/x",
+        sourceDate: "")
 
     @Test("HSDS: a service with a UUID, name, status, organization and a GeoJSON service area")
     func hsds() throws {

@@ -32,7 +32,7 @@ struct DisclosureAttackTests {
         let rates = OutcomeFlag.allCases.map { _ in [0.05, 0.2, 0.5, 0.8][random.int(0...3)] }
         var cells: [String: OutcomeSource] = [:]
         for county in counties {
-            let size = random.int(0...3) // how busy this county is
+            let size = random.int(0...3)  // how busy this county is
             for quarter in quarters {
                 let calls = [random.int(0...2), random.int(0...5), random.int(2...9), random.int(4...16)][size]
                 for _ in 0..<calls {
@@ -96,8 +96,12 @@ struct DisclosureAttackTests {
         var isSuppressed: Bool { true }
     }
 
-    static func attack(_ sources: [OutcomeSource], counties: [String], allCounties: [String], quarters: [Quarter], random: inout Random, perView: Bool = false) -> Outcome {
-        let published: any OutcomeNumbers = perView
+    static func attack(
+        _ sources: [OutcomeSource], counties: [String], allCounties: [String], quarters: [Quarter], random: inout Random,
+        perView: Bool = false
+    ) -> Outcome {
+        let published: any OutcomeNumbers =
+            perView
             ? PerViewSuppression(exact: ExactOutcomes(sources: sources))
             : PublishedOutcomes(sources: sources, counties: allCounties, quarters: quarters)
         var outcome = Outcome()
@@ -114,7 +118,10 @@ struct DisclosureAttackTests {
             for county in figure.counties ?? Set(allCounties) {
                 for quarter in figure.quarters {
                     switch figure.measure {
-                    case .calls: for category in DispositionCategory.allCases { result.insert(variable("c|\(county)|\(quarter.key)|\(category.rawValue)")) }
+                    case .calls:
+                        for category in DispositionCategory.allCases {
+                            result.insert(variable("c|\(county)|\(quarter.key)|\(category.rawValue)"))
+                        }
                     case .category(let category): result.insert(variable("c|\(county)|\(quarter.key)|\(category.rawValue)"))
                     case .flag(let flag): result.insert(variable("f|\(county)|\(quarter.key)|\(flag.rawValue)"))
                     }
@@ -123,7 +130,8 @@ struct DisclosureAttackTests {
             return result
         }
         func truth(_ figure: OutcomeFigure) -> Int {
-            ExactOutcomes(sources: sources).sum(figure.measure, counties: figure.counties ?? Set(allCounties), quarters: figure.quarters) ?? 0
+            ExactOutcomes(sources: sources).sum(figure.measure, counties: figure.counties ?? Set(allCounties), quarters: figure.quarters)
+                ?? 0
         }
 
         var shown: [Set<Int>: Int] = [:]
@@ -158,7 +166,9 @@ struct DisclosureAttackTests {
         // A fact is true of at most the calls of its county and quarter.
         for county in allCounties {
             for quarter in quarters {
-                let calls = DispositionCategory.allCases.compactMap { variables["c|\(county)|\(quarter.key)|\($0.rawValue)"] }.compactMap { index[$0] }
+                let calls = DispositionCategory.allCases.compactMap { variables["c|\(county)|\(quarter.key)|\($0.rawValue)"] }.compactMap {
+                    index[$0]
+                }
                 for flag in OutcomeFlag.allCases {
                     guard let id = variables["f|\(county)|\(quarter.key)|\(flag.rawValue)"], let f = index[id] else { continue }
                     var terms: [Int: Double] = [f: 1]
@@ -177,7 +187,9 @@ struct DisclosureAttackTests {
         }
         for (target, isPinned) in zip(targets, pinned) where isPinned {
             let f = target.value.figure
-            outcome.pinned.append("\(f.measure.key) in \(f.counties.map { $0.sorted().joined(separator: "+") } ?? "state"), \(f.quarters.map(\.key).joined(separator: ",")) = \(target.value.truth), worked out exactly")
+            outcome.pinned.append(
+                "\(f.measure.key) in \(f.counties.map { $0.sorted().joined(separator: "+") } ?? "state"), \(f.quarters.map(\.key).joined(separator: ",")) = \(target.value.truth), worked out exactly"
+            )
         }
         return outcome
     }
@@ -202,15 +214,17 @@ struct DisclosureAttackTests {
         let force = { (d: OutcomeDashboard) in d.summary.first { $0.figure.measure == .flag(.forceUsed) }!.figure.value }
         #expect(force(state) == nil || force(milwaukeeOnly) == nil)
         var random = Random(state: 1)
-        let result = Self.attack(sources, counties: ["55025", "55079"], allCounties: published.counties, quarters: [quarter], random: &random)
+        let result = Self.attack(
+            sources, counties: ["55025", "55079"], allCounties: published.counties, quarters: [quarter], random: &random)
         #expect(result.pinned.isEmpty, "\(result.pinned)")
         #expect(result.targets > 0)
     }
 
     // The rule is plain Swift with no database: CI's PostgreSQL run of the suite skips
     // this one (minutes in a debug build) since the SQLite run has just made it.
-    @Test("many random report sets, every view and filter: no suppressed number from 1 to 4 can be worked out",
-          .enabled(if: ProcessInfo.processInfo.environment["DATABASE_URL"] == nil))
+    @Test(
+        "many random report sets, every view and filter: no suppressed number from 1 to 4 can be worked out",
+        .enabled(if: ProcessInfo.processInfo.environment["DATABASE_URL"] == nil))
     func randomAttacks() async {
         // Minutes of arithmetic on a thread of its own: on the tasks' shared threads (two
         // on a two-core machine) it would starve the other suites' servers.
@@ -232,7 +246,8 @@ struct DisclosureAttackTests {
             // counties with one year: larger sets make the attacker's programmes slow.
             let counties = Array(Self.countyPool.shuffled(using: &random).prefix(random.int(2...(seed % 3 == 0 ? 3 : 4))))
             let year = 2025
-            let quarters = seed % 3 == 0
+            let quarters =
+                seed % 3 == 0
                 ? (1...6).map { Quarter(year: year, quarter: $0) }
                 : (1...4).map { Quarter(year: year, quarter: $0) }
             let sources = Self.reports(seed: seed, counties: counties, quarters: quarters)
@@ -246,7 +261,9 @@ struct DisclosureAttackTests {
             failures += result.pinned.map { "seed \(seed): \($0)" }
         }
         let seconds = Date().timeIntervalSince(started)
-        print("Disclosure attack: \(sets) random report sets, \(totals.views) dashboard views (selection × quarter range), \(totals.shown) distinct shown sums, \(totals.targets) small suppressed sums bounded by linear programming, \(failures.count) worked out, in \(String(format: "%.1f", seconds)) s")
+        print(
+            "Disclosure attack: \(sets) random report sets, \(totals.views) dashboard views (selection × quarter range), \(totals.shown) distinct shown sums, \(totals.targets) small suppressed sums bounded by linear programming, \(failures.count) worked out, in \(String(format: "%.1f", seconds)) s"
+        )
         return (totals, failures)
     }
 
@@ -258,7 +275,9 @@ struct DisclosureAttackTests {
             let counties = Array(Self.countyPool.shuffled(using: &random).prefix(3))
             let quarters = (1...4).map { Quarter(year: 2025, quarter: $0) }
             let sources = Self.reports(seed: seed, counties: counties, quarters: quarters)
-            let result = Self.attack(sources, counties: counties, allCounties: (counties + ["55999"]).sorted(), quarters: quarters, random: &random, perView: true)
+            let result = Self.attack(
+                sources, counties: counties, allCounties: (counties + ["55999"]).sorted(), quarters: quarters, random: &random,
+                perView: true)
             if !result.pinned.isEmpty { broken += 1 }
         }
         #expect(broken >= 6, "per-view suppression was broken in \(broken) of 8 report sets")
@@ -271,7 +290,8 @@ struct DisclosureAttackTests {
         #expect(rule.lastFilingDay(of: q3) == "2026-10-30")
         #expect(rule.publicationDay(of: q3) == "2026-11-14")
         #expect(rule.publishedQuarters(from: Quarter(year: 2026, quarter: 2), today: "2026-11-13") == [Quarter(year: 2026, quarter: 2)])
-        #expect(rule.publishedQuarters(from: Quarter(year: 2026, quarter: 2), today: "2026-11-14") == [Quarter(year: 2026, quarter: 2), q3])
+        #expect(
+            rule.publishedQuarters(from: Quarter(year: 2026, quarter: 2), today: "2026-11-14") == [Quarter(year: 2026, quarter: 2), q3])
         #expect(rule.lastFilingDay(of: Quarter(year: 2026, quarter: 4)) == "2027-01-30")
         #expect(rule.publishedQuarters(from: nil, today: "2026-11-14").isEmpty)
     }
@@ -300,7 +320,9 @@ struct DisclosureAttackTests {
                 if k == hiddenCells.count {
                     var full = values
                     for (i, cell) in hiddenCells.enumerated() { full[cell] = assignment[i] }
-                    guard lines.allSatisfy({ line in line.reduce(0) { $0 + full[$1] } == line.reduce(0) { $0 + values[$1] } }) else { return }
+                    guard lines.allSatisfy({ line in line.reduce(0) { $0 + full[$1] } == line.reduce(0) { $0 + values[$1] } }) else {
+                        return
+                    }
                     for i in assignment.indices { low[i] = min(low[i], assignment[i]); high[i] = max(high[i], assignment[i]) }
                     return
                 }
@@ -343,7 +365,8 @@ struct DisclosureAttackTests {
         let reusedChanged = PublishedOutcomes(sources: changed, counties: counties, quarters: quarters, reusing: fresh)
         #expect(freshChanged.cells.map(\.cell) == reusedChanged.cells.map(\.cell))
         #expect(freshChanged.cells.map(\.value) == reusedChanged.cells.map(\.value))
-        #expect(freshChanged.value(PublicCell(.year(2025), nil, .calls)) != fresh.value(PublicCell(.year(2025), nil, .calls))
+        #expect(
+            freshChanged.value(PublicCell(.year(2025), nil, .calls)) != fresh.value(PublicCell(.year(2025), nil, .calls))
                 || freshChanged.value(PublicCell(.year(2025), nil, .calls)) == nil, "the changed counts reach the year")
     }
 }

@@ -3,7 +3,7 @@ import Testing
 import CITDomain
 
 private let chicago = TimeZone(identifier: "America/Chicago")!
-private let stamp = Date(timeIntervalSince1970: 1_800_000_000) // 2027-01-15 08:00:00 UTC
+private let stamp = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15 08:00:00 UTC
 
 private func local(_ day: String, _ time: String, _ zone: TimeZone = chicago) throws -> Date {
     try #require(ClassTimes.date(day: day, time: time, timeZone: zone))
@@ -131,7 +131,8 @@ private struct ParsedCalendar {
             CalendarEvent(
                 uid: "class-1@cithub.example",
                 summary: "CIT, Madison; week 1\nbring your ID",
-                description: "Room 2B, back door \\ upstairs. Ünïcödé ✓ — a long description that must be folded more than once, with emoji 👩‍⚕️👮🏽‍♀️ and ümlauts äöü across the folds éééééééééééééééééééééééééééééééé",
+                description:
+                    "Room 2B, back door \\ upstairs. Ünïcödé ✓ — a long description that must be folded more than once, with emoji 👩‍⚕️👮🏽‍♀️ and ümlauts äöü across the folds éééééééééééééééééééééééééééééééé",
                 location: "Madison Police Dept, 211 S Carroll St, Madison, WI",
                 start: try local("2027-07-12", "08:00"), end: try local("2027-07-16", "17:00"),
                 url: "https://cithub.example/classes/1"
@@ -230,7 +231,9 @@ private struct ParsedCalendar {
     @Test func otherZonesFollowTheirOwnRules() throws {
         // Berlin: last Sunday of March and of October
         let berlin = TimeZone(identifier: "Europe/Berlin")!
-        let event = CalendarEvent(uid: "b", summary: "s", description: "", location: "", start: try local("2027-07-12", "08:00", berlin), end: try local("2027-07-12", "16:00", berlin))
+        let event = CalendarEvent(
+            uid: "b", summary: "s", description: "", location: "", start: try local("2027-07-12", "08:00", berlin),
+            end: try local("2027-07-12", "16:00", berlin))
         let parsedBerlin = try ParsedCalendar(ICalendar.calendar(events: [event], timeZone: berlin, stamp: stamp))
         #expect(parsedBerlin.value("RRULE", in: "VCALENDAR/VTIMEZONE/DAYLIGHT") == "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU")
         #expect(parsedBerlin.value("RRULE", in: "VCALENDAR/VTIMEZONE/STANDARD") == "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU")
@@ -294,7 +297,7 @@ private struct ParsedCalendar {
         // validate: the whole emoji moves to the next line
         #expect(folded == String(repeating: "a", count: 70) + "\r\n " + officer + "b")
         // a single character longer than a line is split between scalars, never inside one
-        let huge = "e" + String(repeating: "\u{301}", count: 60) // 121 octets, one Character
+        let huge = "e" + String(repeating: "\u{301}", count: 60)  // 121 octets, one Character
         for piece in ICalendar.fold(huge).components(separatedBy: "\r\n") {
             #expect(piece.utf8.count <= 75)
             #expect(String(validating: Array(piece.utf8), as: UTF8.self) != nil)

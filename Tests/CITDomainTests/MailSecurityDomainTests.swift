@@ -8,10 +8,10 @@ import CITDomain
     @Test func secretLinksAreReplacedAndOthersKept() {
         let classLink = "http://127.0.0.1:8080/classes/8c1a5a8e-2f7b-4b8e-9a55-0e2f6c1d3b7a"
         let text = """
-        Open this link: http://127.0.0.1:8080/password/reset/\(token)
-        Class page: \(classLink)
-        Cancel: https://cit.example.org/registrations/\(token)/cancel.
-        """
+            Open this link: http://127.0.0.1:8080/password/reset/\(token)
+            Class page: \(classLink)
+            Cancel: https://cit.example.org/registrations/\(token)/cancel.
+            """
         #expect(LinkRedaction.containsSecretLink(text))
         let redacted = LinkRedaction.redact(text)
         #expect(!redacted.contains(token))

@@ -15,10 +15,13 @@ struct OutcomeAccessTests {
     let otherProgram = UUID()
 
     var facts: [ProgramAccessFacts] {
-        [ProgramAccessFacts(program: program, approvedPartners: [approvedAgency], pendingPartners: [pendingAgency],
-                            // 72 county codes: the attacking coordinator typed every county
-                            counties: Set((1...72).map { String(format: "55%03d", $0 * 2 - 1) })),
-         ProgramAccessFacts(program: otherProgram, approvedPartners: [otherAgency])]
+        [
+            ProgramAccessFacts(
+                program: program, approvedPartners: [approvedAgency], pendingPartners: [pendingAgency],
+                // 72 county codes: the attacking coordinator typed every county
+                counties: Set((1...72).map { String(format: "55%03d", $0 * 2 - 1) })),
+            ProgramAccessFacts(program: otherProgram, approvedPartners: [otherAgency]),
+        ]
     }
 
     func scope(_ grants: [OutcomeGrant]) -> ExactScope { OutcomeAccess.exactScope(grants: grants, programs: facts) }
@@ -64,7 +67,8 @@ struct OutcomeAccessTests {
     @Test("role × agency: exact only inside the person's scope")
     func roleByAgencyTable() {
         for row in table {
-            let access = OutcomeAccess.selection(county: nil, agency: agency(row.agency), program: nil, scope: scope(row.grants), programs: facts)
+            let access = OutcomeAccess.selection(
+                county: nil, agency: agency(row.agency), program: nil, scope: scope(row.grants), programs: facts)
             let expected: OutcomeSelectionAccess = row.exact ? .exactAgencies([agency(row.agency)]) : .publicView
             #expect(access == expected, "\(row.testDescription)")
         }
@@ -74,12 +78,15 @@ struct OutcomeAccessTests {
     func scopes() {
         #expect(scope([.stateReports]) == .all)
         #expect(scope([.agencyLiaison(agency: approvedAgency)]) == .agencies([approvedAgency]))
-        #expect(scope([.programCoordinator(program: program)]) == .agencies([approvedAgency]),
-                "approved partners only: not the pending partner, not agencies in the program's 72 counties")
+        #expect(
+            scope([.programCoordinator(program: program)]) == .agencies([approvedAgency]),
+            "approved partners only: not the pending partner, not agencies in the program's 72 counties")
         #expect(scope([]) == .none)
         #expect(scope([.programCoordinator(program: UUID())]) == .none, "a program the facts do not know gives nothing")
-        #expect(scope([.agencyLiaison(agency: pendingAgency), .programCoordinator(program: program)]) == .agencies([pendingAgency, approvedAgency]),
-                "grants add up")
+        #expect(
+            scope([.agencyLiaison(agency: pendingAgency), .programCoordinator(program: program)])
+                == .agencies([pendingAgency, approvedAgency]),
+            "grants add up")
     }
 
     @Test("grants from roles: trainers and trainees get none; a scoped role without its scope gets none")
@@ -97,25 +104,36 @@ struct OutcomeAccessTests {
     @Test("the program filter means the program's approved partner agencies, for whoever may see them all")
     func programFilter() {
         let coordinator = scope([.programCoordinator(program: program)])
-        #expect(OutcomeAccess.selection(county: nil, agency: nil, program: program, scope: coordinator, programs: facts) == .exactAgencies([approvedAgency]))
-        #expect(OutcomeAccess.selection(county: nil, agency: nil, program: otherProgram, scope: coordinator, programs: facts) == .publicView,
-                "another program's partners are outside the coordinator's scope")
-        #expect(OutcomeAccess.selection(county: nil, agency: nil, program: program, scope: .all, programs: facts) == .exactAgencies([approvedAgency]),
-                "a state reader's program view counts the same agencies, never the counties")
+        #expect(
+            OutcomeAccess.selection(county: nil, agency: nil, program: program, scope: coordinator, programs: facts)
+                == .exactAgencies([approvedAgency]))
+        #expect(
+            OutcomeAccess.selection(county: nil, agency: nil, program: otherProgram, scope: coordinator, programs: facts) == .publicView,
+            "another program's partners are outside the coordinator's scope")
+        #expect(
+            OutcomeAccess.selection(county: nil, agency: nil, program: program, scope: .all, programs: facts)
+                == .exactAgencies([approvedAgency]),
+            "a state reader's program view counts the same agencies, never the counties")
         let liaison = scope([.agencyLiaison(agency: approvedAgency)])
-        #expect(OutcomeAccess.selection(county: nil, agency: nil, program: program, scope: liaison, programs: facts) == .exactAgencies([approvedAgency]),
-                "a liaison whose agency is the program's only approved partner sees the program exactly")
+        #expect(
+            OutcomeAccess.selection(county: nil, agency: nil, program: program, scope: liaison, programs: facts)
+                == .exactAgencies([approvedAgency]),
+            "a liaison whose agency is the program's only approved partner sees the program exactly")
         #expect(OutcomeAccess.selection(county: nil, agency: nil, program: otherProgram, scope: liaison, programs: facts) == .publicView)
     }
 
     @Test("program and agency together: the agency, if it is one of the program's approved partners")
     func programAndAgency() {
         let coordinator = scope([.programCoordinator(program: program)])
-        #expect(OutcomeAccess.selection(county: nil, agency: approvedAgency, program: program, scope: coordinator, programs: facts) == .exactAgencies([approvedAgency]))
-        #expect(OutcomeAccess.selection(county: nil, agency: otherAgency, program: program, scope: coordinator, programs: facts) == .publicView,
-                "an agency outside the program selects nothing exact")
-        #expect(OutcomeAccess.selection(county: nil, agency: pendingAgency, program: program, scope: .all, programs: facts) == .publicView,
-                "a pending partner is not part of the program's numbers yet")
+        #expect(
+            OutcomeAccess.selection(county: nil, agency: approvedAgency, program: program, scope: coordinator, programs: facts)
+                == .exactAgencies([approvedAgency]))
+        #expect(
+            OutcomeAccess.selection(county: nil, agency: otherAgency, program: program, scope: coordinator, programs: facts) == .publicView,
+            "an agency outside the program selects nothing exact")
+        #expect(
+            OutcomeAccess.selection(county: nil, agency: pendingAgency, program: program, scope: .all, programs: facts) == .publicView,
+            "a pending partner is not part of the program's numbers yet")
     }
 
     @Test("a county filter confers nothing: a coordinator asking for a county sees the public view")
@@ -123,18 +141,28 @@ struct OutcomeAccessTests {
         let coordinator = scope([.programCoordinator(program: program)])
         for fips in facts[0].counties.sorted() {
             #expect(OutcomeAccess.selection(county: fips, agency: nil, program: nil, scope: coordinator, programs: facts) == .publicView)
-            #expect(OutcomeAccess.selection(county: fips, agency: countyOnlyAgency, program: nil, scope: coordinator, programs: facts) == .publicView)
+            #expect(
+                OutcomeAccess.selection(county: fips, agency: countyOnlyAgency, program: nil, scope: coordinator, programs: facts)
+                    == .publicView)
         }
-        #expect(OutcomeAccess.selection(county: "55025", agency: approvedAgency, program: nil, scope: coordinator, programs: facts) == .exactAgencies([approvedAgency]),
-                "a county inside an agency in scope narrows that agency's rows")
+        #expect(
+            OutcomeAccess.selection(county: "55025", agency: approvedAgency, program: nil, scope: coordinator, programs: facts)
+                == .exactAgencies([approvedAgency]),
+            "a county inside an agency in scope narrows that agency's rows")
         #expect(OutcomeAccess.selection(county: "55025", agency: nil, program: nil, scope: .all, programs: facts) == .exactAll)
     }
 
     @Test("no filter: exact only for state reports readers; everyone else the public view")
     func noFilter() {
         #expect(OutcomeAccess.selection(county: nil, agency: nil, program: nil, scope: .all, programs: facts) == .exactAll)
-        #expect(OutcomeAccess.selection(county: nil, agency: nil, program: nil, scope: scope([.programCoordinator(program: program)]), programs: facts) == .publicView)
-        #expect(OutcomeAccess.selection(county: nil, agency: nil, program: nil, scope: scope([.agencyLiaison(agency: approvedAgency)]), programs: facts) == .publicView)
+        #expect(
+            OutcomeAccess.selection(
+                county: nil, agency: nil, program: nil, scope: scope([.programCoordinator(program: program)]), programs: facts)
+                == .publicView)
+        #expect(
+            OutcomeAccess.selection(
+                county: nil, agency: nil, program: nil, scope: scope([.agencyLiaison(agency: approvedAgency)]), programs: facts)
+                == .publicView)
         #expect(OutcomeAccess.selection(county: nil, agency: nil, program: nil, scope: .none, programs: facts) == .publicView)
     }
 

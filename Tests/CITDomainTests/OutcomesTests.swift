@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import CITDomain
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 // Every suite here is named "Outcomes…" so that `swift test --filter Outcomes` runs them.
@@ -68,7 +68,8 @@ private func with(_ field: String, _ value: String?) -> [String: String] {
         #expect(record.dispositionCode == "emergency_detention")
         #expect(record.forceLevel == ForceLevel.none)
         #expect(!record.injuryPerson && !record.injuryOfficer && !record.injuryOther)
-        #expect(record.weaponInvolved == .unknown && record.veteran == .yes && record.substanceUse == .no && record.repeatContact == .unknown)
+        #expect(
+            record.weaponInvolved == .unknown && record.veteran == .yes && record.substanceUse == .no && record.repeatContact == .unknown)
         #expect(record.quarter == Quarter(year: 2026, quarter: 3))
     }
 
@@ -88,12 +89,13 @@ private func with(_ field: String, _ value: String?) -> [String: String] {
     }
 
     @Test func fieldListIsInFormOrderAndEveryFieldHasALabel() {
-        #expect(EncounterFields.all == [
-            "occurred_on", "time_block", "agency", "county_fips", "call_source", "cit_requested",
-            "cit_dispatched", "cit_arrived", "cit_trained_on_scene", "disposition", "force_level",
-            "injury_person", "injury_officer", "injury_other", "weapon_involved", "veteran",
-            "substance_use", "repeat_contact",
-        ])
+        #expect(
+            EncounterFields.all == [
+                "occurred_on", "time_block", "agency", "county_fips", "call_source", "cit_requested",
+                "cit_dispatched", "cit_arrived", "cit_trained_on_scene", "disposition", "force_level",
+                "injury_person", "injury_officer", "injury_other", "weapon_involved", "veteran",
+                "substance_use", "repeat_contact",
+            ])
         #expect(EncounterFields.all.allSatisfy { EncounterFields.labels[$0]?.isEmpty == false })
     }
 
@@ -131,11 +133,15 @@ private func with(_ field: String, _ value: String?) -> [String: String] {
     @Test func dateMustBeARealPastDayFrom2000() throws {
         #expect(problems(with("occurred_on", "2026-8-14"))["occurred_on"] == "Enter the date as YYYY-MM-DD, for example 2026-08-14.")
         #expect(problems(with("occurred_on", "08/14/2026"))["occurred_on"] == "Enter the date as YYYY-MM-DD, for example 2026-08-14.")
-        #expect(problems(with("occurred_on", "2026-02-30"))["occurred_on"] == "2026-02-30 is not a date on the calendar; check the month and day.")
+        #expect(
+            problems(with("occurred_on", "2026-02-30"))["occurred_on"]
+                == "2026-02-30 is not a date on the calendar; check the month and day.")
         #expect(problems(with("occurred_on", "2025-02-29"))["occurred_on"] != nil)
         #expect(try validate(with("occurred_on", "2024-02-29")).get().occurredOn == "2024-02-29")
         // the future is refused; today is fine
-        #expect(problems(with("occurred_on", "2026-08-21"))["occurred_on"] == "The date is in the future; enter the day the encounter happened.")
+        #expect(
+            problems(with("occurred_on", "2026-08-21"))["occurred_on"] == "The date is in the future; enter the day the encounter happened."
+        )
         #expect(try validate(with("occurred_on", today)).get().occurredOn == today)
         // before 2000 is a typo
         #expect(problems(with("occurred_on", "1999-12-31"))["occurred_on"] == "The date is before 2000-01-01; check the year.")
@@ -163,10 +169,11 @@ private func with(_ field: String, _ value: String?) -> [String: String] {
         var values = validValues()
         values["subject_name"] = "Jane Doe"
         values["narrative"] = ""
-        #expect(problems(values) == [
-            "subject_name": "This column is not part of the report; reports hold no names.",
-            "narrative": "This column is not part of the report; reports hold no names.",
-        ])
+        #expect(
+            problems(values) == [
+                "subject_name": "This column is not part of the report; reports hold no names.",
+                "narrative": "This column is not part of the report; reports hold no names.",
+            ])
     }
 
     @Test func agencyMustBeFromTheListButSpacingAndCaseDoNotMatter() throws {
@@ -174,21 +181,25 @@ private func with(_ field: String, _ value: String?) -> [String: String] {
         #expect(problems(with("agency", "Fitchburg PD"))["agency"] == "\"Fitchburg PD\" is not one of the agencies you can report for.")
         // two of the caller's agencies that differ only in spacing: neither is guessed
         let twins: Set<String> = ["Madison PD", "madison  pd"]
-        let result = EncounterFields.validate(with("agency", "MADISON PD"), agencies: twins, counties: counties, catalog: .wisconsin, today: today)
+        let result = EncounterFields.validate(
+            with("agency", "MADISON PD"), agencies: twins, counties: counties, catalog: .wisconsin, today: today)
         guard case .failure(let problems) = result else {
             Issue.record("an ambiguous agency was accepted")
             return
         }
         #expect(problems.byField["agency"]?.contains("more than one agency") == true)
         // an exact spelling still picks one
-        let exact = EncounterFields.validate(with("agency", "madison  pd"), agencies: twins, counties: counties, catalog: .wisconsin, today: today)
+        let exact = EncounterFields.validate(
+            with("agency", "madison  pd"), agencies: twins, counties: counties, catalog: .wisconsin, today: today)
         #expect(try exact.get().agencyKey == "madison  pd")
     }
 
     @Test func countyIsAFIPSCodeFromTheList() throws {
         #expect(try validate(with("county_fips", " 55001 ")).get().countyFIPS == "55001")
         #expect(problems(with("county_fips", "55003"))["county_fips"] == "County 55003 is not one of the counties this program covers.")
-        #expect(problems(with("county_fips", "Dane"))["county_fips"] == "A county is given by its 5-digit FIPS code, such as 55025 for Dane County, Wisconsin.")
+        #expect(
+            problems(with("county_fips", "Dane"))["county_fips"]
+                == "A county is given by its 5-digit FIPS code, such as 55025 for Dane County, Wisconsin.")
         #expect(problems(with("county_fips", "550250"))["county_fips"] != nil)
         // a spreadsheet dropped the leading zero of 01001
         #expect(try validate(with("county_fips", "1001")).get().countyFIPS == "01001")
@@ -198,7 +209,9 @@ private func with(_ field: String, _ value: String?) -> [String: String] {
         #expect(try validate(with("time_block", "04-08")).get().timeBlock == .b04)
         #expect(try validate(with("call_source", "988_TRANSFER")).get().callSource == .transfer988)
         #expect(try validate(with("force_level", "Less_Lethal")).get().forceLevel == .lessLethal)
-        #expect(problems(with("time_block", "4-8"))["time_block"] == "Choose the time of day; \"4-8\" is not one of: 00-04, 04-08, 08-12, 12-16, 16-20, 20-24.")
+        #expect(
+            problems(with("time_block", "4-8"))["time_block"]
+                == "Choose the time of day; \"4-8\" is not one of: 00-04, 04-08, 08-12, 12-16, 16-20, 20-24.")
         #expect(problems(with("force_level", "taser"))["force_level"]?.contains("less_lethal") == true)
         #expect(problems(with("call_source", "radio"))["call_source"]?.hasPrefix("Choose how the call came in;") == true)
     }
@@ -208,7 +221,8 @@ private func with(_ field: String, _ value: String?) -> [String: String] {
         let message = try #require(problems(with("disposition", "jail"))["disposition"])
         #expect(message.hasPrefix("\"jail\" is not a disposition used in WI. Choose one of: resolved_on_scene"))
         // a state's own catalog is what counts
-        let minnesota = DispositionCatalog(stateCode: "MN", dispositions: [Disposition(code: "hold_72", label: "72-hour hold", category: .detention)])
+        let minnesota = DispositionCatalog(
+            stateCode: "MN", dispositions: [Disposition(code: "hold_72", label: "72-hour hold", category: .detention)])
         #expect(try validate(with("disposition", "hold_72"), catalog: minnesota).get().dispositionCode == "hold_72")
         if case .success = validate(with("disposition", "emergency_detention"), catalog: minnesota) {
             Issue.record("a Wisconsin code was accepted for Minnesota")
@@ -251,8 +265,10 @@ private func with(_ field: String, _ value: String?) -> [String: String] {
     @Test func labelsAndForce() {
         #expect(TimeBlock.b00.label == "Midnight–4 AM")
         #expect(TimeBlock.allCases.map(\.rawValue) == ["00-04", "04-08", "08-12", "12-16", "16-20", "20-24"])
-        for labels in [TimeBlock.allCases.map(\.label), CallSource.allCases.map(\.label), ForceLevel.allCases.map(\.label),
-                       DispositionCategory.allCases.map(\.label), YesNoUnknown.allCases.map(\.label)] {
+        for labels in [
+            TimeBlock.allCases.map(\.label), CallSource.allCases.map(\.label), ForceLevel.allCases.map(\.label),
+            DispositionCategory.allCases.map(\.label), YesNoUnknown.allCases.map(\.label),
+        ] {
             #expect(Set(labels).count == labels.count && labels.allSatisfy { !$0.isEmpty })
         }
         #expect(ForceLevel.none.isForce == false)
@@ -284,7 +300,8 @@ private func importProblems(_ text: String) -> [ImportRowProblem] {
     @Test func validRowsInAnyColumnOrderAreImported() throws {
         // setup: columns reversed, header names with odd case and spaces
         let reversed = EncounterFields.all.reversed()
-        let text = reversed.map { " \($0.uppercased()) " }.joined(separator: ",") + "\r\n"
+        let text =
+            reversed.map { " \($0.uppercased()) " }.joined(separator: ",") + "\r\n"
             + CSV.line(reversed.map { validValues()[$0] ?? "" }) + "\r\n"
             + CSV.line(reversed.map { with("occurred_on", "2026-01-02")[$0] ?? "" }) + "\r\n"
         // MUT
@@ -304,28 +321,36 @@ private func importProblems(_ text: String) -> [ImportRowProblem] {
         // MUT
         let problems = importProblems(text)
         // validate: nothing is imported; every problem is listed, in form order within a line
-        #expect(problems == [
-            ImportRowProblem(line: 3, field: "agency", message: "\"Fitchburg PD\" is not one of the agencies you can report for."),
-            ImportRowProblem(line: 5, field: "occurred_on", message: "The date is in the future; enter the day the encounter happened."),
-            ImportRowProblem(line: 5, field: "cit_arrived", message: "A CIT officer can only arrive if one was dispatched."),
-        ])
+        #expect(
+            problems == [
+                ImportRowProblem(line: 3, field: "agency", message: "\"Fitchburg PD\" is not one of the agencies you can report for."),
+                ImportRowProblem(
+                    line: 5, field: "occurred_on", message: "The date is in the future; enter the day the encounter happened."),
+                ImportRowProblem(line: 5, field: "cit_arrived", message: "A CIT officer can only arrive if one was dispatched."),
+            ])
     }
 
     @Test func missingColumnsAreOneProblemOnLineOne() {
         let columns = EncounterFields.all.filter { $0 != "veteran" && $0 != "agency" }
         let text = columns.joined(separator: ",") + "\n" + CSV.line(columns.map { validValues()[$0] ?? "" }) + "\n"
-        #expect(importProblems(text) == [ImportRowProblem(
-            line: 1, field: "",
-            message: "The file is missing these columns: agency, veteran. Every report field needs a column."
-        )])
+        #expect(
+            importProblems(text) == [
+                ImportRowProblem(
+                    line: 1, field: "",
+                    message: "The file is missing these columns: agency, veteran. Every report field needs a column."
+                )
+            ])
     }
 
     @Test func anExtraColumnIsRefusedWithTheNoNamesMessage() {
         let text = header + ",subject_name\n" + csvLine(validValues()) + ",Jane Doe\n"
         // only the header problem: repeating it on every row would bury it
-        #expect(importProblems(text) == [ImportRowProblem(
-            line: 1, field: "subject_name", message: "This column is not part of the report; reports hold no names."
-        )])
+        #expect(
+            importProblems(text) == [
+                ImportRowProblem(
+                    line: 1, field: "subject_name", message: "This column is not part of the report; reports hold no names."
+                )
+            ])
     }
 
     @Test func aRepeatedColumnIsRefused() {
@@ -360,7 +385,9 @@ private func importProblems(_ text: String) -> [ImportRowProblem] {
             let problems = importProblems(text)
             #expect(problems.count == 1)
             #expect(problems.first?.line == 1)
-            #expect(problems.first?.message.hasPrefix("The file is empty. Its first line must name the columns: occurred_on, time_block") == true)
+            #expect(
+                problems.first?.message.hasPrefix("The file is empty. Its first line must name the columns: occurred_on, time_block")
+                    == true)
         }
     }
 
@@ -372,10 +399,11 @@ private func importProblems(_ text: String) -> [ImportRowProblem] {
 
     @Test func aLineWithTheWrongNumberOfValues() {
         let text = header + "\n" + csvLine(validValues()) + ",extra\n2026-08-01,00-04\n"
-        #expect(importProblems(text) == [
-            ImportRowProblem(line: 2, field: "", message: "This line has 19 values; the first line names 18 columns."),
-            ImportRowProblem(line: 3, field: "", message: "This line has 2 values; the first line names 18 columns."),
-        ])
+        #expect(
+            importProblems(text) == [
+                ImportRowProblem(line: 2, field: "", message: "This line has 19 values; the first line names 18 columns."),
+                ImportRowProblem(line: 3, field: "", message: "This line has 2 values; the first line names 18 columns."),
+            ])
     }
 
     @Test func anUnclosedQuoteNamesItsLine() {
@@ -398,16 +426,21 @@ private func importProblems(_ text: String) -> [ImportRowProblem] {
         let summary = try #require(problems.last)
         #expect(summary.line == 202)
         #expect(summary.field == "")
-        #expect(summary.message == "50 more problems from this line on are not listed. Fix the ones above and upload the file again to see the rest.")
+        #expect(
+            summary.message
+                == "50 more problems from this line on are not listed. Fix the ones above and upload the file again to see the rest.")
     }
 
     @Test func moreThanTheMaximumRowsIsRefusedAtOnce() {
         let text = header + "\n" + String(repeating: "x\n", count: EncounterImport.maxRows + 1)
         let problems = importProblems(text)
-        #expect(problems == [ImportRowProblem(
-            line: EncounterImport.maxRows + 2, field: "",
-            message: "The file has 50001 reports; at most 50000 can be imported at once. Split it into smaller files."
-        )])
+        #expect(
+            problems == [
+                ImportRowProblem(
+                    line: EncounterImport.maxRows + 2, field: "",
+                    message: "The file has 50001 reports; at most 50000 can be imported at once. Split it into smaller files."
+                )
+            ])
     }
 
     @Test func anExportImportsBackUnchanged() throws {
@@ -456,7 +489,10 @@ private func importProblems(_ text: String) -> [ImportRowProblem] {
     }
 
     @Test func orderAndKeysSortAlike() {
-        let quarters = [Quarter(year: 2026, quarter: 1), Quarter(year: 2025, quarter: 4), Quarter(year: 2026, quarter: 3), Quarter(year: 2025, quarter: 2)]
+        let quarters = [
+            Quarter(year: 2026, quarter: 1), Quarter(year: 2025, quarter: 4), Quarter(year: 2026, quarter: 3),
+            Quarter(year: 2025, quarter: 2),
+        ]
         let sorted = quarters.sorted()
         #expect(sorted.map(\.label) == ["2025 Q2", "2025 Q4", "2026 Q1", "2026 Q3"])
         #expect(quarters.map(\.key).sorted() == sorted.map(\.key))
@@ -514,12 +550,16 @@ private func importProblems(_ text: String) -> [ImportRowProblem] {
         #expect(CoverageRules.required(patrolOfficers: 10, target: .memphisModel) == 2)
         #expect(CoverageRules.required(patrolOfficers: 1, target: .memphisModel) == 1)
         #expect(CoverageRules.required(patrolOfficers: 7, target: CoverageTarget(share: 0.25)) == 2)
-        let small = CoverageRules.evaluate(AgencyCoverageInput(agencyKey: "v", patrolOfficers: 12, citTrainedPatrol: 2, shifts: [ShiftCount(name: "All", patrolOfficers: 12, citTrained: 2)]), target: .memphisModel)
+        let small = CoverageRules.evaluate(
+            AgencyCoverageInput(
+                agencyKey: "v", patrolOfficers: 12, citTrainedPatrol: 2,
+                shifts: [ShiftCount(name: "All", patrolOfficers: 12, citTrained: 2)]), target: .memphisModel)
         #expect(!small.meetsShare && small.neededForTarget == 1)
     }
 
     @Test func zeroPatrolOfficersHasNoShareAndDoesNotMeetTheTarget() {
-        let result = CoverageRules.evaluate(AgencyCoverageInput(agencyKey: "x", patrolOfficers: 0, citTrainedPatrol: 0, shifts: []), target: .memphisModel)
+        let result = CoverageRules.evaluate(
+            AgencyCoverageInput(agencyKey: "x", patrolOfficers: 0, citTrainedPatrol: 0, shifts: []), target: .memphisModel)
         #expect(result.share == nil)
         #expect(!result.meetsShare && !result.meetsTarget)
         #expect(result.neededForTarget == 0)
@@ -538,11 +578,15 @@ private func importProblems(_ text: String) -> [ImportRowProblem] {
         // a shift with no officers at all has nobody to cover
         var withEmpty = shifts
         withEmpty.append(ShiftCount(name: "Reserve", patrolOfficers: 0, citTrained: 0))
-        #expect(CoverageRules.evaluate(AgencyCoverageInput(agencyKey: "mpd", patrolOfficers: 100, citTrainedPatrol: 20, shifts: withEmpty), target: .memphisModel).uncoveredShifts.isEmpty)
+        #expect(
+            CoverageRules.evaluate(
+                AgencyCoverageInput(agencyKey: "mpd", patrolOfficers: 100, citTrainedPatrol: 20, shifts: withEmpty), target: .memphisModel
+            ).uncoveredShifts.isEmpty)
     }
 
     @Test func withoutShiftsEveryShiftCannotBeShown() {
-        let result = CoverageRules.evaluate(AgencyCoverageInput(agencyKey: "mpd", patrolOfficers: 100, citTrainedPatrol: 30), target: .memphisModel)
+        let result = CoverageRules.evaluate(
+            AgencyCoverageInput(agencyKey: "mpd", patrolOfficers: 100, citTrainedPatrol: 30), target: .memphisModel)
         #expect(result.meetsShare)
         #expect(!result.shiftsReported)
         #expect(!result.meetsTarget)
@@ -551,10 +595,14 @@ private func importProblems(_ text: String) -> [ImportRowProblem] {
     @Test func combineSumsAgenciesAndNamesTheirUncoveredShifts() {
         // setup: Madison 20 of 100 all shifts covered; Vienna 0 of 8 with one shift; an unnamed agency
         let madison = AgencyCoverageInput(agencyKey: "mpd", patrolOfficers: 100, citTrainedPatrol: 20, shifts: shifts)
-        let vienna = AgencyCoverageInput(agencyKey: "vpd", patrolOfficers: 8, citTrainedPatrol: 0, shifts: [ShiftCount(name: "Nights", patrolOfficers: 4, citTrained: 0)])
-        let other = AgencyCoverageInput(agencyKey: "opd", patrolOfficers: 2, citTrainedPatrol: 1, shifts: [ShiftCount(name: "Days", patrolOfficers: 2, citTrained: 0)])
+        let vienna = AgencyCoverageInput(
+            agencyKey: "vpd", patrolOfficers: 8, citTrainedPatrol: 0, shifts: [ShiftCount(name: "Nights", patrolOfficers: 4, citTrained: 0)]
+        )
+        let other = AgencyCoverageInput(
+            agencyKey: "opd", patrolOfficers: 2, citTrainedPatrol: 1, shifts: [ShiftCount(name: "Days", patrolOfficers: 2, citTrained: 0)])
         // MUT
-        let county = CoverageRules.combine([madison, vienna, other], names: ["mpd": "Madison PD", "vpd": "Vienna PD"], target: .memphisModel)
+        let county = CoverageRules.combine(
+            [madison, vienna, other], names: ["mpd": "Madison PD", "vpd": "Vienna PD"], target: .memphisModel)
         // validate: 21 of 110 is 19.1%; 22 are needed
         #expect(county.patrolOfficers == 110)
         #expect(county.citTrained == 21)
@@ -580,15 +628,24 @@ private func importProblems(_ text: String) -> [ImportRowProblem] {
     }
 
     @Test func formProblemsSitOnTheirFields() {
-        #expect(CoverageRules.problems(patrolOfficers: -1, swornOfficers: 100_001, shifts: []) == [
-            "patrol_officers": "Enter a number from 0 to 100000.",
-            "sworn_officers": "Enter a number from 0 to 100000.",
-        ])
-        #expect(CoverageRules.problems(patrolOfficers: 130, swornOfficers: 120, shifts: [])["patrol_officers"]?.contains("more patrol officers (130) than sworn officers (120)") == true)
-        #expect(CoverageRules.problems(patrolOfficers: 100, swornOfficers: 120, shifts: [], citTrainedPatrol: 101)["cit_trained_patrol"] == "CIT-trained patrol officers cannot be more than the 100 patrol officers.")
+        #expect(
+            CoverageRules.problems(patrolOfficers: -1, swornOfficers: 100_001, shifts: []) == [
+                "patrol_officers": "Enter a number from 0 to 100000.",
+                "sworn_officers": "Enter a number from 0 to 100000.",
+            ])
+        #expect(
+            CoverageRules.problems(patrolOfficers: 130, swornOfficers: 120, shifts: [])["patrol_officers"]?.contains(
+                "more patrol officers (130) than sworn officers (120)") == true)
+        #expect(
+            CoverageRules.problems(patrolOfficers: 100, swornOfficers: 120, shifts: [], citTrainedPatrol: 101)["cit_trained_patrol"]
+                == "CIT-trained patrol officers cannot be more than the 100 patrol officers.")
         // shifts add up to more than the agency has
-        #expect(CoverageRules.problems(patrolOfficers: 90, swornOfficers: 120, shifts: shifts)["shifts"] == "The shifts add up to 100 patrol officers, more than the 90 patrol officers entered above.")
-        #expect(CoverageRules.problems(patrolOfficers: 100, swornOfficers: 120, shifts: shifts, citTrainedPatrol: 15)["shifts"] == "The shifts add up to 20 CIT-trained officers, more than the 15 entered above.")
+        #expect(
+            CoverageRules.problems(patrolOfficers: 90, swornOfficers: 120, shifts: shifts)["shifts"]
+                == "The shifts add up to 100 patrol officers, more than the 90 patrol officers entered above.")
+        #expect(
+            CoverageRules.problems(patrolOfficers: 100, swornOfficers: 120, shifts: shifts, citTrainedPatrol: 15)["shifts"]
+                == "The shifts add up to 20 CIT-trained officers, more than the 15 entered above.")
         // one shift's own numbers and names
         let bad = [
             ShiftCount(name: " ", patrolOfficers: 5, citTrained: 1),
@@ -596,16 +653,19 @@ private func importProblems(_ text: String) -> [ImportRowProblem] {
             ShiftCount(name: "nights", patrolOfficers: -2, citTrained: 0),
         ]
         let problems = CoverageRules.problems(patrolOfficers: 100, swornOfficers: 120, shifts: bad)
-        #expect(problems == [
-            "shift_0_name": "Give the shift a name, such as \"Nights\".",
-            "shift_1_trained": "CIT-trained officers on this shift cannot be more than its 5 patrol officers.",
-            "shift_2_name": "Another shift already has this name; give each shift its own.",
-            "shift_2_patrol": "Enter a number from 0 to 100000.",
-        ])
+        #expect(
+            problems == [
+                "shift_0_name": "Give the shift a name, such as \"Nights\".",
+                "shift_1_trained": "CIT-trained officers on this shift cannot be more than its 5 patrol officers.",
+                "shift_2_name": "Another shift already has this name; give each shift its own.",
+                "shift_2_patrol": "Enter a number from 0 to 100000.",
+            ])
         #expect(CoverageFields.shift(1, .trained) == "shift_1_trained")
         // at most 12 shifts
         let thirteen = (1...13).map { ShiftCount(name: "Shift \($0)", patrolOfficers: 1, citTrained: 0) }
-        #expect(CoverageRules.problems(patrolOfficers: 100, swornOfficers: 120, shifts: thirteen)["shifts"] == "List at most 12 shifts; combine shifts that overlap.")
+        #expect(
+            CoverageRules.problems(patrolOfficers: 100, swornOfficers: 120, shifts: thirteen)["shifts"]
+                == "List at most 12 shifts; combine shifts that overlap.")
         #expect(CoverageRules.problems(patrolOfficers: 100, swornOfficers: 120, shifts: Array(thirteen.prefix(12))).isEmpty)
     }
 }
@@ -656,7 +716,9 @@ private func derivable(_ table: SuppressedTable) -> [String: Int] {
 
 /// Checks a suppressed table against its source: shown values are true, every small
 /// count is hidden, and nothing hidden can be recovered by subtraction.
-private func checkSafe(_ source: CountTable, _ result: SuppressedTable, threshold: Int = 5, sourceLocation: SourceLocation = #_sourceLocation) {
+private func checkSafe(
+    _ source: CountTable, _ result: SuppressedTable, threshold: Int = 5, sourceLocation: SourceLocation = #_sourceLocation
+) {
     let rows = source.rowLabels.count, columns = source.columnLabels.count
     func small(_ value: Int) -> Bool { value > 0 && value < threshold }
     for row in 0..<rows {
@@ -713,7 +775,8 @@ private func checkSafe(_ source: CountTable, _ result: SuppressedTable, threshol
     }
 
     @Test func theSmallestNonzeroCellIsTheComplementNotAZero() {
-        let source = CountTable(rowLabels: ["Dane", "Adams"], columnLabels: ["A", "B", "C", "D"], cells: [[2, 0, 9, 30], [40, 0, 50, 60]])
+        let source = CountTable(
+            rowLabels: ["Dane", "Adams"], columnLabels: ["A", "B", "C", "D"], cells: [[2, 0, 9, 30], [40, 0, 50, 60]])
         let result = Suppression.apply(source)
         #expect(result.cells[0] == [nil, 0, nil, 30])
         checkSafe(source, result)
@@ -745,7 +808,8 @@ private func checkSafe(_ source: CountTable, _ result: SuppressedTable, threshol
 
     @Test func theCheckerCatchesPrimarySuppressionAlone() {
         // setup: only the small cell hidden, as a naive table would publish it
-        let naive = SuppressedTable(rowLabels: ["Dane"], columnLabels: ["A", "B"], cells: [[nil, 9]], rowTotals: [12], columnTotals: [nil, 9], grandTotal: 12)
+        let naive = SuppressedTable(
+            rowLabels: ["Dane"], columnLabels: ["A", "B"], cells: [[nil, 9]], rowTotals: [12], columnTotals: [nil, 9], grandTotal: 12)
         // validate: the reader gets 3 back, so the checker below means something
         #expect(derivable(naive)["0,0"] == 3)
     }
@@ -813,7 +877,10 @@ private final class SVGReader: NSObject, XMLParserDelegate {
     var elements: [Element] = []
     private var open: [Int] = []
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+        attributes attributeDict: [String: String] = [:]
+    ) {
         elements.append(Element(name: elementName, attributes: attributeDict))
         open.append(elements.count - 1)
     }
@@ -847,7 +914,10 @@ private func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()
         // MUT
         let svg = SVGChart.line(
             title: "Share of calls with a CIT officer", labels: quarters,
-            series: [ChartSeries(name: "Dane County", values: [0.1, 0.2, 0.3, 0.4]), ChartSeries(name: "Wisconsin", values: [0.2, 0.2, 0.25, 0.3])],
+            series: [
+                ChartSeries(name: "Dane County", values: [0.1, 0.2, 0.3, 0.4]),
+                ChartSeries(name: "Wisconsin", values: [0.2, 0.2, 0.25, 0.3]),
+            ],
             valueFormat: percent, idPrefix: "cit-share"
         )
         // validate
@@ -898,7 +968,8 @@ private func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()
         #expect(texts.contains("Q<1>") && texts.contains("R&D") && texts.contains("A&B <script>"))
         #expect(texts.contains("2<"))
         // a control character that XML forbids does not break the chart
-        #expect(SVGReader.read(SVGChart.line(title: "bell\u{07}", labels: ["a"], series: [], valueFormat: { "\($0)" }, idPrefix: "x")) != nil)
+        #expect(
+            SVGReader.read(SVGChart.line(title: "bell\u{07}", labels: ["a"], series: [], valueFormat: { "\($0)" }, idPrefix: "x")) != nil)
     }
 
     @Test func nilValuesAreGapsNotLinesThrough() throws {
@@ -921,7 +992,11 @@ private func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()
         #expect(desc.contains("Adams: no values to show."))
         #expect(desc.contains("Breaks in a line"))
         // a single point between gaps is still drawn
-        let lonely = try #require(SVGReader.read(SVGChart.line(title: "t", labels: quarters, series: [ChartSeries(name: "x", values: [nil, 3, nil])], valueFormat: { "\($0)" }, idPrefix: "p")))
+        let lonely = try #require(
+            SVGReader.read(
+                SVGChart.line(
+                    title: "t", labels: quarters, series: [ChartSeries(name: "x", values: [nil, 3, nil])], valueFormat: { "\($0)" },
+                    idPrefix: "p")))
         #expect(lonely.all("circle").count == 1)
     }
 
@@ -935,7 +1010,10 @@ private func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()
         // MUT
         let svg = SVGChart.bars(
             title: "Dispositions, 2026 Q3",
-            items: [(label: "Resolved on scene", value: 40), (label: "Emergency detention (Wis. Stat. 51.15) & <transport>", value: 12), (label: "Arrest", value: nil)],
+            items: [
+                (label: "Resolved on scene", value: 40), (label: "Emergency detention (Wis. Stat. 51.15) & <transport>", value: 12),
+                (label: "Arrest", value: nil),
+            ],
             valueFormat: { "\(Int($0))" }, idPrefix: "dispositions"
         )
         // validate
@@ -951,8 +1029,9 @@ private func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()
         let widths = bars.compactMap { $0.attributes["width"].flatMap(Double.init) }
         #expect(widths.count == 2 && widths[0] > widths[1] * 3 && widths[0] < widths[1] * 4)
         // the long label wraps onto two lines; its full text is in the bar's title
-        #expect(reader.all("text").filter { $0.attributes["class"] == "label" }.map(\.text)
-            == ["Resolved on scene", "Emergency detention (Wis. Stat.51.15) & <transport>", "Arrest"])
+        #expect(
+            reader.all("text").filter { $0.attributes["class"] == "label" }.map(\.text)
+                == ["Resolved on scene", "Emergency detention (Wis. Stat.51.15) & <transport>", "Arrest"])
         #expect(reader.all("tspan").count == 4)
         #expect(reader.all("title").map(\.text).contains("Emergency detention (Wis. Stat. 51.15) & <transport>: 12"))
         let desc = try #require(reader.all("desc").first?.text)
@@ -962,8 +1041,9 @@ private func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()
 
     @Test func longLabelsWrapOntoTwoLinesThenShorten() {
         #expect(SVGChart.wrapped("Arrest", width: 32, lines: 2) == ["Arrest"])
-        #expect(SVGChart.wrapped("Referral to county crisis services or mobile crisis", width: 32, lines: 2)
-            == ["Referral to county crisis", "services or mobile crisis"])
+        #expect(
+            SVGChart.wrapped("Referral to county crisis services or mobile crisis", width: 32, lines: 2)
+                == ["Referral to county crisis", "services or mobile crisis"])
         #expect(SVGChart.wrapped("one two three four five six", width: 9, lines: 2) == ["one two", "three…"])
         #expect(SVGChart.wrapped("Supercalifragilistic", width: 8, lines: 2) == ["Supercal", "ifragil…"])
         #expect(SVGChart.wrapped("", width: 8, lines: 2) == [""])
@@ -989,8 +1069,13 @@ private func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()
     @Test func countsAddUpReports() throws {
         // setup
         let detained = try record([:])
-        let resolvedWithForce = try record(["disposition": "resolved_on_scene", "force_level": "physical_control", "injury_person": "yes", "cit_arrived": "no", "cit_dispatched": "no"])
-        let arrest = try record(["disposition": "arrest", "cit_requested": "no", "injury_officer": "1", "injury_other": "true", "cit_trained_on_scene": "no"])
+        let resolvedWithForce = try record([
+            "disposition": "resolved_on_scene", "force_level": "physical_control", "injury_person": "yes", "cit_arrived": "no",
+            "cit_dispatched": "no",
+        ])
+        let arrest = try record([
+            "disposition": "arrest", "cit_requested": "no", "injury_officer": "1", "injury_other": "true", "cit_trained_on_scene": "no",
+        ])
         // MUT
         var counts = OutcomeCounts()
         for r in [detained, resolvedWithForce, arrest] { counts.add(r, catalog: .wisconsin) }

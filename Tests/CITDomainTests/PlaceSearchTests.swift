@@ -4,14 +4,17 @@ import Testing
 
 @Suite("Place search: what people type")
 struct PlaceQueryTests {
-    @Test("Madison is found however the state is written", arguments: [
-        "madison wi", "Madison, WI", "madison wisconsin", "MADISON", "  Madison,  Wis. ", "Madison WI USA", "madison, wisc",
-    ])
+    @Test(
+        "Madison is found however the state is written",
+        arguments: [
+            "madison wi", "Madison, WI", "madison wisconsin", "MADISON", "  Madison,  Wis. ", "Madison WI USA", "madison, wisc",
+        ])
     func madison(typed: String) {
         #expect(PlaceQuery(typed, stateCode: "WI") == .name("madison"))
     }
 
-    @Test("a county with or without the word county", arguments: ["dane", "Dane County", "dane co.", "DANE CNTY", "Dane County, Wisconsin"])
+    @Test(
+        "a county with or without the word county", arguments: ["dane", "Dane County", "dane co.", "DANE CNTY", "Dane County, Wisconsin"])
     func dane(typed: String) {
         #expect(PlaceQuery(typed, stateCode: "WI") == .name("dane"))
     }
@@ -53,21 +56,27 @@ struct CountyAnswerTests {
 
     @Test("a county with CIT: the program and the next class, as the issue words it")
     func citYes() {
-        let answer = CountyAnswer(county: "Dane County", coverage: .cit, programs: ["NAMI Dane County CIT/CIP"],
-                                  nextClass: .init(startsAt: Self.date("2027-03-15T14:00:00Z"), timeZone: Self.chicago, place: "Madison"), nearest: [])
-        #expect(answer.line(now: Self.date("2027-01-10T12:00:00Z")) == "Dane County: CIT yes — NAMI Dane County CIT/CIP; next class 15 March, Madison")
+        let answer = CountyAnswer(
+            county: "Dane County", coverage: .cit, programs: ["NAMI Dane County CIT/CIP"],
+            nextClass: .init(startsAt: Self.date("2027-03-15T14:00:00Z"), timeZone: Self.chicago, place: "Madison"), nearest: [])
+        #expect(
+            answer.line(now: Self.date("2027-01-10T12:00:00Z"))
+                == "Dane County: CIT yes — NAMI Dane County CIT/CIP; next class 15 March, Madison")
         // Next year's class carries its year.
         #expect(answer.line(now: Self.date("2026-12-03T12:00:00Z")).hasSuffix("next class 15 March 2027, Madison"))
     }
 
     @Test("no CIT: says not yet and names the nearest programs; with nothing near, says so")
     func notYet() {
-        let near = CountyAnswer(county: "Adams County", coverage: .none, programs: [], nextClass: nil,
-                                nearest: [.init(program: "Portage County CIT", county: "Portage County")])
+        let near = CountyAnswer(
+            county: "Adams County", coverage: .none, programs: [], nextClass: nil,
+            nearest: [.init(program: "Portage County CIT", county: "Portage County")])
         #expect(near.line() == "Adams County: CIT not yet — nearest: Portage County CIT (Portage County)")
         let alone = CountyAnswer(county: "Iron County", coverage: .none, programs: [], nextClass: nil, nearest: [])
         #expect(alone.line() == "Iron County: CIT not yet — no program is known nearby")
-        let cip = CountyAnswer(county: "X County", coverage: .cipOnly, programs: ["X CIP"], nextClass: nil, nearest: [.init(program: "Y CIT", county: "Y County")])
+        let cip = CountyAnswer(
+            county: "X County", coverage: .cipOnly, programs: ["X CIP"], nextClass: nil,
+            nearest: [.init(program: "Y CIT", county: "Y County")])
         #expect(cip.line() == "X County: CIT not yet (CIP: X CIP); nearest CIT: Y CIT (Y County)")
     }
 
@@ -111,11 +120,13 @@ struct CountyNeighboursTests {
     @Test("the nearest programs are ranked by the distance to the closest county they serve")
     func nearest() throws {
         let wi = try Self.wisconsin()
-        let ranked = NearestPrograms.rank(to: "55001", candidates: [
-            .init(name: "Far", counties: [(fips: "55059", name: "Kenosha")]),
-            .init(name: "Near", counties: [(fips: "55097", name: "Portage")]),
-            .init(name: "Middle", counties: [(fips: "55025", name: "Dane")]),
-        ], neighbours: wi)
+        let ranked = NearestPrograms.rank(
+            to: "55001",
+            candidates: [
+                .init(name: "Far", counties: [(fips: "55059", name: "Kenosha")]),
+                .init(name: "Near", counties: [(fips: "55097", name: "Portage")]),
+                .init(name: "Middle", counties: [(fips: "55025", name: "Dane")]),
+            ], neighbours: wi)
         #expect(ranked.map(\.program) == ["Near", "Middle"])
         #expect(ranked.first?.county == "Portage County")
     }
@@ -148,7 +159,9 @@ struct MapLabelTests {
     func wisconsin() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources/CITHub/Resources/reference/wi-counties.geojson")
-        let counties = try CountyBoundaries.boundaries(geoJSON: Data(contentsOf: url)).map { ($0.fips, $0.name ?? $0.fips, $0.geometryJSON) }
+        let counties = try CountyBoundaries.boundaries(geoJSON: Data(contentsOf: url)).map {
+            ($0.fips, $0.name ?? $0.fips, $0.geometryJSON)
+        }
         let (shapes, _) = try #require(try StateMap.shapes(counties: counties))
         let labelled = shapes.filter { $0.label != nil }
         #expect(labelled.count > 40, "\(labelled.count) labels")

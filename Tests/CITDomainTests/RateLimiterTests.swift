@@ -36,9 +36,9 @@ import Testing
         var limiter = RateLimiter(capacity: 1, refillPerSecond: 0.1)
         #expect(limiter.take("k", now: start).allowed)
         #expect(limiter.take("k", now: start).retryAfterSeconds == 10)
-        #expect(limiter.take("k", now: at(0.5)).retryAfterSeconds == 10)   // 9.5 → 10
-        #expect(limiter.take("k", now: at(3.2)).retryAfterSeconds == 7)    // 6.8 → 7
-        #expect(limiter.take("k", now: at(9.99)).retryAfterSeconds == 1)   // 0.01 → 1
+        #expect(limiter.take("k", now: at(0.5)).retryAfterSeconds == 10)  // 9.5 → 10
+        #expect(limiter.take("k", now: at(3.2)).retryAfterSeconds == 7)  // 6.8 → 7
+        #expect(limiter.take("k", now: at(9.99)).retryAfterSeconds == 1)  // 0.01 → 1
         #expect(limiter.take("k", now: at(10)).allowed)
 
         // Fast refill: less than a second to wait still says 1.
@@ -66,7 +66,7 @@ import Testing
 
     @Test func pruneForgetsOnlyFullBuckets() {
         var limiter = RateLimiter(capacity: 5, refillPerSecond: 1)
-        _ = limiter.take("idle", now: start)           // full again at +1 s
+        _ = limiter.take("idle", now: start)  // full again at +1 s
         for _ in 0..<5 { _ = limiter.take("busy", now: at(2)) }  // full again at +7 s
         #expect(limiter.keyCount == 2)
         limiter.prune(now: at(3))

@@ -7,9 +7,9 @@ import CITDomain
 enum ReferenceFiles {
     static let folder: URL = URL(fileURLWithPath: #filePath)
         .resolvingSymlinksInPath()
-        .deletingLastPathComponent()   // CITDomainTests
-        .deletingLastPathComponent()   // Tests
-        .deletingLastPathComponent()   // package root
+        .deletingLastPathComponent()  // CITDomainTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()  // package root
         .appendingPathComponent("Sources/CITHub/Resources/reference")
 
     static func text(_ name: String) throws -> String {
@@ -35,7 +35,8 @@ enum ReferenceFiles {
     }
 
     @Test func badFIPSNamesTheLine() {
-        let csv = "fips,name,name_full,population_2020,land_area_m2_2020\n55001,Adams,Adams County,20654,1672216054\n5503,Ashland,Ashland County,16027,2706458787\n"
+        let csv =
+            "fips,name,name_full,population_2020,land_area_m2_2020\n55001,Adams,Adams County,20654,1672216054\n5503,Ashland,Ashland County,16027,2706458787\n"
         #expect(throws: ReferenceDataError(location: "line 3", reason: "FIPS code \"5503\" in column fips is not 5 digits.")) {
             try CountyFile.parse(csv: csv, stateCode: "WI")
         }
@@ -80,7 +81,7 @@ enum ReferenceFiles {
         #expect(geometries.count == 72)
         #expect(Set(geometries.keys) == Set(counties.map(\.fips)))
         #expect(geometries["55078"]?.hasPrefix("{\"type\":\"Polygon\",\"coordinates\":[[[") == true)
-        #expect(geometries["55029"]?.hasPrefix("{\"type\":\"MultiPolygon\"") == true) // Door: islands
+        #expect(geometries["55029"]?.hasPrefix("{\"type\":\"MultiPolygon\"") == true)  // Door: islands
         let names = Dictionary(uniqueKeysWithValues: counties.map { ($0.fips, $0.name) })
         #expect(boundaries.allSatisfy { $0.name == names[$0.fips] })
     }
@@ -111,11 +112,11 @@ enum ReferenceFiles {
     @Test func compactGeometryRoundTripsWithTheSameBox() throws {
         // setup
         let geoJSON = """
-        {"type": "FeatureCollection", "features": [
-          {"type": "Feature", "id": 1001, "properties": {"name": "Test"},
-           "geometry": {"type": "Polygon", "coordinates": [[[-90.5, 44.25], [-90, 44.25], [-90, 45], [-90.5, 44.25]]]}}
-        ]}
-        """
+            {"type": "FeatureCollection", "features": [
+              {"type": "Feature", "id": 1001, "properties": {"name": "Test"},
+               "geometry": {"type": "Polygon", "coordinates": [[[-90.5, 44.25], [-90, 44.25], [-90, 45], [-90.5, 44.25]]]}}
+            ]}
+            """
         // MUT
         let geometries = try CountyBoundaries.parse(geoJSON: geoJSON)
         // validate: a numeric id gets its leading zero back; numbers in shortest form
@@ -127,12 +128,14 @@ enum ReferenceFiles {
 
     @Test func featureWithoutFIPSIsAnError() {
         let geoJSON = """
-        {"type":"FeatureCollection","features":[
-          {"type":"Feature","id":"55001","properties":{},"geometry":{"type":"Point","coordinates":[-90,44]}},
-          {"type":"Feature","properties":{"name":"Nowhere"},"geometry":{"type":"Point","coordinates":[-90,44]}}
-        ]}
-        """
-        #expect(throws: ReferenceDataError(location: "feature 2", reason: "has neither an id nor a properties.fips, so its county is unknown.")) {
+            {"type":"FeatureCollection","features":[
+              {"type":"Feature","id":"55001","properties":{},"geometry":{"type":"Point","coordinates":[-90,44]}},
+              {"type":"Feature","properties":{"name":"Nowhere"},"geometry":{"type":"Point","coordinates":[-90,44]}}
+            ]}
+            """
+        #expect(
+            throws: ReferenceDataError(location: "feature 2", reason: "has neither an id nor a properties.fips, so its county is unknown.")
+        ) {
             try CountyBoundaries.parse(geoJSON: geoJSON)
         }
     }
@@ -141,14 +144,19 @@ enum ReferenceFiles {
         func collection(_ features: String) -> String { "{\"type\":\"FeatureCollection\",\"features\":[\(features)]}" }
         let point = "\"geometry\":{\"type\":\"Point\",\"coordinates\":[-90,44]}"
         #expect(throws: ReferenceDataError.self) {
-            try CountyBoundaries.parse(geoJSON: collection("{\"type\":\"Feature\",\"id\":\"55001\",\"properties\":{\"fips\":\"55003\"},\(point)}"))
+            try CountyBoundaries.parse(
+                geoJSON: collection("{\"type\":\"Feature\",\"id\":\"55001\",\"properties\":{\"fips\":\"55003\"},\(point)}"))
         }
         #expect(throws: ReferenceDataError.self) {
-            try CountyBoundaries.parse(geoJSON: collection("{\"type\":\"Feature\",\"id\":\"55001\",\(point)},{\"type\":\"Feature\",\"id\":\"55001\",\(point)}"))
+            try CountyBoundaries.parse(
+                geoJSON: collection("{\"type\":\"Feature\",\"id\":\"55001\",\(point)},{\"type\":\"Feature\",\"id\":\"55001\",\(point)}"))
         }
         // a Polygon whose coordinates are nested one level too shallow
         #expect {
-            try CountyBoundaries.parse(geoJSON: collection("{\"type\":\"Feature\",\"id\":\"55001\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[-90,44],[-89,44],[-90,44]]}}"))
+            try CountyBoundaries.parse(
+                geoJSON: collection(
+                    "{\"type\":\"Feature\",\"id\":\"55001\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[-90,44],[-89,44],[-90,44]]}}"
+                ))
         } throws: { error in
             (error as? ReferenceDataError)?.location == "feature 1 (55001)"
         }
@@ -197,10 +205,14 @@ enum ReferenceFiles {
 
     @Test func zipWithoutOrWithTwoPrimariesIsAnError() {
         let header = "zip,county_fips,county_name,county_state,land_share,is_primary,city,zip_type,active,lat,lon,point_county_fips\n"
-        let twoPrimaries = header
+        let twoPrimaries =
+            header
             + "53002,55131,Washington County,WI,0.9793,1,Allenton,STANDARD,true,43.4681,-88.3539,55131\n"
             + "53002,55027,Dodge County,WI,0.0207,1,Allenton,STANDARD,true,43.4681,-88.3539,55131\n"
-        #expect(throws: ReferenceDataError(location: "ZIP 53002", reason: "has 2 primary counties; each ZIP needs exactly one row with is_primary 1.")) {
+        #expect(
+            throws: ReferenceDataError(
+                location: "ZIP 53002", reason: "has 2 primary counties; each ZIP needs exactly one row with is_primary 1.")
+        ) {
             try ZipCountyFile.parse(csv: twoPrimaries)
         }
         let badShare = header + "53002,55131,Washington County,WI,1.5,1,Allenton,STANDARD,true,43.4681,-88.3539,55131\n"

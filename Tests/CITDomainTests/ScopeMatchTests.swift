@@ -20,8 +20,10 @@ struct ScopeMatchTests {
     func typoSuggests() {
         #expect(choices.resolve("NAMI Dane Cnty CIT") == .notFound(suggestions: ["NAMI Dane County CIT/CIP"]))
         #expect(choices.resolve("Apleton police") == .notFound(suggestions: ["Appleton Police Department CIT"]))
-        #expect(choices.resolve("Dane") == .notFound(suggestions: ["NAMI Dane County CIT/CIP", "Sheriff\u{2019}s Office (Dane County, Law enforcement)"]),
-                "a part of a name is not a pick")
+        #expect(
+            choices.resolve("Dane")
+                == .notFound(suggestions: ["NAMI Dane County CIT/CIP", "Sheriff\u{2019}s Office (Dane County, Law enforcement)"]),
+            "a part of a name is not a pick")
         #expect(choices.resolve("Zebra Lodge") == .notFound(suggestions: []))
     }
 
@@ -35,7 +37,9 @@ struct ScopeMatchTests {
         #expect(choices.label(of: dane.id) == "NAMI Dane County CIT/CIP", "a unique name has no qualifier")
         #expect(choices.label(of: sheriffB.id) == "Sheriff's Office (Rock County, Law enforcement)")
         #expect(choices.resolve("Sheriff's Office (Rock County, Law enforcement)") == .found(sheriffB.id))
-        #expect(choices.resolve("Sheriff\u{2019}s Office (Dane County, Law enforcement)") == .found(sheriffA.id), "curly or straight apostrophe")
+        #expect(
+            choices.resolve("Sheriff\u{2019}s Office (Dane County, Law enforcement)") == .found(sheriffA.id), "curly or straight apostrophe"
+        )
         guard case let .ambiguous(labels) = choices.resolve("sheriff's office") else { Issue.record("expected ambiguous"); return }
         #expect(labels.count == 2)
     }

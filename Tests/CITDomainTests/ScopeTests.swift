@@ -42,9 +42,13 @@ struct ScopeTests {
         var holder: AccessHolder {
             switch self {
             case .administrator: AccessHolder(userID: UUID(), email: "admin@example.org", grants: [Grant(role: .stateAdministrator)])
-            case .coordinatorA: AccessHolder(userID: UUID(), email: "coordinator@example.org", grants: [Grant(role: .programCoordinator, scope: ScopeTests.programA)])
+            case .coordinatorA:
+                AccessHolder(
+                    userID: UUID(), email: "coordinator@example.org", grants: [Grant(role: .programCoordinator, scope: ScopeTests.programA)]
+                )
             case .trainer: AccessHolder(userID: ScopeTests.trainerID, email: "trainer@example.org", grants: [Grant(role: .trainer)])
-            case .liaisonX: AccessHolder(userID: UUID(), email: "liaison@example.org", grants: [Grant(role: .agencyLiaison, scope: ScopeTests.agencyX)])
+            case .liaisonX:
+                AccessHolder(userID: UUID(), email: "liaison@example.org", grants: [Grant(role: .agencyLiaison, scope: ScopeTests.agencyX)])
             case .trainee: AccessHolder(userID: UUID(), email: ScopeTests.traineeEmail, grants: [Grant(role: .trainee)])
             case .noRole: AccessHolder(userID: UUID(), email: "nobody@example.org", grants: [])
             }
@@ -58,28 +62,28 @@ struct ScopeTests {
 
     static let table: [Row] = [
         //  record              action      admin coordA trainer liaisonX trainee noRole
-        (.programA,          .edit,     [Y,    Y,     N,      N,       N,      N]),
-        (.programB,          .edit,     [Y,    N,     N,      N,       N,      N]),
-        (.programA,          .manage,   [Y,    Y,     N,      N,       N,      N]),
-        (.programB,          .manage,   [Y,    N,     N,      N,       N,      N]),
-        (.programA,          .verify,   [Y,    N,     N,      N,       N,      N]),
-        (.programB,          .verify,   [Y,    N,     N,      N,       N,      N]),
-        (.programA,          .teach,    [N,    N,     N,      N,       N,      N]),
-        (.classA1,           .manage,   [Y,    Y,     N,      N,       N,      N]),
-        (.classB1,           .manage,   [Y,    N,     N,      N,       N,      N]),
-        (.classA1,           .teach,    [Y,    Y,     Y,      N,       N,      N]),
-        (.classB1,           .teach,    [Y,    N,     N,      N,       N,      N]),
-        (.classA1,           .edit,     [N,    N,     N,      N,       N,      N]),
-        (.agencyX,           .edit,     [Y,    N,     N,      Y,       N,      N]),
-        (.agencyY,           .edit,     [Y,    N,     N,      N,       N,      N]),
-        (.agencyX,           .file,     [Y,    N,     N,      Y,       N,      N]),
-        (.agencyY,           .file,     [Y,    N,     N,      N,       N,      N]),
-        (.encounterX,        .edit,     [Y,    H,     H,      Y,       H,      H]),
-        (.encounterY,        .edit,     [Y,    H,     H,      H,       H,      H]),
-        (.certificateOwn,    .view,     [Y,    N,     N,      N,       Y,      N]),
-        (.certificateOtherA, .view,     [Y,    Y,     N,      N,       N,      N]),
-        (.certificateOtherB, .view,     [Y,    N,     N,      N,       N,      N]),
-        (.certificateOwn,    .edit,     [N,    N,     N,      N,       N,      N]),
+        (.programA, .edit, [Y, Y, N, N, N, N]),
+        (.programB, .edit, [Y, N, N, N, N, N]),
+        (.programA, .manage, [Y, Y, N, N, N, N]),
+        (.programB, .manage, [Y, N, N, N, N, N]),
+        (.programA, .verify, [Y, N, N, N, N, N]),
+        (.programB, .verify, [Y, N, N, N, N, N]),
+        (.programA, .teach, [N, N, N, N, N, N]),
+        (.classA1, .manage, [Y, Y, N, N, N, N]),
+        (.classB1, .manage, [Y, N, N, N, N, N]),
+        (.classA1, .teach, [Y, Y, Y, N, N, N]),
+        (.classB1, .teach, [Y, N, N, N, N, N]),
+        (.classA1, .edit, [N, N, N, N, N, N]),
+        (.agencyX, .edit, [Y, N, N, Y, N, N]),
+        (.agencyY, .edit, [Y, N, N, N, N, N]),
+        (.agencyX, .file, [Y, N, N, Y, N, N]),
+        (.agencyY, .file, [Y, N, N, N, N, N]),
+        (.encounterX, .edit, [Y, H, H, Y, H, H]),
+        (.encounterY, .edit, [Y, H, H, H, H, H]),
+        (.certificateOwn, .view, [Y, N, N, N, Y, N]),
+        (.certificateOtherA, .view, [Y, Y, N, N, N, N]),
+        (.certificateOtherB, .view, [Y, N, N, N, N, N]),
+        (.certificateOwn, .edit, [N, N, N, N, N, N]),
     ]
 
     /// One cell of the table as a row of (person, record, action, expected).
@@ -89,7 +93,11 @@ struct ScopeTests {
     }
 
     static var cases: [Case] {
-        table.flatMap { row in Person.allCases.enumerated().map { Case(person: $0.element, record: row.record, action: row.action, expected: row.expected[$0.offset]) } }
+        table.flatMap { row in
+            Person.allCases.enumerated().map {
+                Case(person: $0.element, record: row.record, action: row.action, expected: row.expected[$0.offset])
+            }
+        }
     }
 
     @Test("the table is whole: every person has a cell in every row, every record and action appears")
@@ -107,7 +115,8 @@ struct ScopeTests {
 
     @Test("a coordinator assigned to teach another program's class teaches it but does not run it")
     func coordinatorAsTrainer() {
-        let coordinatorB = AccessHolder(userID: Self.trainerID, email: "b@example.org", grants: [Grant(role: .programCoordinator, scope: Self.programB)])
+        let coordinatorB = AccessHolder(
+            userID: Self.trainerID, email: "b@example.org", grants: [Grant(role: .programCoordinator, scope: Self.programB)])
         #expect(Scope.decide(coordinatorB, .teach, Record.classA1.scoped) == .allowed)
         #expect(Scope.decide(coordinatorB, .manage, Record.classA1.scoped) == .forbidden)
     }
@@ -115,7 +124,9 @@ struct ScopeTests {
     @Test("an assignment alone is not enough: a trainee or liaison listed as a class's trainer does not teach it")
     func assignmentNeedsTeachingRole() {
         for role in [Role.trainee, .agencyLiaison] {
-            let holder = AccessHolder(userID: Self.trainerID, email: "x@example.org", grants: [Grant(role: role, scope: role == .agencyLiaison ? Self.agencyX : nil)])
+            let holder = AccessHolder(
+                userID: Self.trainerID, email: "x@example.org",
+                grants: [Grant(role: role, scope: role == .agencyLiaison ? Self.agencyX : nil)])
             #expect(Scope.decide(holder, .teach, Record.classA1.scoped) == .forbidden, "\(role)")
         }
     }
@@ -140,7 +151,9 @@ struct ScopeTests {
         #expect(Scope.agencies(Person.administrator.holder, for: .file) == .everything)
         #expect(Scope.agencies(Person.liaisonX.holder, for: .file) == .only([Self.agencyX]))
         #expect(Scope.agencies(Person.coordinatorA.holder, for: .file) == .only([]))
-        let twoPrograms = AccessHolder(userID: nil, email: "", grants: [Grant(role: .programCoordinator, scope: Self.programA), Grant(role: .programCoordinator, scope: Self.programB)])
+        let twoPrograms = AccessHolder(
+            userID: nil, email: "",
+            grants: [Grant(role: .programCoordinator, scope: Self.programA), Grant(role: .programCoordinator, scope: Self.programB)])
         #expect(Scope.programs(twoPrograms, for: .edit) == .only([Self.programA, Self.programB]))
         #expect(Reach.only([Self.programA]).contains(Self.programA) && !Reach.only([Self.programA]).contains(Self.programB))
     }

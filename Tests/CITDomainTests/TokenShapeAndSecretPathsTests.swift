@@ -36,7 +36,10 @@ import CITDomain
         ("/login/link/\(token)", "/login/link/[redacted]"),
         ("/confirm/\(token)/ok", "/confirm/[redacted]/ok"),
         // no secret: unchanged
-        ("/classes/3f1e2d4c-5b6a-4789-9abc-def012345678/registrations/new", "/classes/3f1e2d4c-5b6a-4789-9abc-def012345678/registrations/new"),
+        (
+            "/classes/3f1e2d4c-5b6a-4789-9abc-def012345678/registrations/new",
+            "/classes/3f1e2d4c-5b6a-4789-9abc-def012345678/registrations/new"
+        ),
         ("/classes/3F1E2D4C-5B6A-4789-9ABC-DEF012345678", "/classes/3F1E2D4C-5B6A-4789-9ABC-DEF012345678"),
         ("/verify/7KQ2-9XRD-M4TB-1HZC", "/verify/7KQ2-9XRD-M4TB-1HZC"),
         ("/invitation", "/invitation"),

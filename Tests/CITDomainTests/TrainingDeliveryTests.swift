@@ -9,7 +9,9 @@ private func chicagoTime(_ day: String, _ time: String) throws -> Date {
     try #require(ClassTimes.date(day: day, time: time, timeZone: chicagoZone))
 }
 
-private func agendaBlock(_ title: String, _ day: String, _ from: String, _ to: String, topic: String?, isBreak: Bool = false) throws -> AgendaBlock {
+private func agendaBlock(_ title: String, _ day: String, _ from: String, _ to: String, topic: String?, isBreak: Bool = false) throws
+    -> AgendaBlock
+{
     let interval = try #require(ClassTimes.interval(day: day, start: from, end: to, timeZone: chicagoZone))
     return AgendaBlock(title: title, topicCode: isBreak ? nil : topic, start: interval.start, end: interval.end, isBreak: isBreak)
 }
@@ -103,14 +105,16 @@ extension TrainingDeliveryTests {
             ]
             #expect(AttendanceHours.creditedMinutes(block: block, attendance: BlockAttendance(blockIndex: 0, spans: spans)) == 150)
             // a span on another day earns nothing here
-            let elsewhere = AttendanceSpan(checkIn: try chicagoTime("2027-03-16", "08:00"), checkOut: try chicagoTime("2027-03-16", "12:00"))
+            let elsewhere = AttendanceSpan(
+                checkIn: try chicagoTime("2027-03-16", "08:00"), checkOut: try chicagoTime("2027-03-16", "12:00"))
             #expect(AttendanceHours.creditedMinutes(block: block, attendance: BlockAttendance(blockIndex: 0, spans: [elsewhere])) == 0)
         }
 
         @Test func checkOutBeforeCheckInIsRefusedAndCountsNothing() throws {
             // setup
             let block = try agendaBlock("Morning", "2027-03-15", "08:00", "12:00", topic: "de-escalation")
-            let backwards = AttendanceSpan(checkIn: try chicagoTime("2027-03-15", "11:00"), checkOut: try chicagoTime("2027-03-15", "09:00"))
+            let backwards = AttendanceSpan(
+                checkIn: try chicagoTime("2027-03-15", "11:00"), checkOut: try chicagoTime("2027-03-15", "09:00"))
             let instant = AttendanceSpan(checkIn: try chicagoTime("2027-03-15", "09:00"), checkOut: try chicagoTime("2027-03-15", "09:00"))
             let good = AttendanceSpan(checkIn: try chicagoTime("2027-03-15", "08:00"), checkOut: try chicagoTime("2027-03-15", "08:30"))
             // MUT + validate: refused by validate
@@ -119,9 +123,13 @@ extension TrainingDeliveryTests {
             try AttendanceHours.validate(good)
             // and worth nothing if saved anyway, without eating the good span's time
             #expect(AttendanceHours.creditedMinutes(block: block, attendance: BlockAttendance(blockIndex: 0, spans: [backwards])) == 0)
-            #expect(AttendanceHours.creditedMinutes(block: block, attendance: BlockAttendance(blockIndex: 0, spans: [backwards, good, instant])) == 30)
-            #expect(AttendanceProblem.checkOutBeforeCheckIn.description
-                == "The check-out time must be after the check-in time. Check both times; a check-out after midnight is on the next day.")
+            #expect(
+                AttendanceHours.creditedMinutes(
+                    block: block, attendance: BlockAttendance(blockIndex: 0, spans: [backwards, good, instant])) == 30)
+            #expect(
+                AttendanceProblem.checkOutBeforeCheckIn.description
+                    == "The check-out time must be after the check-in time. Check both times; a check-out after midnight is on the next day."
+            )
         }
 
         @Test func minutesOutOfRangeAreRefused() throws {
@@ -134,15 +142,18 @@ extension TrainingDeliveryTests {
             }
             try AttendanceHours.validate(minutes: 0, block: block)
             try AttendanceHours.validate(minutes: 240, block: block)
-            #expect(AttendanceProblem.minutesOutOfRange(minutes: 241, blockMinutes: 240).description
-                == "Minutes attended must be between 0 and 240, the length of this block; 241 was entered.")
+            #expect(
+                AttendanceProblem.minutesOutOfRange(minutes: 241, blockMinutes: 240).description
+                    == "Minutes attended must be between 0 and 240, the length of this block; 241 was entered.")
         }
 
         @Test func typedMinutesOverrideSpansAndNeverExceedTheBlock() throws {
             let block = try agendaBlock("Morning", "2027-03-15", "08:00", "12:00", topic: "de-escalation")
             let whole = AttendanceSpan(checkIn: block.start, checkOut: block.end)
             // minutes win over the spans: the trainer corrected the sheet
-            #expect(AttendanceHours.creditedMinutes(block: block, attendance: BlockAttendance(blockIndex: 0, spans: [whole], minutes: 90)) == 90)
+            #expect(
+                AttendanceHours.creditedMinutes(block: block, attendance: BlockAttendance(blockIndex: 0, spans: [whole], minutes: 90)) == 90
+            )
             // saved out of range anyway: clamped, never more than the block or below 0
             #expect(AttendanceHours.creditedMinutes(block: block, attendance: BlockAttendance(blockIndex: 0, minutes: 500)) == 240)
             #expect(AttendanceHours.creditedMinutes(block: block, attendance: BlockAttendance(blockIndex: 0, minutes: -30)) == 0)
@@ -153,7 +164,9 @@ extension TrainingDeliveryTests {
             let agenda = try fiveDayCIT()
             let lunch = agenda[1]
             #expect(lunch.isBreak)
-            let atLunch = BlockAttendance(blockIndex: 1, spans: [AttendanceSpan(checkIn: lunch.start, checkOut: lunch.end)], minutes: 60, excusedMakeUp: "ate with the class")
+            let atLunch = BlockAttendance(
+                blockIndex: 1, spans: [AttendanceSpan(checkIn: lunch.start, checkOut: lunch.end)], minutes: 60,
+                excusedMakeUp: "ate with the class")
             // MUT + validate
             #expect(AttendanceHours.creditedMinutes(block: lunch, attendance: atLunch) == 0)
             #expect(AttendanceHours.hoursEarned(agenda: agenda, attendance: [atLunch]) == 0)
@@ -165,15 +178,19 @@ extension TrainingDeliveryTests {
         @Test func entriesForTheSameBlockAreMergedAndStrayIndicesIgnored() throws {
             let agenda = try fiveDayCIT()
             // the same block recorded twice (two trainers' sheets), plus indices off the agenda
-            let attendance = [present(0, agenda), present(0, agenda), BlockAttendance(blockIndex: 15, minutes: 240), BlockAttendance(blockIndex: -1, minutes: 240)]
+            let attendance = [
+                present(0, agenda), present(0, agenda), BlockAttendance(blockIndex: 15, minutes: 240),
+                BlockAttendance(blockIndex: -1, minutes: 240),
+            ]
             #expect(AttendanceHours.hoursEarned(agenda: agenda, attendance: attendance) == 4)
             // the larger typed minutes count; one excuse is enough
-            let merged = AttendanceHours.merge([
-                BlockAttendance(blockIndex: 2, minutes: 60),
-                BlockAttendance(blockIndex: 2, minutes: 180),
-                BlockAttendance(blockIndex: 3, excusedMakeUp: nil),
-                BlockAttendance(blockIndex: 3, excusedMakeUp: "Sick; made up on 2027-04-12"),
-            ], blockCount: agenda.count)
+            let merged = AttendanceHours.merge(
+                [
+                    BlockAttendance(blockIndex: 2, minutes: 60),
+                    BlockAttendance(blockIndex: 2, minutes: 180),
+                    BlockAttendance(blockIndex: 3, excusedMakeUp: nil),
+                    BlockAttendance(blockIndex: 3, excusedMakeUp: "Sick; made up on 2027-04-12"),
+                ], blockCount: agenda.count)
             #expect(merged[2]?.minutes == 180)
             #expect(merged[3]?.isExcused == true)
             #expect(AttendanceHours.hoursEarned(agenda: agenda, attendance: Array(merged.values)) == 7)
@@ -182,7 +199,9 @@ extension TrainingDeliveryTests {
         @Test func aBlankExcuseDoesNotExcuse() throws {
             let block = try agendaBlock("Morning", "2027-03-15", "08:00", "12:00", topic: "de-escalation")
             #expect(AttendanceHours.creditedMinutes(block: block, attendance: BlockAttendance(blockIndex: 0, excusedMakeUp: "  ")) == 0)
-            #expect(AttendanceHours.creditedMinutes(block: block, attendance: BlockAttendance(blockIndex: 0, excusedMakeUp: "Made up with the March class")) == 240)
+            #expect(
+                AttendanceHours.creditedMinutes(
+                    block: block, attendance: BlockAttendance(blockIndex: 0, excusedMakeUp: "Made up with the March class")) == 240)
         }
     }
 }
@@ -198,7 +217,8 @@ extension TrainingDeliveryTests {
         @Test func fortyHoursIsComplete() throws {
             let agenda = try fiveDayCIT()
             // MUT
-            let result = CompletionRules.evaluate(policy: citPolicy, agenda: agenda, attendance: fullAttendance(agenda), timeZone: chicagoZone)
+            let result = CompletionRules.evaluate(
+                policy: citPolicy, agenda: agenda, attendance: fullAttendance(agenda), timeZone: chicagoZone)
             // validate
             #expect(result.hoursEarned == 40)
             #expect(result.shortfalls == [])
@@ -209,7 +229,9 @@ extension TrainingDeliveryTests {
             // setup: left the day 3 afternoon (medications, not a required module) at 16:30
             let agenda = try fiveDayCIT()
             var attendance = fullAttendance(agenda, except: [8])
-            attendance.append(BlockAttendance(blockIndex: 8, spans: [AttendanceSpan(checkIn: agenda[8].start, checkOut: try chicagoTime("2027-03-17", "16:30"))]))
+            attendance.append(
+                BlockAttendance(
+                    blockIndex: 8, spans: [AttendanceSpan(checkIn: agenda[8].start, checkOut: try chicagoTime("2027-03-17", "16:30"))]))
             // MUT
             let result = CompletionRules.evaluate(policy: citPolicy, agenda: agenda, attendance: attendance, timeZone: chicagoZone)
             // validate
@@ -223,11 +245,17 @@ extension TrainingDeliveryTests {
             let agenda = try fiveDayCIT()
             func leavingEarly(by seconds: Double) -> [BlockAttendance] {
                 var attendance = fullAttendance(agenda, except: [8])
-                attendance.append(BlockAttendance(blockIndex: 8, spans: [AttendanceSpan(checkIn: agenda[8].start, checkOut: agenda[8].end.addingTimeInterval(-seconds))]))
+                attendance.append(
+                    BlockAttendance(
+                        blockIndex: 8,
+                        spans: [AttendanceSpan(checkIn: agenda[8].start, checkOut: agenda[8].end.addingTimeInterval(-seconds))]))
                 return attendance
             }
-            #expect(CompletionRules.evaluate(policy: citPolicy, agenda: agenda, attendance: leavingEarly(by: 0.5), timeZone: chicagoZone).isComplete)
-            let oneMinute = CompletionRules.evaluate(policy: citPolicy, agenda: agenda, attendance: leavingEarly(by: 60), timeZone: chicagoZone)
+            #expect(
+                CompletionRules.evaluate(policy: citPolicy, agenda: agenda, attendance: leavingEarly(by: 0.5), timeZone: chicagoZone)
+                    .isComplete)
+            let oneMinute = CompletionRules.evaluate(
+                policy: citPolicy, agenda: agenda, attendance: leavingEarly(by: 60), timeZone: chicagoZone)
             #expect(!oneMinute.isComplete)
             #expect(oneMinute.shortfalls.count == 1)
         }
@@ -236,8 +264,9 @@ extension TrainingDeliveryTests {
             // setup: missed the whole day 3 afternoon
             let agenda = try fiveDayCIT()
             let missing = fullAttendance(agenda, except: [8])
-            #expect(CompletionRules.evaluate(policy: citPolicy, agenda: agenda, attendance: missing, timeZone: chicagoZone).shortfalls
-                == [.hours(earned: 36, required: 40)])
+            #expect(
+                CompletionRules.evaluate(policy: citPolicy, agenda: agenda, attendance: missing, timeZone: chicagoZone).shortfalls
+                    == [.hours(earned: 36, required: 40)])
             // MUT: the coordinator records the make-up
             let excused = missing + [BlockAttendance(blockIndex: 8, excusedMakeUp: "Made up with the Dane County class on 2027-04-14")]
             let result = CompletionRules.evaluate(policy: citPolicy, agenda: agenda, attendance: excused, timeZone: chicagoZone)
@@ -253,12 +282,19 @@ extension TrainingDeliveryTests {
             // MUT
             let result = CompletionRules.evaluate(policy: citPolicy, agenda: agenda, attendance: attendance, timeZone: chicagoZone)
             // validate
-            let module = CompletionShortfall.module(topicCode: "role-plays", title: "Role-plays with feedback", blockTitle: "Day 5 afternoon")
+            let module = CompletionShortfall.module(
+                topicCode: "role-plays", title: "Role-plays with feedback", blockTitle: "Day 5 afternoon")
             #expect(result.shortfalls == [.hours(earned: 36, required: 40), module])
-            #expect(module.description == "Did not attend all of “Day 5 afternoon”, a required Role-plays with feedback block. A coordinator can record an excused make-up.")
+            #expect(
+                module.description
+                    == "Did not attend all of “Day 5 afternoon”, a required Role-plays with feedback block. A coordinator can record an excused make-up."
+            )
             // a policy asking fewer hours still refuses the missing module on its own
             let fewerHours = CompletionPolicy(requiredHours: 36, requiredTopicCodes: ["de-escalation", "role-plays"])
-            #expect(CompletionRules.evaluate(policy: fewerHours, agenda: agenda, attendance: attendance, timeZone: chicagoZone).shortfalls == [module])
+            #expect(
+                CompletionRules.evaluate(policy: fewerHours, agenda: agenda, attendance: attendance, timeZone: chicagoZone).shortfalls == [
+                    module
+                ])
         }
 
         @Test func partlyAttendedRequiredBlockIsAShortfallButOtherTopicsAreNot() throws {
@@ -266,8 +302,9 @@ extension TrainingDeliveryTests {
             let agenda = try fiveDayCIT()
             let partial = fullAttendance(agenda, except: [3]) + [BlockAttendance(blockIndex: 3, minutes: 210)]
             let policy = CompletionPolicy(requiredHours: 39.5, requiredTopicCodes: ["de-escalation", "role-plays"])
-            #expect(CompletionRules.evaluate(policy: policy, agenda: agenda, attendance: partial, timeZone: chicagoZone).shortfalls
-                == [.module(topicCode: "de-escalation", title: "De-escalation", blockTitle: "Day 2 morning")])
+            #expect(
+                CompletionRules.evaluate(policy: policy, agenda: agenda, attendance: partial, timeZone: chicagoZone).shortfalls
+                    == [.module(topicCode: "de-escalation", title: "De-escalation", blockTitle: "Day 2 morning")])
             // the same half hour missed from medications is fine under that policy
             let elsewhere = fullAttendance(agenda, except: [8]) + [BlockAttendance(blockIndex: 8, minutes: 210)]
             #expect(CompletionRules.evaluate(policy: policy, agenda: agenda, attendance: elsewhere, timeZone: chicagoZone).isComplete)
@@ -282,13 +319,17 @@ extension TrainingDeliveryTests {
             let result = CompletionRules.evaluate(policy: policy, agenda: agenda, attendance: dayOne, timeZone: chicagoZone)
             // validate
             #expect(result.shortfalls == [.hours(earned: 8, required: 16), .day("2027-03-16")])
-            #expect(CompletionShortfall.day("2027-03-16").description
-                == "No attendance recorded on 2027-03-16; the course requires attendance on every day of the class.")
+            #expect(
+                CompletionShortfall.day("2027-03-16").description
+                    == "No attendance recorded on 2027-03-16; the course requires attendance on every day of the class.")
             // an hour on day 2 satisfies the day rule; the hours are still short
             let someOfDayTwo = dayOne + [BlockAttendance(blockIndex: 3, minutes: 60)]
-            #expect(CompletionRules.evaluate(policy: policy, agenda: agenda, attendance: someOfDayTwo, timeZone: chicagoZone).shortfalls
-                == [.hours(earned: 9, required: 16)])
-            #expect(CompletionRules.evaluate(policy: policy, agenda: agenda, attendance: fullAttendance(agenda), timeZone: chicagoZone).isComplete)
+            #expect(
+                CompletionRules.evaluate(policy: policy, agenda: agenda, attendance: someOfDayTwo, timeZone: chicagoZone).shortfalls
+                    == [.hours(earned: 9, required: 16)])
+            #expect(
+                CompletionRules.evaluate(policy: policy, agenda: agenda, attendance: fullAttendance(agenda), timeZone: chicagoZone)
+                    .isComplete)
         }
 
         @Test func daysAreCountedInTheClassTimeZone() throws {
@@ -300,8 +341,13 @@ extension TrainingDeliveryTests {
             let policy = CompletionPolicy(requiredHours: 4, requireEveryDay: true)
             let attendance = [present(0, agenda)]
             // MUT + validate
-            #expect(CompletionRules.evaluate(policy: policy, agenda: agenda, attendance: attendance, timeZone: chicagoZone).shortfalls == [.day("2027-03-16")])
-            #expect(CompletionRules.evaluate(policy: policy, agenda: agenda, attendance: attendance, timeZone: TimeZone(identifier: "UTC")!).shortfalls == [.day("2027-03-17")])
+            #expect(
+                CompletionRules.evaluate(policy: policy, agenda: agenda, attendance: attendance, timeZone: chicagoZone).shortfalls == [
+                    .day("2027-03-16")
+                ])
+            #expect(
+                CompletionRules.evaluate(policy: policy, agenda: agenda, attendance: attendance, timeZone: TimeZone(identifier: "UTC")!)
+                    .shortfalls == [.day("2027-03-17")])
         }
 
         @Test func anAgendaShorterThanRequiredLeavesEveryoneShort() throws {
@@ -311,28 +357,38 @@ extension TrainingDeliveryTests {
                 if offset == 14 { block.end = block.end.addingTimeInterval(-3600) }
                 return block
             }
-            let result = CompletionRules.evaluate(policy: citPolicy, agenda: agenda, attendance: fullAttendance(agenda), timeZone: chicagoZone)
+            let result = CompletionRules.evaluate(
+                policy: citPolicy, agenda: agenda, attendance: fullAttendance(agenda), timeZone: chicagoZone)
             #expect(result.shortfalls == [.hours(earned: 39, required: 40)])
         }
 
         @Test func standardPoliciesPerCourse() {
             let cit = CompletionPolicy.standard(courseCode: "CIT", requiredHours: 40)
-            #expect(cit == CompletionPolicy(requiredHours: 40, requiredTopicCodes: ["de-escalation", "role-plays"], requireEveryDay: false))
+            #expect(
+                cit == CompletionPolicy(requiredHours: 40, requiredTopicCodes: ["de-escalation", "role-plays"], requireEveryDay: false))
             #expect(CompletionPolicy.standard(courseCode: "cit", requiredHours: 40) == cit)
-            #expect(CompletionPolicy.standard(courseCode: "CIP", requiredHours: 16) == CompletionPolicy(requiredHours: 16, requiredTopicCodes: [], requireEveryDay: true))
+            #expect(
+                CompletionPolicy.standard(courseCode: "CIP", requiredHours: 16)
+                    == CompletionPolicy(requiredHours: 16, requiredTopicCodes: [], requireEveryDay: true))
             #expect(CompletionPolicy.standard(courseCode: "CIT-DISPATCH", requiredHours: 8) == CompletionPolicy(requiredHours: 8))
             #expect(CompletionPolicy.standard(courseCode: "CIT-YOUTH", requiredHours: 16) == CompletionPolicy(requiredHours: 16))
         }
 
         @Test func summariesAreOnePlainSentence() {
-            #expect(CompletionPolicy.standard(courseCode: "CIT", requiredHours: 40).summary
-                == "All 40 hours, including every De-escalation and Role-plays with feedback block; an excused make-up recorded by a coordinator counts.")
-            #expect(CompletionPolicy.standard(courseCode: "CIP", requiredHours: 16).summary
-                == "All 16 hours, with attendance on every day of the class; an excused make-up recorded by a coordinator counts.")
-            #expect(CompletionPolicy.standard(courseCode: "CIT-DISPATCH", requiredHours: 8).summary
-                == "All 8 hours; an excused make-up recorded by a coordinator counts.")
-            #expect(CompletionPolicy(requiredHours: 7.5, requiredTopicCodes: ["state-module"], requireEveryDay: true).summary
-                == "All 7.5 hours, including every state-module block, and attendance on every day of the class; an excused make-up recorded by a coordinator counts.")
+            #expect(
+                CompletionPolicy.standard(courseCode: "CIT", requiredHours: 40).summary
+                    == "All 40 hours, including every De-escalation and Role-plays with feedback block; an excused make-up recorded by a coordinator counts."
+            )
+            #expect(
+                CompletionPolicy.standard(courseCode: "CIP", requiredHours: 16).summary
+                    == "All 16 hours, with attendance on every day of the class; an excused make-up recorded by a coordinator counts.")
+            #expect(
+                CompletionPolicy.standard(courseCode: "CIT-DISPATCH", requiredHours: 8).summary
+                    == "All 8 hours; an excused make-up recorded by a coordinator counts.")
+            #expect(
+                CompletionPolicy(requiredHours: 7.5, requiredTopicCodes: ["state-module"], requireEveryDay: true).summary
+                    == "All 7.5 hours, including every state-module block, and attendance on every day of the class; an excused make-up recorded by a coordinator counts."
+            )
         }
 
         @Test func policyRoundTripsThroughJSON() throws {
@@ -389,7 +445,7 @@ extension TrainingDeliveryTests {
             #expect(VerificationCode.normalize("7K3M0Q1ZR8TVX4HK") == known)
             #expect(VerificationCode.normalize(" 7K3M 0Q1Z R8TV X4HK ") == known)
             #expect(VerificationCode.normalize("7K3M--0Q1Z-R8-TV-X4HK-") == known)
-            #expect(VerificationCode.normalize("7K3M–0Q1Z–R8TV–X4HK") == known)   // en dashes from a word processor
+            #expect(VerificationCode.normalize("7K3M–0Q1Z–R8TV–X4HK") == known)  // en dashes from a word processor
             // O read as zero, I and L as one
             #expect(VerificationCode.normalize("7K3M-OQIZ-R8TV-X4HK") == known)
             #expect(VerificationCode.normalize("7k3m-oqlz-r8tv-x4hk") == known)
@@ -434,9 +490,9 @@ extension TrainingDeliveryTests {
 
         @Test func malformedInputIsRejected() {
             #expect(VerificationCode.normalize("") == nil)
-            #expect(VerificationCode.normalize("7K3M-0Q1Z-R8TV-X4H") == nil)          // 15 characters
-            #expect(VerificationCode.normalize("7K3M-0Q1Z-R8TV-X4HKK") == nil)        // 17 characters
-            #expect(VerificationCode.normalize("7K3M-0Q1Z-R8TU-X4HK") == nil)         // U is not in the alphabet
+            #expect(VerificationCode.normalize("7K3M-0Q1Z-R8TV-X4H") == nil)  // 15 characters
+            #expect(VerificationCode.normalize("7K3M-0Q1Z-R8TV-X4HKK") == nil)  // 17 characters
+            #expect(VerificationCode.normalize("7K3M-0Q1Z-R8TU-X4HK") == nil)  // U is not in the alphabet
             #expect(VerificationCode.normalize("7K3M-0Q1Z-R8T!-X4HK") == nil)
             #expect(VerificationCode.normalize("7K3M-0Q1Z-R8TÝ-X4HK") == nil)
         }
@@ -527,10 +583,11 @@ extension TrainingDeliveryTests {
         }
 
         @Test func defaultRubricHasSevenCriteriaOnAFourPointScale() {
-            #expect(rubric.criteria.map(\.title) == [
-                "Introduces self and purpose", "Calm voice and posture", "Active listening",
-                "Asks about safety and weapons", "Offers choices", "Avoids escalating triggers", "Connects to resources",
-            ])
+            #expect(
+                rubric.criteria.map(\.title) == [
+                    "Introduces self and purpose", "Calm voice and posture", "Active listening",
+                    "Asks about safety and weapons", "Offers choices", "Avoids escalating triggers", "Connects to resources",
+                ])
             #expect(Set(rubric.criteria.map(\.code)).count == 7)
             #expect(rubric.levels.map(\.score) == [1, 2, 3, 4])
             #expect(rubric.levels.map(\.label) == ["Not yet shown", "Developing", "Competent", "Strong"])
@@ -550,12 +607,13 @@ extension TrainingDeliveryTests {
             sheet["eye-contact"] = 2
             sheet["calm-voice-posture"] = 0
             // MUT + validate
-            #expect(rubric.problems(scores: sheet) == [
-                "0 for “Calm voice and posture” is not on the scale; use a score from 1 to 4.",
-                "5 for “Active listening” is not on the scale; use a score from 1 to 4.",
-                "“Offers choices” has no score. Give every criterion a score from 1 to 4.",
-                "“eye-contact” is not a criterion on this rubric. Reload the score sheet and score again.",
-            ])
+            #expect(
+                rubric.problems(scores: sheet) == [
+                    "0 for “Calm voice and posture” is not on the scale; use a score from 1 to 4.",
+                    "5 for “Active listening” is not on the scale; use a score from 1 to 4.",
+                    "“Offers choices” has no score. Give every criterion a score from 1 to 4.",
+                    "“eye-contact” is not a criterion on this rubric. Reload the score sheet and score again.",
+                ])
             #expect(rubric.problems(scores: [:]).count == 7)
         }
 
@@ -592,11 +650,14 @@ extension TrainingDeliveryTests {
         }
 
         @Test func headerIsTheBoardsColumns() {
-            #expect(TrainingRecordExport.header == [
-                "person_name", "email", "course_title", "course_code", "start_date", "end_date",
-                "hours", "category", "provider", "certificate_code",
-            ])
-            #expect(TrainingRecordExport.csv([]) == "person_name,email,course_title,course_code,start_date,end_date,hours,category,provider,certificate_code\r\n")
+            #expect(
+                TrainingRecordExport.header == [
+                    "person_name", "email", "course_title", "course_code", "start_date", "end_date",
+                    "hours", "category", "provider", "certificate_code",
+                ])
+            #expect(
+                TrainingRecordExport.csv([])
+                    == "person_name,email,course_title,course_code,start_date,end_date,hours,category,provider,certificate_code\r\n")
         }
 
         @Test func rowsAreQuotedAndHoursPrintPlainly() throws {
@@ -611,8 +672,14 @@ extension TrainingDeliveryTests {
             // validate
             let lines = text.components(separatedBy: "\r\n")
             #expect(lines.count == 5)
-            #expect(lines[1] == "\"Smith, Jo\",jo.smith@example.org,Crisis Intervention Team (CIT) training,CIT,2027-03-15,2027-03-19,40,Crisis intervention,NAMI Wisconsin CIT Program,7K3M-0Q1Z-R8TV-X4HK")
-            #expect(lines[2] == "Lee Ann,jo.smith@example.org,Crisis Intervention Team (CIT) training,CIT,2027-03-15,2027-03-19,39.5,Crisis intervention,\"Dane County \"\"CIT\"\" Team\",7K3M-0Q1Z-R8TV-X4HK")
+            #expect(
+                lines[1]
+                    == "\"Smith, Jo\",jo.smith@example.org,Crisis Intervention Team (CIT) training,CIT,2027-03-15,2027-03-19,40,Crisis intervention,NAMI Wisconsin CIT Program,7K3M-0Q1Z-R8TV-X4HK"
+            )
+            #expect(
+                lines[2]
+                    == "Lee Ann,jo.smith@example.org,Crisis Intervention Team (CIT) training,CIT,2027-03-15,2027-03-19,39.5,Crisis intervention,\"Dane County \"\"CIT\"\" Team\",7K3M-0Q1Z-R8TV-X4HK"
+            )
             #expect(lines[4] == "")
             // reads back column for column; the formula is neutralised
             let table = try CSVTable(parsing: text)

@@ -9,7 +9,9 @@ private func at(_ day: String, _ time: String) throws -> Date {
     try #require(ClassTimes.date(day: day, time: time, timeZone: chicago))
 }
 
-private func block(_ title: String, _ day: String, _ from: String, _ to: String, topic: String? = "de-escalation", isBreak: Bool = false) throws -> AgendaBlock {
+private func block(_ title: String, _ day: String, _ from: String, _ to: String, topic: String? = "de-escalation", isBreak: Bool = false)
+    throws -> AgendaBlock
+{
     let interval = try #require(ClassTimes.interval(day: day, start: from, end: to, timeZone: chicago))
     return AgendaBlock(title: title, topicCode: isBreak ? nil : topic, start: interval.start, end: interval.end, isBreak: isBreak)
 }
@@ -61,8 +63,9 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
         let policy = SeatPolicy(capacity: 30, agencyLimits: ["madison police dept": 4])
         let counts = SeatCounts(confirmedTotal: 20, confirmedByAgency: ["madison police dept": 4, "dane county sheriff": 16])
         // MUT + validate: the name as typed matches the normalized key
-        #expect(SeatAllocation.decide(policy: policy, counts: counts, agencyKey: SeatPolicy.agencyKey(" Madison  Police Dept "))
-            == .waitlisted(reason: .agencyLimitReached(limit: 4)))
+        #expect(
+            SeatAllocation.decide(policy: policy, counts: counts, agencyKey: SeatPolicy.agencyKey(" Madison  Police Dept "))
+                == .waitlisted(reason: .agencyLimitReached(limit: 4)))
         #expect(SeatAllocation.decide(policy: policy, counts: counts, agencyKey: "dane county sheriff") == .confirmed)
         #expect(SeatAllocation.seatsLeft(policy: policy, counts: counts) == 10)
     }
@@ -72,7 +75,9 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
         #expect(policy.limit(forAgency: "dane county sheriff") == 10)
         #expect(policy.limit(forAgency: "Fitchburg PD") == 3)
         let counts = SeatCounts(confirmedTotal: 8, confirmedByAgency: ["fitchburg pd": 3, "dane county sheriff": 5])
-        #expect(SeatAllocation.decide(policy: policy, counts: counts, agencyKey: "fitchburg pd") == .waitlisted(reason: .agencyLimitReached(limit: 3)))
+        #expect(
+            SeatAllocation.decide(policy: policy, counts: counts, agencyKey: "fitchburg pd")
+                == .waitlisted(reason: .agencyLimitReached(limit: 3)))
         #expect(SeatAllocation.decide(policy: policy, counts: counts, agencyKey: "dane county sheriff") == .confirmed)
         // no organization given: no agency whose share it could take
         #expect(policy.limit(forAgency: "  ") == nil)
@@ -97,7 +102,9 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
         // setup: a full class of 30 with three people waiting
         let policy = SeatPolicy(capacity: 30)
         let base = Date(timeIntervalSince1970: 1_800_000_000)
-        let waitlist = (1...3).map { WaitlistEntry(id: UUID(), agencyKey: "agency \($0)", joinedAt: base.addingTimeInterval(Double($0)), sequence: 30 + $0) }
+        let waitlist = (1...3).map {
+            WaitlistEntry(id: UUID(), agencyKey: "agency \($0)", joinedAt: base.addingTimeInterval(Double($0)), sequence: 30 + $0)
+        }
         let full = SeatCounts(confirmedTotal: 30, confirmedByAgency: ["x": 30])
         #expect(WaitlistPolicy.promotions(waitlist: waitlist, policy: policy, counts: full).isEmpty)
         // MUT: the 30th confirmed person cancels
@@ -174,7 +181,8 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
 
     @Test func aHoldTakesItsSeatWhileItLasts() {
         // setup: 9 confirmed and one hold for 10 seats
-        let claims = Array(repeating: SeatClaim(agencyKey: "a"), count: 9) + [SeatClaim(agencyKey: "b", heldUntil: now.addingTimeInterval(60))]
+        let claims =
+            Array(repeating: SeatClaim(agencyKey: "a"), count: 9) + [SeatClaim(agencyKey: "b", heldUntil: now.addingTimeInterval(60))]
         // MUT
         let counts = SeatCounts(claims: claims, at: now)
         // validate: the next person waits, so the holder gets the seat they were shown
@@ -193,7 +201,9 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
     @Test func aHoldCountsAgainstItsAgencyLimit() {
         let claims = [SeatClaim(agencyKey: "Madison PD"), SeatClaim(agencyKey: "madison  pd", heldUntil: now.addingTimeInterval(60))]
         let counts = SeatCounts(claims: claims, at: now)
-        #expect(SeatAllocation.decide(policy: SeatPolicy(capacity: 10, defaultAgencyLimit: 2), counts: counts, agencyKey: "madison pd") == .waitlisted(reason: .agencyLimitReached(limit: 2)))
+        #expect(
+            SeatAllocation.decide(policy: SeatPolicy(capacity: 10, defaultAgencyLimit: 2), counts: counts, agencyKey: "madison pd")
+                == .waitlisted(reason: .agencyLimitReached(limit: 2)))
     }
 
     @Test func theLinkOutlivesTheHoldButNotTheRegistrationWindowOrTheClass() {
@@ -205,7 +215,8 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
         let early = SeatHold.linkExpiry(requestedAt: now, closesAt: closing, startsAt: starts)
         #expect(early == closing)
         #expect(SeatHold.holdExpiry(requestedAt: now, linkExpiry: early) == closing)
-        #expect(SeatHold.linkExpiry(requestedAt: now, closesAt: nil, startsAt: now.addingTimeInterval(3600)) == now.addingTimeInterval(3600))
+        #expect(
+            SeatHold.linkExpiry(requestedAt: now, closesAt: nil, startsAt: now.addingTimeInterval(3600)) == now.addingTimeInterval(3600))
     }
 }
 
@@ -239,7 +250,10 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
         #expect(problems == [.hoursMismatch(total: 39.5, required: 40)])
         #expect(problems[0].description(courseName: "CIT") == "The agenda adds up to 39.5 hours; CIT needs 40 (0.5 hours missing).")
         #expect(problems[0].description == "The agenda adds up to 39.5 hours; the course needs 40 (0.5 hours missing).")
-        #expect(AgendaValidation.messages(blocks, requiredHours: 40, courseName: "CIT") == ["The agenda adds up to 39.5 hours; CIT needs 40 (0.5 hours missing)."])
+        #expect(
+            AgendaValidation.messages(blocks, requiredHours: 40, courseName: "CIT") == [
+                "The agenda adds up to 39.5 hours; CIT needs 40 (0.5 hours missing)."
+            ])
     }
 
     @Test func tooManyHoursSaysHowMany() throws {
@@ -252,7 +266,9 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
     @Test func withinAMinuteIsAccepted() throws {
         // 15:59:30 instead of 16:00 on an 8-hour course: 30 seconds short
         let start = try at("2027-07-12", "08:00")
-        let blocks = [AgendaBlock(title: "Dispatch", topicCode: "de-escalation", start: start, end: start.addingTimeInterval(8 * 3600 - 30))]
+        let blocks = [
+            AgendaBlock(title: "Dispatch", topicCode: "de-escalation", start: start, end: start.addingTimeInterval(8 * 3600 - 30))
+        ]
         #expect(AgendaValidation.problems(blocks, requiredHours: 8, courseName: "CIT for Dispatch") == [])
         let twoMinutesShort = [AgendaBlock(title: "Dispatch", topicCode: nil, start: start, end: start.addingTimeInterval(8 * 3600 - 120))]
         #expect(AgendaValidation.problems(twoMinutesShort, requiredHours: 8, courseName: "CIT for Dispatch").count == 1)
@@ -286,10 +302,11 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
             try block("Later", "2027-07-12", "11:00", "12:00"),
         ]
         let problems = AgendaValidation.problems(nested, requiredHours: 10, courseName: "X")
-        #expect(problems == [
-            .overlaps(first: 0, second: 1, firstTitle: "Long", secondTitle: "Short"),
-            .overlaps(first: 0, second: 2, firstTitle: "Long", secondTitle: "Later"),
-        ])
+        #expect(
+            problems == [
+                .overlaps(first: 0, second: 1, firstTitle: "Long", secondTitle: "Short"),
+                .overlaps(first: 0, second: 2, firstTitle: "Long", secondTitle: "Later"),
+            ])
     }
 
     @Test func endBeforeStart() throws {
@@ -305,7 +322,9 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
         // validate: reported, and it adds no (negative) hours
         #expect(problems == [.endsBeforeStart(index: 1, title: "Afternoon")])
         #expect(blocks[1].hours == 0)
-        #expect(problems[0].description == "Block 2, “Afternoon”, must end after it starts. Check its times; a block that runs past midnight ends on the next day.")
+        #expect(
+            problems[0].description
+                == "Block 2, “Afternoon”, must end after it starts. Check its times; a block that runs past midnight ends on the next day.")
     }
 
     @Test func blockThatCrossesMidnightIsFourHours() throws {
@@ -318,8 +337,9 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
         #expect(AgendaValidation.problems([morning, night], requiredHours: 8, courseName: "X") == [])
         // but one that runs into the next block is an overlap
         let early = try block("Early debrief", "2027-07-13", "01:00", "05:00", topic: "role-plays")
-        #expect(AgendaValidation.problems([night, early], requiredHours: 8, courseName: "X")
-            == [.overlaps(first: 0, second: 1, firstTitle: "Ride-along", secondTitle: "Early debrief")])
+        #expect(
+            AgendaValidation.problems([night, early], requiredHours: 8, courseName: "X")
+                == [.overlaps(first: 0, second: 1, firstTitle: "Ride-along", secondTitle: "Early debrief")])
     }
 
     @Test func classThatEndsAtMidnight() throws {
@@ -381,8 +401,8 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
     @Test func summerAndWinterTimesAreLocal() throws {
         let summer = try at("2027-07-12", "08:00")
         let winter = try at("2027-01-11", "08:00")
-        #expect(summer == Date(timeIntervalSince1970: 1_815_397_200)) // 13:00 UTC (CDT, -5)
-        #expect(winter == Date(timeIntervalSince1970: 1_799_676_000)) // 14:00 UTC (CST, -6)
+        #expect(summer == Date(timeIntervalSince1970: 1_815_397_200))  // 13:00 UTC (CDT, -5)
+        #expect(winter == Date(timeIntervalSince1970: 1_799_676_000))  // 14:00 UTC (CST, -6)
         #expect(ClassTimes.dayAndTime(summer, timeZone: chicago) == (day: "2027-07-12", time: "08:00"))
         #expect(ClassTimes.dayAndTime(winter, timeZone: chicago) == (day: "2027-01-11", time: "08:00"))
     }
@@ -432,17 +452,27 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
 
     @Test func dispatcherForCITDispatchIsEligibleAndForCITIsSentThere() {
         #expect(Eligibility.check(course: CourseCatalog.citDispatch, audience: .dispatch) == .eligible)
-        #expect(Eligibility.check(course: CourseCatalog.cit, audience: .dispatch) == .notEligible(
-            reason: "CIT is for sworn law enforcement. CIT for Dispatch (8 hours over 2 days) is for dispatchers and 911 telecommunicators like you.",
-            suggestedCourseCode: "CIT-DISPATCH"
-        ))
+        #expect(
+            Eligibility.check(course: CourseCatalog.cit, audience: .dispatch)
+                == .notEligible(
+                    reason:
+                        "CIT is for sworn law enforcement. CIT for Dispatch (8 hours over 2 days) is for dispatchers and 911 telecommunicators like you.",
+                    suggestedCourseCode: "CIT-DISPATCH"
+                ))
     }
 
     @Test func correctionsForCITIsSentToCIPAndOfficerForCIPToCIT() {
-        #expect(Eligibility.check(course: CourseCatalog.cit, audience: .corrections)
-            == .notEligible(reason: "CIT is for sworn law enforcement. CIP (16 hours over 2 days) is for corrections staff like you.", suggestedCourseCode: "CIP"))
-        #expect(Eligibility.check(course: CourseCatalog.cip, audience: .swornLawEnforcement)
-            == .notEligible(reason: "CIP is for non-law-enforcement professionals and corrections staff. CIT (40 hours over 5 days) is for sworn law enforcement like you.", suggestedCourseCode: "CIT"))
+        #expect(
+            Eligibility.check(course: CourseCatalog.cit, audience: .corrections)
+                == .notEligible(
+                    reason: "CIT is for sworn law enforcement. CIP (16 hours over 2 days) is for corrections staff like you.",
+                    suggestedCourseCode: "CIP"))
+        #expect(
+            Eligibility.check(course: CourseCatalog.cip, audience: .swornLawEnforcement)
+                == .notEligible(
+                    reason:
+                        "CIP is for non-law-enforcement professionals and corrections staff. CIT (40 hours over 5 days) is for sworn law enforcement like you.",
+                    suggestedCourseCode: "CIT"))
     }
 
     @Test func everyAudienceIsEligibleOrGetsAnAnswerFromTheCatalog() {
@@ -465,10 +495,13 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
     }
 
     @Test func communityMemberHasNoSeedCourse() {
-        #expect(Eligibility.check(course: CourseCatalog.cit, audience: .communityMembers) == .notEligible(
-            reason: "CIT is for sworn law enforcement. No course in the catalog is for community members yet; the program's coordinator can tell you about other classes.",
-            suggestedCourseCode: nil
-        ))
+        #expect(
+            Eligibility.check(course: CourseCatalog.cit, audience: .communityMembers)
+                == .notEligible(
+                    reason:
+                        "CIT is for sworn law enforcement. No course in the catalog is for community members yet; the program's coordinator can tell you about other classes.",
+                    suggestedCourseCode: nil
+                ))
     }
 
     @Test func suggestionsFollowTheCatalogPassedIn() {
@@ -483,12 +516,23 @@ private func block(_ title: String, _ day: String, _ from: String, _ to: String,
         )
         let catalog = [CourseCatalog.cit, youth, CourseCatalog.cip, family]
         // MUT + validate: CIP, whose main audience teachers are, beats CIT for Youth listed first
-        #expect(Eligibility.check(course: CourseCatalog.cit, audience: .nonLawEnforcementProfessionals, catalog: catalog)
-            == .notEligible(reason: "CIT is for sworn law enforcement. CIP (16 hours over 2 days) is for non-law-enforcement professionals like you.", suggestedCourseCode: "CIP"))
-        #expect(Eligibility.check(course: CourseCatalog.cit, audience: .communityMembers, catalog: catalog)
-            == .notEligible(reason: "CIT is for sworn law enforcement. Family and friends class (4 hours) is for community members like you.", suggestedCourseCode: "FAMILY"))
+        #expect(
+            Eligibility.check(course: CourseCatalog.cit, audience: .nonLawEnforcementProfessionals, catalog: catalog)
+                == .notEligible(
+                    reason:
+                        "CIT is for sworn law enforcement. CIP (16 hours over 2 days) is for non-law-enforcement professionals like you.",
+                    suggestedCourseCode: "CIP"))
+        #expect(
+            Eligibility.check(course: CourseCatalog.cit, audience: .communityMembers, catalog: catalog)
+                == .notEligible(
+                    reason: "CIT is for sworn law enforcement. Family and friends class (4 hours) is for community members like you.",
+                    suggestedCourseCode: "FAMILY"))
         // without CIP in the catalog, the course that merely admits teachers is offered
-        #expect(Eligibility.check(course: CourseCatalog.cit, audience: .nonLawEnforcementProfessionals, catalog: [CourseCatalog.cit, youth])
-            == .notEligible(reason: "CIT is for sworn law enforcement. CIT for Youth (16 hours over 2 days) is for non-law-enforcement professionals like you.", suggestedCourseCode: "CIT-YOUTH"))
+        #expect(
+            Eligibility.check(course: CourseCatalog.cit, audience: .nonLawEnforcementProfessionals, catalog: [CourseCatalog.cit, youth])
+                == .notEligible(
+                    reason:
+                        "CIT is for sworn law enforcement. CIT for Youth (16 hours over 2 days) is for non-law-enforcement professionals like you.",
+                    suggestedCourseCode: "CIT-YOUTH"))
     }
 }

@@ -19,24 +19,34 @@ final class APIChecker: @unchecked Sendable {
     }
 
     @discardableResult
-    func call(_ app: Application, _ method: HTTPMethod, _ path: String, token: String? = nil, body: Any? = nil,
-              rawBody: String? = nil, expect status: HTTPStatus, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Any? {
+    func call(
+        _ app: Application, _ method: HTTPMethod, _ path: String, token: String? = nil, body: Any? = nil,
+        rawBody: String? = nil, expect status: HTTPStatus, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Any? {
         var headers = HTTPHeaders()
         if let token { headers.replaceOrAdd(name: .authorization, value: "Bearer \(token)") }
         var buffer: ByteBuffer?
         if let body { buffer = ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)); headers.contentType = .json }
         if let rawBody { buffer = ByteBuffer(string: rawBody); headers.contentType = .json }
         let response = try await app.testing().sendRequest(method, path, headers: headers, body: buffer)
-        #expect(response.status == status, "\(method) \(path): \(response.status) \(String(buffer: response.body).prefix(300))", sourceLocation: sourceLocation)
+        #expect(
+            response.status == status, "\(method) \(path): \(response.status) \(String(buffer: response.body).prefix(300))",
+            sourceLocation: sourceLocation)
         let pathOnly = String(path.split(separator: "?", maxSplits: 1)[0])
-        let template = try #require(JSONSchemaCheck.template(for: pathOnly, in: document), "\(pathOnly) is not in the document", sourceLocation: sourceLocation)
+        let template = try #require(
+            JSONSchemaCheck.template(for: pathOnly, in: document), "\(pathOnly) is not in the document", sourceLocation: sourceLocation)
         exercised.insert("\(method.rawValue.lowercased()) \(template)")
         let contentType = response.headers.contentType.map { "\($0.type)/\($0.subType)" } ?? ""
-        let schema = try #require(JSONSchemaCheck.responseSchema(in: document, path: template, method: method.rawValue.lowercased(), status: Int(response.status.code), contentType: contentType),
-                                  "no schema for \(method) \(template) \(response.status.code) \(contentType)", sourceLocation: sourceLocation)
+        let schema = try #require(
+            JSONSchemaCheck.responseSchema(
+                in: document, path: template, method: method.rawValue.lowercased(), status: Int(response.status.code),
+                contentType: contentType),
+            "no schema for \(method) \(template) \(response.status.code) \(contentType)", sourceLocation: sourceLocation)
         let value = try JSONSerialization.jsonObject(with: Data(buffer: response.body), options: [.fragmentsAllowed])
         let problems = JSONSchemaCheck.problems(value, schema: schema, document: document)
-        #expect(problems.isEmpty, "\(method) \(path) \(response.status.code) does not match the document: \(problems.prefix(5))", sourceLocation: sourceLocation)
+        #expect(
+            problems.isEmpty, "\(method) \(path) \(response.status.code) does not match the document: \(problems.prefix(5))",
+            sourceLocation: sourceLocation)
         return value
     }
 }
@@ -83,7 +93,9 @@ struct APIRouteTests {
             let dane1 = try await programID(app, named: "NAMI Dane County CIT/CIP")
             let coordinator = try await Fixtures.user(app, email: "api-coord@example.org", role: .programCoordinator, scope: dane1)
             let coordinatorToken = try await Self.token(app, for: coordinator)
-            let roster = try await api.call(app, .GET, "/api/v1/classes/\(classID.uuidString)/roster", token: coordinatorToken, expect: .ok) as? [String: Any]
+            let roster =
+                try await api.call(app, .GET, "/api/v1/classes/\(classID.uuidString)/roster", token: coordinatorToken, expect: .ok)
+                as? [String: Any]
             #expect((roster?["confirmed"] as? [Any])?.count == 1)
             try await api.call(app, .GET, "/api/v1/classes/\(classID.uuidString)/roster", expect: .unauthorized)
             try await api.call(app, .GET, "/api/v1/classes/\(classID.uuidString)/roster", token: "cithub_forged", expect: .unauthorized)
@@ -93,20 +105,27 @@ struct APIRouteTests {
             try await api.call(app, .GET, "/api/v1/classes/\(classID.uuidString)/roster", token: traineeToken, expect: .forbidden)
 
             let agency = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).sort(\.$name).first())
-            let liaison = try await Fixtures.user(app, email: "api-liaison@example.org", role: .agencyLiaison, scope: agency.id!.uuidString.lowercased())
+            let liaison = try await Fixtures.user(
+                app, email: "api-liaison@example.org", role: .agencyLiaison, scope: agency.id!.uuidString.lowercased())
             let liaisonToken = try await Self.token(app, for: liaison)
             var report: [String: Any] = [:]
             let threeWay: Set<String> = ["weapon_involved", "veteran", "substance_use", "repeat_contact"]
             for (key, value) in OutcomeFixtures.report(agency: agency) {
-                if !threeWay.contains(key) && (value == "yes" || value == "no") { report[key] = (value == "yes") as Bool }
-                else { report[key] = value }
+                if !threeWay.contains(key) && (value == "yes" || value == "no") {
+                    report[key] = (value == "yes") as Bool
+                } else {
+                    report[key] = value
+                }
             }
-            let created = try await api.call(app, .POST, "/api/v1/encounters", token: liaisonToken, body: report, expect: .created) as? [String: Any]
+            let created =
+                try await api.call(app, .POST, "/api/v1/encounters", token: liaisonToken, body: report, expect: .created) as? [String: Any]
             #expect(created?["quarter"] as? String == "2026Q3")
             var bad = report
             bad["cit_dispatched"] = false
             bad["subject_name"] = "Jane Doe"
-            let refused = try await api.call(app, .POST, "/api/v1/encounters", token: liaisonToken, body: bad, expect: .unprocessableEntity) as? [String: Any]
+            let refused =
+                try await api.call(app, .POST, "/api/v1/encounters", token: liaisonToken, body: bad, expect: .unprocessableEntity)
+                as? [String: Any]
             let errors = refused?["errors"] as? [String: String]
             #expect(errors?["subject_name"] != nil)
             #expect(errors?["cit_arrived"] != nil)
@@ -142,8 +161,8 @@ struct APIRouteTests {
             let response = try await app.testing().sendRequest(.GET, "/api/v1/counties?per_page=1")
             #expect(response.status == .tooManyRequests)
             #expect(Int(response.headers.first(name: "Retry-After") ?? "") ?? 0 >= 1)
-            // a token has its own bucket
-            try await api.call(app, .GET, "/api/v1/counties?per_page=1", token: token, expect: .tooManyRequests)  // the check of the token costs the address
+            // a token has its own bucket; the check of the token costs the address
+            try await api.call(app, .GET, "/api/v1/counties?per_page=1", token: token, expect: .tooManyRequests)
         }
     }
 
@@ -152,16 +171,21 @@ struct APIRouteTests {
         try await withCITHub { app in
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
             let owner = try await Fixtures.user(app, email: "tool-owner@example.org", role: .agencyLiaison)
-            #expect(try await admin.post(APITokensController.path, ["email": "nobody@example.org", "name": "x"]).status == .unprocessableEntity)
+            #expect(
+                try await admin.post(APITokensController.path, ["email": "nobody@example.org", "name": "x"]).status == .unprocessableEntity)
             let created = try await admin.post(APITokensController.path, ["email": owner.email, "name": "Nightly import"])
             #expect(created.status == .created)
-            let secret = try #require(created.text.range(of: #"cithub_[A-Za-z0-9_-]{30,}"#, options: .regularExpression).map { String(created.text[$0]) })
+            let secret = try #require(
+                created.text.range(of: #"cithub_[A-Za-z0-9_-]{30,}"#, options: .regularExpression).map { String(created.text[$0]) })
             let stored = try #require(try await APIToken.query(on: app.db).first())
             #expect(stored.tokenHash == APIToken.hash(secret))
             #expect(!(try await admin.get(APITokensController.path).text.contains(secret)))
-            #expect(try await app.testing().sendRequest(.GET, "/api/v1/counties", headers: ["Authorization": "Bearer \(secret)"]).status == .ok)
+            #expect(
+                try await app.testing().sendRequest(.GET, "/api/v1/counties", headers: ["Authorization": "Bearer \(secret)"]).status == .ok)
             #expect(try await admin.post("/admin/api-tokens/\(stored.id!.uuidString.lowercased())/revoke", [:]).status == .seeOther)
-            #expect(try await app.testing().sendRequest(.GET, "/api/v1/counties", headers: ["Authorization": "Bearer \(secret)"]).status == .unauthorized)
+            #expect(
+                try await app.testing().sendRequest(.GET, "/api/v1/counties", headers: ["Authorization": "Bearer \(secret)"]).status
+                    == .unauthorized)
         }
     }
 }

@@ -44,7 +44,7 @@ struct APITokenExpiryTests {
             // MUT
             let made = try await admin.post(APITokensController.path, ["email": owner.email, "name": "Nightly import"])
             let short = try await admin.post(APITokensController.path, ["email": owner.email, "name": "Trial", "expires_in": "30"])
-            let odd = try await admin.post(APITokensController.path, ["email": owner.email, "name": "Odd", "expires_in": "5000", ])
+            let odd = try await admin.post(APITokensController.path, ["email": owner.email, "name": "Odd", "expires_in": "5000"])
             // validate
             #expect(made.status == .created)
             #expect(made.text.contains("This token works until"))
@@ -117,7 +117,6 @@ struct APITokenExpiryTests {
             #expect((refused.body["detail"] as? String)?.contains("expired") != true)
         }
     }
-
 
     @Test("tokens made before expiry existed get one year from the migration's run")
     func migrationBackfill() async throws {

@@ -13,7 +13,9 @@ enum HomeFixtures {
         var scope: String?
         switch role.scopeKind {
         case .program?: scope = try await programID(app, named: "NAMI Dane County CIT/CIP").lowercased()
-        case .agency?: scope = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).sort(\.$name).first()).id!.uuidString.lowercased()
+        case .agency?:
+            scope = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).sort(\.$name).first()).id!
+                .uuidString.lowercased()
         case nil: scope = nil
         }
         let user = try await Fixtures.user(app, email: "\(role.rawValue)-home@example.org", role: role, scope: scope)
@@ -26,9 +28,10 @@ enum HomeFixtures {
     static func links(_ html: String) -> Set<String> {
         let pattern = try! NSRegularExpression(pattern: #"href="(/[^"/][^"]*|/)""#)
         let range = NSRange(html.startIndex..., in: html)
-        return Set(pattern.matches(in: html, range: range).compactMap { match in
-            Range(match.range(at: 1), in: html).map { String(html[$0]) }
-        }.map { $0.replacingOccurrences(of: "&amp;", with: "&").components(separatedBy: CharacterSet(charactersIn: "?#"))[0] })
+        return Set(
+            pattern.matches(in: html, range: range).compactMap { match in
+                Range(match.range(at: 1), in: html).map { String(html[$0]) }
+            }.map { $0.replacingOccurrences(of: "&amp;", with: "&").components(separatedBy: CharacterSet(charactersIn: "?#"))[0] })
     }
 }
 
@@ -70,9 +73,13 @@ struct AccountHomeTests {
             let home = try await browser.get(SiteURL.account.path)
             // validate
             #expect(home.text.contains("Program coordinator — NAMI Dane County CIT/CIP"))
-            for link in [SiteURL.program(.value(dane)).path, SiteURL.programEdit(.value(dane)).path, SiteURL.newClass(.value(dane)).path, SiteURL.scenarios(.value(UUID(uuidString: dane)!)).path,
-                         SiteURL.classPage(.value(classID)).path, SiteURL.classRoster(.value(classID)).path, SiteURL.attendance(.value(classID)).path, SiteURL.evaluations(.value(classID)).path,
-                         SiteURL.completion(.value(classID)).path, SiteURL.trainingRecords.path] {
+            for link in [
+                SiteURL.program(.value(dane)).path, SiteURL.programEdit(.value(dane)).path, SiteURL.newClass(.value(dane)).path,
+                SiteURL.scenarios(.value(UUID(uuidString: dane)!)).path,
+                SiteURL.classPage(.value(classID)).path, SiteURL.classRoster(.value(classID)).path,
+                SiteURL.attendance(.value(classID)).path, SiteURL.evaluations(.value(classID)).path,
+                SiteURL.completion(.value(classID)).path, SiteURL.trainingRecords.path,
+            ] {
                 #expect(home.text.contains("href=\"\(link)\""), "coordinator home lacks \(link)")
             }
             #expect(!home.text.contains(SiteURL.adminUsers.path), "no administration for a coordinator")
@@ -103,10 +110,17 @@ struct AccountHomeTests {
             // The CSV's agency column: the liaison reads their agency's value on the import page.
             let importPage = try await liaison.get(SiteURL.encounterImport.path)
             #expect(importPage.text.contains("<li>\(agency.name): <code>\(agency.id!.uuidString.lowercased())</code></li>"))
-            _ = try await liaison.post(SiteURL.agency(.value(agency.id!.uuidString.lowercased())).path, ["sworn_officers": "120", "patrol_officers": "80",
-                "shift_0_name": "Days", "shift_0_patrol": "40", "shift_0_trained": "1", "shift_1_name": "Nights", "shift_1_patrol": "40", "shift_1_trained": "2"])
+            _ = try await liaison.post(
+                SiteURL.agency(.value(agency.id!.uuidString.lowercased())).path,
+                [
+                    "sworn_officers": "120", "patrol_officers": "80",
+                    "shift_0_name": "Days", "shift_0_patrol": "40", "shift_0_trained": "1", "shift_1_name": "Nights",
+                    "shift_1_patrol": "40", "shift_1_trained": "2",
+                ])
             #expect(try await liaison.get(SiteURL.account.path).text.contains("120 sworn officers; 80 on patrol, 3 of them CIT-trained."))
-            for link in [SiteURL.encounterNew.path, SiteURL.encounters.path, SiteURL.agency(.value(agency.id!.uuidString.lowercased())).path] {
+            for link in [
+                SiteURL.encounterNew.path, SiteURL.encounters.path, SiteURL.agency(.value(agency.id!.uuidString.lowercased())).path,
+            ] {
                 #expect(liaisonHome.text.contains("href=\"\(link)\""), "liaison home lacks \(link)")
             }
 

@@ -19,19 +19,27 @@ import CITDomain
         try await withCITHub { app in
             // setup
             let user = try await Fixtures.user(app, email: "next@example.org", role: .trainer)
-            for next in ["/\t/evil.example", "/%09/evil.example", "/\n/evil.example", "/%0a/evil.example", "/%2F/evil.example", "/\\evil.example", "//evil.example", "/%5Cevil.example"] {
+            for next in [
+                "/\t/evil.example", "/%09/evil.example", "/\n/evil.example", "/%0a/evil.example", "/%2F/evil.example", "/\\evil.example",
+                "//evil.example", "/%5Cevil.example",
+            ] {
                 let browser = TestBrowser(app)
                 // MUT
-                let response = try await browser.post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password, "next": next])
+                let response = try await browser.post(
+                    SiteURL.login.path, ["email": user.email, "password": Fixtures.password, "next": next])
                 // validate
                 #expect(response.status == .seeOther)
-                #expect(response.location == "/account", "next \(next.debugDescription) sent the browser to \(response.location ?? "nowhere")")
+                #expect(
+                    response.location == "/account", "next \(next.debugDescription) sent the browser to \(response.location ?? "nowhere")")
                 // Signed in already: the login page's own redirect follows the same rule.
                 let again = try await browser.get("/login?next=" + TestBrowser.encode(next))
-                #expect(again.location == "/account", "GET /login with next \(next.debugDescription) sent the browser to \(again.location ?? "nowhere")")
+                #expect(
+                    again.location == "/account",
+                    "GET /login with next \(next.debugDescription) sent the browser to \(again.location ?? "nowhere")")
             }
             // A path on the site is still honoured, query included.
-            let ok = try await TestBrowser(app).post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password, "next": "/classes?course=cit"])
+            let ok = try await TestBrowser(app).post(
+                SiteURL.login.path, ["email": user.email, "password": Fixtures.password, "next": "/classes?course=cit"])
             #expect(ok.location == "/classes?course=cit")
         }
     }
@@ -58,17 +66,21 @@ import CITDomain
             let desktop = try await Self.signIn(app, user)
             let phone = try await Self.signIn(app, user)
             let (token, hash) = AccountToken.generate()
-            try await AccountToken(purpose: .passwordReset, tokenHash: hash, userID: user.id, expiresAt: Date().addingTimeInterval(3600)).create(on: app.db)
+            try await AccountToken(purpose: .passwordReset, tokenHash: hash, userID: user.id, expiresAt: Date().addingTimeInterval(3600))
+                .create(on: app.db)
             #expect(try await Self.isSignedIn(desktop))
 
             // MUT
-            let reset = try await phone.post(SiteURL.resetPassword(.value(token)).path, ["password": "a brand new passphrase 7", "password_confirm": "a brand new passphrase 7"])
+            let reset = try await phone.post(
+                SiteURL.resetPassword(.value(token)).path,
+                ["password": "a brand new passphrase 7", "password_confirm": "a brand new passphrase 7"])
 
             // validate
             #expect(reset.status == .seeOther)
             #expect(try await !Self.isSignedIn(desktop), "the other browser's old cookie still signs in")
             #expect(try await !Self.isSignedIn(phone), "the browser that reset is signed out too, and signs in again")
-            #expect(try await phone.post(SiteURL.login.path, ["email": user.email, "password": "a brand new passphrase 7"]).status == .seeOther)
+            #expect(
+                try await phone.post(SiteURL.login.path, ["email": user.email, "password": "a brand new passphrase 7"]).status == .seeOther)
             #expect(try await Self.isSignedIn(phone))
         }
     }
@@ -81,8 +93,10 @@ import CITDomain
             let user = try await Fixtures.user(app, email: "disabled@example.org", role: .trainer)
             let browser = try await Self.signIn(app, user)
             // MUT
-            #expect(try await admin.post(SiteURL.adminUserStatus(.value(user.id!.uuidString)).path, ["action": "disable"]).status == .seeOther)
-            #expect(try await admin.post(SiteURL.adminUserStatus(.value(user.id!.uuidString)).path, ["action": "enable"]).status == .seeOther)
+            #expect(
+                try await admin.post(SiteURL.adminUserStatus(.value(user.id!.uuidString)).path, ["action": "disable"]).status == .seeOther)
+            #expect(
+                try await admin.post(SiteURL.adminUserStatus(.value(user.id!.uuidString)).path, ["action": "enable"]).status == .seeOther)
             // validate
             #expect(try await !Self.isSignedIn(browser))
         }
@@ -96,18 +110,26 @@ import CITDomain
             let user = try await Fixtures.user(app, email: "role@example.org", role: .trainer)
             let first = try await Self.signIn(app, user)
             // MUT: change the role
-            #expect(try await admin.post(SiteURL.adminUserRoles(.value(user.id!.uuidString)).path, ["role": Role.trainee.rawValue]).status == .seeOther)
+            #expect(
+                try await admin.post(SiteURL.adminUserRoles(.value(user.id!.uuidString)).path, ["role": Role.trainee.rawValue]).status
+                    == .seeOther)
             // validate
             #expect(try await !Self.isSignedIn(first))
             #expect(try await Self.isSignedIn(admin))
 
             // MUT: add a role, then remove one
             let second = try await Self.signIn(app, user)
-            #expect(try await admin.post(SiteURL.adminUserRoles(.value(user.id!.uuidString)).path, ["role": Role.trainer.rawValue, "mode": "add"]).status == .seeOther)
+            #expect(
+                try await admin.post(
+                    SiteURL.adminUserRoles(.value(user.id!.uuidString)).path, ["role": Role.trainer.rawValue, "mode": "add"]
+                ).status == .seeOther)
             #expect(try await !Self.isSignedIn(second))
             let third = try await Self.signIn(app, user)
-            let grant = try #require(try await RoleGrant.query(on: app.db).filter(\.$user.$id == user.id!).filter(\.$role == .trainee).first())
-            #expect(try await admin.post(SiteURL.adminUserRoleRemove(.value(user.id!.uuidString), .value(grant.id!.uuidString)).path, [:]).status == .seeOther)
+            let grant = try #require(
+                try await RoleGrant.query(on: app.db).filter(\.$user.$id == user.id!).filter(\.$role == .trainee).first())
+            #expect(
+                try await admin.post(SiteURL.adminUserRoleRemove(.value(user.id!.uuidString), .value(grant.id!.uuidString)).path, [:])
+                    .status == .seeOther)
             #expect(try await !Self.isSignedIn(third))
         }
     }
@@ -119,9 +141,10 @@ import CITDomain
         for table in ["_fluent_sessions", "account_sessions"] {
             guard let found = try? await sql.raw("SELECT * FROM \(ident: table)").all() else { continue }
             for row in found {
-                rows.append(row.allColumns.map { column in
-                    (try? row.decode(column: column, as: String.self)) ?? ""
-                }.joined(separator: "|"))
+                rows.append(
+                    row.allColumns.map { column in
+                        (try? row.decode(column: column, as: String.self)) ?? ""
+                    }.joined(separator: "|"))
             }
         }
         return rows
@@ -154,15 +177,23 @@ import CITDomain
             let idleHash = SHA256.hash(data: Data(try #require(idle.cookies["cithub_session"]).utf8)).hex
             let oldHash = SHA256.hash(data: Data(try #require(old.cookies["cithub_session"]).utf8)).hex
             // 7 h 59 m idle still works
-            try await AccountSession.query(on: app.db).filter(\.$keyHash == idleHash).set(\.$lastSeenAt, to: now.addingTimeInterval(-(8 * 3600 - 60))).update()
+            try await AccountSession.query(on: app.db).filter(\.$keyHash == idleHash).set(
+                \.$lastSeenAt, to: now.addingTimeInterval(-(8 * 3600 - 60))
+            ).update()
             #expect(try await Self.isSignedIn(idle))
             // MUT
-            try await AccountSession.query(on: app.db).filter(\.$keyHash == idleHash).set(\.$lastSeenAt, to: now.addingTimeInterval(-8 * 3600 - 1)).update()
-            try await AccountSession.query(on: app.db).filter(\.$keyHash == oldHash).set(\.$createdAt, to: now.addingTimeInterval(-7 * 24 * 3600 - 1)).update()
+            try await AccountSession.query(on: app.db).filter(\.$keyHash == idleHash).set(
+                \.$lastSeenAt, to: now.addingTimeInterval(-8 * 3600 - 1)
+            ).update()
+            try await AccountSession.query(on: app.db).filter(\.$keyHash == oldHash).set(
+                \.$createdAt, to: now.addingTimeInterval(-7 * 24 * 3600 - 1)
+            ).update()
             // validate
             #expect(try await !Self.isSignedIn(idle))
             #expect(try await !Self.isSignedIn(old))
-            #expect(try await AccountSession.query(on: app.db).filter(\.$keyHash ~~ [idleHash, oldHash]).count() == 0, "expired rows are deleted when seen")
+            #expect(
+                try await AccountSession.query(on: app.db).filter(\.$keyHash ~~ [idleHash, oldHash]).count() == 0,
+                "expired rows are deleted when seen")
         }
     }
 
@@ -192,7 +223,9 @@ import CITDomain
             // MUT
             let statuses = try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
                 for (index, browser) in browsers.enumerated() {
-                    group.addTask { try await browser.post(SiteURL.login.path, ["email": user.email, "password": "wrong guess \(index)"]).status }
+                    group.addTask {
+                        try await browser.post(SiteURL.login.path, ["email": user.email, "password": "wrong guess \(index)"]).status
+                    }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -208,7 +241,9 @@ import CITDomain
     // MARK: client address behind a proxy (finding 5, proxies)
 
     /// Posts a sign-in as if it came over TCP from `peer` (in-memory tests have no peer).
-    static func signIn(_ app: Application, email: String, password: String, peer: String, forwardedFor: String) async throws -> HTTPResponseStatus {
+    static func signIn(_ app: Application, email: String, password: String, peer: String, forwardedFor: String) async throws
+        -> HTTPResponseStatus
+    {
         let csrf = String(repeating: "a", count: 43)
         var headers = HTTPHeaders()
         headers.contentType = .urlEncodedForm
@@ -217,9 +252,10 @@ import CITDomain
         let body = ["email": email, "password": password, CSRF.fieldName: csrf]
             .map { "\(TestBrowser.encode($0.key))=\(TestBrowser.encode($0.value))" }.joined(separator: "&")
         headers.replaceOrAdd(name: .contentLength, value: String(body.utf8.count))
-        let request = Request(application: app, method: .POST, url: URI(path: SiteURL.login.path), headers: headers,
-                              collectedBody: ByteBuffer(string: body), remoteAddress: try SocketAddress(ipAddress: peer, port: 40000),
-                              logger: app.logger, on: app.eventLoopGroup.next())
+        let request = Request(
+            application: app, method: .POST, url: URI(path: SiteURL.login.path), headers: headers,
+            collectedBody: ByteBuffer(string: body), remoteAddress: try SocketAddress(ipAddress: peer, port: 40000),
+            logger: app.logger, on: app.eventLoopGroup.next())
         return try await app.responder.respond(to: request).get().status
     }
 
@@ -228,7 +264,8 @@ import CITDomain
     static func exhaustAddress(_ app: Application) async throws -> (sameClient: HTTPResponseStatus, otherClient: HTTPResponseStatus) {
         let user = try await Fixtures.user(app, email: "proxy@example.org", role: .trainer)
         for attempt in 0..<30 {
-            let status = try await signIn(app, email: "nobody\(attempt)@example.org", password: "wrong", peer: "10.0.0.1", forwardedFor: "203.0.113.1")
+            let status = try await signIn(
+                app, email: "nobody\(attempt)@example.org", password: "wrong", peer: "10.0.0.1", forwardedFor: "203.0.113.1")
             #expect(status == .unauthorized)
         }
         let same = try await signIn(app, email: user.email, password: Fixtures.password, peer: "10.0.0.1", forwardedFor: "203.0.113.1")
@@ -258,4 +295,3 @@ import CITDomain
         }
     }
 }
-

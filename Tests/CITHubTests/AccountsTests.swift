@@ -20,7 +20,9 @@ struct AccountsTests {
             let form = try await browser.get(path)
             #expect(form.status == .ok)
             #expect(form.text.contains("Create administrator"))
-            let created = try await browser.post(path, ["name": "Ada Admin", "email": "Ada@Example.org", "password": Fixtures.password, "password_confirm": Fixtures.password])
+            let created = try await browser.post(
+                path,
+                ["name": "Ada Admin", "email": "Ada@Example.org", "password": Fixtures.password, "password_confirm": Fixtures.password])
 
             // validate
             #expect(created.status == .seeOther)
@@ -29,7 +31,10 @@ struct AccountsTests {
             #expect(user.roles == [.stateAdministrator])
             #expect(try await AccountService.issueFirstAdministratorLink(on: app.db, publicURL: "x") == nil)
             #expect(try await browser.get(path).status == .gone)
-            #expect(try await browser.post(path, ["name": "Eve", "email": "eve@example.org", "password": Fixtures.password, "password_confirm": Fixtures.password]).status == .gone)
+            #expect(
+                try await browser.post(
+                    path, ["name": "Eve", "email": "eve@example.org", "password": Fixtures.password, "password_confirm": Fixtures.password]
+                ).status == .gone)
             #expect(try await User.query(on: app.db).count() == 1)
 
             let signIn = try await browser.post(SiteURL.login.path, ["email": "ada@example.org", "password": Fixtures.password])
@@ -52,7 +57,12 @@ struct AccountsTests {
             let link = try #require(try await AccountService.issueFirstAdministratorLink(on: app.db, publicURL: ""))
             let browser = TestBrowser(app)
             for (password, message) in [("short", "at least 12"), ("password1234", "commonly used"), ("adaexample!!x", nil as String?)] {
-                let response = try await browser.post(link, ["name": "Ada", "email": "ada@example.org", "password": password, "password_confirm": password + (message == nil ? "-different" : "")])
+                let response = try await browser.post(
+                    link,
+                    [
+                        "name": "Ada", "email": "ada@example.org", "password": password,
+                        "password_confirm": password + (message == nil ? "-different" : ""),
+                    ])
                 #expect(response.status == .unprocessableEntity)
                 #expect(response.text.contains("aria-invalid=\"true\""))
                 if let message { #expect(response.text.contains(message)) }
@@ -106,7 +116,8 @@ struct AccountsTests {
             let user = try await Fixtures.user(app, email: "u@example.org", role: .trainer)
             let browser = TestBrowser(app)
             _ = try await browser.post(SiteURL.login.path, ["email": user.email, "password": "nope nope nope"])
-            let ok = try await browser.post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password, "next": "/admin/audit"])
+            let ok = try await browser.post(
+                SiteURL.login.path, ["email": user.email, "password": Fixtures.password, "next": "/admin/audit"])
             #expect(ok.location == "/admin/audit", "a local next is honoured")
             #expect(try await SignInFailure.query(on: app.db).filter(\.$key == "email:u@example.org").count() == 0)
             let events = try await AuditEvent.query(on: app.db).sort(\.$at).all()
@@ -140,7 +151,9 @@ struct AccountsTests {
             let disable = try await admin.post(SiteURL.adminUserStatus(.value(user.id!.uuidString)).path, ["action": "disable"])
             #expect(disable.status == .seeOther)
             #expect(try await trainer.get(SiteURL.account.path).status == .seeOther, "session no longer signs in")
-            #expect(try await TestBrowser(app).post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password]).status == .unauthorized)
+            #expect(
+                try await TestBrowser(app).post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password]).status
+                    == .unauthorized)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "account.disabled").count() == 1)
         }
     }
@@ -163,10 +176,14 @@ struct AccountsTests {
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
             let user = try await Fixtures.user(app, email: "c@example.org", role: .trainee)
             // A name that is not a program is refused (issue 12: it used to be stored and grant nothing).
-            let unknown = try await admin.post(SiteURL.adminUserRoles(.value(user.id!.uuidString)).path, ["role": Role.programCoordinator.rawValue, "program": "Fox Valley CIT"])
+            let unknown = try await admin.post(
+                SiteURL.adminUserRoles(.value(user.id!.uuidString)).path,
+                ["role": Role.programCoordinator.rawValue, "program": "Fox Valley CIT"])
             #expect(unknown.status == .unprocessableEntity)
             #expect(unknown.text.contains("No program in the directory is called “Fox Valley CIT”"))
-            let response = try await admin.post(SiteURL.adminUserRoles(.value(user.id!.uuidString)).path, ["role": Role.programCoordinator.rawValue, "program": "NAMI Dane County CIT/CIP"])
+            let response = try await admin.post(
+                SiteURL.adminUserRoles(.value(user.id!.uuidString)).path,
+                ["role": Role.programCoordinator.rawValue, "program": "NAMI Dane County CIT/CIP"])
             #expect(response.status == .seeOther)
             let grants = try await RoleGrant.query(on: app.db).filter(\.$user.$id == user.id!).all()
             #expect(grants.map(\.role) == [.programCoordinator])
@@ -220,7 +237,8 @@ struct CSRFTests {
     func loginNeedsToken() async throws {
         try await withCITHub { app in
             let user = try await Fixtures.user(app, email: "l@example.org", role: .trainee)
-            let response = try await TestBrowser(app).post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password], csrf: false)
+            let response = try await TestBrowser(app).post(
+                SiteURL.login.path, ["email": user.email, "password": Fixtures.password], csrf: false)
             #expect(response.status == .forbidden)
             #expect(try await AuditEvent.query(on: app.db).count() == 0)
         }

@@ -34,11 +34,12 @@ struct AssetFilesTests {
             for name in AssetFiles.names {
                 // setup: the worker is at the site's root (its scope); the rest under /assets/.
                 let path = name == "crisis-sw.js" ? SiteURL.crisisServiceWorker.path : "/assets/\(name)"
-                let type = switch (name as NSString).pathExtension {
-                case "css": "text/css; charset=utf-8"
-                case "js": "text/javascript; charset=utf-8"
-                default: "image/svg+xml"
-                }
+                let type =
+                    switch (name as NSString).pathExtension {
+                    case "css": "text/css; charset=utf-8"
+                    case "js": "text/javascript; charset=utf-8"
+                    default: "image/svg+xml"
+                    }
                 // MUT
                 let response = try await browser.get(path)
                 // validate
@@ -62,7 +63,10 @@ struct AssetFilesTests {
     func servedAsWritten() async throws {
         try await withCITHub { app in
             let browser = TestBrowser(app)
-            for name in ["site.css", "crisis.css", "attendance.css", "attendance.js", "agenda-rows.js", "training.css", "certificate.css", "outcomes.css", "favicon.svg"] {
+            for name in [
+                "site.css", "crisis.css", "attendance.css", "attendance.js", "agenda-rows.js", "training.css", "certificate.css",
+                "outcomes.css", "favicon.svg",
+            ] {
                 let file = try String(contentsOf: Self.folder.appendingPathComponent("assets/\(name)"), encoding: .utf8)
                 #expect(try await browser.get("/assets/\(name)").text == file, "\(name)")
             }
@@ -75,7 +79,8 @@ struct AssetFilesTests {
         let sitePath = try Regex(#"["'`]/([A-Za-z0-9_.-]|["'`])"#)
         // Not site paths: the "1/3 " numbering of split text messages.
         let allowed = ["crisis.js": [#"(i + 1) + "/" + packed.length"#]]
-        let scripts = FileManager.default.enumerator(at: Self.folder, includingPropertiesForKeys: nil)?
+        let scripts =
+            FileManager.default.enumerator(at: Self.folder, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "js" } ?? []
         #expect(scripts.count >= 5)
         for url in scripts {
@@ -98,8 +103,9 @@ struct AssetFilesTests {
                 let status = try await browser.get(path).status
                 #expect(status == .ok, "\(key): \(path)")
             }
-            #expect(ScriptURLs.all.values.filter { $0.hasSuffix(".css") || $0.hasSuffix(".js") || $0.hasSuffix(".svg") }
-                .allSatisfy { $0.hasPrefix(ScriptURLs.all["assets"]!) || $0 == SiteURL.crisisServiceWorker.path })
+            #expect(
+                ScriptURLs.all.values.filter { $0.hasSuffix(".css") || $0.hasSuffix(".js") || $0.hasSuffix(".svg") }
+                    .allSatisfy { $0.hasPrefix(ScriptURLs.all["assets"]!) || $0 == SiteURL.crisisServiceWorker.path })
         }
     }
 

@@ -17,7 +17,9 @@ struct BackupRestoreTests {
     static func snapshot(_ app: Application) async throws -> [String: [String]] {
         let sql = app.db as! any SQLDatabase
         if !onSQLite {
-            let tables = try await sql.raw("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name").all()
+            let tables = try await sql.raw(
+                "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+            ).all()
                 .map { try $0.decode(column: "name", as: String.self) }
             var result: [String: [String]] = [:]
             for table in tables {
@@ -26,11 +28,14 @@ struct BackupRestoreTests {
             }
             return result.filter { $0.key != "cache_generation" }
         }
-        let tables = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all()
+        let tables = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .all()
             .map { try $0.decode(column: "name", as: String.self) }
         var result: [String: [String]] = [:]
         for table in tables {
-            let columns = try await sql.raw("SELECT name FROM pragma_table_info(\(bind: table))").all().map { try $0.decode(column: "name", as: String.self) }
+            let columns = try await sql.raw("SELECT name FROM pragma_table_info(\(bind: table))").all().map {
+                try $0.decode(column: "name", as: String.self)
+            }
             let expression = columns.map { "quote(\"\($0)\")" }.joined(separator: " || '|' || ")
             result[table] = try await sql.raw(SQLQueryString("SELECT \(expression) AS r FROM \"\(table)\" ORDER BY 1")).all()
                 .map { try $0.decode(column: "r", as: String.self) }
@@ -59,13 +64,17 @@ struct BackupRestoreTests {
             let (liaison, agency) = try await OutcomeFixtures.liaison(app)
             _ = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency))
             _ = try await APIRouteTests.token(app, for: try #require(try await User.query(on: app.db).first()))
-            _ = try await liaison.post("/agencies/\(agency.id!.uuidString.lowercased())", ["sworn_officers": "50", "patrol_officers": "30"])
-            _ = try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data(OutcomeFixtures.csv([OutcomeFixtures.report(agency: agency)]).utf8))
-            _ = try await coordinator.post(SiteURL.scenarios(.value(session.$program.id)).path, ["course": "CIT", "title": "Bridge", "details": "A man on a bridge."])
+            _ = try await liaison.post(
+                "/agencies/\(agency.id!.uuidString.lowercased())", ["sworn_officers": "50", "patrol_officers": "30"])
+            _ = try await OutcomeFixtures.upload(
+                liaison, "/encounters/import", file: Data(OutcomeFixtures.csv([OutcomeFixtures.report(agency: agency)]).utf8))
+            _ = try await coordinator.post(
+                SiteURL.scenarios(.value(session.$program.id)).path, ["course": "CIT", "title": "Bridge", "details": "A man on a bridge."])
             let scenario = try #require(try await Scenario.query(on: app.db).first())
             var sheet = ["feedback": "Calm."]
             for criterion in Rubric.deEscalationDefault.criteria { sheet["score-\(criterion.code)"] = "3" }
-            _ = try await trainer.post(SiteURL.evaluationSheet(.value(session.id!), .value(registrations[0].id!), .value(scenario.id!)).path, sheet)
+            _ = try await trainer.post(
+                SiteURL.evaluationSheet(.value(session.id!), .value(registrations[0].id!), .value(scenario.id!)).path, sheet)
             _ = try await TestBrowser(app).post(SiteURL.login.path, ["email": "nobody@example.org", "password": "not the password at all"])
 
             let before = try await Self.snapshot(app)

@@ -22,11 +22,15 @@ struct ClassPagesTests {
 
     /// The staff navigation of a class page, or "" when there is none.
     static func staffNav(_ html: String) -> String {
-        guard let start = html.range(of: "<nav class=\"staff-links\""), let end = html.range(of: "</nav>", range: start.upperBound..<html.endIndex) else { return "" }
+        guard let start = html.range(of: "<nav class=\"staff-links\""),
+            let end = html.range(of: "</nav>", range: start.upperBound..<html.endIndex)
+        else { return "" }
         return String(html[start.lowerBound..<end.upperBound])
     }
 
-    @Test("coordinators of the class's program and administrators see the staff links; assigned trainers see attendance and scores; nobody else sees any")
+    @Test(
+        "coordinators of the class's program and administrators see the staff links; assigned trainers see attendance and scores; nobody else sees any"
+    )
     func staffLinks() async throws {
         try await withCITHub { app in
             // setup
@@ -34,7 +38,8 @@ struct ClassPagesTests {
             let (id, coordinator) = try await ClassFixtures.createClass(app)
             let page = SiteURL.classPage(.value(id)).path
             let kenosha = try await programID(app, named: "NAMI Kenosha CIT/CIP")
-            let otherCoordinator = try await Fixtures.user(app, email: "kenosha-coord@example.org", role: .programCoordinator, scope: kenosha)
+            let otherCoordinator = try await Fixtures.user(
+                app, email: "kenosha-coord@example.org", role: .programCoordinator, scope: kenosha)
             let admin = try await Fixtures.user(app, email: "admin@example.org", role: .stateAdministrator)
             let trainer = try await Fixtures.user(app, email: "tara.trainer@example.org", role: .trainer)
             let otherTrainer = try await Fixtures.user(app, email: "otto.trainer@example.org", role: .trainer)
@@ -59,9 +64,11 @@ struct ClassPagesTests {
             #expect(!trainerNav.contains("Manage this class") && !trainerNav.contains("/edit") && !trainerNav.contains("/completion"))
 
             // a trainer of other classes, another program's coordinator, and the public: nothing
-            for (who, html) in [("other trainer", try await Self.signIn(app, otherTrainer).get(page).text),
-                                ("other coordinator", try await Self.signIn(app, otherCoordinator).get(page).text),
-                                ("anonymous", try await TestBrowser(app).get(page).text)] {
+            for (who, html) in [
+                ("other trainer", try await Self.signIn(app, otherTrainer).get(page).text),
+                ("other coordinator", try await Self.signIn(app, otherCoordinator).get(page).text),
+                ("anonymous", try await TestBrowser(app).get(page).text),
+            ] {
                 #expect(Self.staffNav(html).isEmpty, "\(who) sees staff links")
                 for marker in Self.staffMarkers { #expect(!html.contains(marker), "\(who) sees \(marker)") }
                 #expect(!html.contains("Coordinators:"))
@@ -98,7 +105,9 @@ struct ClassPagesTests {
         }
     }
 
-    @Test("rows: a valid agenda with blank rows saves its blocks; a row's mistake comes back on that row with the input kept; nothing is written")
+    @Test(
+        "rows: a valid agenda with blank rows saves its blocks; a row's mistake comes back on that row with the input kept; nothing is written"
+    )
     func agendaRows() async throws {
         try await withCITHub { app in
             try await loadDirectory(app)
@@ -160,7 +169,8 @@ struct ClassPagesTests {
             let dane = try await programID(app, named: "NAMI Dane County CIT/CIP")
             let before = try await ClassSession.query(on: app.db).count()
             var rows = Array(repeating: AgendaRow(), count: AgendaRows.defaultRowCount)
-            rows[0] = AgendaRow(day: "2027-05-03", start: "08:00", end: "12:00", title: "Welcome & overview", topic: "mental-illness-overview")
+            rows[0] = AgendaRow(
+                day: "2027-05-03", start: "08:00", end: "12:00", title: "Welcome & overview", topic: "mental-illness-overview")
             var fields = ClassFixtures.form(agenda: "", extra: ["title": "Spring academy", "action": "add-rows"])
             for (k, v) in ClassFixtures.rowFields(rows) { fields[k] = v }
             // MUT
@@ -170,7 +180,9 @@ struct ClassPagesTests {
             let more = AgendaRows.defaultRowCount + AgendaRows.rowsAdded
             #expect(response.text.contains("name=\"rows\" value=\"\(more)\""))
             #expect(response.text.contains("id=\"row-\(more)-day\""))
-            #expect(response.text.contains("id=\"row-13-day\" name=\"day_13\" data-field=\"day\" autofocus=\"autofocus\""), "the first new row takes the focus")
+            #expect(
+                response.text.contains("id=\"row-13-day\" name=\"day_13\" data-field=\"day\" autofocus=\"autofocus\""),
+                "the first new row takes the focus")
             #expect(response.text.contains("value=\"Welcome &amp; overview\""))
             #expect(response.text.contains("<option value=\"mental-illness-overview\" selected=\"selected\">"))
             #expect(response.text.contains("value=\"Spring academy\""))
@@ -179,14 +191,18 @@ struct ClassPagesTests {
         }
     }
 
-    @Test("a class already under way can be entered, public registration is closed and the coordinator adds people on the roster; a class that is over cannot be entered")
+    @Test(
+        "a class already under way can be entered, public registration is closed and the coordinator adds people on the roster; a class that is over cannot be entered"
+    )
     func underWay() async throws {
         try await withCITHub { app in
             try await loadDirectory(app)
             let (_, coordinator) = try await ClassFixtures.createClass(app)
             let dane = try await programID(app, named: "NAMI Dane County CIT/CIP")
             // MUT: started two days ago, three days to go
-            let running = try await coordinator.post(SiteURL.newClass(.value(dane)).path, ClassFixtures.form(agenda: ClassFixtures.agenda(startDay: ClassFixtures.daysFromNow(-2), days: 5)))
+            let running = try await coordinator.post(
+                SiteURL.newClass(.value(dane)).path,
+                ClassFixtures.form(agenda: ClassFixtures.agenda(startDay: ClassFixtures.daysFromNow(-2), days: 5)))
             #expect(running.status == .seeOther)
             let location = try #require(running.location)
             let page = try await TestBrowser(app).get(location)
@@ -195,8 +211,12 @@ struct ClassPagesTests {
             // The coordinator adds the people in the room on the roster (public registration is closed).
             let classID = try #require(UUID(uuidString: location.components(separatedBy: "/").last ?? ""))
             let add = SiteURL.classAddPerson(.value(classID)).path
-            #expect(try await TestBrowser(app).post(SiteURL.classRegister(.value(classID)).path, ClassFixtures.registrant(7)).status == .unprocessableEntity)
-            func person(_ n: Int) -> [String: String] { Dictionary(uniqueKeysWithValues: ClassFixtures.registrant(n).map { ("person_" + $0.key, $0.value) }) }
+            #expect(
+                try await TestBrowser(app).post(SiteURL.classRegister(.value(classID)).path, ClassFixtures.registrant(7)).status
+                    == .unprocessableEntity)
+            func person(_ n: Int) -> [String: String] {
+                Dictionary(uniqueKeysWithValues: ClassFixtures.registrant(n).map { ("person_" + $0.key, $0.value) })
+            }
             var missing = person(7)
             missing["person_phone"] = ""
             let refused = try await coordinator.post(add, missing)
@@ -207,20 +227,28 @@ struct ClassPagesTests {
             #expect(try await coordinator.post(add, person(7)).status == .seeOther)
             let added = try #require(try await Registration.query(on: app.db).filter(\.$email == "officer7@example.org").first())
             #expect(added.status == .confirmed)
-            #expect(try await OutboxMessage.query(on: app.db).all().contains { $0.subject.hasPrefix("Confirmed") && $0.toAddress == "officer7@example.org" })
+            #expect(
+                try await OutboxMessage.query(on: app.db).all().contains {
+                    $0.subject.hasPrefix("Confirmed") && $0.toAddress == "officer7@example.org"
+                })
             #expect(try await coordinator.post(add, person(7)).text.contains("already has a place"))
             let kenosha = try await programID(app, named: "NAMI Kenosha CIT/CIP")
-            let other = try await Self.signIn(app, try await Fixtures.user(app, email: "k2@example.org", role: .programCoordinator, scope: kenosha))
+            let other = try await Self.signIn(
+                app, try await Fixtures.user(app, email: "k2@example.org", role: .programCoordinator, scope: kenosha))
             #expect(try await other.post(add, person(8)).status == .forbidden)
 
             // MUT: ended yesterday
-            let over = try await coordinator.post(SiteURL.newClass(.value(dane)).path, ClassFixtures.form(agenda: ClassFixtures.agenda(startDay: ClassFixtures.daysFromNow(-6), days: 5)))
+            let over = try await coordinator.post(
+                SiteURL.newClass(.value(dane)).path,
+                ClassFixtures.form(agenda: ClassFixtures.agenda(startDay: ClassFixtures.daysFromNow(-6), days: 5)))
             #expect(over.status == .unprocessableEntity)
             #expect(over.text.contains("This class is already over"))
         }
     }
 
-    @Test("editing uses the same rows: saved values come back, changes are saved, more seats move the waitlist up; other programs' coordinators get 403")
+    @Test(
+        "editing uses the same rows: saved values come back, changes are saved, more seats move the waitlist up; other programs' coordinators get 403"
+    )
     func edit() async throws {
         try await withCITHub { app in
             try await loadDirectory(app)
@@ -237,7 +265,9 @@ struct ClassPagesTests {
             #expect(form.text.contains("People have registered for this course, so it cannot change."))
 
             // MUT: a new title and two seats
-            var fields = ClassFixtures.form(capacity: 2, agenda: ClassFixtures.agenda(startDay: first, days: 5), extra: ["title": "CIT Academy, renamed", "course": "CIP"])
+            var fields = ClassFixtures.form(
+                capacity: 2, agenda: ClassFixtures.agenda(startDay: first, days: 5),
+                extra: ["title": "CIT Academy, renamed", "course": "CIP"])
             fields["title_1"] = "Mental illness: an overview"
             let saved = try await coordinator.post(edit, fields)
             // validate
@@ -246,13 +276,18 @@ struct ClassPagesTests {
             #expect(session.title == "CIT Academy, renamed")
             #expect(session.course.code == "CIT", "the course stays once people registered")
             #expect(session.agenda.first?.title == "Mental illness: an overview")
-            #expect(try await Registration.query(on: app.db).filter(\.$email == "officer2@example.org").first()?.status == .confirmed, "promoted into the new seat")
+            #expect(
+                try await Registration.query(on: app.db).filter(\.$email == "officer2@example.org").first()?.status == .confirmed,
+                "promoted into the new seat")
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "class.updated").count() == 1)
-            #expect(try await OutboxMessage.query(on: app.db).filter(\.$subject == "Changed: CIT Academy, renamed").count() == 0, "a new title alone mails nobody")
+            #expect(
+                try await OutboxMessage.query(on: app.db).filter(\.$subject == "Changed: CIT Academy, renamed").count() == 0,
+                "a new title alone mails nobody")
 
             // MUT: the class moves a week later: both people are told the new times
             let later = ClassFixtures.daysFromNow(67)
-            var moved = ClassFixtures.form(capacity: 2, agenda: ClassFixtures.agenda(startDay: later, days: 5), extra: ["title": "CIT Academy, renamed"])
+            var moved = ClassFixtures.form(
+                capacity: 2, agenda: ClassFixtures.agenda(startDay: later, days: 5), extra: ["title": "CIT Academy, renamed"])
             moved["title_1"] = "Mental illness: an overview"
             #expect(try await coordinator.post(edit, moved).status == .seeOther)
             let changed = try await OutboxMessage.query(on: app.db).filter(\.$subject == "Changed: CIT Academy, renamed").all()
@@ -266,7 +301,8 @@ struct ClassPagesTests {
             #expect(fewer.text.contains("2 people are confirmed"))
 
             let kenosha = try await programID(app, named: "NAMI Kenosha CIT/CIP")
-            let other = try await Self.signIn(app, try await Fixtures.user(app, email: "k@example.org", role: .programCoordinator, scope: kenosha))
+            let other = try await Self.signIn(
+                app, try await Fixtures.user(app, email: "k@example.org", role: .programCoordinator, scope: kenosha))
             #expect(try await other.get(edit).status == .forbidden)
             #expect(try await other.post(edit, fields).status == .forbidden)
         }
@@ -300,7 +336,8 @@ struct ClassPagesTests {
             let response = try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, form)
             #expect(response.status == .unprocessableEntity)
             let html = response.text
-            let summary = try #require(html.range(of: "<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus>"))
+            let summary = try #require(
+                html.range(of: "<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus>"))
             let formStart = try #require(html.range(of: "action=\"\(SiteURL.classRegister(.value(id)).path)\""))
             #expect(summary.lowerBound < formStart.lowerBound)
             #expect(html.contains("<a href=\"#field-phone\">Phone: A phone number with area code"))
@@ -344,8 +381,12 @@ struct ClassPagesTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let (coordinator, user) = try await Fixtures.signedIn(app, role: .programCoordinator)
-            _ = try await coordinator.post("/courses/new", ["code": "CIT-YOUTH", "title": "CIT for youth", "hours": "16", "days": "2", "aud_sworn_law_enforcement": "on",
-                                                           "completion": "Both days attended in full.", "summary": ""])
+            _ = try await coordinator.post(
+                "/courses/new",
+                [
+                    "code": "CIT-YOUTH", "title": "CIT for youth", "hours": "16", "days": "2", "aud_sworn_law_enforcement": "on",
+                    "completion": "Both days attended in full.", "summary": "",
+                ])
             let html = try await TestBrowser(app).get("/courses").text
             #expect(!html.contains("PRODUCT.md"))
             #expect(!html.contains("seed page"))

@@ -32,8 +32,11 @@ enum ClassFixtures {
     /// The class form as a browser sends it: the agenda as rows (`rows`, `day_1`, …),
     /// written here as the one-line-per-block text for brevity.
     static func form(course: String = "CIT", capacity: Int = 30, agenda: String, extra: [String: String] = [:]) -> [String: String] {
-        var form = ["course": course, "title": "CIT Academy test", "venue_name": "Madison Police Training Center", "venue_address": "211 S Carroll St, Madison, WI",
-                    "venue_zip": "53703", "capacity": String(capacity)]
+        var form = [
+            "course": course, "title": "CIT Academy test", "venue_name": "Madison Police Training Center",
+            "venue_address": "211 S Carroll St, Madison, WI",
+            "venue_zip": "53703", "capacity": String(capacity),
+        ]
         for (k, v) in rowFields(AgendaRows.rows(fromText: agenda)) { form[k] = v }
         for (k, v) in extra { form[k] = v }
         return form
@@ -50,12 +53,17 @@ enum ClassFixtures {
     }
 
     /// A coordinator of the Dane County program creates a class; returns its id.
-    static func createClass(_ app: Application, course: String = "CIT", capacity: Int = 30, days: Int = 5, startInDays: Int = 60, extra: [String: String] = [:]) async throws -> (UUID, TestBrowser) {
+    static func createClass(
+        _ app: Application, course: String = "CIT", capacity: Int = 30, days: Int = 5, startInDays: Int = 60, extra: [String: String] = [:]
+    ) async throws -> (UUID, TestBrowser) {
         let dane = try await programID(app, named: "NAMI Dane County CIT/CIP")
-        let coordinator = try await Fixtures.user(app, email: "coord-\(UUID().uuidString.prefix(6))@example.org", role: .programCoordinator, scope: dane)
+        let coordinator = try await Fixtures.user(
+            app, email: "coord-\(UUID().uuidString.prefix(6))@example.org", role: .programCoordinator, scope: dane)
         let browser = TestBrowser(app)
         _ = try await browser.post(SiteURL.login.path, ["email": coordinator.email, "password": Fixtures.password])
-        let response = try await browser.post(SiteURL.newClass(.value(dane)).path, form(course: course, capacity: capacity, agenda: agenda(startDay: daysFromNow(startInDays), days: days), extra: extra))
+        let response = try await browser.post(
+            SiteURL.newClass(.value(dane)).path,
+            form(course: course, capacity: capacity, agenda: agenda(startDay: daysFromNow(startInDays), days: days), extra: extra))
         #expect(response.status == .seeOther, "class not created: \(response.status) \(response.text.prefix(0))")
         let id = try #require(response.location.flatMap { UUID(uuidString: $0.components(separatedBy: "/").last ?? "") })
         return (id, browser)
@@ -63,7 +71,9 @@ enum ClassFixtures {
 
     /// The newest confirmation link mailed to an address, as a path.
     static func confirmLink(_ app: Application, to email: String) async throws -> String? {
-        let mails = try await OutboxMessage.query(on: app.db).filter(\.$toAddress == email).all().filter { $0.subject.hasPrefix("Confirm your place") }
+        let mails = try await OutboxMessage.query(on: app.db).filter(\.$toAddress == email).all().filter {
+            $0.subject.hasPrefix("Confirm your place")
+        }
         let newest = mails.max { ($0.createdAt ?? .distantPast, $0.bodyText) < ($1.createdAt ?? .distantPast, $1.bodyText) }
         return newest.flatMap { Fixtures.link(in: $0.bodyText, path: SiteURL.registrationConfirm(.key).parentPath) }
     }
@@ -78,8 +88,13 @@ enum ClassFixtures {
         return try await browser.post(link, [:])
     }
 
-    static func registrant(_ n: Int, organization: String = "Madison Police Department", audience: Audience = .swornLawEnforcement) -> [String: String] {
-        ["name": "Officer \(n)", "email": "officer\(n)@example.org", "phone": "(608) 555-01\(String(format: "%02d", n % 100))", "organization": organization, "audience": audience.rawValue]
+    static func registrant(_ n: Int, organization: String = "Madison Police Department", audience: Audience = .swornLawEnforcement)
+        -> [String: String]
+    {
+        [
+            "name": "Officer \(n)", "email": "officer\(n)@example.org", "phone": "(608) 555-01\(String(format: "%02d", n % 100))",
+            "organization": organization, "audience": audience.rawValue,
+        ]
     }
 }
 
@@ -96,7 +111,8 @@ struct ClassesTests {
             #expect(page.text.contains("30 of 30 seats left"))
 
             let dane = try await programID(app, named: "NAMI Dane County CIT/CIP")
-            let short = ClassFixtures.agenda(startDay: ClassFixtures.daysFromNow(90), days: 5).replacingOccurrences(of: "\(ClassFixtures.daysFromNow(94)) 12:30-16:30", with: "\(ClassFixtures.daysFromNow(94)) 12:30-16:00")
+            let short = ClassFixtures.agenda(startDay: ClassFixtures.daysFromNow(90), days: 5).replacingOccurrences(
+                of: "\(ClassFixtures.daysFromNow(94)) 12:30-16:30", with: "\(ClassFixtures.daysFromNow(94)) 12:30-16:00")
             let before = try await ClassSession.query(on: app.db).count()
             let refused = try await coordinator.post(SiteURL.newClass(.value(dane)).path, ClassFixtures.form(agenda: short))
             #expect(refused.status == .unprocessableEntity)
@@ -104,7 +120,9 @@ struct ClassesTests {
             #expect(refused.text.contains("0.5 hours missing"))
             #expect(try await ClassSession.query(on: app.db).count() == before)
 
-            let garbage = try await coordinator.post(SiteURL.newClass(.value(dane)).path, ClassFixtures.form(agenda: "tomorrow morning\n2027-02-30 08:00-12:00 Nope", extra: ["venue_zip": "5370", "capacity": "0"]))
+            let garbage = try await coordinator.post(
+                SiteURL.newClass(.value(dane)).path,
+                ClassFixtures.form(agenda: "tomorrow morning\n2027-02-30 08:00-12:00 Nope", extra: ["venue_zip": "5370", "capacity": "0"]))
             #expect(garbage.status == .unprocessableEntity)
             #expect(garbage.text.contains("Row 1: choose the date."))
             #expect(garbage.text.contains("Row 2: 2027-02-30 at 08:00 is not a real local time"))
@@ -172,7 +190,9 @@ struct ClassesTests {
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.text.contains("CIP"))
 
-            #expect(try await ClassFixtures.register(app, id, ClassFixtures.registrant(2, organization: "madison  police department")).status == .seeOther)
+            #expect(
+                try await ClassFixtures.register(app, id, ClassFixtures.registrant(2, organization: "madison  police department")).status
+                    == .seeOther)
             #expect(try await ClassFixtures.register(app, id, ClassFixtures.registrant(3)).status == .seeOther)
             let third = try #require(try await Registration.query(on: app.db).filter(\.$email == "officer3@example.org").first())
             #expect(third.status == .waitlisted, "agency limit of 2 reached while 8 seats remain")
@@ -185,7 +205,9 @@ struct ClassesTests {
                 #expect(response.status == .unprocessableEntity, "\(bad)")
             }
             #expect(try await Registration.query(on: app.db).count() == 3)
-            #expect(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer50@example.org").count() == 0, "bad input mails nobody")
+            #expect(
+                try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer50@example.org").count() == 0,
+                "bad input mails nobody")
         }
     }
 
@@ -229,22 +251,30 @@ struct ClassesTests {
             #expect(!page.text.contains("officer3@example.org"))
             #expect(page.text.contains("1 more seat is held for people who registered on the class page and have not yet confirmed"))
             let pending = try #require(try await Registration.query(on: app.db).filter(\.$email == "officer3@example.org").first())
-            #expect(try await coordinator.post(SiteURL.classRegistrationCancel(.value(id), .value(pending.id!)).path, [:]).status == .seeOther)
+            #expect(
+                try await coordinator.post(SiteURL.classRegistrationCancel(.value(id), .value(pending.id!)).path, [:]).status == .seeOther)
             #expect(try await Registration.find(pending.id, on: app.db)?.status == .pending, "a hold is nobody's place to cancel")
-            #expect(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer3@example.org").count() == 1, "an unconfirmed address gets no mail but its link")
+            #expect(
+                try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer3@example.org").count() == 1,
+                "an unconfirmed address gets no mail but its link")
 
             // MUT: the coordinator cancels officer 1: officer 2 moves up, the held seat stays held
             let first = try #require(try await Registration.query(on: app.db).filter(\.$email == "officer1@example.org").first())
-            #expect(try await coordinator.post(SiteURL.classRegistrationCancel(.value(id), .value(first.id!)).path, [:]).status == .seeOther)
+            #expect(
+                try await coordinator.post(SiteURL.classRegistrationCancel(.value(id), .value(first.id!)).path, [:]).status == .seeOther)
             #expect(try await Registration.query(on: app.db).filter(\.$email == "officer2@example.org").first()?.status == .confirmed)
-            #expect(try await TestBrowser(app).get(SiteURL.classPage(.value(id)).path).text.contains("Full: join the waitlist"), "one confirmed and one held for two seats")
+            #expect(
+                try await TestBrowser(app).get(SiteURL.classPage(.value(id)).path).text.contains("Full: join the waitlist"),
+                "one confirmed and one held for two seats")
 
             let kenosha = try await programID(app, named: "NAMI Kenosha CIT/CIP")
             let other = try await Fixtures.user(app, email: "other@example.org", role: .programCoordinator, scope: kenosha)
             let browser = TestBrowser(app)
             _ = try await browser.post(SiteURL.login.path, ["email": other.email, "password": Fixtures.password])
             #expect(try await browser.get(SiteURL.classRoster(.value(id)).path).status == .forbidden)
-            #expect(try await browser.post(SiteURL.newClass(.value(try await programID(app, named: "NAMI Dane County CIT/CIP"))).path, [:]).status == .forbidden)
+            #expect(
+                try await browser.post(SiteURL.newClass(.value(try await programID(app, named: "NAMI Dane County CIT/CIP"))).path, [:])
+                    .status == .forbidden)
         }
     }
 
@@ -265,14 +295,18 @@ struct ClassesTests {
 
 @Suite("Classes under concurrent registration")
 struct ClassConcurrencyTests {
-    @Test("40 simultaneous registrations for 10 seats, then 40 confirmations at once (some clicked twice): exactly 10 confirmed, 30 waitlisted 1..30, none lost, no duplicates")
+    @Test(
+        "40 simultaneous registrations for 10 seats, then 40 confirmations at once (some clicked twice): exactly 10 confirmed, 30 waitlisted 1..30, none lost, no duplicates"
+    )
     func storm() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cithub-storm-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         // On SQLite the test uses a file, as production does (in-memory databases share a
         // cache with different locking); on PostgreSQL its own schema.
         try await withCITHub(configure: { settings in
-            if case .sqliteMemory = settings.storage { settings.storage = .sqliteFile(path: dir.appendingPathComponent("storm.sqlite").path) }
+            if case .sqliteMemory = settings.storage {
+                settings.storage = .sqliteFile(path: dir.appendingPathComponent("storm.sqlite").path)
+            }
         }) { app in
             try await prepareSQLite(app)
             try await loadDirectory(app)
@@ -318,7 +352,8 @@ struct ClassConcurrencyTests {
             for registration in waiting { positions.append(try await RegistrationService.position(of: registration, on: app.db) ?? -1) }
             #expect(positions.sorted() == Array(1...30))
             // The counted position agrees with the domain's waitlist order.
-            let policy = WaitlistPolicy.positions(waiting.map { WaitlistEntry(id: $0.id!, agencyKey: $0.agencyKey, joinedAt: $0.joinedAt, sequence: $0.sequence) })
+            let policy = WaitlistPolicy.positions(
+                waiting.map { WaitlistEntry(id: $0.id!, agencyKey: $0.agencyKey, joinedAt: $0.joinedAt, sequence: $0.sequence) })
             for (registration, position) in zip(waiting, positions) { #expect(policy[registration.id!] == position) }
             #expect(Set(registrations.map(\.sequence)).count == 40, "every registration has its own number")
             // Each person got one answer by mail: confirmed or waiting, never both, never two.
@@ -343,7 +378,9 @@ struct RegistrationConfirmationTests {
         return (response.status, body, response.headers.map { $0.name.lowercased() }.filter { $0 != "date" }.sorted())
     }
 
-    @Test("the form answers the same for a new address, one confirmed, one waiting, one pending, and a full class; the address with a place is mailed a fresh link")
+    @Test(
+        "the form answers the same for a new address, one confirmed, one waiting, one pending, and a full class; the address with a place is mailed a fresh link"
+    )
     func sameAnswerForEveryone() async throws {
         try await withCITHub { app in
             try await loadDirectory(app)
@@ -374,11 +411,17 @@ struct RegistrationConfirmationTests {
             #expect(try await Registration.query(on: app.db).count() == before + 2, "new rows only for the two new addresses")
             #expect(try await Registration.query(on: app.db).filter(\.$email == "officer1@example.org").first()?.status == .confirmed)
 
-            let mail = try #require(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer1@example.org").all().first { $0.subject.hasPrefix("You already have a place") })
+            let mail = try #require(
+                try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer1@example.org").all().first {
+                    $0.subject.hasPrefix("You already have a place")
+                })
             #expect(mail.bodyText.contains("You are confirmed."))
             let manage = try #require(Fixtures.link(in: mail.bodyText, path: "/registrations"))
             #expect(try await TestBrowser(app).get(manage).text.contains("You are confirmed"))
-            let waitingMail = try #require(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer2@example.org").all().first { $0.subject.hasPrefix("You already have a place") })
+            let waitingMail = try #require(
+                try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer2@example.org").all().first {
+                    $0.subject.hasPrefix("You already have a place")
+                })
             #expect(waitingMail.bodyText.contains("You are number 1 on the waitlist."))
             // The pending address got a new link; the old one stopped working.
             #expect(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer4@example.org").count() == 2)
@@ -386,7 +429,9 @@ struct RegistrationConfirmationTests {
         }
     }
 
-    @Test("a hold lasts 30 minutes, then its seat is free; a late confirmation gets the waitlist when the seat went, a seat when one is free; the link's page confirms nothing; a link works once")
+    @Test(
+        "a hold lasts 30 minutes, then its seat is free; a late confirmation gets the waitlist when the seat went, a seat when one is free; the link's page confirms nothing; a link works once"
+    )
     func holds() async throws {
         try await withCITHub { app in
             try await loadDirectory(app)
@@ -398,7 +443,9 @@ struct RegistrationConfirmationTests {
             #expect(held.status == .pending)
             let minutes = (held.holdUntil ?? .distantPast).timeIntervalSinceNow / 60
             #expect(minutes > 29 && minutes <= 30)
-            #expect(try await TestBrowser(app).get(SiteURL.classPage(.value(id)).path).text.contains("Full: join the waitlist"), "the held seat is not offered again")
+            #expect(
+                try await TestBrowser(app).get(SiteURL.classPage(.value(id)).path).text.contains("Full: join the waitlist"),
+                "the held seat is not offered again")
             #expect(try await TestBrowser(app).get(SiteURL.classes.path).text.contains("Full: join the waitlist"))
             // The cached list goes stale when the hold runs out.
             #expect(try await RegistrationService.nextHoldEnd(on: app.db) == held.holdUntil)
@@ -423,14 +470,20 @@ struct RegistrationConfirmationTests {
             let released = try await RegistrationHolds.release(on: app.db, settings: app.settings)
             #expect(released.promoted == 1 && released.deleted == 0)
             #expect(try await Registration.query(on: app.db).filter(\.$email == "officer2@example.org").first()?.status == .confirmed)
-            #expect(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer2@example.org").all().contains { $0.subject.hasPrefix("A seat opened") })
+            #expect(
+                try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer2@example.org").all().contains {
+                    $0.subject.hasPrefix("A seat opened")
+                })
             #expect(try await first.get(link).text.contains("No seat is held for you now"))
 
             // MUT: officer 1 confirms late: the seat went, so the waitlist
             let late = try await first.post(link, [:])
             #expect(late.status == .seeOther)
             #expect(try await first.get(try #require(late.location)).text.contains("You are number 1 on the waitlist"))
-            #expect(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer1@example.org").all().filter { $0.subject.hasPrefix("Waitlist:") }.count == 1)
+            #expect(
+                try await OutboxMessage.query(on: app.db).filter(\.$toAddress == "officer1@example.org").all().filter {
+                    $0.subject.hasPrefix("Waitlist:")
+                }.count == 1)
 
             // MUT: the link a second time
             let again = try await first.post(link, [:])
@@ -443,8 +496,11 @@ struct RegistrationConfirmationTests {
             // A late confirmation with a seat free gets it.
             let (roomy, _) = try await ClassFixtures.createClass(app, capacity: 2)
             _ = try await TestBrowser(app).post(SiteURL.classRegister(.value(roomy)).path, ClassFixtures.registrant(5))
-            try await Registration.query(on: app.db).filter(\.$email == "officer5@example.org").set(\.$holdUntil, to: Date().addingTimeInterval(-1)).update()
-            let seat = try await TestBrowser(app).post(try #require(try await ClassFixtures.confirmLink(app, to: "officer5@example.org")), [:])
+            try await Registration.query(on: app.db).filter(\.$email == "officer5@example.org").set(
+                \.$holdUntil, to: Date().addingTimeInterval(-1)
+            ).update()
+            let seat = try await TestBrowser(app).post(
+                try #require(try await ClassFixtures.confirmLink(app, to: "officer5@example.org")), [:])
             #expect(seat.status == .seeOther)
             #expect(try await Registration.query(on: app.db).filter(\.$email == "officer5@example.org").first()?.status == .confirmed)
 
@@ -452,7 +508,8 @@ struct RegistrationConfirmationTests {
             _ = try await TestBrowser(app).post(SiteURL.classRegister(.value(roomy)).path, ClassFixtures.registrant(6))
             let stale = try #require(try await ClassFixtures.confirmLink(app, to: "officer6@example.org"))
             try await Registration.query(on: app.db).filter(\.$email == "officer6@example.org")
-                .set(\.$holdUntil, to: Date().addingTimeInterval(-86_400)).set(\.$confirmExpiresAt, to: Date().addingTimeInterval(-1)).update()
+                .set(\.$holdUntil, to: Date().addingTimeInterval(-86_400)).set(\.$confirmExpiresAt, to: Date().addingTimeInterval(-1))
+                .update()
             #expect(try await TestBrowser(app).get(stale).status == .gone)
             let expired = try await TestBrowser(app).post(stale, [:])
             #expect(expired.status == .gone)
@@ -462,7 +519,9 @@ struct RegistrationConfirmationTests {
             #expect(try await TestBrowser(app).get(stale).status == .notFound)
             #expect(try await TestBrowser(app).post(stale, [:]).status == .notFound)
             #expect(try await TestBrowser(app).get(SiteURL.registrationConfirm(.value("x")).path).status == .notFound)
-            #expect(try await TestBrowser(app).get(SiteURL.registrationConfirm(.value(String(repeating: "A", count: 43))).path).status == .notFound)
+            #expect(
+                try await TestBrowser(app).get(SiteURL.registrationConfirm(.value(String(repeating: "A", count: 43))).path).status
+                    == .notFound)
         }
     }
 
@@ -508,9 +567,14 @@ struct CourseCatalogRouteTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let (coordinator, _) = try await Fixtures.signedIn(app, role: .programCoordinator)
-            let good = ["code": "cit-youth", "title": "CIT for youth", "hours": "16", "days": "2", "aud_sworn_law_enforcement": "on",
-                        "completion": "Both days attended in full.", "summary": "De-escalation with young people."]
-            for bad in [["code": "x"], ["hours": "0"], ["hours": "7.25"], ["days": "40"], ["title": "<b>Youth</b>"], ["aud_sworn_law_enforcement": ""], ["completion": ""]] {
+            let good = [
+                "code": "cit-youth", "title": "CIT for youth", "hours": "16", "days": "2", "aud_sworn_law_enforcement": "on",
+                "completion": "Both days attended in full.", "summary": "De-escalation with young people.",
+            ]
+            for bad in [
+                ["code": "x"], ["hours": "0"], ["hours": "7.25"], ["days": "40"], ["title": "<b>Youth</b>"],
+                ["aud_sworn_law_enforcement": ""], ["completion": ""],
+            ] {
                 var form = good
                 for (k, v) in bad { form[k] = v }
                 let response = try await coordinator.post("/courses/new", form)

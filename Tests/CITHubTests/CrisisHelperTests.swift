@@ -21,7 +21,10 @@ final class CapturedLog: Sendable {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        func log(
+            level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String,
+            function: String, line: UInt
+        ) {
             let all = self.metadata.merging(explicit ?? [:]) { $1 }
             log.lines.withLockedValue { $0.append("\(level) \(message) \(all)") }
         }
@@ -48,9 +51,13 @@ struct CrisisHelperTests {
         struct Name: Decodable { var name: String }
         let names: [String]
         if sql.dialect.name == "sqlite" {
-            names = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all(decoding: Name.self).map(\.name)
+            names = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all(
+                decoding: Name.self
+            ).map(\.name)
         } else {
-            names = try await sql.raw("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()").all(decoding: Name.self).map(\.name)
+            names = try await sql.raw("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()").all(
+                decoding: Name.self
+            ).map(\.name)
         }
         struct Count: Decodable { var n: Int }
         var counts: [String: Int] = [:]
@@ -73,7 +80,10 @@ struct CrisisHelperTests {
             let etag = try #require(response.headers.first(name: .eTag))
             let again = try await browser.get(SiteURL.crisis.path, headers: [HTTPHeaders.Name.ifNoneMatch.description: etag])
             #expect(again.status == .notModified)
-            for field in CrisisForm.textFields + ["onFile", "quiet", "threatSelf", "threatYou", "threatOthers", "trigLoud", "trigOver", "trigClose", "helpSoft", "helpDirect", "helpTrusted", "selfCare", "substance", "keep"] {
+            for field in CrisisForm.textFields + [
+                "onFile", "quiet", "threatSelf", "threatYou", "threatOthers", "trigLoud", "trigOver", "trigClose", "helpSoft", "helpDirect",
+                "helpTrusted", "selfCare", "substance", "keep",
+            ] {
                 #expect(html.contains("<label for=\"field-\(field)\""), "label for \(field)")
                 #expect(html.contains("id=\"field-\(field)\""), "field \(field)")
             }
@@ -86,7 +96,9 @@ struct CrisisHelperTests {
             #expect(html.contains("Anyone in danger now? Call 911."))
             #expect(html.contains("Call or text 988, the Suicide &amp; Crisis Lifeline."))
             #expect(html.contains("href=\"tel:911\"") && html.contains("href=\"tel:988\""))
-            #expect(html.contains("<form method=\"get\" action=\"/search\" class=\"cit-lookup no-print\">"), "county or ZIP lookup in the directory")
+            #expect(
+                html.contains("<form method=\"get\" action=\"/search\" class=\"cit-lookup no-print\">"),
+                "county or ZIP lookup in the directory")
             // The general script, for readers without JavaScript.
             #expect(html.contains("“If possible, I’d like an officer with CIT training to respond.”"))
             #expect(html.contains(CrisisPhrases.whileWaiting))
@@ -134,7 +146,8 @@ struct CrisisHelperTests {
             let html = response.text
             #expect(html.contains("“I am calling because my loved one is having a mental health crisis.”"))
             #expect(html.contains("“My goal is for them to get help, not to be arrested or harmed.”"))
-            #expect(html.contains("“My name is Ana Zebulon, and I am calling from 412 Quillfeather Street, Appleton about my son Samwise.”"))
+            #expect(
+                html.contains("“My name is Ana Zebulon, and I am calling from 412 Quillfeather Street, Appleton about my son Samwise.”"))
             #expect(html.contains("“Here is what is happening: hearing voices and has not slept for three days.”"))
             #expect(html.contains("“If possible, I’d like an officer with CIT training to respond.”"))
             #expect(html.contains("“My loved one has access to weapons: Xylophonic.”"))
@@ -142,14 +155,22 @@ struct CrisisHelperTests {
             #expect(html.contains("“My loved one’s mental health diagnosis: Quokkaphobia.”"))
             #expect(html.contains("<li class=\"step step-weapons safety\"><p class=\"safety-tag\">Safety</p>"))
             // Order: the seed's.
-            let order = ["step-call911", "step-crisis", "step-citOfficer", "step-weapons", "step-threats", "step-health", "step-officerArrives", "step-calm", "step-whileWaiting"]
+            let order = [
+                "step-call911", "step-crisis", "step-citOfficer", "step-weapons", "step-threats", "step-health", "step-officerArrives",
+                "step-calm", "step-whileWaiting",
+            ]
             let positions = order.map { html.range(of: "class=\"step \($0)")?.lowerBound }
             #expect(positions.allSatisfy { $0 != nil })
             #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
             #expect(!html.contains("step-onFile") && !html.contains("step-quiet") && !html.contains("step-triggers"))
             #expect(html.contains("Crisis plan made on <span id=\"made-date\">\(CrisisHelperViews.madeDate(Date()))</span>."))
             #expect(html.contains("id=\"call-9\"") && !html.contains("id=\"call-10\""), "one call-mode screen per step")
-            for message in TextTo911(CrisisForm(name: form["name"], location: form["location"], relation: "son", lovedName: "Samwise", happening: form["happening"], weapons: "Xylophonic", threatSelf: "1").answers).messages {
+            for message in TextTo911(
+                CrisisForm(
+                    name: form["name"], location: form["location"], relation: "son", lovedName: "Samwise", happening: form["happening"],
+                    weapons: "Xylophonic", threatSelf: "1"
+                ).answers
+            ).messages {
                 #expect(html.contains("<p class=\"msg\" id=\"text-") && html.contains("\">\(message)</p>"))
                 #expect(html.contains("href=\"sms:911?&body=\(CrisisHelperViews.uriComponent(message))\""))
             }
@@ -185,9 +206,11 @@ struct CrisisHelperTests {
         }
     }
 
-    @Test("bad input is a 4xx or the form again, never a 500", arguments: [
-        ("overlong", 422), ("nul", 200), ("bad substance", 422), ("no csrf", 403), ("unreadable", 400), ("huge", 413),
-    ])
+    @Test(
+        "bad input is a 4xx or the form again, never a 500",
+        arguments: [
+            ("overlong", 422), ("nul", 200), ("bad substance", 422), ("no csrf", 403), ("unreadable", 400), ("huge", 413),
+        ])
     func badInput(kind: String, status: Int) async throws {
         try await withCITHub { app in
             let log = CapturedLog()
@@ -218,11 +241,15 @@ struct CrisisHelperTests {
                 headers.contentType = .urlEncodedForm
                 let token = try #require(browser.cookies[CSRF.cookieName])
                 // A valid token followed by a field that is not URL-encoding at all.
-                response = try await browser.send(.POST, SiteURL.crisis.path, headers: headers, body: ByteBuffer(string: "_csrf=\(token)&name[=Zebulon&name[][x]=1&name=%FF%FE"))
-            default: // more than the app accepts
+                response = try await browser.send(
+                    .POST, SiteURL.crisis.path, headers: headers,
+                    body: ByteBuffer(string: "_csrf=\(token)&name[=Zebulon&name[][x]=1&name=%FF%FE"))
+            default:  // more than the app accepts
                 var headers = HTTPHeaders()
                 headers.contentType = .urlEncodedForm
-                response = try await browser.send(.POST, SiteURL.crisis.path, headers: headers, body: ByteBuffer(string: "name=" + String(repeating: "Zebulon", count: 60_000)))
+                response = try await browser.send(
+                    .POST, SiteURL.crisis.path, headers: headers,
+                    body: ByteBuffer(string: "name=" + String(repeating: "Zebulon", count: 60_000)))
             }
             if kind == "unreadable" || kind == "huge" {
                 #expect(response.status.code >= 400 && response.status.code < 500, "\(response.status)")
@@ -265,7 +292,9 @@ struct CrisisHelperTests {
             #expect(js.text.contains("\"citSay\":\"If possible, I’d like an officer with CIT training to respond.\""))
             #expect(!js.text.contains("/*@PHRASES@*/"))
             let etag = try #require(js.headers.first(name: .eTag))
-            #expect(try await browser.get(SiteURL.crisisScript.path, headers: [HTTPHeaders.Name.ifNoneMatch.description: etag]).status == .notModified)
+            #expect(
+                try await browser.get(SiteURL.crisisScript.path, headers: [HTTPHeaders.Name.ifNoneMatch.description: etag]).status
+                    == .notModified)
 
             let css = try await browser.get(SiteURL.crisisStylesheet.path)
             #expect(css.status == .ok)
@@ -280,10 +309,15 @@ struct CrisisHelperTests {
             #expect(sw.headers.first(name: .cacheControl) == "no-cache")
             #expect(sw.text.contains("\"crisis-\(CrisisHelperAssets.version)\""))
             #expect(sw.text.contains("var PAGES = [U.home, U.map, U.crisis];"), "home, map and helper offline (issue 12)")
-            #expect(sw.text.contains("var URLS = PAGES.concat([U.siteStylesheet, U.crisisStylesheet, U.crisisScript, U.offlineScript, U.favicon]);"))
+            #expect(
+                sw.text.contains(
+                    "var URLS = PAGES.concat([U.siteStylesheet, U.crisisStylesheet, U.crisisScript, U.offlineScript, U.favicon]);"))
             // The addresses come from Swift (ScriptURLs), filled in at start-up.
-            for pair in ["\"home\":\"/\"", "\"map\":\"/map\"", "\"crisis\":\"/crisis\"", "\"siteStylesheet\":\"/assets/site.css\"",
-                         "\"crisisStylesheet\":\"/assets/crisis.css\"", "\"crisisScript\":\"/assets/crisis.js\"", "\"offlineScript\":\"/assets/offline.js\""] {
+            for pair in [
+                "\"home\":\"/\"", "\"map\":\"/map\"", "\"crisis\":\"/crisis\"", "\"siteStylesheet\":\"/assets/site.css\"",
+                "\"crisisStylesheet\":\"/assets/crisis.css\"", "\"crisisScript\":\"/assets/crisis.js\"",
+                "\"offlineScript\":\"/assets/offline.js\"",
+            ] {
                 #expect(sw.text.contains(pair), "\(pair)")
             }
             #expect(!sw.text.contains("/*@"))

@@ -68,7 +68,9 @@ struct DirectoryPublicTests {
             #expect(program.text.contains("https://www.namidanecounty.org/cit-cip/"))
             #expect(program.text.contains("Reported by www.namidanecounty.org on 2016-11-21, not yet verified."))
 
-            for bad in ["/counties/99999", "/counties/abc", "/counties/%3Cscript%3E", "/programs/not-a-uuid", "/programs/\(UUID().uuidString)"] {
+            for bad in [
+                "/counties/99999", "/counties/abc", "/counties/%3Cscript%3E", "/programs/not-a-uuid", "/programs/\(UUID().uuidString)",
+            ] {
                 let response = try await browser.get(bad)
                 #expect(response.status == .notFound, "\(bad)")
                 #expect(!response.text.contains("<script>"))
@@ -161,8 +163,10 @@ struct DirectoryPublicTests {
 @Suite("Directory: editing")
 struct DirectoryEditTests {
     static func form(_ overrides: [String: String] = [:]) -> [String: String] {
-        var form = ["name": "Rock County CIT", "kind_cit": "on", "status": "forming", "counties": "Rock, Green", "year_started": "2019",
-                    "website": "https://rock.example.org", "email": "cit@rock.example.org", "phone": "", "description": "Demo record for tests."]
+        var form = [
+            "name": "Rock County CIT", "kind_cit": "on", "status": "forming", "counties": "Rock, Green", "year_started": "2019",
+            "website": "https://rock.example.org", "email": "cit@rock.example.org", "phone": "", "description": "Demo record for tests.",
+        ]
         for (k, v) in overrides { form[k] = v }
         return form
     }
@@ -183,7 +187,8 @@ struct DirectoryEditTests {
             let map = try await TestBrowser(app).get(SiteURL.map.path)
             #expect(map.text.contains("Map last updated:"))
 
-            let duplicate = try await admin.post(SiteURL.newProgram.path, Self.form(["name": "Rock Co. CIT (duplicate)", "counties": "Rock, Walworth", "kind_cip": "on"]))
+            let duplicate = try await admin.post(
+                SiteURL.newProgram.path, Self.form(["name": "Rock Co. CIT (duplicate)", "counties": "Rock, Walworth", "kind_cip": "on"]))
             let duplicateID = try #require(duplicate.location?.components(separatedBy: "/").last)
             #expect(try await admin.post(SiteURL.programMerge(.value(id)).path, ["duplicate": duplicateID]).status == .seeOther)
             let merged = try await TestBrowser(app).get(SiteURL.program(.value(duplicateID)).path)
@@ -198,11 +203,13 @@ struct DirectoryEditTests {
         }
     }
 
-    @Test("bad input is refused beside the field and nothing is written", arguments: [
-        ["name": ""], ["name": "<script>alert(1)</script>"], ["name": String(repeating: "x", count: 201)],
-        ["counties": "Atlantis"], ["counties": ""], ["year_started": "0"], ["year_started": "9999"], ["website": "javascript:alert(1)"],
-        ["email": "not-an-email"], ["phone": "call me"], ["cit_accredited_on": "0000-01-01"], ["status": "sleeping"], ["kind_cit": ""],
-    ])
+    @Test(
+        "bad input is refused beside the field and nothing is written",
+        arguments: [
+            ["name": ""], ["name": "<script>alert(1)</script>"], ["name": String(repeating: "x", count: 201)],
+            ["counties": "Atlantis"], ["counties": ""], ["year_started": "0"], ["year_started": "9999"], ["website": "javascript:alert(1)"],
+            ["email": "not-an-email"], ["phone": "call me"], ["cit_accredited_on": "0000-01-01"], ["status": "sleeping"], ["kind_cit": ""],
+        ])
     func badInput(override: [String: String]) async throws {
         try await withCITHub { app in
             try await loadDirectory(app)
@@ -228,19 +235,25 @@ struct DirectoryEditTests {
             let kenosha = try await programID(app, named: "NAMI Kenosha CIT/CIP")
             let coordinator = try await Fixtures.user(app, email: "coord@example.org", role: .programCoordinator, scope: dane)
             let browser = TestBrowser(app)
-            #expect(try await browser.post(SiteURL.login.path, ["email": coordinator.email, "password": Fixtures.password]).status == .seeOther)
+            #expect(
+                try await browser.post(SiteURL.login.path, ["email": coordinator.email, "password": Fixtures.password]).status == .seeOther)
 
             #expect(try await browser.get(SiteURL.programEdit(.value(dane)).path).status == .ok)
-            let saved = try await browser.post(SiteURL.programEdit(.value(dane)).path, Self.form(["name": "NAMI Dane County CIT/CIP", "counties": "Dane", "kind_cip": "on", "status": "active"]))
+            let saved = try await browser.post(
+                SiteURL.programEdit(.value(dane)).path,
+                Self.form(["name": "NAMI Dane County CIT/CIP", "counties": "Dane", "kind_cip": "on", "status": "active"]))
             #expect(saved.status == .seeOther)
             #expect(try await Program.find(UUID(uuidString: dane)!, on: app.db)?.website == "https://rock.example.org")
 
             #expect(try await browser.get(SiteURL.programEdit(.value(kenosha)).path).status == .forbidden)
             #expect(try await browser.post(SiteURL.programEdit(.value(kenosha)).path, Self.form()).status == .forbidden)
-            #expect(try await browser.post(SiteURL.programVerify(.value(dane)).path, [:]).status == .forbidden, "only administrators verify")
+            #expect(
+                try await browser.post(SiteURL.programVerify(.value(dane)).path, [:]).status == .forbidden, "only administrators verify")
             #expect(try await browser.post(SiteURL.newProgram.path, Self.form()).status == .forbidden)
 
-            let added = try await browser.post(SiteURL.programPartners(.value(dane)).path, ["partner_name": "Journey Mental Health Center", "partner_kind": "mental_health_provider", "partner_role": "training_host"])
+            let added = try await browser.post(
+                SiteURL.programPartners(.value(dane)).path,
+                ["partner_name": "Journey Mental Health Center", "partner_kind": "mental_health_provider", "partner_role": "training_host"])
             #expect(added.status == .seeOther)
             #expect(try await TestBrowser(app).get(SiteURL.program(.value(dane)).path).text.contains("Journey Mental Health Center"))
 
@@ -253,7 +266,9 @@ struct DirectoryEditTests {
 /// A scheduled class straight into the database (the class form belongs to the Classes
 /// feature and is tested there): venue county, ZIP and program as given.
 @discardableResult
-func scheduleClass(_ app: Application, program: String, countyFIPS: String, zip: String, title: String, inDays days: Double = 30) async throws -> ClassSession {
+func scheduleClass(_ app: Application, program: String, countyFIPS: String, zip: String, title: String, inDays days: Double = 30)
+    async throws -> ClassSession
+{
     let course = try #require(try await Course.query(on: app.db).first())
     let session = ClassSession()
     session.$program.id = try #require(UUID(uuidString: try await programID(app, named: program)))
@@ -288,9 +303,11 @@ struct DirectoryAnswersTests {
             #expect(before.text.contains("None listed yet."))
             #expect(before.text.contains("a county bordering it (Columbia, Dodge, Green, Iowa, Jefferson, Rock, Sauk)"))
             // MUT: one class in Dane, one in Jefferson (borders Dane), one in Douglas (far north-west)
-            let inDane = try await scheduleClass(app, program: "NAMI Dane County CIT/CIP", countyFIPS: "55025", zip: "53703", title: "Dane CIT Academy")
+            let inDane = try await scheduleClass(
+                app, program: "NAMI Dane County CIT/CIP", countyFIPS: "55025", zip: "53703", title: "Dane CIT Academy")
             try await scheduleClass(app, program: "Ozaukee County CIT", countyFIPS: "55055", zip: "53549", title: "Jefferson CIP day")
-            try await scheduleClass(app, program: "NAMI Northern Lakes CIT/CIP", countyFIPS: "55031", zip: "54880", title: "Superior CIT week")
+            try await scheduleClass(
+                app, program: "NAMI Northern Lakes CIT/CIP", countyFIPS: "55031", zip: "54880", title: "Superior CIT week")
             // validate: the cached page was dropped and the new one lists both near classes
             let dane = try await browser.get(SiteURL.county(.value("55025")).path).text
             #expect(dane.contains("href=\"\(SiteURL.classPage(.value(inDane.id!)).path)\""))
@@ -310,17 +327,23 @@ struct DirectoryAnswersTests {
         }
     }
 
-    @Test("search answers in one line, however Madison or Dane is typed", arguments: [
-        "madison wi", "Madison, WI", "madison wisconsin", "53703", "dane", "Dane County",
-    ])
+    @Test(
+        "search answers in one line, however Madison or Dane is typed",
+        arguments: [
+            "madison wi", "Madison, WI", "madison wisconsin", "53703", "dane", "Dane County",
+        ])
     func answer(typed: String) async throws {
         try await withCITHub { app in
             try await loadDirectory(app)
-            let session = try await scheduleClass(app, program: "NAMI Dane County CIT/CIP", countyFIPS: "55025", zip: "53703", title: "Dane CIT Academy", inDays: 40)
+            let session = try await scheduleClass(
+                app, program: "NAMI Dane County CIT/CIP", countyFIPS: "55025", zip: "53703", title: "Dane CIT Academy", inDays: 40)
             let day = CountyAnswer.day(session.startsAt, in: session.zone, now: Date())
             let response = try await TestBrowser(app).get("/search?q=" + TestBrowser.encode(typed))
             #expect(response.status == .ok)
-            #expect(response.text.contains("<a href=\"/counties/55025\">Dane County</a>: CIT yes — NAMI Dane County CIT/CIP; next class \(day), Madison"), "\(typed)")
+            #expect(
+                response.text.contains(
+                    "<a href=\"/counties/55025\">Dane County</a>: CIT yes — NAMI Dane County CIT/CIP; next class \(day), Madison"),
+                "\(typed)")
         }
     }
 
@@ -367,9 +390,13 @@ struct DirectoryAnswersTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let dane = try await programID(app, named: "NAMI Dane County CIT/CIP")
-            let session = try await scheduleClass(app, program: "NAMI Dane County CIT/CIP", countyFIPS: "55025", zip: "53703", title: "Dane CIT Academy")
-            let staffHrefs = [SiteURL.programEdit(.value(dane)).path, SiteURL.newClass(.value(dane)).path, SiteURL.scenarios(.value(UUID(uuidString: dane)!)).path,
-                              SiteURL.programHistory(.value(dane)).path, SiteURL.classRoster(.value(session.id!)).path]
+            let session = try await scheduleClass(
+                app, program: "NAMI Dane County CIT/CIP", countyFIPS: "55025", zip: "53703", title: "Dane CIT Academy")
+            let staffHrefs = [
+                SiteURL.programEdit(.value(dane)).path, SiteURL.newClass(.value(dane)).path,
+                SiteURL.scenarios(.value(UUID(uuidString: dane)!)).path,
+                SiteURL.programHistory(.value(dane)).path, SiteURL.classRoster(.value(session.id!)).path,
+            ]
 
             // anonymous, twice: the second comes from the cache
             for _ in 0..<2 {
@@ -395,7 +422,8 @@ struct DirectoryAnswersTests {
             #expect(own.text.contains("Your account"))
 
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            #expect(try await admin.get(SiteURL.program(.value(dane)).path).text.contains("href=\"\(SiteURL.programEdit(.value(dane)).path)\""))
+            #expect(
+                try await admin.get(SiteURL.program(.value(dane)).path).text.contains("href=\"\(SiteURL.programEdit(.value(dane)).path)\""))
 
             let kenosha = try await programID(app, named: "NAMI Kenosha CIT/CIP")
             let other = try await Fixtures.user(app, email: "coord-kenosha@example.org", role: .programCoordinator, scope: kenosha)

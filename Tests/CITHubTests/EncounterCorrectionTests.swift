@@ -11,7 +11,8 @@ enum CorrectionFixtures {
     /// A liaison who filed one report (resolved on scene, CIT on scene, 2026-08-14); its id.
     static func filed(_ app: Application) async throws -> (TestBrowser, Organization, EncounterReport) {
         let (liaison, agency) = try await OutcomeFixtures.liaison(app)
-        let filed = try await liaison.post(SiteURL.encounterNew.path, OutcomeFixtures.report(agency: agency, overrides: ["disposition": "resolved_on_scene"]))
+        let filed = try await liaison.post(
+            SiteURL.encounterNew.path, OutcomeFixtures.report(agency: agency, overrides: ["disposition": "resolved_on_scene"]))
         #expect(filed.status == .seeOther)
         let report = try #require(try await EncounterReport.query(on: app.db).first())
         return (liaison, agency, report)
@@ -39,7 +40,8 @@ struct EncounterCorrectionTests {
             try await loadDirectory(app)
             let (liaison, agency) = try await OutcomeFixtures.liaison(app)
             for day in ["2026-08-14", "2026-09-01"] {
-                #expect(try await liaison.post(SiteURL.encounterNew.path, OutcomeFixtures.report(agency: agency, day: day)).status == .seeOther)
+                #expect(
+                    try await liaison.post(SiteURL.encounterNew.path, OutcomeFixtures.report(agency: agency, day: day)).status == .seeOther)
             }
             let reports = try await EncounterReport.query(on: app.db).all()
             let older = try #require(reports.first { $0.occurredOn == "2026-08-14" })
@@ -72,14 +74,18 @@ struct EncounterCorrectionTests {
             #expect(form.text.contains("value=\"2026-08-14\""), "the form holds the filed answers")
 
             // a bad correction is refused beside the field and changes nothing
-            let bad = try await liaison.post(path, OutcomeFixtures.report(agency: agency, overrides: ["disposition": "arrest", "force_level": "lots"]))
+            let bad = try await liaison.post(
+                path, OutcomeFixtures.report(agency: agency, overrides: ["disposition": "arrest", "force_level": "lots"]))
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.text.contains("field-force_level-error"))
             #expect(try await EncounterReport.find(report.id, on: app.db)?.disposition == "resolved_on_scene")
 
             // MUT: another outcome, no CIT officer on scene, and a date in the next quarter
-            let corrected = try await liaison.post(path, OutcomeFixtures.report(agency: agency, day: "2026-10-05",
-                                                                              overrides: ["disposition": "arrest", "cit_trained_on_scene": "no"]))
+            let corrected = try await liaison.post(
+                path,
+                OutcomeFixtures.report(
+                    agency: agency, day: "2026-10-05",
+                    overrides: ["disposition": "arrest", "cit_trained_on_scene": "no"]))
 
             // validate
             #expect(corrected.status == .seeOther)
@@ -104,7 +110,10 @@ struct EncounterCorrectionTests {
             #expect(event.actor.hasPrefix("liaison-"))
 
             // the same answers again: nothing changes, nothing is audited
-            let same = try await liaison.post(path, OutcomeFixtures.report(agency: agency, day: "2026-10-05", overrides: ["disposition": "arrest", "cit_trained_on_scene": "no"]))
+            let same = try await liaison.post(
+                path,
+                OutcomeFixtures.report(
+                    agency: agency, day: "2026-10-05", overrides: ["disposition": "arrest", "cit_trained_on_scene": "no"]))
             #expect(same.location == SiteURL.encounters.path + "?notice=report-unchanged")
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "encounter.corrected").count() == 1)
         }
@@ -141,8 +150,10 @@ struct EncounterCorrectionTests {
         try await withCITHub { app in
             try await loadDirectory(app)
             let (_, agency, report) = try await CorrectionFixtures.filed(app)
-            let other = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).filter(\.$id != agency.id!).first())
-            let stranger = try await Fixtures.user(app, email: "other-liaison@example.org", role: .agencyLiaison, scope: other.id!.uuidString.lowercased())
+            let other = try #require(
+                try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).filter(\.$id != agency.id!).first())
+            let stranger = try await Fixtures.user(
+                app, email: "other-liaison@example.org", role: .agencyLiaison, scope: other.id!.uuidString.lowercased())
             let browser = TestBrowser(app)
             _ = try await browser.post(SiteURL.login.path, ["email": stranger.email, "password": Fixtures.password])
             let path = SiteURL.encounterCorrect(.value(EncounterService.key(report.id!))).path

@@ -9,13 +9,16 @@ import CITDomain
 /// Issue 13, part 5 (lockout): five wrong passwords lock an account for 15 minutes, which
 /// anyone who knows the address can repeat for ever. The owner gets out through a mailed,
 /// one-time sign-in link; the per-account delay for passwords stays.
-@Suite("Lockout: a locked-out owner signs in through a mailed link", .enabled(if: TestSMTPServer.isAvailable, "needs aiosmtpd (scripts/install-test-deps.sh) or CITHUB_TEST_SMTP_URL"))
+@Suite(
+    "Lockout: a locked-out owner signs in through a mailed link",
+    .enabled(if: TestSMTPServer.isAvailable, "needs aiosmtpd (scripts/install-test-deps.sh) or CITHUB_TEST_SMTP_URL"))
 struct LockoutLinkTests {
     /// Five wrong passwords, then the right one is refused (throttled).
     static func lockOut(_ app: Application, _ email: String) async throws -> TestBrowser {
         let browser = TestBrowser(app)
         for _ in 0..<5 {
-            #expect(try await browser.post(SiteURL.login.path, ["email": email, "password": "wrong guess number one"]).status == .unauthorized)
+            #expect(
+                try await browser.post(SiteURL.login.path, ["email": email, "password": "wrong guess number one"]).status == .unauthorized)
         }
         let refused = try await browser.post(SiteURL.login.path, ["email": email, "password": Fixtures.password])
         #expect(refused.status == .tooManyRequests)
@@ -63,7 +66,8 @@ struct LockoutLinkTests {
             #expect(try await owner.get(SiteURL.account.path).status == .ok)
             let failures = try await SignInFailure.query(on: app.db).filter(\.$key == "email:" + email).count()
             #expect(failures == 0, "the account's failure records are cleared")
-            #expect(try await TestBrowser(app).post(SiteURL.login.path, ["email": email, "password": Fixtures.password]).status == .seeOther)
+            #expect(
+                try await TestBrowser(app).post(SiteURL.login.path, ["email": email, "password": Fixtures.password]).status == .seeOther)
             // the link works once
             #expect(try await TestBrowser(app).post(path, [:]).status == .gone)
             #expect(try await TestBrowser(app).get(path).status == .gone)
@@ -83,7 +87,9 @@ struct LockoutLinkTests {
             let browser = try await Self.lockOut(app, email)
             let path = try #require(try await Self.mailedLink(app, smtp, browser, email))
             let record = try #require(try await AccountToken.query(on: app.db).filter(\.$purpose == .signInLink).first())
-            #expect(record.expiresAt.timeIntervalSinceNow <= 15 * 60 + 5 && record.expiresAt.timeIntervalSinceNow > 14 * 60, "a link lasts 15 minutes")
+            #expect(
+                record.expiresAt.timeIntervalSinceNow <= 15 * 60 + 5 && record.expiresAt.timeIntervalSinceNow > 14 * 60,
+                "a link lasts 15 minutes")
             record.expiresAt = Date().addingTimeInterval(-1)
             try await record.save(on: app.db)
             let owner = TestBrowser(app)
@@ -109,7 +115,9 @@ struct LockoutLinkTests {
             #expect(try await owner.get(SiteURL.account.path).status != .ok)
             // and a disabled account is mailed no link at all
             let before = try smtp.messages(to: email).count
-            #expect(try await browser.post(SiteURL.signInLink.path, ["email": email]).location == SiteURL.login.path + "?notice=sign-in-link-sent")
+            #expect(
+                try await browser.post(SiteURL.signInLink.path, ["email": email]).location == SiteURL.login.path
+                    + "?notice=sign-in-link-sent")
             try await SignInLinkQueue.settle(app)
             _ = try await app.mailDelivery!.runOnce()
             #expect(try smtp.messages(to: email).count == before)
@@ -152,7 +160,9 @@ struct LockoutLinkTests {
             let invited = "invited-\(UUID().uuidString.prefix(8).lowercased())@example.org"
             try await User(email: invited, name: "Ina Invited", passwordHash: nil).create(on: app.db)
             let browser = TestBrowser(app)
-            #expect(try await browser.post(SiteURL.signInLink.path, ["email": invited]).location == SiteURL.login.path + "?notice=sign-in-link-sent")
+            #expect(
+                try await browser.post(SiteURL.signInLink.path, ["email": invited]).location == SiteURL.login.path
+                    + "?notice=sign-in-link-sent")
             try await SignInLinkQueue.settle(app)
             #expect(try await app.mailDelivery!.runOnce().sent == 0)
             #expect(try await AccountToken.query(on: app.db).filter(\.$purpose == .signInLink).count() == 0)
@@ -163,7 +173,8 @@ struct LockoutLinkTests {
             for i in 0..<30 {
                 _ = try await client.post(SiteURL.login.path, ["email": "guess\(i)@example.org", "password": "wrong guess number one"])
             }
-            let fresh = try await client.post(SiteURL.login.path, ["email": "someone-else@example.org", "password": "wrong guess number one"])
+            let fresh = try await client.post(
+                SiteURL.login.path, ["email": "someone-else@example.org", "password": "wrong guess number one"])
             #expect(fresh.status == .tooManyRequests)
             #expect(!fresh.text.contains("Email me a sign-in link"))
         }

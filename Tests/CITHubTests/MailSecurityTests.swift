@@ -17,9 +17,13 @@ struct MailLinkDeliveryTests {
         try await withCITHub(configure: { $0.smtpURL = smtp.url }) { app in
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
             let address = "redact-\(UUID().uuidString.prefix(8).lowercased())@example.org"
-            #expect(try await admin.post(SiteURL.adminInvite.path, ["email": address, "name": "Rita Redact", "role": Role.trainer.rawValue]).status == .seeOther)
+            #expect(
+                try await admin.post(SiteURL.adminInvite.path, ["email": address, "name": "Rita Redact", "role": Role.trainer.rawValue])
+                    .status == .seeOther)
             let stored = try #require(try await OutboxMessage.query(on: app.db).first())
-            #expect(Fixtures.link(in: stored.bodyText, path: SiteURL.invitation(.key).parentPath) != nil, "before delivery the link is kept, so it can be sent")
+            #expect(
+                Fixtures.link(in: stored.bodyText, path: SiteURL.invitation(.key).parentPath) != nil,
+                "before delivery the link is kept, so it can be sent")
 
             #expect(try await app.mailDelivery!.runOnce().sent == 1)
 
@@ -48,7 +52,9 @@ struct OutboxSecurityTests {
             #expect(try await TestBrowser(app).post(SiteURL.forgotPassword.path, ["email": victim.email]).status == .seeOther)
             try await PasswordResetQueue.settle(app)
             let message = try #require(try await OutboxMessage.query(on: app.db).filter(\.$toAddress == victim.email).first())
-            #expect(Fixtures.link(in: message.bodyText, path: SiteURL.resetPassword(.key).parentPath) != nil, "the reset link is still waiting to be sent")
+            #expect(
+                Fixtures.link(in: message.bodyText, path: SiteURL.resetPassword(.key).parentPath) != nil,
+                "the reset link is still waiting to be sent")
 
             let list = try await attacker.get(SiteURL.adminOutbox.path)
             #expect(list.status == .ok)
@@ -66,7 +72,8 @@ struct OutboxSecurityTests {
     func linkViewAudited() async throws {
         try await withCITHub { app in
             let (admin, adminUser) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            _ = try await admin.post(SiteURL.adminInvite.path, ["email": "newcomer@example.org", "name": "Nell", "role": Role.trainee.rawValue])
+            _ = try await admin.post(
+                SiteURL.adminInvite.path, ["email": "newcomer@example.org", "name": "Nell", "role": Role.trainee.rawValue])
             let message = try #require(try await OutboxMessage.query(on: app.db).first())
 
             let list = try await admin.get(SiteURL.adminOutbox.path)
@@ -91,7 +98,9 @@ struct OutboxSecurityTests {
 
     @Test("delivered mail older than the retention period is purged by the delivery pass; newer and pending mail stays")
     func purge() async throws {
-        try await withCITHub(configure: { $0.smtpURL = "smtp://127.0.0.1:9"; $0.mailRetentionDays = 30 }) { app in
+        try await withCITHub(configure: {
+            $0.smtpURL = "smtp://127.0.0.1:9"; $0.mailRetentionDays = 30
+        }) { app in
             let now = Date()
             let outbox = Outbox(database: app.db, from: "CIT Hub <a@b.c>")
             let old = try await outbox.enqueue(to: "old@example.org", subject: "old", text: "t")
@@ -158,7 +167,9 @@ extension ClassFixtures {
     /// presses "Confirm my place"; returns the registration page it leads to.
     static func confirmByMail(_ app: Application, email: String) async throws -> String {
         let mails = try await OutboxMessage.query(on: app.db).filter(\.$toAddress == email).sort(\.$createdAt, .descending).all()
-        let path = try #require(mails.lazy.compactMap { Fixtures.link(in: $0.bodyText, path: SiteURL.registrationConfirm(.key).parentPath) }.first, "no confirmation link mailed to \(email)")
+        let path = try #require(
+            mails.lazy.compactMap { Fixtures.link(in: $0.bodyText, path: SiteURL.registrationConfirm(.key).parentPath) }.first,
+            "no confirmation link mailed to \(email)")
         let browser = TestBrowser(app)
         #expect(try await browser.get(path).status == .ok)
         let confirmed = try await browser.post(path, [:])
@@ -181,13 +192,19 @@ struct RateLimitRouteTests {
             #expect(limit.limit == 30)
             let now = Date()
             let allowed = try await withThrowingTaskGroup(of: Bool.self) { group in
-                for _ in 0..<40 { group.addTask { try await RateLimitStore(database: app.db).hit(limit, key: limit.key("address", "192.0.2.7"), now: now) } }
+                for _ in 0..<40 {
+                    group.addTask {
+                        try await RateLimitStore(database: app.db).hit(limit, key: limit.key("address", "192.0.2.7"), now: now)
+                    }
+                }
                 return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
             }
             #expect(allowed == 30)
             // another address, and the next window, start again
             #expect(try await RateLimitStore(database: app.db).hit(limit, key: limit.key("address", "192.0.2.8"), now: now))
-            #expect(try await RateLimitStore(database: app.db).hit(limit, key: limit.key("address", "192.0.2.7"), now: now.addingTimeInterval(3600)))
+            #expect(
+                try await RateLimitStore(database: app.db).hit(
+                    limit, key: limit.key("address", "192.0.2.7"), now: now.addingTimeInterval(3600)))
             // counts of windows over for a day are dropped by the delivery pass's purge
             try await RateLimitStore(database: app.db).purge(now: now.addingTimeInterval(3 * 86400))
             #expect(try await RateLimitStore(database: app.db).hit(limit, key: limit.key("address", "192.0.2.7"), now: now))
@@ -219,7 +236,9 @@ struct RateLimitRouteTests {
             try await loadDirectory(app)
             let (id, _) = try await ClassFixtures.createClass(app, capacity: 5)
             for _ in 1...5 {
-                #expect(try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(1)).status != .tooManyRequests)
+                #expect(
+                    try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(1)).status
+                        != .tooManyRequests)
             }
             let refused = try await TestBrowser(app).post(SiteURL.classRegister(.value(id)).path, ClassFixtures.registrant(1))
             #expect(refused.status == .tooManyRequests)
@@ -259,17 +278,22 @@ struct RateLimitRouteTests {
                 #expect(ra.status == rb.status)
                 #expect(ra.location == rb.location)
                 #expect(ra.body == rb.body)
-                let names: (TestingHTTPResponse) -> [String] = { $0.headers.map { $0.name.lowercased() }.filter { $0 != "set-cookie" && $0 != "date" }.sorted() }
+                let names: (TestingHTTPResponse) -> [String] = {
+                    $0.headers.map { $0.name.lowercased() }.filter { $0 != "set-cookie" && $0 != "date" }.sorted()
+                }
                 #expect(names(ra) == names(rb))
                 for name in names(ra) { #expect(ra.headers[name] == rb.headers[name], "\(name)") }
             }
             #expect(try await OutboxMessage.query(on: app.db).count() == tries, "a mail for each account, none for unknown addresses")
             let medianKnown = known.sorted()[tries / 2], medianUnknown = unknown.sorted()[tries / 2]
-            print("forgot-password timing over \(tries) tries each: median known \(String(format: "%.2f", medianKnown)) ms, unknown \(String(format: "%.2f", medianUnknown)) ms")
+            print(
+                "forgot-password timing over \(tries) tries each: median known \(String(format: "%.2f", medianKnown)) ms, unknown \(String(format: "%.2f", medianUnknown)) ms"
+            )
             // The work is the same by construction (the account work is queued after the
             // answer); the margin only absorbs the noise of other tests running alongside.
-            #expect(abs(medianKnown - medianUnknown) < max(2.0, 0.4 * max(medianKnown, medianUnknown)),
-                    "medians \(medianKnown) ms vs \(medianUnknown) ms")
+            #expect(
+                abs(medianKnown - medianUnknown) < max(2.0, 0.4 * max(medianKnown, medianUnknown)),
+                "medians \(medianKnown) ms vs \(medianUnknown) ms")
         }
     }
 }

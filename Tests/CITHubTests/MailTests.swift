@@ -81,7 +81,9 @@ func decodeQuotedPrintable(_ text: String) -> String {
     var bytes: [UInt8] = []
     var iterator = Array(joined.utf8).makeIterator()
     while let byte = iterator.next() {
-        if byte == UInt8(ascii: "="), let a = iterator.next(), let b = iterator.next(), let value = UInt8(String(bytes: [a, b], encoding: .ascii)!, radix: 16) {
+        if byte == UInt8(ascii: "="), let a = iterator.next(), let b = iterator.next(),
+            let value = UInt8(String(bytes: [a, b], encoding: .ascii)!, radix: 16)
+        {
             bytes.append(value)
         } else {
             bytes.append(byte)
@@ -90,7 +92,9 @@ func decodeQuotedPrintable(_ text: String) -> String {
     return String(decoding: bytes, as: UTF8.self)
 }
 
-@Suite("Mail: outbox and SMTP delivery to a real server", .enabled(if: TestSMTPServer.isAvailable, "needs aiosmtpd (scripts/install-test-deps.sh) or CITHUB_TEST_SMTP_URL"))
+@Suite(
+    "Mail: outbox and SMTP delivery to a real server",
+    .enabled(if: TestSMTPServer.isAvailable, "needs aiosmtpd (scripts/install-test-deps.sh) or CITHUB_TEST_SMTP_URL"))
 struct MailDeliveryTests {
     @Test("an invitation is delivered over SMTP and its link works once")
     func invitationDelivered() async throws {
@@ -102,7 +106,8 @@ struct MailDeliveryTests {
             let address = "invitee-\(UUID().uuidString.prefix(8).lowercased())@example.org"
 
             // MUT: invite, then one delivery pass
-            let invite = try await admin.post(SiteURL.adminInvite.path, ["email": address, "name": "Ida Invitee", "role": Role.trainer.rawValue])
+            let invite = try await admin.post(
+                SiteURL.adminInvite.path, ["email": address, "name": "Ida Invitee", "role": Role.trainer.rawValue])
             #expect(invite.status == .seeOther)
             let delivery = try #require(app.mailDelivery)
             let result = try await delivery.runOnce()
@@ -119,7 +124,8 @@ struct MailDeliveryTests {
 
             let invitee = TestBrowser(app)
             #expect(try await invitee.get(path).status == .ok)
-            let accepted = try await invitee.post(path, ["name": "Ida Invitee", "password": Fixtures.password, "password_confirm": Fixtures.password])
+            let accepted = try await invitee.post(
+                path, ["name": "Ida Invitee", "password": Fixtures.password, "password_confirm": Fixtures.password])
             #expect(accepted.status == .seeOther)
             #expect(accepted.location == "/login?notice=invitation-accepted")
             #expect(try await invitee.post(SiteURL.login.path, ["email": address, "password": Fixtures.password]).status == .seeOther)
@@ -127,7 +133,10 @@ struct MailDeliveryTests {
 
             // the link works once
             #expect(try await TestBrowser(app).get(path).status == .gone)
-            #expect(try await TestBrowser(app).post(path, ["name": "Mallory", "password": "another strong passphrase", "password_confirm": "another strong passphrase"]).status == .gone)
+            #expect(
+                try await TestBrowser(app).post(
+                    path, ["name": "Mallory", "password": "another strong passphrase", "password_confirm": "another strong passphrase"]
+                ).status == .gone)
             let events = try await AuditEvent.query(on: app.db).all().map(\.action)
             #expect(events.contains("invitation.created"))
             #expect(events.contains("invitation.accepted"))
@@ -145,7 +154,8 @@ struct MailDeliveryTests {
             let asked = try await browser.post(SiteURL.forgotPassword.path, ["email": address])
             #expect(asked.location == "/login?notice=reset-sent")
             // unknown address: same answer, no mail
-            #expect(try await browser.post(SiteURL.forgotPassword.path, ["email": "nobody@example.org"]).location == "/login?notice=reset-sent")
+            #expect(
+                try await browser.post(SiteURL.forgotPassword.path, ["email": "nobody@example.org"]).location == "/login?notice=reset-sent")
             try await PasswordResetQueue.settle(app)  // the account work runs after the answer
             #expect(try await app.mailDelivery!.runOnce().sent == 1)
             let text = decodeQuotedPrintable(try #require(try smtp.messages(to: address).first))
@@ -153,9 +163,14 @@ struct MailDeliveryTests {
 
             let newPassword = "river stone window 77"
             #expect(try await browser.post(path, ["password": newPassword, "password_confirm": newPassword]).status == .seeOther)
-            #expect(try await browser.post(path, ["password": "a different phrase 1", "password_confirm": "a different phrase 1"]).status == .gone)
-            #expect(try await TestBrowser(app).post(SiteURL.login.path, ["email": user.email, "password": newPassword]).status == .seeOther)
-            #expect(try await TestBrowser(app).post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password]).status == .unauthorized)
+            #expect(
+                try await browser.post(path, ["password": "a different phrase 1", "password_confirm": "a different phrase 1"]).status
+                    == .gone)
+            #expect(
+                try await TestBrowser(app).post(SiteURL.login.path, ["email": user.email, "password": newPassword]).status == .seeOther)
+            #expect(
+                try await TestBrowser(app).post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password]).status
+                    == .unauthorized)
         }
     }
 }
@@ -167,7 +182,8 @@ struct MailOutboxTests {
         try await withCITHub { app in
             #expect(app.mailDelivery == nil)
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            _ = try await admin.post(SiteURL.adminInvite.path, ["email": "wait@example.org", "name": "Walt", "role": Role.trainee.rawValue])
+            _ = try await admin.post(
+                SiteURL.adminInvite.path, ["email": "wait@example.org", "name": "Walt", "role": Role.trainee.rawValue])
             let page = try await admin.get(SiteURL.adminOutbox.path)
             #expect(page.status == .ok)
             #expect(page.text.contains("SMTP_URL is not set"))

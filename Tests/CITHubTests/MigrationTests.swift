@@ -103,7 +103,8 @@ struct MigrationTests {
             let hash = try Self.sha256(of: folder.appendingPathComponent(file))
             let number = String(file.prefix(3))
             guard let frozen = manifest[file] else {
-                Issue.record("""
+                Issue.record(
+                    """
                     migration \(number) (\(file)) has no line in Sources/CITHub/Migrations/frozen.txt. When it is \
                     final, add this line to frozen.txt (from then on the file is never edited):
                     \(hash)  \(file)
@@ -111,7 +112,9 @@ struct MigrationTests {
                 continue
             }
             if frozen != hash {
-                Issue.record("migration \(number) was edited after it shipped; add a new migration instead (\(file): sha256 \(hash), frozen.txt has \(frozen)). Undo the edit with `git checkout` and put the change in a new numbered file.")
+                Issue.record(
+                    "migration \(number) was edited after it shipped; add a new migration instead (\(file): sha256 \(hash), frozen.txt has \(frozen)). Undo the edit with `git checkout` and put the change in a new numbered file."
+                )
             }
         }
         for file in manifest.keys.sorted() where !files.contains(file) {
@@ -132,7 +135,9 @@ struct MigrationTests {
             // validate
             let left = try await Self.tableNames(sql, app).intersection(Self.tables)
             #expect(left.isEmpty, "tables left after reverting every migration: \(left.sorted())")
-            let recorded = try await sql.raw("SELECT name FROM _fluent_migrations").all().map { try $0.decode(column: "name", as: String.self) }
+            let recorded = try await sql.raw("SELECT name FROM _fluent_migrations").all().map {
+                try $0.decode(column: "name", as: String.self)
+            }
             #expect(recorded.isEmpty, "migrations still recorded: \(recorded)")
 
             // MUT: up again
@@ -140,7 +145,9 @@ struct MigrationTests {
 
             // validate
             try await Self.expectAllTables(sql, app)
-            let again = try await sql.raw("SELECT name FROM _fluent_migrations").all().map { try $0.decode(column: "name", as: String.self) }
+            let again = try await sql.raw("SELECT name FROM _fluent_migrations").all().map {
+                try $0.decode(column: "name", as: String.self)
+            }
             #expect(Set(again) == Set(Self.frozenNames))
         }
     }

@@ -4,7 +4,6 @@ import Testing
 import CITDomain
 @testable import CITTestSupport
 
-
 /// Parses JSON text the way the server's tests will see responses: through
 /// JSONSerialization, so numbers and booleans arrive as NSNumber.
 private func parse(_ text: String) throws -> Any {
@@ -52,16 +51,17 @@ private let serverURL = "https://cithub.example.org"
 
     @Test func exactlyTheDocumentedOperations() {
         let operations = JSONSchemaCheck.operations(in: document).map { "\($0.method.uppercased()) \($0.path)" }
-        #expect(operations == [
-            "GET /api/openapi.json",
-            "GET /api/v1/classes",
-            "GET /api/v1/classes/{id}/roster",
-            "GET /api/v1/counties",
-            "GET /api/v1/counties/{fips}",
-            "POST /api/v1/encounters",
-            "GET /api/v1/programs",
-            "GET /api/v1/programs/{id}",
-        ])
+        #expect(
+            operations == [
+                "GET /api/openapi.json",
+                "GET /api/v1/classes",
+                "GET /api/v1/classes/{id}/roster",
+                "GET /api/v1/counties",
+                "GET /api/v1/counties/{fips}",
+                "POST /api/v1/encounters",
+                "GET /api/v1/programs",
+                "GET /api/v1/programs/{id}",
+            ])
     }
 
     @Test func everyOperationHasIdSummaryTagsA429AndProblemResponses() throws {
@@ -206,7 +206,8 @@ private let serverURL = "https://cithub.example.org"
         func walk(_ node: Any, _ where_: String) {
             if let object = node as? [String: Any] {
                 if object["type"] as? String == "object", let properties = object["properties"] as? [String: Any],
-                   !where_.hasSuffix("schemas.ValidationProblem.allOf[1]") {
+                    !where_.hasSuffix("schemas.ValidationProblem.allOf[1]")
+                {
                     checked += 1
                     #expect(object["additionalProperties"] as? Bool == false, "\(where_)")
                     let required = Set(object["required"] as? [String] ?? [])
@@ -266,10 +267,13 @@ private let serverURL = "https://cithub.example.org"
         """
     }
 
-    func check(_ json: String, _ path: String, _ method: String = "get", status: Int = 200,
-               contentType: String = "application/json") throws -> [String] {
-        let schema = try #require(JSONSchemaCheck.responseSchema(
-            in: document, path: path, method: method, status: status, contentType: contentType))
+    func check(
+        _ json: String, _ path: String, _ method: String = "get", status: Int = 200,
+        contentType: String = "application/json"
+    ) throws -> [String] {
+        let schema = try #require(
+            JSONSchemaCheck.responseSchema(
+                in: document, path: path, method: method, status: status, contentType: contentType))
         return JSONSchemaCheck.problems(try parse(json), schema: schema, document: document)
     }
 
@@ -280,9 +284,11 @@ private let serverURL = "https://cithub.example.org"
             {"data": [\(countyJSON)], "page": {"number": 1, "size": 50, "total_items": 1, "total_pages": 1}}
             """
         #expect(try check(countyPage, "/api/v1/counties") == [])
-        #expect(try check("""
-            {"data": [\(programJSON)], "page": {"number": 1, "size": 50, "total_items": 1, "total_pages": 1}}
-            """, "/api/v1/programs") == [])
+        #expect(
+            try check(
+                """
+                {"data": [\(programJSON)], "page": {"number": 1, "size": 50, "total_items": 1, "total_pages": 1}}
+                """, "/api/v1/programs") == [])
         let session = """
             {"id": "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", "title": "CIT Basic, August", 
              "course": {"code": "CIT-40", "title": "CIT Basic", "hours": 40},
@@ -292,20 +298,26 @@ private let serverURL = "https://cithub.example.org"
              "time_zone": "America/Chicago", "capacity": 25, "seats_left": 3, "waitlist": 0,
              "registration_open": true, "url": "https://cithub.example.org/classes/0b1c"}
             """
-        #expect(try check("""
-            {"data": [\(session)], "page": {"number": 1, "size": 10, "total_items": 1, "total_pages": 1}}
-            """, "/api/v1/classes") == [])
+        #expect(
+            try check(
+                """
+                {"data": [\(session)], "page": {"number": 1, "size": 10, "total_items": 1, "total_pages": 1}}
+                """, "/api/v1/classes") == [])
         let entry = """
             {"registration_id": "1b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", "name": "Pat Lee", "email": "pat@example.org",
              "phone": "", "organization": "Madison PD", "role": "sworn_law_enforcement", "position": null}
             """
         let waiting = entry.replacingOccurrences(of: "\"position\": null", with: "\"position\": 1")
-        #expect(try check("""
-            {"class_id": "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", "confirmed": [\(entry)], "waitlist": [\(waiting)]}
-            """, "/api/v1/classes/{id}/roster") == [])
-        #expect(try check("""
-            {"id": "2b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", "quarter": "2026Q3"}
-            """, "/api/v1/encounters", "post", status: 201) == [])
+        #expect(
+            try check(
+                """
+                {"class_id": "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", "confirmed": [\(entry)], "waitlist": [\(waiting)]}
+                """, "/api/v1/classes/{id}/roster") == [])
+        #expect(
+            try check(
+                """
+                {"id": "2b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", "quarter": "2026Q3"}
+                """, "/api/v1/encounters", "post", status: 201) == [])
         #expect(try check(OpenAPIDocument.json(serverURL: serverURL), "/api/openapi.json") == [])
     }
 
@@ -322,28 +334,32 @@ private let serverURL = "https://cithub.example.org"
         #expect(try check(invalid, "/api/v1/encounters", "post", status: 422, contentType: "application/problem+json") == [])
         // A 422 must say which fields; a problem without `errors` is refused.
         let bare = #"{"type": "about:blank", "title": "Unprocessable Content", "status": 422}"#
-        #expect(try check(bare, "/api/v1/encounters", "post", status: 422, contentType: "application/problem+json")
+        #expect(
+            try check(bare, "/api/v1/encounters", "post", status: 422, contentType: "application/problem+json")
                 == ["$.errors: is required but missing"])
         let wrong = #"{"type": "about:blank", "title": "Too Many Requests", "status": "429", "errors": {"a": 1}}"#
-        #expect(try check(wrong, "/api/v1/programs", status: 429, contentType: "application/problem+json; charset=utf-8") == [
-            "$.errors.a: expected string, got integer 1",
-            "$.status: expected integer, got string \"429\"",
-        ])
+        #expect(
+            try check(wrong, "/api/v1/programs", status: 429, contentType: "application/problem+json; charset=utf-8") == [
+                "$.errors.a: expected string, got integer 1",
+                "$.status: expected integer, got string \"429\"",
+            ])
     }
 
     @Test func sampleResponsesThatDriftAreCaught() throws {
         // An undocumented field, a missing one, a wrong enum and a null where none is allowed.
-        let drifted = programJSON
+        let drifted =
+            programJSON
             .replacingOccurrences(of: "\"verified\": true,", with: "\"verified\": true, \"notes\": \"x\",")
             .replacingOccurrences(of: "\"status\": \"active\",", with: "\"status\": \"Active\",")
             .replacingOccurrences(of: "\"year_started\": 2008,", with: "")
             .replacingOccurrences(of: "\"name\": \"Dane County CIT\"", with: "\"name\": null")
-        #expect(try check(drifted, "/api/v1/programs/{id}") == [
-            "$.year_started: is required but missing",
-            "$.name: expected string, got null",
-            "$.notes: is not an allowed property",
-            "$.status: \"Active\" is not one of active, forming, inactive",
-        ])
+        #expect(
+            try check(drifted, "/api/v1/programs/{id}") == [
+                "$.year_started: is required but missing",
+                "$.name: expected string, got null",
+                "$.notes: is not an allowed property",
+                "$.status: \"Active\" is not one of active, forming, inactive",
+            ])
         let page = """
             {"data": [\(countyJSON), \(countyJSON.replacingOccurrences(of: "\"cit\"", with: "\"x\""))],
              "page": {"number": 1, "size": 50, "total_items": 2, "total_pages": 1}}
@@ -368,11 +384,12 @@ private let serverURL = "https://cithub.example.org"
         report["subject_name"] = "Jane Doe"
         report["cit_arrived"] = "yes"
         report["occurred_on"] = "08/14/2026"
-        #expect(JSONSchemaCheck.problems(report, schema: schema, document: document) == [
-            "$.cit_arrived: expected boolean, got string \"yes\"",
-            "$.occurred_on: \"08/14/2026\" is not a valid date",
-            "$.subject_name: is not an allowed property",
-        ])
+        #expect(
+            JSONSchemaCheck.problems(report, schema: schema, document: document) == [
+                "$.cit_arrived: expected boolean, got string \"yes\"",
+                "$.occurred_on: \"08/14/2026\" is not a valid date",
+                "$.subject_name: is not an allowed property",
+            ])
     }
 }
 
@@ -390,8 +407,8 @@ private let serverURL = "https://cithub.example.org"
                     "additionalProperties": false,
                 ],
                 "Loop": ["$ref": "#/components/schemas/Loop"],
-            ],
-        ],
+            ]
+        ]
     ]
 
     func problems(_ value: Any, _ schema: [String: Any]) -> [String] {
@@ -404,9 +421,10 @@ private let serverURL = "https://cithub.example.org"
 
     @Test func kindsOfParsedValues() throws {
         let values = try #require(try parse(#"[true, false, 1, 0, 1.5, 2.0, "s", null, [], {}, 12345678901234]"#) as? [Any])
-        #expect(values.map { JSONSchemaCheck.kind(of: $0) } == [
-            .boolean, .boolean, .integer, .integer, .number, .integer, .string, .null, .array, .object, .integer,
-        ])
+        #expect(
+            values.map { JSONSchemaCheck.kind(of: $0) } == [
+                .boolean, .boolean, .integer, .integer, .number, .integer, .string, .null, .array, .object, .integer,
+            ])
         #expect(JSONSchemaCheck.kind(of: true) == .boolean)
         #expect(JSONSchemaCheck.kind(of: 1) == .integer)
         #expect(JSONSchemaCheck.kind(of: 0) == .integer)
@@ -466,11 +484,12 @@ private let serverURL = "https://cithub.example.org"
             "additionalProperties": false,
         ]
         #expect(try problems(json: #"{"a": "x", "odd key": 1}"#, closed) == [])
-        #expect(try problems(json: #"{"a": 1, "b": 2}"#, closed) == [
-            #"$["odd key"]: is required but missing"#,
-            "$.a: expected string, got integer 1",
-            "$.b: is not an allowed property",
-        ])
+        #expect(
+            try problems(json: #"{"a": 1, "b": 2}"#, closed) == [
+                #"$["odd key"]: is required but missing"#,
+                "$.a: expected string, got integer 1",
+                "$.b: is not an allowed property",
+            ])
         let mapOfStrings: [String: Any] = ["type": "object", "additionalProperties": ["type": "string"]]
         #expect(try problems(json: #"{"x": "ok", "y": 2}"#, mapOfStrings) == ["$.y: expected string, got integer 2"])
         let open: [String: Any] = ["type": "object", "properties": ["a": ["type": "string"]]]
@@ -483,7 +502,8 @@ private let serverURL = "https://cithub.example.org"
             "type": "object",
             "properties": ["data": ["type": "array", "items": ["$ref": "#/components/schemas/Row"]]],
         ]
-        let json = #"{"data": [{"coverage": "cit", "n": 1}, {"coverage": "cip_only", "n": 2}, {"coverage": "none", "n": 3}, {"coverage": "x", "n": 4}]}"#
+        let json =
+            #"{"data": [{"coverage": "cit", "n": 1}, {"coverage": "cip_only", "n": 2}, {"coverage": "none", "n": 3}, {"coverage": "x", "n": 4}]}"#
         #expect(try problems(json: json, page) == [#"$.data[3].coverage: "x" is not one of cit, cip_only, none"#])
         #expect(try problems(json: #"{"coverage": "cit"}"#, ["$ref": "#/components/schemas/Row"]) == ["$.n: is required but missing"])
         #expect(problems("x", ["$ref": "#/components/schemas/Missing"]) == ["$: cannot resolve $ref #/components/schemas/Missing"])
@@ -533,7 +553,9 @@ private let serverURL = "https://cithub.example.org"
         for good in ["2026-08-14T09:30:00Z", "2026-08-14T09:30:00.123Z", "2026-08-14T09:30:00+02:00", "2026-08-14t09:30:00z"] {
             #expect(problems(good, dateTime) == [], "\(good)")
         }
-        for bad in ["2026-08-14", "2026-08-14 09:30:00Z", "2026-08-14T09:30:00", "2026-13-01T00:00:00Z", "2026-08-14T25:00:00Z", "yesterday"] {
+        for bad in [
+            "2026-08-14", "2026-08-14 09:30:00Z", "2026-08-14T09:30:00", "2026-13-01T00:00:00Z", "2026-08-14T25:00:00Z", "yesterday",
+        ] {
             #expect(problems(bad, dateTime) == ["$: \"\(bad)\" is not a valid date-time"], "\(bad)")
         }
         let date: [String: Any] = ["type": "string", "format": "date"]
@@ -558,9 +580,10 @@ private let serverURL = "https://cithub.example.org"
         let anyOf: [String: Any] = ["anyOf": [["type": "string"], ["type": "null"]]]
         #expect(try problems(json: "null", anyOf) == [])
         #expect(problems("s", anyOf) == [])
-        #expect(problems(true, anyOf) == [
-            "$: matches none of the anyOf schemas ($: expected string, got boolean true; $: expected null, got boolean true)",
-        ])
+        #expect(
+            problems(true, anyOf) == [
+                "$: matches none of the anyOf schemas ($: expected string, got boolean true; $: expected null, got boolean true)"
+            ])
         let allOf: [String: Any] = ["allOf": [["$ref": "#/components/schemas/Row"]], "required": ["extra"]]
         #expect(try problems(json: #"{"coverage": "cit", "n": 1}"#, allOf) == ["$.extra: is required but missing"])
         #expect(try problems(json: #"{"coverage": "cit"}"#, allOf) == ["$.extra: is required but missing", "$.n: is required but missing"])
@@ -589,34 +612,61 @@ private let serverURL = "https://cithub.example.org"
     }
 
     @Test func responseSchemas() throws {
-        let county = JSONSchemaCheck.responseSchema(in: api, path: "/api/v1/counties/{fips}", method: "GET", status: 200, contentType: "application/json")
+        let county = JSONSchemaCheck.responseSchema(
+            in: api, path: "/api/v1/counties/{fips}", method: "GET", status: 200, contentType: "application/json")
         #expect(county?["$ref"] as? String == "#/components/schemas/County")
-        let charset = JSONSchemaCheck.responseSchema(in: api, path: "/api/v1/counties/{fips}", method: "get", status: 200, contentType: "application/json; charset=utf-8")
+        let charset = JSONSchemaCheck.responseSchema(
+            in: api, path: "/api/v1/counties/{fips}", method: "get", status: 200, contentType: "application/json; charset=utf-8")
         #expect(charset?["$ref"] as? String == "#/components/schemas/County")
         // Through components/responses.
-        let notFound = JSONSchemaCheck.responseSchema(in: api, path: "/api/v1/counties/{fips}", method: "get", status: 404, contentType: "application/problem+json")
+        let notFound = JSONSchemaCheck.responseSchema(
+            in: api, path: "/api/v1/counties/{fips}", method: "get", status: 404, contentType: "application/problem+json")
         #expect(notFound?["$ref"] as? String == "#/components/schemas/Problem")
         // Undocumented status, wrong content type, unknown path or method: nil.
-        #expect(JSONSchemaCheck.responseSchema(in: api, path: "/api/v1/counties/{fips}", method: "get", status: 500, contentType: "application/problem+json") == nil)
-        #expect(JSONSchemaCheck.responseSchema(in: api, path: "/api/v1/counties/{fips}", method: "get", status: 200, contentType: "text/html") == nil)
-        #expect(JSONSchemaCheck.responseSchema(in: api, path: "/api/v1/nothing", method: "get", status: 200, contentType: "application/json") == nil)
-        #expect(JSONSchemaCheck.responseSchema(in: api, path: "/api/v1/counties", method: "post", status: 200, contentType: "application/json") == nil)
+        #expect(
+            JSONSchemaCheck.responseSchema(
+                in: api, path: "/api/v1/counties/{fips}", method: "get", status: 500, contentType: "application/problem+json") == nil)
+        #expect(
+            JSONSchemaCheck.responseSchema(in: api, path: "/api/v1/counties/{fips}", method: "get", status: 200, contentType: "text/html")
+                == nil)
+        #expect(
+            JSONSchemaCheck.responseSchema(in: api, path: "/api/v1/nothing", method: "get", status: 200, contentType: "application/json")
+                == nil)
+        #expect(
+            JSONSchemaCheck.responseSchema(in: api, path: "/api/v1/counties", method: "post", status: 200, contentType: "application/json")
+                == nil)
         // "default" and range keys are fallbacks.
-        let doc: [String: Any] = ["paths": ["/x": ["get": ["responses": [
-            "200": ["description": "ok", "content": ["application/json": ["schema": ["type": "string"]]]],
-            "4XX": ["description": "client", "content": ["application/problem+json": ["schema": ["type": "integer"]]]],
-            "default": ["description": "other", "content": ["application/problem+json": ["schema": ["type": "object"]]]],
-        ]]]]]
-        #expect(JSONSchemaCheck.responseSchema(in: doc, path: "/x", method: "get", status: 200, contentType: "application/json")?["type"] as? String == "string")
-        #expect(JSONSchemaCheck.responseSchema(in: doc, path: "/x", method: "get", status: 404, contentType: "application/problem+json")?["type"] as? String == "integer")
-        #expect(JSONSchemaCheck.responseSchema(in: doc, path: "/x", method: "get", status: 503, contentType: "application/problem+json")?["type"] as? String == "object")
+        let doc: [String: Any] = [
+            "paths": [
+                "/x": [
+                    "get": [
+                        "responses": [
+                            "200": ["description": "ok", "content": ["application/json": ["schema": ["type": "string"]]]],
+                            "4XX": ["description": "client", "content": ["application/problem+json": ["schema": ["type": "integer"]]]],
+                            "default": ["description": "other", "content": ["application/problem+json": ["schema": ["type": "object"]]]],
+                        ]
+                    ]
+                ]
+            ]
+        ]
+        #expect(
+            JSONSchemaCheck.responseSchema(in: doc, path: "/x", method: "get", status: 200, contentType: "application/json")?["type"]
+                as? String == "string")
+        #expect(
+            JSONSchemaCheck.responseSchema(in: doc, path: "/x", method: "get", status: 404, contentType: "application/problem+json")?[
+                "type"] as? String == "integer")
+        #expect(
+            JSONSchemaCheck.responseSchema(in: doc, path: "/x", method: "get", status: 503, contentType: "application/problem+json")?[
+                "type"] as? String == "object")
     }
 
     @Test func operationsList() {
-        let doc: [String: Any] = ["paths": [
-            "/b": ["post": [:] as [String: Any], "get": [:] as [String: Any], "parameters": [Any]()] as [String: Any],
-            "/a": ["delete": [:] as [String: Any]],
-        ]]
+        let doc: [String: Any] = [
+            "paths": [
+                "/b": ["post": [:] as [String: Any], "get": [:] as [String: Any], "parameters": [Any]()] as [String: Any],
+                "/a": ["delete": [:] as [String: Any]],
+            ]
+        ]
         let operations = JSONSchemaCheck.operations(in: doc)
         #expect(operations.map(\.method) == ["delete", "get", "post"])
         #expect(operations.map(\.path) == ["/a", "/b", "/b"])

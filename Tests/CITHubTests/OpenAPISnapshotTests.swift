@@ -14,16 +14,23 @@ import Testing
 
     /// `ValidationProblem` as the dictionary document wrote it: `required` beside `allOf`,
     /// which OpenAPIKit cannot express in one schema object.
-    static var dictionaryValidationProblem: [String: Any] { [
-        "description": "A problem document whose `errors` names each field that was refused and why.",
-        "allOf": [["$ref": "#/components/schemas/Problem"]],
-        "required": ["errors"],
-    ] }
+    static var dictionaryValidationProblem: [String: Any] {
+        [
+            "description": "A problem document whose `errors` names each field that was refused and why.",
+            "allOf": [["$ref": "#/components/schemas/Problem"]],
+            "required": ["errors"],
+        ]
+    }
     /// The same constraint as OpenAPIKit writes it: the requirement is a second `allOf` member.
-    static var kitValidationProblem: [String: Any] { [
-        "description": "A problem document whose `errors` names each field that was refused and why.",
-        "allOf": [["$ref": "#/components/schemas/Problem"], ["type": "object", "properties": ["errors": [String: Any]()], "required": ["errors"]]],
-    ] }
+    static var kitValidationProblem: [String: Any] {
+        [
+            "description": "A problem document whose `errors` names each field that was refused and why.",
+            "allOf": [
+                ["$ref": "#/components/schemas/Problem"],
+                ["type": "object", "properties": ["errors": [String: Any]()], "required": ["errors"]],
+            ],
+        ]
+    }
 
     @Test("the served document describes the same API as the snapshot")
     func sameAsSnapshot() throws {
@@ -39,10 +46,11 @@ import Testing
         #expect(differences.isEmpty, "the OpenAPI document differs from Snapshots/openapi.json:\n\(differences.joined(separator: "\n"))")
         // The pieces the conformance run and the API's clients rely on, spelled out.
         let paths = try #require(document["paths"] as? [String: [String: Any]])
-        #expect(Set(paths.flatMap { path, item in item.keys.map { "\($0.uppercased()) \(path)" } }) == [
-            "GET /api/openapi.json", "GET /api/v1/classes", "GET /api/v1/classes/{id}/roster", "GET /api/v1/counties",
-            "GET /api/v1/counties/{fips}", "POST /api/v1/encounters", "GET /api/v1/programs", "GET /api/v1/programs/{id}",
-        ])
+        #expect(
+            Set(paths.flatMap { path, item in item.keys.map { "\($0.uppercased()) \(path)" } }) == [
+                "GET /api/openapi.json", "GET /api/v1/classes", "GET /api/v1/classes/{id}/roster", "GET /api/v1/counties",
+                "GET /api/v1/counties/{fips}", "POST /api/v1/encounters", "GET /api/v1/programs", "GET /api/v1/programs/{id}",
+            ])
         #expect(document["openapi"] as? String == "3.1.0")
     }
 

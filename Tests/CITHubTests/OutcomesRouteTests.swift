@@ -10,24 +10,31 @@ enum OutcomeFixtures {
     /// A law enforcement agency from the starter directory and a signed-in liaison for it.
     static func liaison(_ app: Application) async throws -> (TestBrowser, Organization) {
         let agency = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).sort(\.$name).first())
-        let user = try await Fixtures.user(app, email: "liaison-\(UUID().uuidString.prefix(6))@example.org", role: .agencyLiaison, scope: agency.id!.uuidString.lowercased())
+        let user = try await Fixtures.user(
+            app, email: "liaison-\(UUID().uuidString.prefix(6))@example.org", role: .agencyLiaison,
+            scope: agency.id!.uuidString.lowercased())
         let browser = TestBrowser(app)
         _ = try await browser.post(SiteURL.login.path, ["email": user.email, "password": Fixtures.password])
         return (browser, agency)
     }
 
-    static func report(agency: Organization, county: String = "55025", day: String = "2026-08-14", overrides: [String: String] = [:]) -> [String: String] {
-        var values = ["occurred_on": day, "time_block": "16-20", "agency": agency.id!.uuidString.lowercased(), "county_fips": county,
-                      "call_source": "911", "cit_requested": "yes", "cit_dispatched": "yes", "cit_arrived": "yes", "cit_trained_on_scene": "yes",
-                      "disposition": DispositionCatalog.wisconsin.dispositions[0].code, "force_level": "none",
-                      "injury_person": "no", "injury_officer": "no", "injury_other": "no",
-                      "weapon_involved": "no", "veteran": "unknown", "substance_use": "no", "repeat_contact": "unknown"]
+    static func report(agency: Organization, county: String = "55025", day: String = "2026-08-14", overrides: [String: String] = [:])
+        -> [String: String]
+    {
+        var values = [
+            "occurred_on": day, "time_block": "16-20", "agency": agency.id!.uuidString.lowercased(), "county_fips": county,
+            "call_source": "911", "cit_requested": "yes", "cit_dispatched": "yes", "cit_arrived": "yes", "cit_trained_on_scene": "yes",
+            "disposition": DispositionCatalog.wisconsin.dispositions[0].code, "force_level": "none",
+            "injury_person": "no", "injury_officer": "no", "injury_other": "no",
+            "weapon_involved": "no", "veteran": "unknown", "substance_use": "no", "repeat_contact": "unknown",
+        ]
         for (k, v) in overrides { values[k] = v }
         return values
     }
 
     static func csv(_ rows: [[String: String]]) -> String {
-        ([EncounterFields.all.joined(separator: ",")] + rows.map { row in EncounterFields.all.map { row[$0] ?? "" }.joined(separator: ",") }).joined(separator: "\n") + "\n"
+        ([EncounterFields.all.joined(separator: ",")] + rows.map { row in EncounterFields.all.map { row[$0] ?? "" }.joined(separator: ",") })
+            .joined(separator: "\n") + "\n"
     }
 
     /// Posts a file as multipart/form-data with the browser's CSRF token.
@@ -35,8 +42,12 @@ enum OutcomeFixtures {
         if browser.cookies[CSRF.cookieName] == nil { try await browser.get(SiteURL.login.path) }
         let boundary = "----cithub\(UUID().uuidString)"
         var body = Data()
-        body.append("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(browser.cookies[CSRF.cookieName] ?? "")\r\n".data(using: .utf8)!)
-        body.append("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"reports.csv\"\r\nContent-Type: text/csv\r\n\r\n".data(using: .utf8)!)
+        body.append(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(browser.cookies[CSRF.cookieName] ?? "")\r\n".data(
+                using: .utf8)!)
+        body.append(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"reports.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+                .data(using: .utf8)!)
         body.append(file)
         body.append("\r\n--\(boundary)--\r\n".data(using: .utf8)!)
         var headers = HTTPHeaders()
@@ -83,7 +94,8 @@ struct OutcomesRouteTests {
             let future = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency, day: "2099-01-01"))
             #expect(future.status == .unprocessableEntity)
             // another agency's id is not one this liaison may file for
-            let other = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).filter(\.$id != agency.id!).first())
+            let other = try #require(
+                try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).filter(\.$id != agency.id!).first())
             #expect(try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: other)).status == .unprocessableEntity)
             #expect(try await OutcomeFixtures.counts(app) == (0, 0))
 
@@ -112,15 +124,21 @@ struct OutcomesRouteTests {
             #expect(bad.text.contains("<td>3</td>"))
             #expect(try await OutcomeFixtures.counts(app) == (0, 0))
             // a column that invites names
-            let named = try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data((good.replacingOccurrences(of: "repeat_contact\n", with: "repeat_contact,subject_name\n")).utf8))
+            let named = try await OutcomeFixtures.upload(
+                liaison, "/encounters/import",
+                file: Data((good.replacingOccurrences(of: "repeat_contact\n", with: "repeat_contact,subject_name\n")).utf8))
             #expect(named.status == .unprocessableEntity)
             #expect(try await OutcomeFixtures.counts(app) == (0, 0))
             // wrong types: a number where yes/no goes, a date that is not a date
             var typed = OutcomeFixtures.report(agency: agency)
             typed["cit_requested"] = "42"; typed["occurred_on"] = "14/08/2026"
-            #expect(try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data(OutcomeFixtures.csv([typed]).utf8)).status == .unprocessableEntity)
+            #expect(
+                try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data(OutcomeFixtures.csv([typed]).utf8)).status
+                    == .unprocessableEntity)
             // not UTF-8
-            #expect(try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data([0x66, 0xFF, 0xFE, 0x0A])).status == .unprocessableEntity)
+            #expect(
+                try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data([0x66, 0xFF, 0xFE, 0x0A])).status
+                    == .unprocessableEntity)
 
             // MUT: the good file, then the same file again
             let imported = try await OutcomeFixtures.upload(liaison, "/encounters/import", file: Data(good.utf8))
@@ -160,7 +178,9 @@ struct OutcomesRouteTests {
 
             _ = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency))
             // Filed today, long after 2026 Q3's filing days: counted for the liaison only.
-            #expect(try await TestBrowser(app).get("/outcomes?format=csv&view=summary").text.contains("Crisis calls reported,\(Suppression.label())"))
+            #expect(
+                try await TestBrowser(app).get("/outcomes?format=csv&view=summary").text.contains(
+                    "Crisis calls reported,\(Suppression.label())"))
             #expect(try await liaison.get("/outcomes?\(agencyQuery)&format=csv&view=summary").text.contains("Crisis calls reported,5,"))
             try await OutcomeFixtures.filedOnTime(app)
             let page = try await TestBrowser(app).get("/outcomes")
@@ -185,17 +205,27 @@ struct OutcomesRouteTests {
             let (liaison, agency) = try await OutcomeFixtures.liaison(app)
             let path = "/agencies/\(agency.id!.uuidString.lowercased())"
             #expect(try await liaison.get(path).status == .ok)
-            let bad = try await liaison.post(path, ["sworn_officers": "10", "patrol_officers": "20", "shift_0_name": "Days", "shift_0_patrol": "30", "shift_0_trained": "1"])
+            let bad = try await liaison.post(
+                path,
+                ["sworn_officers": "10", "patrol_officers": "20", "shift_0_name": "Days", "shift_0_patrol": "30", "shift_0_trained": "1"])
             #expect(bad.status == .unprocessableEntity)
             #expect(try await AgencyProfile.query(on: app.db).count() == 0)
-            #expect(try await liaison.post(path, ["sworn_officers": "120", "patrol_officers": "80", "shift_0_name": "Days", "shift_0_patrol": "40", "shift_0_trained": "0",
-                                                  "shift_1_name": "Nights", "shift_1_patrol": "40", "shift_1_trained": "2"]).status == .seeOther)
+            #expect(
+                try await liaison.post(
+                    path,
+                    [
+                        "sworn_officers": "120", "patrol_officers": "80", "shift_0_name": "Days", "shift_0_patrol": "40",
+                        "shift_0_trained": "0",
+                        "shift_1_name": "Nights", "shift_1_patrol": "40", "shift_1_trained": "2",
+                    ]
+                ).status == .seeOther)
             let coverage = try await TestBrowser(app).get("/coverage")
             #expect(coverage.status == .ok)
             #expect(coverage.text.contains("data-fips"))
             #expect(coverage.text.contains("Days"))
             // another agency's page is not theirs
-            let other = try #require(try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).filter(\.$id != agency.id!).first())
+            let other = try #require(
+                try await Organization.query(on: app.db).filter(\.$kind == .lawEnforcement).filter(\.$id != agency.id!).first())
             #expect(try await liaison.get("/agencies/\(other.id!.uuidString.lowercased())").status == .forbidden)
 
             _ = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency, day: EncounterService.today(app.settings)))
@@ -220,11 +250,19 @@ struct OutcomesDisclosureRouteTests {
             try await loadDirectory(app)
             let (liaison, agency) = try await OutcomeFixtures.liaison(app)
             for index in 0..<3 {
-                let filed = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency, county: "55025", day: "2026-05-1\(index)", overrides: index == 0 ? ["force_level": "physical_control"] : [:]))
+                let filed = try await liaison.post(
+                    "/encounters/new",
+                    OutcomeFixtures.report(
+                        agency: agency, county: "55025", day: "2026-05-1\(index)",
+                        overrides: index == 0 ? ["force_level": "physical_control"] : [:]))
                 #expect(filed.status == .seeOther)
             }
             for index in 0..<16 {
-                _ = try await liaison.post("/encounters/new", OutcomeFixtures.report(agency: agency, county: "55079", day: "2026-05-2\(index % 8)", overrides: index < 5 ? ["force_level": "physical_control"] : [:]))
+                _ = try await liaison.post(
+                    "/encounters/new",
+                    OutcomeFixtures.report(
+                        agency: agency, county: "55079", day: "2026-05-2\(index % 8)",
+                        overrides: index < 5 ? ["force_level": "physical_control"] : [:]))
             }
             try await OutcomeFixtures.filedOnTime(app)
             let anyone = TestBrowser(app)
@@ -236,7 +274,8 @@ struct OutcomesDisclosureRouteTests {
                 let milwaukee = try await anyone.get("/outcomes?county=55079&\(query)&format=csv&view=summary").text
                 let dane = try await anyone.get("/outcomes?county=55025&\(query)&format=csv&view=summary").text
                 #expect(measure(dane, "Crisis calls reported") == "suppressed")
-                #expect(measure(state, "Crisis calls reported") == "suppressed" || measure(milwaukee, "Crisis calls reported") == "suppressed")
+                #expect(
+                    measure(state, "Crisis calls reported") == "suppressed" || measure(milwaukee, "Crisis calls reported") == "suppressed")
                 #expect(measure(state, "Force was used") == "suppressed" || measure(milwaukee, "Force was used") == "suppressed")
                 #expect(!state.contains("fewer than"))
             }
@@ -256,7 +295,8 @@ struct OutcomesDisclosureRouteTests {
 
 @Suite("Outcomes: the public tables are made off the request path")
 struct PublishedOutcomesStoreTests {
-    @Test("while the first tables are being made the page says so and the CSV answers 503 with Retry-After; then both answer from the tables")
+    @Test(
+        "while the first tables are being made the page says so and the CSV answers 503 with Retry-After; then both answer from the tables")
     func preparing() async throws {
         try await withCITHub { app in
             try await loadDirectory(app)
@@ -301,7 +341,9 @@ struct OutcomesAllHiddenTests {
             #expect(publicPage.text.contains("<desc id=\"calls-desc\">Crisis calls reported per quarter. \(message)</desc>"))
             #expect(!publicPage.text.contains("class=\"series-line\""))
             // The tables scroll inside named regions a keyboard can reach.
-            #expect(publicPage.text.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Crisis calls by county and quarter\">"))
+            #expect(
+                publicPage.text.contains(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Crisis calls by county and quarter\">"))
             let own = try await liaison.get("/outcomes?agency=\(agency.id!.uuidString.lowercased())")
             #expect(!own.text.contains("chart-hidden"))
             #expect(own.text.contains("class=\"series-line\""))

@@ -28,24 +28,29 @@ extension AccountHome {
         if role == .programCoordinator || role == .stateAdministrator {
             home.programs = [.init(id: "00000000-0000-4000-8000-0000000000aa", name: "NAMI Dane County CIT/CIP")]
             home.programClasses = [
-                .init(id: day, title: "CIT 40-hour class (demo)", programName: "NAMI Dane County CIT/CIP",
-                      dates: "Mon 8 Mar – Fri 12 Mar 2027", isToday: false, hasEnded: false)
+                .init(
+                    id: day, title: "CIT 40-hour class (demo)", programName: "NAMI Dane County CIT/CIP",
+                    dates: "Mon 8 Mar – Fri 12 Mar 2027", isToday: false, hasEnded: false)
             ]
         }
         if role == .trainer {
             home.teachingClasses = [
-                .init(id: day, title: "CIT 40-hour class (demo)", programName: "NAMI Dane County CIT/CIP",
-                      dates: "Mon 8 Mar – Fri 12 Mar 2027", isToday: true, hasEnded: false)
+                .init(
+                    id: day, title: "CIT 40-hour class (demo)", programName: "NAMI Dane County CIT/CIP",
+                    dates: "Mon 8 Mar – Fri 12 Mar 2027", isToday: true, hasEnded: false)
             ]
         }
         if role == .agencyLiaison {
             home.agencies = [
-                .init(id: "00000000-0000-4000-8000-0000000000bb", name: "Madison Police Department (demo)", reports: 12,
-                      lastFiled: "2 Dec 2026", officers: "120 sworn officers; 80 on patrol, 20 of them CIT-trained")
+                .init(
+                    id: "00000000-0000-4000-8000-0000000000bb", name: "Madison Police Department (demo)", reports: 12,
+                    lastFiled: "2 Dec 2026", officers: "120 sworn officers; 80 on patrol, 20 of them CIT-trained")
             ]
         }
         if role == .trainee {
-            home.certificates = [.init(code: "ABCD-EFGH-JKLM", title: "Crisis Intervention Team (40 hours)", issued: "12 Mar 2027", revoked: false)]
+            home.certificates = [
+                .init(code: "ABCD-EFGH-JKLM", title: "Crisis Intervention Team (40 hours)", issued: "12 Mar 2027", revoked: false)
+            ]
         }
         return home
     }
@@ -86,7 +91,8 @@ extension ClassFormModel {
         var form = CrisisForm()
         form.name = "Maria"
         let errors = ["location": "Enter where the person is: an address, or a place and a town."]
-        assertSnapshot(of: CrisisHelperViews.formPage(chrome: .mock, form: form, errors: errors, csrf: "csrf-token-mock").render(), as: .html)
+        assertSnapshot(
+            of: CrisisHelperViews.formPage(chrome: .mock, form: form, errors: errors, csrf: "csrf-token-mock").render(), as: .html)
     }
 
     @Test func crisisResult() {

@@ -9,7 +9,9 @@ import CITDomain
 
 @Suite("Public pages, errors, headers")
 struct PagesTests {
-    @Test("home, about, help, map, classes, sign-in: 200, one layout, nothing from elsewhere", arguments: ["/", "/about", "/crisis", "/map", "/classes", "/login", "/password/forgot"])
+    @Test(
+        "home, about, help, map, classes, sign-in: 200, one layout, nothing from elsewhere",
+        arguments: ["/", "/about", "/crisis", "/map", "/classes", "/login", "/password/forgot"])
     func publicPage(path: String) async throws {
         try await withCITHub { app in
             let response = try await TestBrowser(app).get(path)
@@ -26,7 +28,9 @@ struct PagesTests {
             for attribute in ["src=\"", "href=\""] {
                 for part in html.components(separatedBy: attribute).dropFirst() {
                     let url = part.prefix { $0 != "\"" }
-                    #expect(url.hasPrefix("/") || url.hasPrefix("#") || url.hasPrefix("tel:") || url.hasPrefix("mailto:"), "\(path) links off-site: \(url)")
+                    #expect(
+                        url.hasPrefix("/") || url.hasPrefix("#") || url.hasPrefix("tel:") || url.hasPrefix("mailto:"),
+                        "\(path) links off-site: \(url)")
                 }
             }
             #expect(!html.contains("<script>"), "no inline script")
@@ -71,7 +75,10 @@ struct PagesTests {
             for path in ["/", "/crisis", "/classes", "/map", "/counties/55025"] {
                 let routed = try await browser.get(path)
                 #expect(routed.status == .ok, "\(path)")
-                #expect(app.pageCache.cached(for: Request(application: app, method: .GET, url: URI(path: path), on: app.eventLoopGroup.any()), key: path) != nil, "\(path) is cached under its path")
+                #expect(
+                    app.pageCache.cached(
+                        for: Request(application: app, method: .GET, url: URI(path: path), on: app.eventLoopGroup.any()), key: path) != nil,
+                    "\(path) is cached under its path")
                 let front = try await browser.get(path)
                 #expect(front.body == routed.body, "\(path)")
                 #expect(front.headers.first(name: .eTag) == routed.headers.first(name: .eTag))
@@ -115,19 +122,24 @@ struct PagesTests {
             // An oversized body is refused with 413, not a crash.
             var headers = HTTPHeaders()
             headers.contentType = .urlEncodedForm
-            let huge = try await browser.send(.POST, "/login", headers: headers, body: ByteBuffer(string: "email=" + String(repeating: "a", count: 400_000)))
+            let huge = try await browser.send(
+                .POST, "/login", headers: headers, body: ByteBuffer(string: "email=" + String(repeating: "a", count: 400_000)))
             #expect([.payloadTooLarge, .forbidden].contains(huge.status))
         }
     }
 
-    @Test("a request that outlives the deadline gets 503 with Retry-After, as a page or a problem document; an answer ready at once is untouched")
+    @Test(
+        "a request that outlives the deadline gets 503 with Retry-After, as a page or a problem document; an answer ready at once is untouched"
+    )
     func deadline() async throws {
         try await withCITHub(configure: { $0.requestTimeout = .milliseconds(200) }) { app in
             // Stand-ins for a query lost in a database restart: they answer only after 20 s.
             // (Under the full parallel test run the event loops are busy, so the check on
             // time is loose; a 503 at all proves the deadline answered, the route never would.)
             for path in ["slow-for-test", "api/slow-for-test"] {
-                app.get(PathComponent(stringLiteral: path).description.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }) { _ async throws -> String in
+                app.get(
+                    PathComponent(stringLiteral: path).description.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
+                ) { _ async throws -> String in
                     try await Task.sleep(for: .seconds(20))
                     return "late"
                 }
@@ -237,7 +249,8 @@ struct SQLiteFileTests {
         }
         try await withCITHub(configure: { $0.storage = .sqliteFile(path: dir.appendingPathComponent("cithub.sqlite").path) }) { app in
             _ = try await User.query(on: app.db).count()
-            let mode = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+            let mode = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode").first()?.decode(
+                column: "journal_mode", as: String.self)
             #expect(mode == "wal", "WAL stays with the file")
         }
         await #expect(throws: (any Error).self) {
@@ -250,11 +263,13 @@ struct SQLiteFileTests {
 
 @Suite("Reflected input is escaped")
 struct EscapingTests {
-    @Test("query parameters and form values cannot break out of an attribute", arguments: [
-        "/login?next=%22%3E%3Cscript%3Ealert(1)%3C/script%3E",
-        "/search?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E",
-        "/search?q=%27onfocus%3D%27alert(1)",
-    ])
+    @Test(
+        "query parameters and form values cannot break out of an attribute",
+        arguments: [
+            "/login?next=%22%3E%3Cscript%3Ealert(1)%3C/script%3E",
+            "/search?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E",
+            "/search?q=%27onfocus%3D%27alert(1)",
+        ])
     func reflected(path: String) async throws {
         try await withCITHub { app in
             let html = try await TestBrowser(app).get(path).text
@@ -274,7 +289,9 @@ struct EscapingTests {
 struct StartupLockTests {
     static var onPostgres: Bool { !(ProcessInfo.processInfo.environment["DATABASE_URL"]?.isEmpty ?? true) }
 
-    @Test("the start-up lock leaves every pooled connection to the work it guards, even with one connection per event loop", .enabled(if: onPostgres))
+    @Test(
+        "the start-up lock leaves every pooled connection to the work it guards, even with one connection per event loop",
+        .enabled(if: onPostgres))
     func lockNeedsNoPooledConnection() async throws {
         // Tests run with one pooled connection per event loop, like CITHUB_DB_POOL=1.
         try await withCITHub { app in
@@ -302,13 +319,17 @@ struct StartupLockTests {
     /// Takes and gives back the start-up lock in one statement (one session), if it is free.
     static func lockIsFree(_ sql: any SQLDatabase) async throws -> Bool? {
         let key = StartupLock.startupKey
-        return try await sql.raw("SELECT CASE WHEN pg_try_advisory_lock(\(bind: key)) THEN pg_advisory_unlock(\(bind: key)) ELSE false END AS free").first()?.decode(column: "free", as: Bool.self)
+        return try await sql.raw(
+            "SELECT CASE WHEN pg_try_advisory_lock(\(bind: key)) THEN pg_advisory_unlock(\(bind: key)) ELSE false END AS free"
+        ).first()?.decode(column: "free", as: Bool.self)
     }
 }
 
 @Suite("Database watchdog")
 struct DatabaseWatchdogTests {
-    @Test("a pool whose connections never come back is replaced, and queries work again without a restart", .enabled(if: StartupLockTests.onPostgres))
+    @Test(
+        "a pool whose connections never come back is replaced, and queries work again without a restart",
+        .enabled(if: StartupLockTests.onPostgres))
     func replacesASilentPool() async throws {
         try await withCITHub { app in
             let watchdog = DatabaseWatchdog(probeTimeout: .milliseconds(500))

@@ -5,9 +5,9 @@ import VaporTesting
 import Fluent
 import SQLKit
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 @testable import CITHub
 import CITDomain
@@ -46,14 +46,14 @@ struct RawHTTPClient {
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &sendWait, socklen_t(MemoryLayout<timeval>.size))
         var noSignal: Int32 = 1
         #if canImport(Darwin)
-        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &noSignal, socklen_t(MemoryLayout<Int32>.size))
+            setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &noSignal, socklen_t(MemoryLayout<Int32>.size))
         #endif
         _ = noSignal
         let bytes = Array(head.utf8) + body
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, min($0.count, 64 * 1024), Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { break } // the server stopped reading (or closed): read its answer
+            if n <= 0 { break }  // the server stopped reading (or closed): read its answer
             sent += n
         }
         var answer: [UInt8] = []
@@ -72,7 +72,8 @@ struct RawHTTPClient {
         guard let end = text.range(of: "\r\n\r\n") else { return false }
         let head = text[..<end.lowerBound].lowercased()
         guard let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
-              let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) else { return true }
+            let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+        else { return true }
         return text.utf8.count - text[..<end.upperBound].utf8.count >= length
     }
 
@@ -83,8 +84,10 @@ struct RawHTTPClient {
 }
 
 /// Runs `body` with the application listening on a free port of 127.0.0.1.
-func withRunningCITHub(configure adjust: (inout Settings) -> Void = { _ in },
-                       _ body: (Application, RawHTTPClient) async throws -> Void) async throws {
+func withRunningCITHub(
+    configure adjust: (inout Settings) -> Void = { _ in },
+    _ body: (Application, RawHTTPClient) async throws -> Void
+) async throws {
     try await withCITHub(configure: adjust) { app in
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = 0
@@ -111,7 +114,8 @@ struct RequestHardeningTests {
         try await withRunningCITHub { app, client in
             let cookie = "\(CSRF.cookieName)=\(String(repeating: "c", count: 43)); cithub_session=forged"
             let length = 15 * 1024 * 1024
-            let head = "POST \(SiteURL.encounterImport.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n"
+            let head =
+                "POST \(SiteURL.encounterImport.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n"
                 + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: \(length)\r\n\r\n"
             // Only 64 KB of the 15 MB are ever sent: a server that waits for the rest answers nothing.
             let answer = await client.exchange(head, body: [UInt8](repeating: UInt8(ascii: "a"), count: 64 * 1024), timeout: 4)
@@ -126,7 +130,8 @@ struct RequestHardeningTests {
         try await withRunningCITHub { app, client in
             let (browser, _) = try await Fixtures.signedIn(app, role: .trainer)
             let cookie = browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
-            let head = "POST \(SiteURL.encounterImport.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n"
+            let head =
+                "POST \(SiteURL.encounterImport.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n"
                 + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: \(15 * 1024 * 1024)\r\n\r\n"
             let answer = await client.exchange(head, body: [UInt8](repeating: UInt8(ascii: "a"), count: 64 * 1024), timeout: 4)
             #expect(RawHTTPClient.status(answer) == 403, "answer: \(answer.prefix(200))")
@@ -138,7 +143,8 @@ struct RequestHardeningTests {
         try await withRunningCITHub { app, client in
             let token = String(repeating: "k", count: 43)
             let form = "_csrf=\(token)&name=Ana"
-            let head = "POST \(SiteURL.crisis.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(CSRF.cookieName)=\(token)\r\n"
+            let head =
+                "POST \(SiteURL.crisis.path) HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(CSRF.cookieName)=\(token)\r\n"
                 + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\nConnection: close\r\n\r\n"
             let answer = await client.exchange(head, body: Array(form.utf8))
             // Missing answers: the form again with messages (422), not a CSRF refusal (403).
@@ -148,11 +154,13 @@ struct RequestHardeningTests {
 
     // MARK: 2. the CSRF token: escaped, and only of the shape CIT Hub makes
 
-    @Test("a CSRF cookie holding markup is never reflected: the page gets a fresh token", arguments: [
-        "\"><script>alert(1)</script>" + String(repeating: "a", count: 20),
-        String(repeating: "a", count: 40) + "\"/>",
-        String(repeating: "b", count: 50),
-    ])
+    @Test(
+        "a CSRF cookie holding markup is never reflected: the page gets a fresh token",
+        arguments: [
+            "\"><script>alert(1)</script>" + String(repeating: "a", count: 20),
+            String(repeating: "a", count: 40) + "\"/>",
+            String(repeating: "b", count: 50),
+        ])
     func markupCookieNotReflected(cookie: String) async throws {
         try await withCITHub { app in
             let browser = TestBrowser(app)
@@ -174,7 +182,8 @@ struct RequestHardeningTests {
             let browser = TestBrowser(app)
             let odd = String(repeating: "x", count: 40) + "<b>"
             browser.cookies[CSRF.cookieName] = odd
-            let response = try await browser.post(SiteURL.crisis.path, CrisisHelperTests.minimal.merging([CSRF.fieldName: odd]) { $1 }, csrf: false)
+            let response = try await browser.post(
+                SiteURL.crisis.path, CrisisHelperTests.minimal.merging([CSRF.fieldName: odd]) { $1 }, csrf: false)
             #expect(response.status == .forbidden)
         }
     }
@@ -219,8 +228,12 @@ struct RequestHardeningTests {
         let log = CapturedLog()
         let logger = Logger(label: "test") { _ in RedactingLogHandler(CapturedLog.Handler(log: log)) }
         logger.trace("Decoded HTTP part: head(HTTPRequestHead { method: GET, uri: /invitation/\(Self.token), version: HTTP/1.1 })")
-        logger.error("request failed", metadata: ["path": .string("/certificates/print/\(Self.token)"),
-                                                  "nested": .dictionary(["a": .array([.string("/setup/\(Self.token)")])])])
+        logger.error(
+            "request failed",
+            metadata: [
+                "path": .string("/certificates/print/\(Self.token)"),
+                "nested": .dictionary(["a": .array([.string("/setup/\(Self.token)")])]),
+            ])
         logger.info("GET /map", metadata: ["id": .stringConvertible(42)])
         #expect(!log.text.contains(Self.token), "\(log.text)")
         #expect(log.text.contains("uri: /invitation/[redacted]"))
@@ -241,7 +254,9 @@ struct RequestHardeningTests {
             let (trainer, trainerUser) = try await TrainingFixtures.assignedTrainer(app, session: session, coordinator: coordinator)
             let blocks = session.agenda.indices.filter { !session.agenda[$0].isBreak }
             let entries = blocks.prefix(2).map {
-                TrainingFixtures.Entry(registration: registrations[0].id!.uuidString, block: $0, kind: "present", at: TrainingFixtures.iso(session.agenda[$0].start))
+                TrainingFixtures.Entry(
+                    registration: registrations[0].id!.uuidString, block: $0, kind: "present",
+                    at: TrainingFixtures.iso(session.agenda[$0].start))
             }
             // MUT: two taps sent by the sheet's script, then the same two again
             let (status, _) = try await TrainingFixtures.sync(trainer, session, entries)
@@ -252,9 +267,12 @@ struct RequestHardeningTests {
             #expect(rows.allSatisfy { $0.actorID == trainerUser.id && $0.entityID == session.id!.uuidString })
             #expect(rows.allSatisfy { $0.details.contains(registrations[0].id!.uuidString) })
             // MUT: one tap on the plain form
-            let marked = try await trainer.post(SiteURL.attendanceMark(.value(session.id!)).path, [
-                "registration": registrations[0].id!.uuidString, "block": String(blocks[2]), "kind": "absent", "entry_id": UUID().uuidString,
-            ])
+            let marked = try await trainer.post(
+                SiteURL.attendanceMark(.value(session.id!)).path,
+                [
+                    "registration": registrations[0].id!.uuidString, "block": String(blocks[2]), "kind": "absent",
+                    "entry_id": UUID().uuidString,
+                ])
             #expect(marked.status == .seeOther)
             rows = try await Self.auditRows(app, "attendance.recorded")
             #expect(rows.count == 3)

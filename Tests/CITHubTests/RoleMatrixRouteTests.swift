@@ -19,7 +19,10 @@ struct RoleMatrixRouteTests {
             let target = try await Fixtures.user(app, email: "secret-target@example.org", role: .trainee)
             let routes = app.protectedRoutes.all
             #expect(routes.count >= 7)
-            #expect(Set(routes.map(\.path)).isSuperset(of: [SiteURL.account.path, SiteURL.adminUsers.path, SiteURL.adminOutbox.path, SiteURL.adminAudit.path]))
+            #expect(
+                Set(routes.map(\.path)).isSuperset(of: [
+                    SiteURL.account.path, SiteURL.adminUsers.path, SiteURL.adminOutbox.path, SiteURL.adminAudit.path,
+                ]))
 
             for route in routes {
                 let path = route.path.replacingOccurrences(of: ":id", with: target.id!.uuidString)
@@ -35,10 +38,13 @@ struct RoleMatrixRouteTests {
                     let response = route.method == .GET ? try await browser.get(path) : try await browser.post(path, [:])
                     let allowed = RoleMatrix.allows([role], route.permission)
                     if allowed {
-                        #expect(![.forbidden, .unauthorized].contains(response.status) && !(response.location?.hasPrefix(SiteURL.login.path) ?? false),
-                                "\(role) should reach \(route.method) \(route.path), got \(response.status)")
+                        #expect(
+                            ![.forbidden, .unauthorized].contains(response.status)
+                                && !(response.location?.hasPrefix(SiteURL.login.path) ?? false),
+                            "\(role) should reach \(route.method) \(route.path), got \(response.status)")
                     } else {
-                        #expect(response.status == .forbidden, "\(role) must not reach \(route.method) \(route.path), got \(response.status)")
+                        #expect(
+                            response.status == .forbidden, "\(role) must not reach \(route.method) \(route.path), got \(response.status)")
                         #expect(!response.text.contains("secret-target@example.org"), "403 page leaks data")
                     }
                 }

@@ -92,7 +92,9 @@ struct ScopeRouteTests {
     /// registration of its own, as issued ones do.
     static func certificate(_ app: Application, email: String, classID: UUID, program: UUID, registrant n: Int) async throws -> String {
         #expect(try await ClassFixtures.register(app, classID, ClassFixtures.registrant(n)).status == .seeOther)
-        let registration = try #require(try await Registration.query(on: app.db).filter(\.$classSession.$id == classID).filter(\.$email == "officer\(n)@example.org").first())
+        let registration = try #require(
+            try await Registration.query(on: app.db).filter(\.$classSession.$id == classID).filter(\.$email == "officer\(n)@example.org")
+                .first())
         let certificate = Certificate()
         certificate.code = VerificationCode.generate()
         certificate.$registration.id = registration.id!
@@ -121,14 +123,19 @@ struct ScopeRouteTests {
         #expect(try await ClassFixtures.register(app, classA, ClassFixtures.registrant(1)).status == .seeOther)
         #expect(try await ClassFixtures.register(app, classB, ClassFixtures.registrant(2)).status == .seeOther)
         for program in [programA, programB] {
-            #expect(try await admin.post(SiteURL.scenarios(.value(program)).path, ["course": "CIT", "title": "Bridge", "details": "A man on a bridge railing."]).status == .seeOther)
+            #expect(
+                try await admin.post(
+                    SiteURL.scenarios(.value(program)).path, ["course": "CIT", "title": "Bridge", "details": "A man on a bridge railing."]
+                ).status == .seeOther)
         }
 
         // the people
-        let coordinator = try await Fixtures.user(app, email: "coordinator-scope@example.org", role: .programCoordinator, scope: programA.uuidString)
+        let coordinator = try await Fixtures.user(
+            app, email: "coordinator-scope@example.org", role: .programCoordinator, scope: programA.uuidString)
         let trainer = try await Fixtures.user(app, email: "trainer-scope@example.org", role: .trainer)
         #expect(try await admin.post(SiteURL.classTrainers(.value(classA)).path, ["email": trainer.email]).status == .seeOther)
-        let liaison = try await Fixtures.user(app, email: "liaison-scope@example.org", role: .agencyLiaison, scope: agencyX.id!.uuidString.lowercased())
+        let liaison = try await Fixtures.user(
+            app, email: "liaison-scope@example.org", role: .agencyLiaison, scope: agencyX.id!.uuidString.lowercased())
         let trainee = try await Fixtures.user(app, email: "trainee-scope@example.org", role: .trainee)
         var browsers: [Role: TestBrowser] = [.stateAdministrator: admin]
         for (role, user) in [(Role.programCoordinator, coordinator), (.trainer, trainer), (.agencyLiaison, liaison), (.trainee, trainee)] {
@@ -138,7 +145,9 @@ struct ScopeRouteTests {
         }
 
         // a report for each agency: the liaison files X's, the administrator Y's
-        #expect(try await browsers[.agencyLiaison]!.post(SiteURL.encounterNew.path, OutcomeFixtures.report(agency: agencyX)).status == .seeOther)
+        #expect(
+            try await browsers[.agencyLiaison]!.post(SiteURL.encounterNew.path, OutcomeFixtures.report(agency: agencyX)).status == .seeOther
+        )
         #expect(try await admin.post(SiteURL.encounterNew.path, OutcomeFixtures.report(agency: agencyY)).status == .seeOther)
         let reportX = try #require(try await EncounterReport.query(on: app.db).filter(\.$agencyID == agencyX.id!).first()?.id)
         let reportY = try #require(try await EncounterReport.query(on: app.db).filter(\.$agencyID == agencyY.id!).first()?.id)
@@ -153,12 +162,16 @@ struct ScopeRouteTests {
 
         // a throwaway account for the administrator-only account routes, and an API token
         let target = try await Fixtures.user(app, email: "target-scope@example.org", role: .trainee)
-        let a = { (certificate: String) in Side(program: programA, classID: classA, agency: agencyX.id!, report: reportX, certificate: certificate) }
+        let a = { (certificate: String) in
+            Side(program: programA, classID: classA, agency: agencyX.id!, report: reportX, certificate: certificate)
+        }
         let b = Side(program: programB, classID: classB, agency: agencyY.id!, report: reportY, certificate: otherB)
         // What "inside" means per role: the coordinator's program A (and its certificates),
         // the trainer's assigned class A1, the liaison's agency X, each person's own certificate.
-        let inside: [Role: Side] = [.stateAdministrator: a(otherA), .programCoordinator: a(otherA),
-                                    .trainer: a(own[.trainer]!), .agencyLiaison: a(own[.agencyLiaison]!), .trainee: a(own[.trainee]!)]
+        let inside: [Role: Side] = [
+            .stateAdministrator: a(otherA), .programCoordinator: a(otherA),
+            .trainer: a(own[.trainer]!), .agencyLiaison: a(own[.agencyLiaison]!), .trainee: a(own[.trainee]!),
+        ]
         let outside = Dictionary(uniqueKeysWithValues: Role.allCases.map { ($0, b) })
         return World(admin: admin, browsers: browsers, inside: inside, outside: outside, target: target)
     }
@@ -180,7 +193,9 @@ struct ScopeRouteTests {
             put("id", id(side.program))
         } else if path.hasPrefix("/classes/") {
             let registration = try #require(try await Registration.query(on: app.db).filter(\.$classSession.$id == side.classID).first())
-            if registration.status != .confirmed { registration.status = .confirmed; registration.cancelledAt = nil; try await registration.update(on: app.db) }
+            if registration.status != .confirmed {
+                registration.status = .confirmed; registration.cancelledAt = nil; try await registration.update(on: app.db)
+            }
             let scenario = try #require(try await Scenario.query(on: app.db).filter(\.$program.$id == side.program).first())
             put("registration", id(registration.id!)); put("scenario", id(scenario.id!)); put("id", id(side.classID))
         } else if path.hasPrefix("/agencies/") {
@@ -227,8 +242,10 @@ struct ScopeRouteTests {
 
             // Every parameterised route is covered or listed with a reason; nothing stale.
             for key in keys.sorted() {
-                #expect(Self.covered.keys.contains(key) || Self.exceptions.keys.contains(key),
-                        "\(key) is a new parameterised protected route: add it to ScopeRouteTests.covered (with its out-of-scope answer) or to exceptions with the reason")
+                #expect(
+                    Self.covered.keys.contains(key) || Self.exceptions.keys.contains(key),
+                    "\(key) is a new parameterised protected route: add it to ScopeRouteTests.covered (with its out-of-scope answer) or to exceptions with the reason"
+                )
             }
             for key in Set(Self.covered.keys).union(Self.exceptions.keys).subtracting(keys).sorted() {
                 #expect(Bool(false), "\(key) is listed but no longer registered")
@@ -240,7 +257,8 @@ struct ScopeRouteTests {
                 guard let entry = Self.covered[key] else { continue }
                 for role in Role.allCases {
                     let browser = try #require(world.browsers[role])
-                    let sides: [(String, Side)] = entry == nil && role == .stateAdministrator
+                    let sides: [(String, Side)] =
+                        entry == nil && role == .stateAdministrator
                         ? [("inside", world.inside[role]!)]
                         : [("inside", world.inside[role]!), ("outside", world.outside[role]!)]
                     for (name, side) in sides {

@@ -52,7 +52,10 @@ struct SiteURLTests {
         #expect(SiteURL.classRoster(.key).path == "/classes/:id/roster")
         #expect(SiteURL.classRoster(.value(id)).path == "/classes/\(lower)/roster")
         #expect(SiteURL.classRegistrationCancel(.value(id), .value(id)).path == "/classes/\(lower)/registrations/\(lower)/cancel")
-        #expect(SiteURL.evaluationSheet(.key, .key, .key).pathComponents.map(\.description) == ["classes", ":id", "evaluations", ":registration", ":scenario"])
+        #expect(
+            SiteURL.evaluationSheet(.key, .key, .key).pathComponents.map(\.description) == [
+                "classes", ":id", "evaluations", ":registration", ":scenario",
+            ])
         #expect(SiteURL.programEdit(.value("abc")).path == "/programs/abc/edit")
         #expect(SiteURL.invitation(.key).parentPath == "/invitation")
         #expect(SiteURL.registrationConfirm(.key).parentPath == "/registrations/confirm")
@@ -88,7 +91,7 @@ struct SiteURLTests {
     /// The few path-like strings that are not this site's paths, or not yet SiteURL's.
     static let allowed: Set<String> = [
         // A program on the server, not a page.
-        "PostgresBackup.swift \"/usr/bin/env\"",
+        "PostgresBackup.swift \"/usr/bin/env\""
     ]
 
     @Test("no route is registered from a string, and no path is spelled outside SiteURL")

@@ -10,8 +10,10 @@ import CITDomain
 /// Runs `body` against a fresh application: an in-memory SQLite database, or, when
 /// DATABASE_URL points at PostgreSQL, a schema of its own that is dropped afterwards, so
 /// tests run side by side on either database.
-func withCITHub(configure adjust: (inout Settings) -> Void = { _ in },
-                _ body: (Application) async throws -> Void) async throws {
+func withCITHub(
+    configure adjust: (inout Settings) -> Void = { _ in },
+    _ body: (Application) async throws -> Void
+) async throws {
     var settings = Settings.forTesting()
     var schema: String?
     if case .postgres = settings.storage {
@@ -83,7 +85,8 @@ final class TestBrowser: @unchecked Sendable {
         return try await send(.POST, path, headers: headers, body: ByteBuffer(string: body))
     }
 
-    func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> TestingHTTPResponse {
+    func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> TestingHTTPResponse
+    {
         var headers = headers
         if !cookies.isEmpty {
             headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
@@ -118,8 +121,9 @@ enum Fixtures {
     /// A user with a password and the given role, straight into the database.
     @discardableResult
     static func user(_ app: Application, email: String, role: Role?, scope: String? = nil, disabled: Bool = false) async throws -> User {
-        let user = User(email: email, name: email.components(separatedBy: "@")[0].capitalized,
-                        passwordHash: try app.password.hash(password))
+        let user = User(
+            email: email, name: email.components(separatedBy: "@")[0].capitalized,
+            passwordHash: try app.password.hash(password))
         if disabled { user.disabledAt = Date() }
         try await user.create(on: app.db)
         if let role { try await RoleGrant(userID: user.id!, role: role, scopeID: scope).create(on: app.db) }
@@ -137,7 +141,9 @@ enum Fixtures {
 
     /// The first link to this site in a text.
     static func link(in text: String, path: String) -> String? {
-        guard let range = text.range(of: #"http://127\.0\.0\.1:8080\#(path)/[A-Za-z0-9_-]+"#, options: .regularExpression) else { return nil }
+        guard let range = text.range(of: #"http://127\.0\.0\.1:8080\#(path)/[A-Za-z0-9_-]+"#, options: .regularExpression) else {
+            return nil
+        }
         return String(text[range]).replacingOccurrences(of: "http://127.0.0.1:8080", with: "")
     }
 }

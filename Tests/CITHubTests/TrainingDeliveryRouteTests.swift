@@ -10,7 +10,9 @@ enum TrainingFixtures {
     /// A CIT class (5 days, 40 hours) with `trainees` confirmed registrations, moved into
     /// the past so it is over; returns the class, its coordinator's browser and the
     /// registrations in order.
-    static func pastClass(_ app: Application, trainees: Int = 2, course: String = "CIT", days: Int = 5) async throws -> (ClassSession, TestBrowser, [Registration]) {
+    static func pastClass(_ app: Application, trainees: Int = 2, course: String = "CIT", days: Int = 5) async throws -> (
+        ClassSession, TestBrowser, [Registration]
+    ) {
         let (id, coordinator) = try await ClassFixtures.createClass(app, course: course, days: days)
         for n in 1...trainees {
             let audience: Audience = course == "CIP" ? .nonLawEnforcementProfessionals : .swornLawEnforcement
@@ -22,7 +24,11 @@ enum TrainingFixtures {
         // Whole days, so that blocks keep their clock times (08:00 stays 08:00).
         let days = (session.endsAt.timeIntervalSince(Date().addingTimeInterval(-86_400)) / 86_400).rounded(.up)
         let shift = -days * 86_400
-        let agenda = session.agenda.map { AgendaBlock(title: $0.title, topicCode: $0.topicCode, start: $0.start.addingTimeInterval(shift), end: $0.end.addingTimeInterval(shift), isBreak: $0.isBreak) }
+        let agenda = session.agenda.map {
+            AgendaBlock(
+                title: $0.title, topicCode: $0.topicCode, start: $0.start.addingTimeInterval(shift), end: $0.end.addingTimeInterval(shift),
+                isBreak: $0.isBreak)
+        }
         session.agendaJSON = String(decoding: try JSONEncoder().encode(agenda), as: UTF8.self)
         session.startsAt = session.startsAt.addingTimeInterval(shift)
         session.endsAt = session.endsAt.addingTimeInterval(shift)
@@ -32,7 +38,10 @@ enum TrainingFixtures {
     }
 
     /// A trainer account assigned to the class by its coordinator.
-    static func assignedTrainer(_ app: Application, session: ClassSession, coordinator: TestBrowser, email: String = "trainer-\(UUID().uuidString.prefix(6))@example.org") async throws -> (TestBrowser, User) {
+    static func assignedTrainer(
+        _ app: Application, session: ClassSession, coordinator: TestBrowser,
+        email: String = "trainer-\(UUID().uuidString.prefix(6))@example.org"
+    ) async throws -> (TestBrowser, User) {
         let trainer = try await Fixtures.user(app, email: email, role: .trainer)
         let response = try await coordinator.post(SiteURL.classTrainers(.value(session.id!)).path, ["email": trainer.email])
         #expect(response.status == .seeOther, "assigning a trainer: \(response.status)")
@@ -52,21 +61,27 @@ enum TrainingFixtures {
     }
 
     struct SyncBody: Encodable { var _csrf: String; var entries: [Entry] }
-    struct SyncAnswer: Decodable { struct Result: Decodable { var id: String; var status: String; var message: String?; var state: String?; var mark: String? }; var results: [Result] }
+    struct SyncAnswer: Decodable {
+        struct Result: Decodable { var id: String; var status: String; var message: String?; var state: String?; var mark: String? };
+        var results: [Result]
+    }
 
     static func sync(_ browser: TestBrowser, _ session: ClassSession, _ entries: [Entry]) async throws -> (HTTPStatus, SyncAnswer?) {
         if browser.cookies[CSRF.cookieName] == nil { try await browser.get(SiteURL.login.path) }
         var headers = HTTPHeaders()
         headers.contentType = .json
         let body = try JSONEncoder().encode(SyncBody(_csrf: browser.cookies[CSRF.cookieName] ?? "", entries: entries))
-        let response = try await browser.send(.POST, SiteURL.attendanceSync(.value(session.id!)).path, headers: headers, body: ByteBuffer(data: body))
+        let response = try await browser.send(
+            .POST, SiteURL.attendanceSync(.value(session.id!)).path, headers: headers, body: ByteBuffer(data: body))
         return (response.status, try? JSONDecoder().decode(SyncAnswer.self, from: Data(buffer: response.body)))
     }
 
     /// "Present, whole block" for every teaching block, except those in `except`.
     static func presentEverywhere(_ session: ClassSession, _ registration: Registration, except: Set<Int> = []) -> [Entry] {
         session.agenda.indices.filter { !session.agenda[$0].isBreak && !except.contains($0) }.map {
-            Entry(registration: registration.id!.uuidString, block: $0, kind: "present", at: ISO8601DateFormatter().string(from: session.agenda[$0].start))
+            Entry(
+                registration: registration.id!.uuidString, block: $0, kind: "present",
+                at: ISO8601DateFormatter().string(from: session.agenda[$0].start))
         }
     }
 
@@ -75,7 +90,9 @@ enum TrainingFixtures {
 
 @Suite("Training delivery: attendance, completion, certificates, records")
 struct TrainingDeliveryRouteTests {
-    @Test("a coordinator picks a class's trainer by name from the accounts that may teach; an unknown or shared name is refused beside the field")
+    @Test(
+        "a coordinator picks a class's trainer by name from the accounts that may teach; an unknown or shared name is refused beside the field"
+    )
     func trainerPickedByName() async throws {
         try await withCITHub { app in
             // setup
@@ -105,7 +122,9 @@ struct TrainingDeliveryRouteTests {
                 #expect(refused.text.contains("field-email-error"))
             }
             // the suggestion as picked from the list tells the twins apart
-            #expect(try await coordinator.post(SiteURL.classTrainers(.value(id)).path, ["email": "Alex Same (alex2@example.org)"]).status == .seeOther)
+            #expect(
+                try await coordinator.post(SiteURL.classTrainers(.value(id)).path, ["email": "Alex Same (alex2@example.org)"]).status
+                    == .seeOther)
             // validate
             #expect(try await ClassTrainer.query(on: app.db).count() == 2)
         }
@@ -120,8 +139,10 @@ struct TrainingDeliveryRouteTests {
             let block = session.agenda[0]
             let first = registrations[0].id!.uuidString
             let entries = [
-                TrainingFixtures.Entry(registration: first, block: 0, kind: "check_in", at: TrainingFixtures.iso(block.start.addingTimeInterval(120))),
-                TrainingFixtures.Entry(registration: first, block: 0, kind: "check_out", at: TrainingFixtures.iso(block.start.addingTimeInterval(3_600))),
+                TrainingFixtures.Entry(
+                    registration: first, block: 0, kind: "check_in", at: TrainingFixtures.iso(block.start.addingTimeInterval(120))),
+                TrainingFixtures.Entry(
+                    registration: first, block: 0, kind: "check_out", at: TrainingFixtures.iso(block.start.addingTimeInterval(3_600))),
                 TrainingFixtures.Entry(registration: first, block: 0, kind: "note", text: "Left for a call-out, came back"),
             ]
             // MUT: the batch sent, then sent again (a retry after a dropped answer)
@@ -133,19 +154,23 @@ struct TrainingDeliveryRouteTests {
             #expect(try await AttendanceEntry.query(on: app.db).count() == 3)
 
             // check-in at 10:00 then check-out at 09:00 in the same block: refused, not stored
-            let badIn = TrainingFixtures.Entry(registration: first, block: 0, kind: "check_in", at: TrainingFixtures.iso(block.start.addingTimeInterval(7_200)))
-            let badOut = TrainingFixtures.Entry(registration: first, block: 0, kind: "check_out", at: TrainingFixtures.iso(block.start.addingTimeInterval(3_700)))
+            let badIn = TrainingFixtures.Entry(
+                registration: first, block: 0, kind: "check_in", at: TrainingFixtures.iso(block.start.addingTimeInterval(7_200)))
+            let badOut = TrainingFixtures.Entry(
+                registration: first, block: 0, kind: "check_out", at: TrainingFixtures.iso(block.start.addingTimeInterval(3_700)))
             let (_, refused) = try await TrainingFixtures.sync(trainer, session, [badIn, badOut])
             #expect(refused?.results.map(\.status) == ["saved", "refused"])
             #expect(refused?.results.last?.message?.contains("not after the check-in") == true)
             // minutes beyond the block, a break, someone not on the roster: refused
             let lunch = try #require(session.agenda.firstIndex { $0.isBreak })
-            let (_, more) = try await TrainingFixtures.sync(trainer, session, [
-                TrainingFixtures.Entry(registration: first, block: 0, kind: "minutes", minutes: 999),
-                TrainingFixtures.Entry(registration: first, block: lunch, kind: "present"),
-                TrainingFixtures.Entry(registration: UUID().uuidString, block: 0, kind: "present"),
-                TrainingFixtures.Entry(registration: first, block: 0, kind: "excused", text: "trainers may not excuse"),
-            ])
+            let (_, more) = try await TrainingFixtures.sync(
+                trainer, session,
+                [
+                    TrainingFixtures.Entry(registration: first, block: 0, kind: "minutes", minutes: 999),
+                    TrainingFixtures.Entry(registration: first, block: lunch, kind: "present"),
+                    TrainingFixtures.Entry(registration: UUID().uuidString, block: 0, kind: "present"),
+                    TrainingFixtures.Entry(registration: first, block: 0, kind: "excused", text: "trainers may not excuse"),
+                ])
             #expect(more?.results.map(\.status) == ["refused", "refused", "refused", "refused"])
             #expect(try await AttendanceEntry.query(on: app.db).count() == 4)
 
@@ -153,21 +178,29 @@ struct TrainingDeliveryRouteTests {
             let sheet = try await trainer.get(SiteURL.attendancePath(session.id!, block: 0))
             #expect(sheet.status == .ok)
             let zone = session.zone
-            #expect(sheet.text.contains("In \(ClassFormat.time(block.start.addingTimeInterval(120), zone)), out \(ClassFormat.time(block.start.addingTimeInterval(3_600), zone))"))
+            #expect(
+                sheet.text.contains(
+                    "In \(ClassFormat.time(block.start.addingTimeInterval(120), zone)), out \(ClassFormat.time(block.start.addingTimeInterval(3_600), zone))"
+                ))
             #expect(sheet.text.contains("In since \(ClassFormat.time(block.start.addingTimeInterval(7_200), zone))"))
             #expect(sheet.text.contains("Left for a call-out, came back"))
 
             // The plain form (no script) records one entry and returns to the sheet.
-            let plain = try await trainer.post(SiteURL.attendanceMark(.value(session.id!)).path, ["registration": registrations[1].id!.uuidString, "block": "0", "kind": "present"])
+            let plain = try await trainer.post(
+                SiteURL.attendanceMark(.value(session.id!)).path,
+                ["registration": registrations[1].id!.uuidString, "block": "0", "kind": "present"])
             #expect(plain.status == .seeOther)
-            let badPlain = try await trainer.post(SiteURL.attendanceMark(.value(session.id!)).path, ["registration": registrations[1].id!.uuidString, "block": "0", "kind": "minutes", "minutes": "-5"])
+            let badPlain = try await trainer.post(
+                SiteURL.attendanceMark(.value(session.id!)).path,
+                ["registration": registrations[1].id!.uuidString, "block": "0", "kind": "minutes", "minutes": "-5"])
             #expect(badPlain.status == .unprocessableEntity)
             #expect(try await AttendanceEntry.query(on: app.db).count() == 5)
 
             // Another trainer, not assigned to this class, gets nothing.
             let (stranger, _) = try await Fixtures.signedIn(app, role: .trainer)
             #expect(try await stranger.get(SiteURL.attendance(.value(session.id!)).path).status == .forbidden)
-            let (strangerStatus, _) = try await TrainingFixtures.sync(stranger, session, [TrainingFixtures.Entry(registration: first, block: 0, kind: "present")])
+            let (strangerStatus, _) = try await TrainingFixtures.sync(
+                stranger, session, [TrainingFixtures.Entry(registration: first, block: 0, kind: "present")])
             #expect(strangerStatus == .forbidden)
             #expect(try await AttendanceEntry.query(on: app.db).count() == 5)
             // The assigned trainer sees the class on their list; the stranger does not.
@@ -186,7 +219,8 @@ struct TrainingDeliveryRouteTests {
             var entries = TrainingFixtures.presentEverywhere(session, registrations[0])
             entries += TrainingFixtures.presentEverywhere(session, registrations[1], except: [last])
             // 210 of the last block's 240 minutes: 39.5 hours
-            entries.append(TrainingFixtures.Entry(registration: registrations[1].id!.uuidString, block: last, kind: "minutes", minutes: 210))
+            entries.append(
+                TrainingFixtures.Entry(registration: registrations[1].id!.uuidString, block: last, kind: "minutes", minutes: 210))
             let (status, answer) = try await TrainingFixtures.sync(trainer, session, entries)
             #expect(status == .ok)
             #expect(answer?.results.allSatisfy { $0.status == "saved" } == true)
@@ -208,10 +242,14 @@ struct TrainingDeliveryRouteTests {
             #expect(mail.bodyText.contains(certificates[0].code))
 
             // An excused make-up needs a reason; with one, it is audited and completes the course.
-            let blank = try await coordinator.post(SiteURL.completionExcuse(.value(session.id!)).path, ["registration": registrations[1].id!.uuidString, "block": String(last), "reason": ""])
+            let blank = try await coordinator.post(
+                SiteURL.completionExcuse(.value(session.id!)).path,
+                ["registration": registrations[1].id!.uuidString, "block": String(last), "reason": ""])
             #expect(blank.status == .unprocessableEntity)
             #expect(blank.text.contains("Say why the block counts"))
-            let excused = try await coordinator.post(SiteURL.completionExcuse(.value(session.id!)).path, ["registration": registrations[1].id!.uuidString, "block": String(last), "reason": "Made up in the Rock County class"])
+            let excused = try await coordinator.post(
+                SiteURL.completionExcuse(.value(session.id!)).path,
+                ["registration": registrations[1].id!.uuidString, "block": String(last), "reason": "Made up in the Rock County class"])
             #expect(excused.status == .seeOther)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "attendance.excused").count() == 1)
             _ = try await coordinator.post(SiteURL.classCertificates(.value(session.id!)).path, [:])
@@ -220,13 +258,16 @@ struct TrainingDeliveryRouteTests {
 
             // Public verification: valid, then revoked with its reason; unknown and malformed say the same.
             let code = certificates[0].code
-            let valid = try await TestBrowser(app).get(SiteURL.verify(.value(code.lowercased().replacingOccurrences(of: "-", with: ""))).path)
+            let valid = try await TestBrowser(app).get(
+                SiteURL.verify(.value(code.lowercased().replacingOccurrences(of: "-", with: ""))).path)
             #expect(valid.status == .ok)
             #expect(valid.text.contains("This certificate is valid"))
             #expect(valid.text.contains(certificates[0].personName))
             #expect(!valid.text.contains(certificates[0].email))
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            #expect(try await coordinator.post(SiteURL.certificateRevoke(.value(code)).path, ["reason": "Issued in error"]).status == .forbidden)
+            #expect(
+                try await coordinator.post(SiteURL.certificateRevoke(.value(code)).path, ["reason": "Issued in error"]).status == .forbidden
+            )
             #expect(try await admin.post(SiteURL.certificateRevoke(.value(code)).path, ["reason": ""]).status == .unprocessableEntity)
             #expect(try await admin.post(SiteURL.certificateRevoke(.value(code)).path, ["reason": "Issued in error"]).status == .seeOther)
             let revoked = try await TestBrowser(app).get(SiteURL.verify(.value(code)).path)
@@ -273,8 +314,14 @@ struct TrainingDeliveryRouteTests {
             let (trainer, _) = try await TrainingFixtures.assignedTrainer(app, session: session, coordinator: coordinator)
             let programID = session.$program.id
             // the coordinator adds a scenario; an empty one is refused
-            #expect(try await coordinator.post(SiteURL.scenarios(.value(programID)).path, ["course": "CIT", "title": "", "details": ""]).status == .unprocessableEntity)
-            #expect(try await coordinator.post(SiteURL.scenarios(.value(programID)).path, ["course": "CIT", "title": "Bridge", "details": "A man on a bridge railing, talking to himself."]).status == .seeOther)
+            #expect(
+                try await coordinator.post(SiteURL.scenarios(.value(programID)).path, ["course": "CIT", "title": "", "details": ""]).status
+                    == .unprocessableEntity)
+            #expect(
+                try await coordinator.post(
+                    SiteURL.scenarios(.value(programID)).path,
+                    ["course": "CIT", "title": "Bridge", "details": "A man on a bridge railing, talking to himself."]
+                ).status == .seeOther)
             let scenario = try #require(try await Scenario.query(on: app.db).first())
             var sheet: [String: String] = ["feedback": "Good calm voice; ask about weapons earlier."]
             for criterion in Rubric.deEscalationDefault.criteria { sheet["score-\(criterion.code)"] = "3" }

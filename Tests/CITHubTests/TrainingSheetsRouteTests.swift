@@ -33,7 +33,11 @@ struct TrainingSheetsRouteTests {
             try await loadDirectory(app)
             let (session, coordinator, registrations) = try await TrainingFixtures.pastClass(app, trainees: 1)
             let (trainer, _) = try await TrainingFixtures.assignedTrainer(app, session: session, coordinator: coordinator)
-            #expect(try await coordinator.post(SiteURL.scenarios(.value(session.$program.id)).path, ["course": "CIT", "title": "Bridge", "details": "A man on a bridge railing."]).status == .seeOther)
+            #expect(
+                try await coordinator.post(
+                    SiteURL.scenarios(.value(session.$program.id)).path,
+                    ["course": "CIT", "title": "Bridge", "details": "A man on a bridge railing."]
+                ).status == .seeOther)
             let scenario = try #require(try await Scenario.query(on: app.db).first())
             let path = SiteURL.evaluationSheet(.value(session.id!), .value(registrations[0].id!), .value(scenario.id!)).path
             let rubric = Rubric.deEscalationDefault
@@ -101,9 +105,13 @@ struct TrainingSheetsRouteTests {
             #expect(!before.text.contains("aria-pressed=\"true\""))
 
             // MUT: "Present, whole block" tapped without the script; a check-in at 08:05 synced
-            let plain = try await trainer.post(SiteURL.attendanceMark(.value(session.id!)).path, ["registration": registrations[0].id!.uuidString, "block": "0", "kind": "present"])
+            let plain = try await trainer.post(
+                SiteURL.attendanceMark(.value(session.id!)).path,
+                ["registration": registrations[0].id!.uuidString, "block": "0", "kind": "present"])
             #expect(plain.status == .seeOther)
-            let checkIn = TrainingFixtures.Entry(registration: registrations[1].id!.uuidString, block: 0, kind: "check_in", at: TrainingFixtures.iso(block.start.addingTimeInterval(300)))
+            let checkIn = TrainingFixtures.Entry(
+                registration: registrations[1].id!.uuidString, block: 0, kind: "check_in",
+                at: TrainingFixtures.iso(block.start.addingTimeInterval(300)))
             let (status, answer) = try await TrainingFixtures.sync(trainer, session, [checkIn])
 
             // validate: the sync answer carries the stored state
@@ -130,15 +138,26 @@ struct TrainingSheetsRouteTests {
             #expect(!third.contains("aria-pressed=\"true\""))
 
             // MUT: the check-out synced, then minutes typed for the third person
-            let checkOut = TrainingFixtures.Entry(registration: registrations[1].id!.uuidString, block: 0, kind: "check_out", at: TrainingFixtures.iso(block.start.addingTimeInterval(3_600)))
+            let checkOut = TrainingFixtures.Entry(
+                registration: registrations[1].id!.uuidString, block: 0, kind: "check_out",
+                at: TrainingFixtures.iso(block.start.addingTimeInterval(3_600)))
             let minutes = TrainingFixtures.Entry(registration: registrations[2].id!.uuidString, block: 0, kind: "minutes", minutes: 150)
             let (_, later) = try await TrainingFixtures.sync(trainer, session, [checkOut, minutes])
             #expect(later?.results.map(\.status) == ["saved", "saved"])
             let after = try await trainer.get(SiteURL.attendancePath(session.id!, block: 0)).text
-            let outRow = try #require(after.components(separatedBy: "<li class=\"trainee").first { $0.contains("row-\(registrations[1].id!.uuidString.lowercased())") })
-            #expect(outRow.contains("In \(ClassFormat.time(block.start.addingTimeInterval(300), zone)), out \(ClassFormat.time(block.start.addingTimeInterval(3_600), zone))"))
+            let outRow = try #require(
+                after.components(separatedBy: "<li class=\"trainee").first {
+                    $0.contains("row-\(registrations[1].id!.uuidString.lowercased())")
+                })
+            #expect(
+                outRow.contains(
+                    "In \(ClassFormat.time(block.start.addingTimeInterval(300), zone)), out \(ClassFormat.time(block.start.addingTimeInterval(3_600), zone))"
+                ))
             #expect(outRow.contains("data-kind=\"check_out\" aria-pressed=\"true\""))
-            let minutesRow = try #require(after.components(separatedBy: "<li class=\"trainee").first { $0.contains("row-\(registrations[2].id!.uuidString.lowercased())") })
+            let minutesRow = try #require(
+                after.components(separatedBy: "<li class=\"trainee").first {
+                    $0.contains("row-\(registrations[2].id!.uuidString.lowercased())")
+                })
             #expect(minutesRow.contains("150 of 240 minutes"))
             #expect(!minutesRow.contains("aria-pressed=\"true\""))
             #expect(minutesRow.contains("value=\"150\""))
@@ -154,10 +173,12 @@ struct TrainingSheetsRouteTests {
             let (trainer, _) = try await TrainingFixtures.assignedTrainer(app, session: session, coordinator: coordinator)
             let person = registrations[0].id!.uuidString
             // MUT: absent, then a check-out with no check-in (refused)
-            let (_, answer) = try await TrainingFixtures.sync(trainer, session, [
-                TrainingFixtures.Entry(registration: person, block: 0, kind: "absent"),
-                TrainingFixtures.Entry(registration: person, block: 0, kind: "check_out"),
-            ])
+            let (_, answer) = try await TrainingFixtures.sync(
+                trainer, session,
+                [
+                    TrainingFixtures.Entry(registration: person, block: 0, kind: "absent"),
+                    TrainingFixtures.Entry(registration: person, block: 0, kind: "check_out"),
+                ])
             // validate: each result carries the state the server has, the refused one too
             #expect(answer?.results.map(\.status) == ["saved", "refused"])
             #expect(answer?.results.map(\.state) == ["Absent", "Absent"])
@@ -177,7 +198,8 @@ struct TrainingSheetsRouteTests {
         return (certificate, mail.bodyText, session)
     }
 
-    @Test("the mail's print link opens the certificate without an account; an altered, shortened or guessed link is a 404 that says nothing")
+    @Test(
+        "the mail's print link opens the certificate without an account; an altered, shortened or guessed link is a 404 that says nothing")
     func signedPrintLink() async throws {
         try await withCITHub { app in
             // setup
@@ -236,7 +258,9 @@ struct TrainingSheetsRouteTests {
 
             // Revoked later: the same link still opens it, marked revoked, with the reason.
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            #expect(try await admin.post(SiteURL.certificateRevoke(.value(certificate.code)).path, ["reason": "Issued in error"]).status == .seeOther)
+            #expect(
+                try await admin.post(SiteURL.certificateRevoke(.value(certificate.code)).path, ["reason": "Issued in error"]).status
+                    == .seeOther)
             let revoked = try await TestBrowser(app).get(link)
             #expect(revoked.status == .ok)
             #expect(revoked.text.contains("REVOKED"))
@@ -249,7 +273,9 @@ struct TrainingSheetsRouteTests {
         }
     }
 
-    @Test("/verify says Valid with what it certifies, Revoked with the reason, and the same not-found page for unknown, malformed and guessed codes")
+    @Test(
+        "/verify says Valid with what it certifies, Revoked with the reason, and the same not-found page for unknown, malformed and guessed codes"
+    )
     func verifyPage() async throws {
         try await withCITHub { app in
             // setup
@@ -262,9 +288,11 @@ struct TrainingSheetsRouteTests {
 
             // validate
             #expect(valid.status == .ok)
-            for expected in ["This certificate is valid", "class=\"verify valid\"", certificate.personName, certificate.courseTitle,
-                             dates, certificate.provider, CertificateDates.day(certificate.issuedAt, timeZone: session.zone),
-                             TrainingAssets.stylesheetPath, "name=\"code\"", "Check another code"] {
+            for expected in [
+                "This certificate is valid", "class=\"verify valid\"", certificate.personName, certificate.courseTitle,
+                dates, certificate.provider, CertificateDates.day(certificate.issuedAt, timeZone: session.zone),
+                TrainingAssets.stylesheetPath, "name=\"code\"", "Check another code",
+            ] {
                 #expect(valid.text.contains(expected), "valid page lacks \(expected)")
             }
             #expect(!valid.text.contains(certificate.email))
@@ -272,7 +300,10 @@ struct TrainingSheetsRouteTests {
 
             // MUT: revoked by an administrator
             let (admin, _) = try await Fixtures.signedIn(app, role: .stateAdministrator)
-            #expect(try await admin.post(SiteURL.certificateRevoke(.value(certificate.code)).path, ["reason": "Attendance was recorded for the wrong person"]).status == .seeOther)
+            #expect(
+                try await admin.post(
+                    SiteURL.certificateRevoke(.value(certificate.code)).path, ["reason": "Attendance was recorded for the wrong person"]
+                ).status == .seeOther)
             let revoked = try await TestBrowser(app).get(SiteURL.verify(.value(certificate.code)).path)
             #expect(revoked.status == .ok)
             #expect(revoked.text.contains("This certificate was revoked"))
@@ -285,8 +316,10 @@ struct TrainingSheetsRouteTests {
             while guess == certificate.code { guess = VerificationCode.generate() }
             let unknown = try await TestBrowser(app).get(SiteURL.verify(.value(guess)).path)
             let malformed = try await TestBrowser(app).get(SiteURL.verify(.value("not-a-code")).path)
-            let nearMiss = try await TestBrowser(app).get(SiteURL.verify(.value(String(certificate.code.dropLast()) + (certificate.code.last == "0" ? "1" : "0"))).path)
-            let typed = try await TestBrowser(app).get(SiteURL.verifyForm.path + "?code=" + guess.lowercased().replacingOccurrences(of: "-", with: ""))
+            let nearMiss = try await TestBrowser(app).get(
+                SiteURL.verify(.value(String(certificate.code.dropLast()) + (certificate.code.last == "0" ? "1" : "0"))).path)
+            let typed = try await TestBrowser(app).get(
+                SiteURL.verifyForm.path + "?code=" + guess.lowercased().replacingOccurrences(of: "-", with: ""))
             #expect(typed.status == .seeOther)
             #expect(typed.location == SiteURL.verify(.value(guess)).path)
             for response in [unknown, malformed, nearMiss] {

@@ -29,9 +29,9 @@ public enum JSONSchemaCheck {
         in document: [String: Any], path: String, method: String, status: Int, contentType: String
     ) -> [String: Any]? {
         guard let paths = document["paths"] as? [String: Any],
-              let item = paths[path] as? [String: Any],
-              let operation = item[method.lowercased()] as? [String: Any],
-              let responses = operation["responses"] as? [String: Any]
+            let item = paths[path] as? [String: Any],
+            let operation = item[method.lowercased()] as? [String: Any],
+            let responses = operation["responses"] as? [String: Any]
         else { return nil }
         let keys = [String(status), "\(status / 100)XX", "\(status / 100)xx", "default"]
         guard var response = keys.lazy.compactMap({ responses[$0] as? [String: Any] }).first else { return nil }
@@ -44,7 +44,7 @@ public enum JSONSchemaCheck {
         // Media types are case-insensitive and may carry parameters ("; charset=utf-8").
         let wanted = mediaType(contentType)
         guard let content = response["content"] as? [String: Any],
-              let media = content.first(where: { mediaType($0.key) == wanted })?.value as? [String: Any]
+            let media = content.first(where: { mediaType($0.key) == wanted })?.value as? [String: Any]
         else { return nil }
         return media["schema"] as? [String: Any]
     }
@@ -129,7 +129,8 @@ public enum JSONSchemaCheck {
         if t == Bool.self { return .boolean }
         if t == String.self { return .string }
         if t == Int.self || t == Int8.self || t == Int16.self || t == Int32.self || t == Int64.self
-            || t == UInt.self || t == UInt8.self || t == UInt16.self || t == UInt32.self || t == UInt64.self {
+            || t == UInt.self || t == UInt8.self || t == UInt16.self || t == UInt32.self || t == UInt64.self
+        {
             return .integer
         }
         if t == Double.self || t == Float.self {
@@ -259,7 +260,8 @@ public enum JSONSchemaCheck {
 
         /// Path of a property: `$.name`, or `$["odd key"]` for keys that are not identifiers.
         static func child(_ path: String, _ key: String) -> String {
-            let simple = !key.isEmpty && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            let simple =
+                !key.isEmpty && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
                 && !(key.first?.isNumber ?? true)
             if simple { return path + "." + key }
             let escaped = key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")

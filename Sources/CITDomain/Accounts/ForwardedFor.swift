@@ -63,7 +63,8 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         var bytes: [UInt8] = []
         for part in parts {
             guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  part == "0" || !part.hasPrefix("0"), let value = UInt8(part) else { return nil }
+                part == "0" || !part.hasPrefix("0"), let value = UInt8(part)
+            else { return nil }
             bytes.append(value)
         }
         return bytes
@@ -84,7 +85,8 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
                     continue
                 }
                 guard !part.isEmpty, part.count <= 4, part.allSatisfy(\.isHexDigit), part.allSatisfy(\.isASCII),
-                      let value = UInt16(part, radix: 16) else { return nil }
+                    let value = UInt16(part, radix: 16)
+                else { return nil }
                 bytes += [UInt8(value >> 8), UInt8(value & 0xff)]
             }
             return bytes
@@ -94,8 +96,9 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             return bytes
         }
         guard let head = groups(halves[0], allowIPv4Tail: false),
-              let tail = groups(halves[1], allowIPv4Tail: true),
-              head.count + tail.count <= 14 else { return nil }
+            let tail = groups(halves[1], allowIPv4Tail: true),
+            head.count + tail.count <= 14
+        else { return nil }
         return head + Array(repeating: 0, count: 16 - head.count - tail.count) + tail
     }
 }
@@ -113,7 +116,8 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
         var length = maxLength
         if parts.count == 2 {
             guard !parts[1].isEmpty, parts[1].count <= 3, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let value = Int(parts[1]) else { return nil }
+                let value = Int(parts[1])
+            else { return nil }
             // An IPv4-mapped IPv6 network is stored as IPv4, so its prefix shrinks by 96.
             let written = parts[0].contains(":") && address.isIPv4 ? value - 96 : value
             guard written >= 0, written <= maxLength else { return nil }

@@ -38,9 +38,11 @@ public struct PasswordPolicy: Sendable {
     public static func bundled() -> PasswordPolicy { bundledPolicy }
 
     private static let bundledPolicy: PasswordPolicy = {
-        guard let url = Bundle.module.url(
-            forResource: "common-passwords", withExtension: "txt", subdirectory: "Resources"
-        ), let text = try? String(contentsOf: url, encoding: .utf8) else {
+        guard
+            let url = Bundle.module.url(
+                forResource: "common-passwords", withExtension: "txt", subdirectory: "Resources"
+            ), let text = try? String(contentsOf: url, encoding: .utf8)
+        else {
             // The file is part of the build; without it every sign-up would silently
             // accept "password1234", so stopping is the safe answer.
             fatalError("CITDomain resource Resources/common-passwords.txt is missing from the bundle.")
@@ -91,7 +93,8 @@ public struct PasswordPolicy: Sendable {
         }
         let base = String(candidate.reversed().drop(while: \.isASCIIDigit).reversed())
         if base.count < candidate.count, base.count >= Self.shortestBaseForDigitSuffix,
-           commonPasswords.contains(base) {
+            commonPasswords.contains(base)
+        {
             return true
         }
         return false

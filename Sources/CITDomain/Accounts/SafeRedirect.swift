@@ -28,17 +28,20 @@ public enum SafeRedirect {
         for _ in 0..<4 {
             if Self.hasForbiddenStart(decoded) { return fallback }
             guard let once = decoded.removingPercentEncoding else { return fallback }
-            if once.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "\\" ||
-                                                      $0.properties.isWhitespace || $0.properties.generalCategory == .control ||
-                                                      $0.properties.generalCategory == .format }) { return fallback }
+            if once.unicodeScalars.contains(where: {
+                $0.value <= 0x20 || $0.value == 0x7F || $0 == "\\" || $0.properties.isWhitespace
+                    || $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
+            }) {
+                return fallback
+            }
             if once == decoded { break }
             decoded = once
         }
         if Self.hasForbiddenStart(decoded) { return fallback }
         // Parse and rebuild: a path on this site has no scheme, host, user or port.
         guard let components = URLComponents(string: next),
-              components.scheme == nil, components.host == nil, components.user == nil,
-              components.password == nil, components.port == nil
+            components.scheme == nil, components.host == nil, components.user == nil,
+            components.password == nil, components.port == nil
         else { return fallback }
         let path = components.percentEncodedPath
         guard path.hasPrefix("/"), !path.hasPrefix("//") else { return fallback }

@@ -101,7 +101,7 @@ public enum CourseCatalog {
 
     /// The NAMI Wisconsin CIT/CIP page the product grew from (`seed/cit-cip-page.txt`).
     public static let seedPageSource = "seed page"
-    /// The common Memphis Model modules listed in PRODUCT.md ("Domain facts").
+    /// The common Memphis Model modules listed in docs/domain-facts.md.
     public static let memphisModelSource = "Memphis Model, per PRODUCT.md"
 
     /// Crisis Intervention Team training for law enforcement.
@@ -111,7 +111,8 @@ public enum CourseCatalog {
         requiredHours: 40,
         typicalDays: 5,
         audiences: [.swornLawEnforcement],
-        summary: "CIT programs provide 40 hours of training for law enforcement on how to better respond to people experiencing a mental health crisis.",
+        summary:
+            "CIT programs provide 40 hours of training for law enforcement on how to better respond to people experiencing a mental health crisis.",
         source: "seed page (40 hours, law enforcement); 5-day standard format per PRODUCT.md"
     )
 
@@ -124,7 +125,8 @@ public enum CourseCatalog {
         requiredHours: 16,
         typicalDays: 2,
         audiences: [.nonLawEnforcementProfessionals, .corrections],
-        summary: "This CIP training is a 2-day educational class for non-law enforcement personnel. CIP training is encouraged for anyone who works with individuals with a mental illness, i.e. social workers, teachers, emergency room staff, security personnel, correctional officers and group home staff.",
+        summary:
+            "This CIP training is a 2-day educational class for non-law enforcement personnel. CIP training is encouraged for anyone who works with individuals with a mental illness, i.e. social workers, teachers, emergency room staff, security personnel, correctional officers and group home staff.",
         source: "seed page (2-day class, audiences); 16 hours per PRODUCT.md (NAMI Dane County and Door County pages)"
     )
 
@@ -136,7 +138,8 @@ public enum CourseCatalog {
         requiredHours: 8,
         typicalDays: 2,
         audiences: [.dispatch],
-        summary: "An 8-hour course for 911 call-takers to prepare them to identify crisis calls, understand their role in triaging these calls, and begin the de-escalation process.",
+        summary:
+            "An 8-hour course for 911 call-takers to prepare them to identify crisis calls, understand their role in triaging these calls, and begin the de-escalation process.",
         source: "CIT International, \"CIT Support Training for 911\" (https://citinternational.org/CITST911), per PRODUCT.md"
     )
 
@@ -177,7 +180,8 @@ public enum CourseCatalog {
         CurriculumTopic(
             code: "hearing-voices-simulation",
             title: "Hearing voices simulation",
-            description: "Auditory hallucination (hearing voices) simulation; one of the other activities the seed says a course might include.",
+            description:
+                "Auditory hallucination (hearing voices) simulation; one of the other activities the seed says a course might include.",
             source: seedPageSource
         ),
         CurriculumTopic(

@@ -9,7 +9,8 @@ public enum GeoShape {
     /// (exterior first, then holes).
     public static func polygons(geometryJSON: String) throws -> [[Ring]] {
         guard let object = try JSONSerialization.jsonObject(with: Data(geometryJSON.utf8)) as? [String: Any],
-              let type = object["type"] as? String else {
+            let type = object["type"] as? String
+        else {
             throw ReferenceDataError(location: "geometry", reason: "not a GeoJSON geometry object")
         }
         func ring(_ value: Any) -> Ring {
@@ -51,7 +52,9 @@ public enum GeoShape {
         return simplified.count >= 4 ? simplified : ring
     }
 
-    static func perpendicularDistance(_ p: (lon: Double, lat: Double), _ a: (lon: Double, lat: Double), _ b: (lon: Double, lat: Double)) -> Double {
+    static func perpendicularDistance(_ p: (lon: Double, lat: Double), _ a: (lon: Double, lat: Double), _ b: (lon: Double, lat: Double))
+        -> Double
+    {
         let dx = b.lon - a.lon, dy = b.lat - a.lat
         let length = (dx * dx + dy * dy).squareRoot()
         if length == 0 { return ((p.lon - a.lon) * (p.lon - a.lon) + (p.lat - a.lat) * (p.lat - a.lat)).squareRoot() }
@@ -130,18 +133,22 @@ public struct MapLabel: Sendable, Equatable {
 }
 
 /// Turns county boundaries into SVG shapes once (at load, not per request): 0.002°
-/// simplification keeps Wisconsin's map near 34 KB (design/PERFORMANCE.md).
+/// simplification keeps Wisconsin's map near 34 KB (bench/pages.sh measures the pages that carry it).
 public enum StateMap {
     /// - Parameters:
     ///   - renderedWidth: the widest the map is drawn on a page, in CSS pixels; with
     ///     `labelPixels` it sets the label size in SVG units, so a name is drawn only where
     ///     it can be read at that size (12 px on a 768 px wide map is 15.6 units of 1000).
-    public static func shapes(counties: [(fips: String, name: String, geometryJSON: String)], width: Double = 1000, tolerance: Double = 0.002,
-                              renderedWidth: Double = 768, labelPixels: Double = 12) throws -> (shapes: [CountyShape], projection: MapProjection)? {
+    public static func shapes(
+        counties: [(fips: String, name: String, geometryJSON: String)], width: Double = 1000, tolerance: Double = 0.002,
+        renderedWidth: Double = 768, labelPixels: Double = 12
+    ) throws -> (shapes: [CountyShape], projection: MapProjection)? {
         var parsed: [(String, String, [[Ring]])] = []
         var bounds: BoundingBox?
         for county in counties {
-            let polygons = try GeoShape.polygons(geometryJSON: county.geometryJSON).map { $0.map { GeoShape.simplify($0, tolerance: tolerance) } }
+            let polygons = try GeoShape.polygons(geometryJSON: county.geometryJSON).map {
+                $0.map { GeoShape.simplify($0, tolerance: tolerance) }
+            }
             for ring in polygons.flatMap({ $0 }) {
                 for c in ring {
                     let box = BoundingBox(minLon: c.lon, minLat: c.lat, maxLon: c.lon, maxLat: c.lat)
@@ -157,13 +164,18 @@ public enum StateMap {
             // The label goes in the largest part (by area): a county with islands is named
             // on its mainland.
             let projected: [[[MapLabels.Point]]] = polygons.map { polygon in
-                polygon.map { ring in ring.map { c in let p = projection.point(lon: c.lon, lat: c.lat); return MapLabels.Point(x: p.x, y: p.y) } }
+                polygon.map { ring in
+                    ring.map { c in
+                        let p = projection.point(lon: c.lon, lat: c.lat); return MapLabels.Point(x: p.x, y: p.y)
+                    }
+                }
             }
             let largest = projected.max { abs(MapLabels.area($0.first ?? [])) < abs(MapLabels.area($1.first ?? [])) } ?? []
             let pole = MapLabels.poleOfInaccessibility(largest)
             let fits = MapLabels.fits(text: name, fontSize: fontSize, at: pole, in: largest)
-            return CountyShape(fips: fips, name: name, path: projection.path(polygons), centroid: (pole.x, pole.y),
-                               label: fits ? MapLabel(x: (pole.x * 10).rounded() / 10, y: (pole.y * 10).rounded() / 10, fontSize: fontSize) : nil)
+            return CountyShape(
+                fips: fips, name: name, path: projection.path(polygons), centroid: (pole.x, pole.y),
+                label: fits ? MapLabel(x: (pole.x * 10).rounded() / 10, y: (pole.y * 10).rounded() / 10, fontSize: fontSize) : nil)
         }
         return (shapes, projection)
     }
@@ -235,7 +247,8 @@ public enum MapLabels {
     public static func poleOfInaccessibility(_ polygon: [[Point]]) -> Point {
         let outer = polygon.first ?? []
         guard let minX = outer.map(\.x).min(), let maxX = outer.map(\.x).max(),
-              let minY = outer.map(\.y).min(), let maxY = outer.map(\.y).max() else { return Point(x: 0, y: 0) }
+            let minY = outer.map(\.y).min(), let maxY = outer.map(\.y).max()
+        else { return Point(x: 0, y: 0) }
         var best = Point(x: (minX + maxX) / 2, y: (minY + maxY) / 2)
         var bestDistance = contains(best, polygon) ? distanceToEdge(best, polygon) : -1
         var (x0, x1, y0, y1) = (minX, maxX, minY, maxY)

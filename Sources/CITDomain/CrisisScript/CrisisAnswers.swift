@@ -129,10 +129,12 @@ public struct CrisisAnswers: Sendable, Equatable, Codable {
 /// does exactly the same; the e2e equivalence test keeps the two in step.
 public enum CrisisText {
     /// White space as JavaScript's `\s` knows it, so both sides fold the same characters.
-    static let spaces: Set<UInt32> = [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680,
+    static let spaces: Set<UInt32> = [
+        0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680,
         0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A,
-        0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF]
-    static let trailing: Set<UInt32> = [0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F] // . , ; : ! ?
+        0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF,
+    ]
+    static let trailing: Set<UInt32> = [0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F]  // . , ; : ! ?
 
     /// Control characters (NUL included) and runs of white space become one space; the
     /// ends are trimmed, with any trailing sentence punctuation, so the script adds its
@@ -157,8 +159,11 @@ public enum CrisisText {
         var collapsed = String.UnicodeScalarView()
         var run: [Unicode.Scalar] = []
         func flush() {
-            if run.count >= 3 && run.allSatisfy({ $0 == "." }) { collapsed.append(contentsOf: "...".unicodeScalars) }
-            else if let first = run.first { collapsed.append(first) }
+            if run.count >= 3 && run.allSatisfy({ $0 == "." }) {
+                collapsed.append(contentsOf: "...".unicodeScalars)
+            } else if let first = run.first {
+                collapsed.append(first)
+            }
             run = []
         }
         for scalar in out {

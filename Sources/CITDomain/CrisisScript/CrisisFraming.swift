@@ -35,32 +35,44 @@ public enum CrisisFraming {
 
     static let affirmatives = ["yes", "yeah", "yep", "yup"]
     /// Whole answers that mean "no" / "none".
-    static let negatives = ["no", "nope", "nah", "none", "nothing", "n/a", "na", "no one", "nobody", "not applicable",
-                            "none that i know of", "not that i know of", "none known", "no weapons", "no guns",
-                            "no diagnosis", "no provider", "no medications", "no meds", "no medication", "none currently",
-                            "not anymore", "no not anymore", "no none", "no nothing"]
+    static let negatives = [
+        "no", "nope", "nah", "none", "nothing", "n/a", "na", "no one", "nobody", "not applicable",
+        "none that i know of", "not that i know of", "none known", "no weapons", "no guns",
+        "no diagnosis", "no provider", "no medications", "no meds", "no medication", "none currently",
+        "not anymore", "no not anymore", "no none", "no nothing",
+    ]
     /// Whole answers that mean "I don't know".
-    static let unknowns = ["i don't know", "i dont know", "don't know", "dont know", "idk", "not sure", "i'm not sure",
-                           "im not sure", "unknown", "unsure", "no idea", "i have no idea", "not known", "dunno"]
+    static let unknowns = [
+        "i don't know", "i dont know", "don't know", "dont know", "idk", "not sure", "i'm not sure",
+        "im not sure", "unknown", "unsure", "no idea", "i have no idea", "not known", "dunno",
+    ]
     /// First words that need a subject in front of them (rule 7).
-    static let leadingVerbs = ["is", "isn't", "was", "wasn't", "has", "hasn't", "had", "keeps", "kept", "won't", "will",
-                               "can't", "cannot", "couldn't", "doesn't", "does", "did", "didn't", "thinks", "believes",
-                               "says", "said", "refuses", "refused", "wants", "took", "threatened", "threatens",
-                               "started", "stopped", "locked", "ran", "left", "hit", "broke", "grabbed", "hears", "sees",
-                               "talks", "tried", "attempted", "got", "went", "barricaded", "punched", "attacked",
-                               "yelled", "screamed", "believes", "thought", "needs", "hasnt", "wont", "cant", "isnt",
-                               "doesnt", "didnt", "threw", "smashed", "pulled", "called", "texted", "keeps", "won't"]
+    static let leadingVerbs = [
+        "is", "isn't", "was", "wasn't", "has", "hasn't", "had", "keeps", "kept", "won't", "will",
+        "can't", "cannot", "couldn't", "doesn't", "does", "did", "didn't", "thinks", "believes",
+        "says", "said", "refuses", "refused", "wants", "took", "threatened", "threatens",
+        "started", "stopped", "locked", "ran", "left", "hit", "broke", "grabbed", "hears", "sees",
+        "talks", "tried", "attempted", "got", "went", "barricaded", "punched", "attacked",
+        "yelled", "screamed", "believes", "thought", "needs", "hasnt", "wont", "cant", "isnt",
+        "doesnt", "didnt", "threw", "smashed", "pulled", "called", "texted", "keeps", "won't",
+    ]
     /// Words that make a relationship answer a clause rather than a noun (rule 8).
-    static let clauseWords = ["i", "i'm", "im", "am", "is", "are", "was", "he", "she", "they", "he's", "she's",
-                              "they're", "his", "her", "their", "him", "them", "who", "we", "me"]
+    static let clauseWords = [
+        "i", "i'm", "im", "am", "is", "are", "was", "he", "she", "they", "he's", "she's",
+        "they're", "his", "her", "their", "him", "them", "who", "we", "me",
+    ]
     /// A weapons answer starting with these says there are none (now): it is not put after
     /// "has access to weapons:".
-    static let weaponsDenials = ["no", "not", "none", "never", "nothing", "nope", "don't", "dont", "doesn't", "doesnt",
-                                 "we removed", "removed", "we took", "police took", "they took", "used to", "he used to",
-                                 "she used to", "they used to", "we got rid", "got rid"]
+    static let weaponsDenials = [
+        "no", "not", "none", "never", "nothing", "nope", "don't", "dont", "doesn't", "doesnt",
+        "we removed", "removed", "we took", "police took", "they took", "used to", "he used to",
+        "she used to", "they used to", "we got rid", "got rid",
+    ]
     /// Leading words dropped from the caller's and the loved one's names.
-    static let nameLeads = ["my name is", "his name is", "her name is", "their name is", "name is", "this is",
-                            "i am", "i'm", "im", "name"]
+    static let nameLeads = [
+        "my name is", "his name is", "her name is", "their name is", "name is", "this is",
+        "i am", "i'm", "im", "name",
+    ]
     /// Leading words dropped from the place ("calling from ___"), in two passes.
     static let locationLeads = ["i am", "i'm", "im", "we are", "we're", "were", "currently"]
     static let locationPrepositions = ["at", "in", "from"]
@@ -68,24 +80,27 @@ public enum CrisisFraming {
     static let relationLeads = ["my", "our", "a", "an", "the"]
     /// What is happening or what they took that means medical help is needed (see
     /// `CrisisScript.medical`). Phrases of whole words, matched in `key` form.
-    static let medicalPhrases = ["overdose", "overdosed", "overdosing", "od", "od'd", "oded", "took pills",
-                                 "took a bunch of pills", "took a lot of pills", "took too many", "took all his",
-                                 "took all her", "took all their", "took all of his", "took all of her", "took his whole",
-                                 "took her whole", "swallowed", "not breathing", "isn't breathing", "isnt breathing",
-                                 "can't breathe", "cant breathe", "stopped breathing", "trouble breathing",
-                                 "unconscious", "unresponsive", "passed out", "won't wake up", "wont wake up",
-                                 "not waking up", "can't wake", "cant wake", "bleeding", "blood", "cut himself",
-                                 "cut herself", "cut themselves", "cut his wrists", "cut her wrists", "slit", "injured",
-                                 "injury", "hurt himself", "hurt herself", "hurt themselves", "hurt badly", "seizure",
-                                 "seizures", "seizing", "choking", "hit his head", "hit her head", "hanging", "hanged",
-                                 "stabbed", "shot himself", "shot herself", "poison", "poisoned", "bleach",
-                                 "drank antifreeze", "collapsed", "turning blue", "lips are blue", "foaming"]
+    static let medicalPhrases = [
+        "overdose", "overdosed", "overdosing", "od", "od'd", "oded", "took pills",
+        "took a bunch of pills", "took a lot of pills", "took too many", "took all his",
+        "took all her", "took all their", "took all of his", "took all of her", "took his whole",
+        "took her whole", "swallowed", "not breathing", "isn't breathing", "isnt breathing",
+        "can't breathe", "cant breathe", "stopped breathing", "trouble breathing",
+        "unconscious", "unresponsive", "passed out", "won't wake up", "wont wake up",
+        "not waking up", "can't wake", "cant wake", "bleeding", "blood", "cut himself",
+        "cut herself", "cut themselves", "cut his wrists", "cut her wrists", "slit", "injured",
+        "injury", "hurt himself", "hurt herself", "hurt themselves", "hurt badly", "seizure",
+        "seizures", "seizing", "choking", "hit his head", "hit her head", "hanging", "hanged",
+        "stabbed", "shot himself", "shot herself", "poison", "poisoned", "bleach",
+        "drank antifreeze", "collapsed", "turning blue", "lips are blue", "foaming",
+    ]
 
     /// The lists as crisis.js receives them.
     public static let rules: [String: [String]] = [
         "affirmatives": affirmatives, "negatives": negatives, "unknowns": unknowns, "leadingVerbs": leadingVerbs,
         "clauseWords": clauseWords, "nameLeads": nameLeads, "locationLeads": locationLeads,
-        "locationPrepositions": locationPrepositions, "weaponsDenials": weaponsDenials, "relationLeads": relationLeads, "medicalPhrases": medicalPhrases,
+        "locationPrepositions": locationPrepositions, "weaponsDenials": weaponsDenials, "relationLeads": relationLeads,
+        "medicalPhrases": medicalPhrases,
     ]
 
     // MARK: what an answer means
@@ -247,9 +262,13 @@ public enum CrisisFraming {
     static func fold(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         for scalar in s.unicodeScalars {
-            if scalar.value == 0x2019 { out.append("'") }
-            else if isUpper(scalar) { out.append(Unicode.Scalar(scalar.value + 32)!) }
-            else { out.append(scalar) }
+            if scalar.value == 0x2019 {
+                out.append("'")
+            } else if isUpper(scalar) {
+                out.append(Unicode.Scalar(scalar.value + 32)!)
+            } else {
+                out.append(scalar)
+            }
         }
         return String(out)
     }
@@ -283,9 +302,9 @@ public enum CrisisFraming {
     }
 
     /// Separators that may follow a dropped leading word.
-    static let separators: Set<UInt32> = [0x20, 0x2C, 0x2E, 0x3B, 0x3A, 0x21, 0x2D, 0x2013, 0x2014] // space , . ; : ! - – —
+    static let separators: Set<UInt32> = [0x20, 0x2C, 0x2E, 0x3B, 0x3A, 0x21, 0x2D, 0x2013, 0x2014]  // space , . ; : ! - – —
     /// List marks at the very start.
-    static let clutter: Set<UInt32> = [0x20, 0x2C, 0x2E, 0x3B, 0x3A, 0x2D, 0x2013, 0x2014, 0x2A, 0x2022] // + * •
+    static let clutter: Set<UInt32> = [0x20, 0x2C, 0x2E, 0x3B, 0x3A, 0x2D, 0x2013, 0x2014, 0x2A, 0x2022]  // + * •
 
     static func stripLeadingClutter(_ s: String) -> String {
         var scalars = Substring(s).unicodeScalars[...]
@@ -336,9 +355,13 @@ public enum CrisisFraming {
         var out = String.UnicodeScalarView()
         for (i, c) in scalars.enumerated() {
             let start = i == 0 || [" ", "-", "'", "\u{2019}", "("].contains(scalars[i - 1])
-            if start && isLower(c) { out.append(Unicode.Scalar(c.value - 32)!) }
-            else if !start && isUpper(c) { out.append(Unicode.Scalar(c.value + 32)!) }
-            else { out.append(c) }
+            if start && isLower(c) {
+                out.append(Unicode.Scalar(c.value - 32)!)
+            } else if !start && isUpper(c) {
+                out.append(Unicode.Scalar(c.value + 32)!)
+            } else {
+                out.append(c)
+            }
         }
         return String(out)
     }

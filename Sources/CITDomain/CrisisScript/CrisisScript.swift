@@ -31,26 +31,36 @@ public struct CrisisStep: Sendable, Equatable, Codable {
 /// sentences exist once.
 public enum CrisisPhrases {
     public static let call911 = "Call 911."
-    public static let crisisInstruction = "State that the situation is a mental health crisis to the dispatcher. State your name and location, and describe in detail what is happening."
+    public static let crisisInstruction =
+        "State that the situation is a mental health crisis to the dispatcher. State your name and location, and describe in detail what is happening."
     public static let crisisCalling = "I am calling because my loved one is having a mental health crisis."
     public static let crisisGoal = "My goal is for them to get help, not to be arrested or harmed."
     public static let onFileInstruction = "Advise police if there is information on file with law enforcement about the person in crisis."
-    public static let quietInstruction = "Ask if it is possible to arrive without lights or sirens if this would help de-escalate the situation."
+    public static let quietInstruction =
+        "Ask if it is possible to arrive without lights or sirens if this would help de-escalate the situation."
     public static let quietSay = "Is it possible to arrive without lights or sirens? It would help de-escalate the situation."
-    public static let citInstruction = "Request that a Crisis Intervention Team (CIT) or Mental Health officer respond to the situation. They may or may not be available, but it is beneficial to ask if they can respond."
+    public static let citInstruction =
+        "Request that a Crisis Intervention Team (CIT) or Mental Health officer respond to the situation. They may or may not be available, but it is beneficial to ask if they can respond."
     public static let citSay = "If possible, I’d like an officer with CIT training to respond."
     public static let weaponsInstruction = "Tell the officer if you know that your loved one has access to weapons, particularly firearms."
-    public static let threatsInstruction = "Tell the officer if your loved one has made direct threats toward themselves (suicide), you, or others."
+    public static let threatsInstruction =
+        "Tell the officer if your loved one has made direct threats toward themselves (suicide), you, or others."
     public static let threatsSay = "My loved one has made direct threats of violence."
-    public static let triggersInstruction = "If there is time, briefly point out triggers that you believe could escalate the situation (speaking loudly, standing over the person experiencing the crisis, getting too close.)"
+    public static let triggersInstruction =
+        "If there is time, briefly point out triggers that you believe could escalate the situation (speaking loudly, standing over the person experiencing the crisis, getting too close.)"
     public static let triggersSay = "I want to make you aware of triggers that I believe will escalate this situation."
-    public static let preventionInstruction = "If there is time, briefly point out things that may prevent escalation, such as speaking softly, addressing concerns directly, and having a trusted person nearby."
+    public static let preventionInstruction =
+        "If there is time, briefly point out things that may prevent escalation, such as speaking softly, addressing concerns directly, and having a trusted person nearby."
     public static let preventionSay = "I want to make you aware of a few ideas for preventing escalation."
-    public static let healthInstruction = "If there is time, let the dispatcher know what the person’s mental health diagnosis is, who their mental healthcare provider is, if the person is intoxicated or has overdosed, any current medications, and if the person is unable to care for themselves."
-    public static let officerInstruction = "When the officer arrives, state again that your loved one is experiencing a mental health crisis."
+    public static let healthInstruction =
+        "If there is time, let the dispatcher know what the person’s mental health diagnosis is, who their mental healthcare provider is, if the person is intoxicated or has overdosed, any current medications, and if the person is unable to care for themselves."
+    public static let officerInstruction =
+        "When the officer arrives, state again that your loved one is experiencing a mental health crisis."
     public static let officerSay = "My loved one is experiencing a mental health crisis."
-    public static let calmInstruction = "Be calm and cooperative with both the 911 dispatcher and law enforcement officers. Answer all questions completely and honestly. Give a written statement if requested."
-    public static let whileWaiting = "While you are waiting for help to arrive, try to reduce the intensity of the situation as much as possible by speaking calmly, being genuine, asking simple questions, and offering options for ways to make them feel safe."
+    public static let calmInstruction =
+        "Be calm and cooperative with both the 911 dispatcher and law enforcement officers. Answer all questions completely and honestly. Give a written statement if requested."
+    public static let whileWaiting =
+        "While you are waiting for help to arrive, try to reduce the intensity of the situation as much as possible by speaking calmly, being genuine, asking simple questions, and offering options for ways to make them feel safe."
 
     /// The seed's examples of triggers and of what prevents escalation, as list items.
     public static let triggerSpeakingLoudly = "speaking loudly"
@@ -178,9 +188,11 @@ public struct CrisisScript: Sendable, Equatable {
         var steps: [CrisisStep] = [CrisisStep(kind: .call911, instruction: P.call911)]
 
         // Medical help comes straight after "I am calling because…": see `medical`.
-        steps.append(CrisisStep(kind: .crisis, instruction: P.crisisInstruction,
-                                say: [P.crisisCalling] + parts.medical + [P.crisisGoal]
-                                    + [parts.introduction, parts.happening].compactMap { $0 }))
+        steps.append(
+            CrisisStep(
+                kind: .crisis, instruction: P.crisisInstruction,
+                say: [P.crisisCalling] + parts.medical + [P.crisisGoal]
+                    + [parts.introduction, parts.happening].compactMap { $0 }))
         if let onFile = parts.onFile {
             steps.append(CrisisStep(kind: .onFile, instruction: P.onFileInstruction, say: [onFile]))
         }
@@ -283,11 +295,12 @@ public struct CrisisScript: Sendable, Equatable {
         // What they took, without intoxication or overdose chosen, is left out (the
         // choice says "No, or I don't know"); it still counts for medical help.
         if a.substance == .none { return [] }
-        let first: [String] = switch a.substance {
-        case .none: []
-        case .intoxicated: ["They are intoxicated."]
-        case .overdose: ["They may have overdosed."]
-        }
+        let first: [String] =
+            switch a.substance {
+            case .none: []
+            case .intoxicated: ["They are intoxicated."]
+            case .overdose: ["They may have overdosed."]
+            }
         return first + (took.isEmpty ? [] : ["What they took: \(took)."])
     }
 }

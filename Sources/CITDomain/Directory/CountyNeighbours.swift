@@ -30,7 +30,10 @@ public struct CountyNeighbours: Sendable {
             for ring in rings {
                 for c in ring {
                     keys.insert(Key(lon: Int32((c.lon * 10_000).rounded()), lat: Int32((c.lat * 10_000).rounded())))
-                    box = box.map { (min($0.minLon, c.lon), max($0.maxLon, c.lon), min($0.minLat, c.lat), max($0.maxLat, c.lat)) } ?? (c.lon, c.lon, c.lat, c.lat)
+                    box =
+                        box.map { (min($0.minLon, c.lon), max($0.maxLon, c.lon), min($0.minLat, c.lat), max($0.maxLat, c.lat)) } ?? (
+                            c.lon, c.lon, c.lat, c.lat
+                        )
                 }
             }
             for key in keys { owners[key, default: []].insert(fips) }

@@ -58,15 +58,25 @@ public enum OrganizationKind: String, CaseIterable, Codable, Sendable {
     /// "mental health provider, CIP training venue"): the first kind named wins.
     public init(describedAs text: String) {
         let t = text.lowercased()
-        if t.contains("nami") { self = .namiAffiliate }
-        else if t.contains("dispatch") && !t.contains("law enforcement") { self = .dispatch }
-        else if t.contains("law enforcement") || t.contains("police") || t.contains("sheriff") { self = .lawEnforcement }
-        else if t.contains("correction") || t.contains("jail") { self = .corrections }
-        else if t.contains("hospital") { self = .hospital }
-        else if t.contains("crisis") { self = .countyCrisisServices }
-        else if t.contains("mental health") || t.contains("behavioral") { self = .mentalHealthProvider }
-        else if t.contains("school") || t.contains("college") || t.contains("university") { self = .school }
-        else { self = .other }
+        if t.contains("nami") {
+            self = .namiAffiliate
+        } else if t.contains("dispatch") && !t.contains("law enforcement") {
+            self = .dispatch
+        } else if t.contains("law enforcement") || t.contains("police") || t.contains("sheriff") {
+            self = .lawEnforcement
+        } else if t.contains("correction") || t.contains("jail") {
+            self = .corrections
+        } else if t.contains("hospital") {
+            self = .hospital
+        } else if t.contains("crisis") {
+            self = .countyCrisisServices
+        } else if t.contains("mental health") || t.contains("behavioral") {
+            self = .mentalHealthProvider
+        } else if t.contains("school") || t.contains("college") || t.contains("university") {
+            self = .school
+        } else {
+            self = .other
+        }
     }
 }
 
@@ -103,7 +113,8 @@ public struct ReportedPartner: Sendable, Equatable {
                 name = entry[..<open].trimmingCharacters(in: .whitespaces)
                 description = String(entry[entry.index(after: open)..<entry.index(before: entry.endIndex)])
             }
-            let role: PartnerRole = description.lowercased().contains("venue") || description.lowercased().contains("host") ? .trainingHost : .partner
+            let role: PartnerRole =
+                description.lowercased().contains("venue") || description.lowercased().contains("host") ? .trainingHost : .partner
             return ReportedPartner(name: name, kind: OrganizationKind(describedAs: description), role: role, description: description)
         }
     }
@@ -130,7 +141,11 @@ public enum Coverage: String, Sendable, CaseIterable, Codable {
     public static func classify(_ programs: [(kinds: Set<ProgramKind>, status: ProgramStatus)]) -> Coverage {
         let live = programs.filter { $0.status != .inactive }
         if live.contains(where: { $0.kinds.contains(.cit) }) { return .cit }
-        if live.contains(where: { $0.kinds.contains(.cip) || $0.kinds.contains(.citDispatch) || $0.kinds.contains(.youth) || $0.kinds.contains(.inService) }) { return .cipOnly }
+        if live.contains(where: {
+            $0.kinds.contains(.cip) || $0.kinds.contains(.citDispatch) || $0.kinds.contains(.youth) || $0.kinds.contains(.inService)
+        }) {
+            return .cipOnly
+        }
         return .none
     }
 }

@@ -37,10 +37,12 @@ public struct DirectoryProgram: Sendable, Equatable {
     public var sourceURL: String?
     public var sourceDate: String?
 
-    public init(id: UUID, name: String, kinds: [ProgramKind], status: ProgramStatus, counties: [CountyRef], partners: [Partner],
-                yearStarted: Int? = nil, citAccreditedOn: Date? = nil, cipAccreditedOn: Date? = nil, accreditationNote: String? = nil,
-                website: String? = nil, email: String? = nil, phone: String? = nil, description: String = "",
-                lastVerifiedAt: Date? = nil, sourceURL: String? = nil, sourceDate: String? = nil) {
+    public init(
+        id: UUID, name: String, kinds: [ProgramKind], status: ProgramStatus, counties: [CountyRef], partners: [Partner],
+        yearStarted: Int? = nil, citAccreditedOn: Date? = nil, cipAccreditedOn: Date? = nil, accreditationNote: String? = nil,
+        website: String? = nil, email: String? = nil, phone: String? = nil, description: String = "",
+        lastVerifiedAt: Date? = nil, sourceURL: String? = nil, sourceDate: String? = nil
+    ) {
         self.id = id; self.name = name; self.kinds = kinds; self.status = status; self.counties = counties; self.partners = partners
         self.yearStarted = yearStarted; self.citAccreditedOn = citAccreditedOn; self.cipAccreditedOn = cipAccreditedOn
         self.accreditationNote = accreditationNote; self.website = website; self.email = email; self.phone = phone
@@ -61,23 +63,30 @@ public struct DirectoryProgram: Sendable, Equatable {
 /// The directory's export formats: CSV, GeoJSON (one feature per county), and Open
 /// Referral HSDS 3 services.
 public enum DirectoryExport {
-    public static let csvHeader = ["program_id", "program", "kinds", "status", "county_fips", "counties", "partners",
-                                   "year_started", "cit_accredited_on", "cip_accredited_on", "website", "email", "phone",
-                                   "last_verified", "source_url", "source_date"]
+    public static let csvHeader = [
+        "program_id", "program", "kinds", "status", "county_fips", "counties", "partners",
+        "year_started", "cit_accredited_on", "cip_accredited_on", "website", "email", "phone",
+        "last_verified", "source_url", "source_date",
+    ]
 
     public static func csv(_ programs: [DirectoryProgram]) -> String {
-        CSV.document(header: csvHeader, rows: programs.map { p in
-            [p.id.uuidString.lowercased(), p.name, p.kinds.map(\.rawValue).joined(separator: ";"), p.status.rawValue,
-             p.counties.map(\.fips).joined(separator: ";"), p.counties.map(\.name).joined(separator: ";"),
-             p.partners.map { "\($0.name) (\($0.kind.title.lowercased()))" }.joined(separator: "; "),
-             p.yearStarted.map(String.init) ?? "", p.citAccreditedOn.map(day) ?? "", p.cipAccreditedOn.map(day) ?? "",
-             p.website ?? "", p.email ?? "", p.phone ?? "", p.lastVerifiedAt.map(day) ?? "", p.sourceURL ?? "", p.sourceDate ?? ""]
-        })
+        CSV.document(
+            header: csvHeader,
+            rows: programs.map { p in
+                [
+                    p.id.uuidString.lowercased(), p.name, p.kinds.map(\.rawValue).joined(separator: ";"), p.status.rawValue,
+                    p.counties.map(\.fips).joined(separator: ";"), p.counties.map(\.name).joined(separator: ";"),
+                    p.partners.map { "\($0.name) (\($0.kind.title.lowercased()))" }.joined(separator: "; "),
+                    p.yearStarted.map(String.init) ?? "", p.citAccreditedOn.map(day) ?? "", p.cipAccreditedOn.map(day) ?? "",
+                    p.website ?? "", p.email ?? "", p.phone ?? "", p.lastVerifiedAt.map(day) ?? "", p.sourceURL ?? "", p.sourceDate ?? "",
+                ]
+            })
     }
 
     /// A GeoJSON FeatureCollection: one feature per county with its coverage and the ids
     /// and names of the programs serving it.
-    public static func geoJSON(counties: [(fips: String, name: String, geometryJSON: String?)], programs: [DirectoryProgram]) throws -> Data {
+    public static func geoJSON(counties: [(fips: String, name: String, geometryJSON: String?)], programs: [DirectoryProgram]) throws -> Data
+    {
         var features: [[String: Any]] = []
         for county in counties {
             let serving = programs.filter { $0.counties.contains { $0.fips == county.fips } }
@@ -91,7 +100,12 @@ public enum DirectoryExport {
                     "fips": county.fips,
                     "name": county.name,
                     "coverage": coverage.rawValue,
-                    "programs": serving.map { ["id": $0.id.uuidString.lowercased(), "name": $0.name, "kinds": $0.kinds.map(\.rawValue), "verified": $0.lastVerifiedAt != nil] },
+                    "programs": serving.map {
+                        [
+                            "id": $0.id.uuidString.lowercased(), "name": $0.name, "kinds": $0.kinds.map(\.rawValue),
+                            "verified": $0.lastVerifiedAt != nil,
+                        ]
+                    },
                 ] as [String: Any],
             ])
         }
@@ -108,15 +122,20 @@ public enum DirectoryExport {
                 "id": p.id.uuidString.lowercased(),
                 "organization_id": organizationID,
                 "name": p.name,
-                "description": p.description.isEmpty ? "\(p.kinds.map(\.rawValue).joined(separator: ", ")) training and crisis response partnership." : p.description,
+                "description": p.description.isEmpty
+                    ? "\(p.kinds.map(\.rawValue).joined(separator: ", ")) training and crisis response partnership." : p.description,
                 "status": hsdsStatus(p.status),
                 "organization": [
                     "id": organizationID,
                     "name": p.name,
-                    "description": "Local Crisis Intervention Team partnership" + (p.partners.isEmpty ? "." : " of " + p.partners.map(\.name).joined(separator: ", ") + "."),
+                    "description": "Local Crisis Intervention Team partnership"
+                        + (p.partners.isEmpty ? "." : " of " + p.partners.map(\.name).joined(separator: ", ") + "."),
                 ] as [String: Any],
                 "service_areas": p.counties.map { county -> [String: Any] in
-                    var area: [String: Any] = ["id": StableUUID.make("area:\(p.id.uuidString):\(county.fips)"), "service_id": p.id.uuidString.lowercased(), "name": county.name + " County"]
+                    var area: [String: Any] = [
+                        "id": StableUUID.make("area:\(p.id.uuidString):\(county.fips)"), "service_id": p.id.uuidString.lowercased(),
+                        "name": county.name + " County",
+                    ]
                     if let extent = boundaries[county.fips] { area["extent"] = extent; area["extent_type"] = "geojson" }
                     return area
                 },
@@ -125,7 +144,9 @@ public enum DirectoryExport {
             if let website = p.website, !website.isEmpty { service["url"] = website }
             if let email = p.email, !email.isEmpty { service["email"] = email }
             if let phone = p.phone, !phone.isEmpty {
-                service["phones"] = [["id": StableUUID.make("phone:" + p.id.uuidString), "service_id": p.id.uuidString.lowercased(), "number": phone]]
+                service["phones"] = [
+                    ["id": StableUUID.make("phone:" + p.id.uuidString), "service_id": p.id.uuidString.lowercased(), "number": phone]
+                ]
             }
             var accreditations: [String] = []
             if let date = p.citAccreditedOn { accreditations.append("CIT accredited \(day(date))") }
@@ -171,7 +192,9 @@ public enum StableUUID {
         bytes[6] = (bytes[6] & 0x0f) | 0x80  // version 8: custom
         bytes[8] = (bytes[8] & 0x3f) | 0x80  // RFC 4122 variant
         let hex = bytes.map { String(format: "%02x", $0) }.joined()
-        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+        let parts = [
+            hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20),
+        ]
         return parts.joined(separator: "-")
     }
 }

@@ -40,7 +40,9 @@ public enum PlaceQuery: Equatable, Sendable {
     /// apostrophes vanish ("o'neil"); "saint", "mount" and "fort" are shortened as
     /// addresses shorten them; spaces collapse.
     public static func normalise(_ text: String) -> String {
-        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US")).lowercased()
+        let folded = text.folding(
+            options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US")
+        ).lowercased()
         var cleaned = ""
         for scalar in folded.unicodeScalars {
             if scalar == "'" || scalar == "\u{2019}" { continue }
@@ -89,7 +91,9 @@ public struct CountyAnswer: Sendable, Equatable {
         public var timeZone: TimeZone
         /// Where it is held, as a person would say it: the venue's city.
         public var place: String
-        public init(startsAt: Date, timeZone: TimeZone, place: String) { self.startsAt = startsAt; self.timeZone = timeZone; self.place = place }
+        public init(startsAt: Date, timeZone: TimeZone, place: String) {
+            self.startsAt = startsAt; self.timeZone = timeZone; self.place = place
+        }
     }
 
     public struct Nearby: Sendable, Equatable {
@@ -139,7 +143,9 @@ public struct CountyAnswer: Sendable, Equatable {
         let parts = calendar.dateComponents([.day, .month, .year], from: date)
         // Spelled out here: the system's month names depend on its locale data (plain
         // "M03" on a Linux server without it).
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        ]
         let month = months[max(0, min(11, (parts.month ?? 1) - 1))]
         let sameYear = calendar.component(.year, from: now) == parts.year
         return "\(parts.day ?? 1) \(month)" + (sameYear ? "" : " \(parts.year ?? 0)")
@@ -167,9 +173,12 @@ public enum NearestPrograms {
         public init(name: String, counties: [(fips: String, name: String)]) { self.name = name; self.counties = counties }
     }
 
-    public static func rank(to fips: String, candidates: [Candidate], neighbours: CountyNeighbours, limit: Int = 2) -> [CountyAnswer.Nearby] {
+    public static func rank(to fips: String, candidates: [Candidate], neighbours: CountyNeighbours, limit: Int = 2) -> [CountyAnswer.Nearby]
+    {
         let ranked = candidates.compactMap { candidate -> (Double, CountyAnswer.Nearby)? in
-            let closest = candidate.counties.compactMap { c in neighbours.miles(from: fips, to: c.fips).map { ($0, c.name) } }.min { $0.0 < $1.0 }
+            let closest = candidate.counties.compactMap { c in neighbours.miles(from: fips, to: c.fips).map { ($0, c.name) } }.min {
+                $0.0 < $1.0
+            }
             return closest.map { ($0.0, CountyAnswer.Nearby(program: candidate.name, county: $0.1 + " County")) }
         }
         return ranked.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.program < $1.1.program }.prefix(limit).map(\.1)
@@ -186,8 +195,12 @@ public enum ClassNearness: Equatable, Sendable {
 
     public init(county fips: String, venueCounty: String, programCounties: Set<String>, neighbours: CountyNeighbours) {
         let area = neighbours.area(around: fips)
-        if venueCounty == fips { self = .inCounty }
-        else if area.contains(venueCounty) || !programCounties.isDisjoint(with: area) { self = .near }
-        else { self = .elsewhere }
+        if venueCounty == fips {
+            self = .inCounty
+        } else if area.contains(venueCounty) || !programCounties.isDisjoint(with: area) {
+            self = .near
+        } else {
+            self = .elsewhere
+        }
     }
 }

@@ -170,8 +170,9 @@ public enum CSV {
     static func escape(_ field: String) -> String {
         var value = field
         if let first = value.unicodeScalars.first,
-           formulaTriggers.contains(first),
-           !isPlainNumber(value) {
+            formulaTriggers.contains(first),
+            !isPlainNumber(value)
+        {
             value = "'" + value
         }
         if value.unicodeScalars.contains(where: { quoteTriggers.contains($0) }) {

@@ -66,9 +66,10 @@ public enum ICalendar {
         ]
         if let method {
             // METHOD is a token; anything else in it would break the line structure.
-            let token = String(method.uppercased().unicodeScalars.filter {
-                ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
-            })
+            let token = String(
+                method.uppercased().unicodeScalars.filter {
+                    ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                })
             if !token.isEmpty { lines.append("METHOD:\(token)") }
         }
         if let name {
@@ -175,8 +176,9 @@ public enum ICalendar {
     }
 
     static func utc(_ date: Date) -> String {
-        stamp(ClassTimes.gregorian(TimeZone(identifier: "UTC")!)
-            .dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)) + "Z"
+        stamp(
+            ClassTimes.gregorian(TimeZone(identifier: "UTC")!)
+                .dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)) + "Z"
     }
 
     static func stamp(_ parts: DateComponents) -> String {
@@ -230,7 +232,8 @@ enum VTimeZone {
             // says the offset then in force.
             let offset = zone.secondsFromGMT(for: from)
             let isDaylight = zone.isDaylightSavingTime(for: from)
-            let local = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: from.addingTimeInterval(TimeInterval(offset)))
+            let local = utc.dateComponents(
+                [.year, .month, .day, .hour, .minute, .second], from: from.addingTimeInterval(TimeInterval(offset)))
             out += observance(
                 isDaylight: isDaylight, start: local, from: offset, to: offset,
                 name: name(zone, daylight: isDaylight, at: from), rrule: nil
@@ -244,7 +247,8 @@ enum VTimeZone {
             var groups: [[Transition]] = []
             for transition in ofKind {
                 if let last = groups.last?.last, last.ruleKey == transition.ruleKey,
-                   utc.component(.year, from: last.date) + 1 == utc.component(.year, from: transition.date) {
+                    utc.component(.year, from: last.date) + 1 == utc.component(.year, from: transition.date)
+                {
                     groups[groups.count - 1].append(transition)
                 } else {
                     groups.append([transition])
@@ -299,7 +303,11 @@ enum VTimeZone {
                 var b = high.timeIntervalSinceReferenceDate
                 while b - a > 1 {
                     let middle = ((a + b) / 2).rounded(.down)
-                    if zone.secondsFromGMT(for: Date(timeIntervalSinceReferenceDate: middle)) == lowOffset { a = middle } else { b = middle }
+                    if zone.secondsFromGMT(for: Date(timeIntervalSinceReferenceDate: middle)) == lowOffset {
+                        a = middle
+                    } else {
+                        b = middle
+                    }
                 }
                 let moment = Date(timeIntervalSinceReferenceDate: b)
                 let local = utc.dateComponents(
@@ -311,11 +319,12 @@ enum VTimeZone {
                 // The last such weekday of the month (-1) when there is no later one, so
                 // "last Sunday of October" stays one rule whether it falls on the 25th or 31st.
                 let ordinal = day + 7 > daysInMonth ? -1 : (day - 1) / 7 + 1
-                result.append(Transition(
-                    date: moment, offsetFrom: lowOffset, offsetTo: highOffset,
-                    isDaylight: zone.isDaylightSavingTime(for: moment),
-                    local: local, ordinal: ordinal, weekday: local.weekday!
-                ))
+                result.append(
+                    Transition(
+                        date: moment, offsetFrom: lowOffset, offsetTo: highOffset,
+                        isDaylight: zone.isDaylightSavingTime(for: moment),
+                        local: local, ordinal: ordinal, weekday: local.weekday!
+                    ))
             }
             low = high
             lowOffset = highOffset

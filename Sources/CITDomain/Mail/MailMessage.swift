@@ -63,7 +63,10 @@ public struct MailMessage: Sendable, Equatable {
                 lines.append("Content-Disposition: attachment; filename=\"\(name)\"")
                 lines.append("Content-Transfer-Encoding: base64")
                 lines.append("")
-                lines.append(attachment.data.base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]))
+                lines.append(
+                    attachment.data.base64EncodedString(options: [
+                        .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+                    ]))
             }
             lines.append("--\(boundary)--")
         }

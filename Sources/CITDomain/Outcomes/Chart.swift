@@ -74,7 +74,9 @@ public enum SVGChart {
         let legendTop = bottom + 46
         let height = legendTop + Double(series.isEmpty ? 0 : legendRow + 1) * 22 + 8
 
-        var svg = open(id: id, height: height, title: title, desc: lineDescription(title: title, labels: labels, series: series, values: values, valueFormat: valueFormat))
+        var svg = open(
+            id: id, height: height, title: title,
+            desc: lineDescription(title: title, labels: labels, series: series, values: values, valueFormat: valueFormat))
 
         // Axis, grid lines and ticks.
         svg += "<g class=\"axis\" font-size=\"11\" fill=\"#333\">"
@@ -89,7 +91,8 @@ public enum SVGChart {
         // Every label gets a tick; only as many get text as fit (about 60 px each).
         let labelStep = max(1, Int((Double(labels.count) * 60 / (right - left)).rounded(.up)))
         for (index, label) in labels.enumerated() {
-            svg += "<line x1=\"\(n(x(index)))\" y1=\"\(n(bottom))\" x2=\"\(n(x(index)))\" y2=\"\(n(bottom + 5))\" stroke=\"#333\" stroke-width=\"1\"/>"
+            svg +=
+                "<line x1=\"\(n(x(index)))\" y1=\"\(n(bottom))\" x2=\"\(n(x(index)))\" y2=\"\(n(bottom + 5))\" stroke=\"#333\" stroke-width=\"1\"/>"
             if index % labelStep == 0 {
                 svg += "<text class=\"x-label\" x=\"\(n(x(index)))\" y=\"\(n(bottom + 20))\" text-anchor=\"middle\">\(escape(label))</text>"
             }
@@ -116,7 +119,8 @@ public enum SVGChart {
             }
             svg += "<g class=\"series\" data-series=\"\(index)\">"
             if !d.isEmpty {
-                svg += "<path class=\"series-line\" d=\"\(d)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dashAttribute(dash))/>"
+                svg +=
+                    "<path class=\"series-line\" d=\"\(d)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dashAttribute(dash))/>"
             }
             svg += markers + "</g>"
         }
@@ -127,7 +131,8 @@ public enum SVGChart {
             let entry = legend[index]
             let ly = legendTop + Double(entry.row) * 22
             let colour = colours[index % colours.count]
-            svg += "<line x1=\"\(n(entry.x))\" y1=\"\(n(ly - 4))\" x2=\"\(n(entry.x + 32))\" y2=\"\(n(ly - 4))\" stroke=\"\(colour)\" stroke-width=\"2\"\(dashAttribute(dashes[index % dashes.count]))/>"
+            svg +=
+                "<line x1=\"\(n(entry.x))\" y1=\"\(n(ly - 4))\" x2=\"\(n(entry.x + 32))\" y2=\"\(n(ly - 4))\" stroke=\"\(colour)\" stroke-width=\"2\"\(dashAttribute(dashes[index % dashes.count]))/>"
             svg += "<text x=\"\(n(entry.x + 38))\" y=\"\(n(ly))\">\(escape(s.name))</text>"
         }
         svg += "</g></svg>"
@@ -172,21 +177,25 @@ public enum SVGChart {
             svg += "<g class=\"bar\"><title>\(escape(item.label)): \(escape(values[index].map(valueFormat) ?? suppressedText))</title>"
             svg += "<text class=\"label\" x=\"\(n(labelWidth))\" y=\"\(n(firstLine))\" text-anchor=\"end\">"
             for (number, line) in lines.enumerated() {
-                svg += number == 0
+                svg +=
+                    number == 0
                     ? "<tspan>\(escape(line))</tspan>"
                     : "<tspan x=\"\(n(labelWidth))\" dy=\"14\">\(escape(line))</tspan>"
             }
             svg += "</text>"
             if let value = values[index] {
                 let length = largest > 0 ? max(0, value) / largest * barRoom : 0
-                svg += "<rect x=\"\(n(barStart))\" y=\"\(n(rowTop))\" width=\"\(n(length))\" height=\"\(n(barHeight))\" fill=\"\(colours[0])\"/>"
+                svg +=
+                    "<rect x=\"\(n(barStart))\" y=\"\(n(rowTop))\" width=\"\(n(length))\" height=\"\(n(barHeight))\" fill=\"\(colours[0])\"/>"
                 svg += "<text class=\"value\" x=\"\(n(barStart + length + 6))\" y=\"\(n(middle))\">\(escape(valueFormat(value)))</text>"
             } else {
-                svg += "<text class=\"value suppressed\" x=\"\(n(barStart + 6))\" y=\"\(n(middle))\" font-style=\"italic\" fill=\"#555\">\(escape(suppressedText))</text>"
+                svg +=
+                    "<text class=\"value suppressed\" x=\"\(n(barStart + 6))\" y=\"\(n(middle))\" font-style=\"italic\" fill=\"#555\">\(escape(suppressedText))</text>"
             }
             svg += "</g>"
         }
-        svg += "<line x1=\"\(n(barStart))\" y1=\"\(n(top - 4))\" x2=\"\(n(barStart))\" y2=\"\(n(top + Double(items.count) * rowHeight - 6))\" stroke=\"#333\" stroke-width=\"1\"/>"
+        svg +=
+            "<line x1=\"\(n(barStart))\" y1=\"\(n(top - 4))\" x2=\"\(n(barStart))\" y2=\"\(n(top + Double(items.count) * rowHeight - 6))\" stroke=\"#333\" stroke-width=\"1\"/>"
         svg += "</g></svg>"
         return svg
     }
@@ -210,15 +219,18 @@ public enum SVGChart {
         let messageLines = wrapped(message, width: 40, lines: 3)
         let messageTop = 24 + Double(titleLines.count) * 20 + 6
         let height = messageTop + Double(messageLines.count) * 19 + 4
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart-hidden\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\""
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart-hidden\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\""
             + " role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\" font-family=\"system-ui, sans-serif\">"
             + "<title id=\"\(id)-title\">\(escape(title))</title>"
             + "<desc id=\"\(id)-desc\">\(escape("\(title). \(message)"))</desc>"
         for (index, line) in titleLines.enumerated() {
-            svg += "<text x=\"\(n(8))\" y=\"\(n(24 + Double(index) * 20))\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">\(escape(line))</text>"
+            svg +=
+                "<text x=\"\(n(8))\" y=\"\(n(24 + Double(index) * 20))\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">\(escape(line))</text>"
         }
         for (index, line) in messageLines.enumerated() {
-            svg += "<text class=\"all-hidden\" x=\"\(n(8))\" y=\"\(n(messageTop + 14 + Double(index) * 19))\" font-size=\"14\" font-style=\"italic\" fill=\"#444\">\(escape(line))</text>"
+            svg +=
+                "<text class=\"all-hidden\" x=\"\(n(8))\" y=\"\(n(messageTop + 14 + Double(index) * 19))\" font-size=\"14\" font-style=\"italic\" fill=\"#444\">\(escape(line))</text>"
         }
         return svg + "</svg>"
     }
@@ -321,9 +333,10 @@ public enum SVGChart {
     /// Ids from the caller's prefix, reduced to letters, digits, "-" and "_" and starting
     /// with a letter, so the id is valid in XML and the aria reference resolves.
     static func elementID(_ prefix: String) -> String {
-        let kept = String(prefix.unicodeScalars.filter {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
-        }.map(Character.init))
+        let kept = String(
+            prefix.unicodeScalars.filter {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+            }.map(Character.init))
         guard let first = kept.unicodeScalars.first, ("a"..."z").contains(first) || ("A"..."Z").contains(first) else {
             return "chart-" + kept
         }

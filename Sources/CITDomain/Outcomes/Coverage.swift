@@ -180,13 +180,18 @@ public enum CoverageRules {
         let patrolOK = inRange(patrolOfficers, CoverageFields.patrolOfficers)
         let swornOK = inRange(swornOfficers, CoverageFields.swornOfficers)
         if patrolOK, swornOK, patrolOfficers > swornOfficers {
-            add(CoverageFields.patrolOfficers, "Patrol officers are sworn officers too, so there cannot be more patrol officers (\(patrolOfficers)) than sworn officers (\(swornOfficers)).")
+            add(
+                CoverageFields.patrolOfficers,
+                "Patrol officers are sworn officers too, so there cannot be more patrol officers (\(patrolOfficers)) than sworn officers (\(swornOfficers))."
+            )
         }
         var trainedOK = false
         if let trained = citTrainedPatrol, inRange(trained, CoverageFields.citTrainedPatrol) {
             trainedOK = true
             if patrolOK, trained > patrolOfficers {
-                add(CoverageFields.citTrainedPatrol, "CIT-trained patrol officers cannot be more than the \(patrolOfficers) patrol officers.")
+                add(
+                    CoverageFields.citTrainedPatrol,
+                    "CIT-trained patrol officers cannot be more than the \(patrolOfficers) patrol officers.")
             }
         }
 
@@ -206,17 +211,23 @@ public enum CoverageRules {
             let shiftTrainedOK = inRange(shift.citTrained, CoverageFields.shift(index, .trained))
             shiftCountsOK = shiftCountsOK && shiftPatrolOK && shiftTrainedOK
             if shiftPatrolOK, shiftTrainedOK, shift.citTrained > shift.patrolOfficers {
-                add(CoverageFields.shift(index, .trained), "CIT-trained officers on this shift cannot be more than its \(shift.patrolOfficers) patrol officers.")
+                add(
+                    CoverageFields.shift(index, .trained),
+                    "CIT-trained officers on this shift cannot be more than its \(shift.patrolOfficers) patrol officers.")
             }
         }
         if shiftCountsOK {
             let shiftPatrol = shifts.reduce(0) { $0 + $1.patrolOfficers }
             let shiftTrained = shifts.reduce(0) { $0 + $1.citTrained }
             if patrolOK, shiftPatrol > patrolOfficers {
-                add(CoverageFields.shifts, "The shifts add up to \(shiftPatrol) patrol officers, more than the \(patrolOfficers) patrol officers entered above.")
+                add(
+                    CoverageFields.shifts,
+                    "The shifts add up to \(shiftPatrol) patrol officers, more than the \(patrolOfficers) patrol officers entered above.")
             }
             if trainedOK, let trained = citTrainedPatrol, shiftTrained > trained {
-                add(CoverageFields.shifts, "The shifts add up to \(shiftTrained) CIT-trained officers, more than the \(trained) entered above.")
+                add(
+                    CoverageFields.shifts,
+                    "The shifts add up to \(shiftTrained) CIT-trained officers, more than the \(trained) entered above.")
             }
         }
         return problems

@@ -147,30 +147,34 @@ public struct DispositionCatalog: Sendable, Equatable, Codable {
     /// Wisconsin default: resolved on scene; referral to county crisis services or mobile
     /// crisis; voluntary transport to hospital or crisis center; emergency detention
     /// (Wis. Stat. 51.15); arrest; citation; no action possible; other.
-    public static let wisconsin = DispositionCatalog(stateCode: "WI", dispositions: [
-        Disposition(code: "resolved_on_scene", label: "Resolved on scene", category: .resolvedOnScene),
-        Disposition(code: "referral", label: "Referral to county crisis services or mobile crisis", category: .referral),
-        Disposition(code: "voluntary_transport", label: "Voluntary transport to hospital or crisis center", category: .transport),
-        Disposition(code: "emergency_detention", label: "Emergency detention (Wis. Stat. 51.15)", category: .detention),
-        Disposition(code: "arrest", label: "Arrest", category: .arrest),
-        Disposition(code: "citation", label: "Citation", category: .citation),
-        Disposition(code: "no_action", label: "No action possible", category: .noAction),
-        Disposition(code: "other", label: "Other", category: .other),
-    ])
-
-    /// The same outcomes in words that name no statute, for states whose list has not
-    /// been entered yet. The codes match Wisconsin's so a CSV template works everywhere.
-    static func generic(stateCode: String) -> DispositionCatalog {
-        DispositionCatalog(stateCode: stateCode, dispositions: [
+    public static let wisconsin = DispositionCatalog(
+        stateCode: "WI",
+        dispositions: [
             Disposition(code: "resolved_on_scene", label: "Resolved on scene", category: .resolvedOnScene),
-            Disposition(code: "referral", label: "Referral to crisis services or mobile crisis", category: .referral),
+            Disposition(code: "referral", label: "Referral to county crisis services or mobile crisis", category: .referral),
             Disposition(code: "voluntary_transport", label: "Voluntary transport to hospital or crisis center", category: .transport),
-            Disposition(code: "emergency_detention", label: "Emergency detention or involuntary hold", category: .detention),
+            Disposition(code: "emergency_detention", label: "Emergency detention (Wis. Stat. 51.15)", category: .detention),
             Disposition(code: "arrest", label: "Arrest", category: .arrest),
             Disposition(code: "citation", label: "Citation", category: .citation),
             Disposition(code: "no_action", label: "No action possible", category: .noAction),
             Disposition(code: "other", label: "Other", category: .other),
         ])
+
+    /// The same outcomes in words that name no statute, for states whose list has not
+    /// been entered yet. The codes match Wisconsin's so a CSV template works everywhere.
+    static func generic(stateCode: String) -> DispositionCatalog {
+        DispositionCatalog(
+            stateCode: stateCode,
+            dispositions: [
+                Disposition(code: "resolved_on_scene", label: "Resolved on scene", category: .resolvedOnScene),
+                Disposition(code: "referral", label: "Referral to crisis services or mobile crisis", category: .referral),
+                Disposition(code: "voluntary_transport", label: "Voluntary transport to hospital or crisis center", category: .transport),
+                Disposition(code: "emergency_detention", label: "Emergency detention or involuntary hold", category: .detention),
+                Disposition(code: "arrest", label: "Arrest", category: .arrest),
+                Disposition(code: "citation", label: "Citation", category: .citation),
+                Disposition(code: "no_action", label: "No action possible", category: .noAction),
+                Disposition(code: "other", label: "Other", category: .other),
+            ])
     }
 
     /// The catalog for a state code ("WI", any case); other states get a generic list
@@ -467,21 +471,22 @@ struct EncounterValidator {
         }
 
         guard problems.isEmpty,
-              let occurredOn, let timeBlock, let agency, let county, let callSource,
-              let citRequested, let citDispatched, let citArrived, let citTrainedOnScene,
-              let dispositionCode, let forceLevel, let injuryPerson, let injuryOfficer,
-              let injuryOther, let weaponInvolved, let veteran, let substanceUse, let repeatContact
+            let occurredOn, let timeBlock, let agency, let county, let callSource,
+            let citRequested, let citDispatched, let citArrived, let citTrainedOnScene,
+            let dispositionCode, let forceLevel, let injuryPerson, let injuryOfficer,
+            let injuryOther, let weaponInvolved, let veteran, let substanceUse, let repeatContact
         else {
             return .failure(EncounterProblems(byField: problems))
         }
-        return .success(EncounterRecord(
-            occurredOn: occurredOn, timeBlock: timeBlock, agencyKey: agency, countyFIPS: county,
-            callSource: callSource, citRequested: citRequested, citDispatched: citDispatched,
-            citArrived: citArrived, citTrainedOnScene: citTrainedOnScene, dispositionCode: dispositionCode,
-            forceLevel: forceLevel, injuryPerson: injuryPerson, injuryOfficer: injuryOfficer,
-            injuryOther: injuryOther, weaponInvolved: weaponInvolved, veteran: veteran,
-            substanceUse: substanceUse, repeatContact: repeatContact
-        ))
+        return .success(
+            EncounterRecord(
+                occurredOn: occurredOn, timeBlock: timeBlock, agencyKey: agency, countyFIPS: county,
+                callSource: callSource, citRequested: citRequested, citDispatched: citDispatched,
+                citArrived: citArrived, citTrainedOnScene: citTrainedOnScene, dispositionCode: dispositionCode,
+                forceLevel: forceLevel, injuryPerson: injuryPerson, injuryOfficer: injuryOfficer,
+                injuryOther: injuryOther, weaponInvolved: weaponInvolved, veteran: veteran,
+                substanceUse: substanceUse, repeatContact: repeatContact
+            ))
     }
 
     /// yes/no/true/false/1/0, any case: what forms, spreadsheets and scripts write.

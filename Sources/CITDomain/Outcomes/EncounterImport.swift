@@ -54,10 +54,12 @@ public enum EncounterImport {
         }
 
         guard let headerRecord = records.first else {
-            return .failure([ImportRowProblem(
-                line: 1, field: "",
-                message: "The file is empty. Its first line must name the columns: \(EncounterFields.all.joined(separator: ", "))."
-            )])
+            return .failure([
+                ImportRowProblem(
+                    line: 1, field: "",
+                    message: "The file is empty. Its first line must name the columns: \(EncounterFields.all.joined(separator: ", "))."
+                )
+            ])
         }
         let header = headerRecord.fields.map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
         let headerProblems = problems(inHeader: header, line: headerRecord.line)
@@ -66,10 +68,12 @@ public enum EncounterImport {
         let rows = records.dropFirst()
         guard rows.count <= maxRows else {
             let firstOver = rows[rows.startIndex + maxRows]
-            return .failure([ImportRowProblem(
-                line: firstOver.line, field: "",
-                message: "The file has \(rows.count) reports; at most \(maxRows) can be imported at once. Split it into smaller files."
-            )])
+            return .failure([
+                ImportRowProblem(
+                    line: firstOver.line, field: "",
+                    message: "The file has \(rows.count) reports; at most \(maxRows) can be imported at once. Split it into smaller files."
+                )
+            ])
         }
 
         let validator = EncounterValidator(agencies: agencies, counties: counties, catalog: catalog, today: today)
@@ -79,10 +83,11 @@ public enum EncounterImport {
         valid.reserveCapacity(rows.count)
         for row in rows {
             guard row.fields.count == header.count else {
-                found.append(ImportRowProblem(
-                    line: row.line, field: "",
-                    message: "This line has \(row.fields.count) values; the first line names \(header.count) columns."
-                ))
+                found.append(
+                    ImportRowProblem(
+                        line: row.line, field: "",
+                        message: "This line has \(row.fields.count) values; the first line names \(header.count) columns."
+                    ))
                 continue
             }
             switch validator.validate(Dictionary(uniqueKeysWithValues: zip(header, row.fields))) {
@@ -114,10 +119,11 @@ public enum EncounterImport {
         let missing = EncounterFields.all.filter { !seen.contains($0) }
         if !missing.isEmpty {
             let noun = missing.count == 1 ? "this column" : "these columns"
-            problems.append(ImportRowProblem(
-                line: line, field: "",
-                message: "The file is missing \(noun): \(missing.joined(separator: ", ")). Every report field needs a column."
-            ))
+            problems.append(
+                ImportRowProblem(
+                    line: line, field: "",
+                    message: "The file is missing \(noun): \(missing.joined(separator: ", ")). Every report field needs a column."
+                ))
         }
         return problems
     }
@@ -127,10 +133,13 @@ public enum EncounterImport {
         guard problems.count > maxProblems else { return problems }
         let rest = problems.count - maxProblems
         let firstHidden = problems[maxProblems]
-        return Array(problems.prefix(maxProblems)) + [ImportRowProblem(
-            line: firstHidden.line, field: "",
-            message: "\(rest) more \(rest == 1 ? "problem" : "problems") from this line on \(rest == 1 ? "is" : "are") not listed. Fix the ones above and upload the file again to see the rest."
-        )]
+        return Array(problems.prefix(maxProblems)) + [
+            ImportRowProblem(
+                line: firstHidden.line, field: "",
+                message:
+                    "\(rest) more \(rest == 1 ? "problem" : "problems") from this line on \(rest == 1 ? "is" : "are") not listed. Fix the ones above and upload the file again to see the rest."
+            )
+        ]
     }
 
     /// A CSV document of `records` with the import header, so an export can be corrected

@@ -128,9 +128,11 @@ public enum OutcomeAccess {
     ///
     /// A program with no approved partner agency selects nothing, so it gets the public
     /// view rather than an exact view of no reports.
-    public static func selection(county: String?, agency: UUID?, program: UUID?,
-                                 scope: ExactScope, programs: [ProgramAccessFacts]) -> OutcomeSelectionAccess {
-        _ = county // narrows rows only; deliberately not part of the decision
+    public static func selection(
+        county: String?, agency: UUID?, program: UUID?,
+        scope: ExactScope, programs: [ProgramAccessFacts]
+    ) -> OutcomeSelectionAccess {
+        _ = county  // narrows rows only; deliberately not part of the decision
         var selected: Set<UUID>?
         if let agency { selected = [agency] }
         if let program {

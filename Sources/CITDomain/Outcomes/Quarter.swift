@@ -25,9 +25,10 @@ public struct Quarter: Sendable, Hashable, Comparable, Codable, CustomStringConv
     public init?(key: String) {
         let parts = key.uppercased().split(separator: "Q", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 1,
-              parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
-              let year = Int(parts[0]), let quarter = Int(parts[1]),
-              (1...4).contains(quarter) else { return nil }
+            parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
+            let year = Int(parts[0]), let quarter = Int(parts[1]),
+            (1...4).contains(quarter)
+        else { return nil }
         self.init(year: year, quarter: quarter)
     }
 
@@ -103,7 +104,8 @@ public struct Quarter: Sendable, Hashable, Comparable, Codable, CustomStringConv
 enum CalendarDay {
     static func parse(_ text: String) -> (year: Int, month: Int, day: Int)? {
         guard let (year, month, day) = ClassTimes.parseDay(text),
-              day <= daysIn(month: month, year: year) else { return nil }
+            day <= daysIn(month: month, year: year)
+        else { return nil }
         return (year, month, day)
     }
 

@@ -54,7 +54,8 @@ public enum AgendaProblem: Sendable, Equatable, CustomStringConvertible {
         case .empty:
             return "The agenda has no blocks yet. Add the class's sessions with their start and end times."
         case let .endsBeforeStart(index, title):
-            return "Block \(index + 1), “\(title)”, must end after it starts. Check its times; a block that runs past midnight ends on the next day."
+            return
+                "Block \(index + 1), “\(title)”, must end after it starts. Check its times; a block that runs past midnight ends on the next day."
         case let .overlaps(first, second, firstTitle, secondTitle):
             return "Block \(first + 1), “\(firstTitle)”, and block \(second + 1), “\(secondTitle)”, overlap. Blocks must not share time."
         case let .hoursMismatch(total, required):
@@ -137,10 +138,11 @@ public enum AgendaValidation {
                 problems.append(.tooLong(index: index, title: block.title))
             }
             if let previous = furthest, block.start < previous.block.end {
-                problems.append(.overlaps(
-                    first: previous.index, second: index,
-                    firstTitle: previous.block.title, secondTitle: block.title
-                ))
+                problems.append(
+                    .overlaps(
+                        first: previous.index, second: index,
+                        firstTitle: previous.block.title, secondTitle: block.title
+                    ))
             }
             if furthest == nil || block.end > furthest!.block.end {
                 furthest = (index, block)
@@ -263,7 +265,9 @@ public enum AgendaRows {
             guard let to = ClassTimes.date(day: day, time: end, timeZone: timeZone) else {
                 refuse("\(day) at \(end) is not a real local time (a clock change)."); continue
             }
-            if to < from { refuse("the end (\(end)) is before the start (\(start)). A block past midnight is two rows, one on each day."); continue }
+            if to < from {
+                refuse("the end (\(end)) is before the start (\(start)). A block past midnight is two rows, one on each day."); continue
+            }
             if to == from { refuse("the end is the same as the start; a block needs some time."); continue }
             if title.count > longestTitle || title.contains(where: { $0 == "<" || $0 == ">" }) {
                 refuse("the title must be plain text of at most \(longestTitle) characters."); continue
@@ -271,8 +275,10 @@ public enum AgendaRows {
             let isBreak = topic == breakChoice || (topic.isEmpty && isBreakTitle(title))
             if !topic.isEmpty, !isBreak, !topicCodes.contains(topic) { refuse("choose a topic from the list."); continue }
             let fallback = isBreak ? "Break" : "Session"
-            reading.blocks.append(AgendaBlock(title: title.isEmpty ? fallback : title, topicCode: isBreak || topic.isEmpty ? nil : topic,
-                                              start: from, end: to, isBreak: isBreak))
+            reading.blocks.append(
+                AgendaBlock(
+                    title: title.isEmpty ? fallback : title, topicCode: isBreak || topic.isEmpty ? nil : topic,
+                    start: from, end: to, isBreak: isBreak))
             reading.rows.append(number)
         }
         return reading
@@ -287,12 +293,18 @@ public enum AgendaRows {
     /// All the problems of an agenda form, row problems first (in row order), then the
     /// agenda as a whole. `requireNotEnded` is the under-way rule above; editing a class
     /// without touching its agenda passes false.
-    public static func problems(_ rows: [AgendaRow], timeZone: TimeZone, topicCodes: Set<String>,
-                                requiredHours: Double?, courseName: String, now: Date, requireNotEnded: Bool = true) -> [AgendaRowProblem] {
+    public static func problems(
+        _ rows: [AgendaRow], timeZone: TimeZone, topicCodes: Set<String>,
+        requiredHours: Double?, courseName: String, now: Date, requireNotEnded: Bool = true
+    ) -> [AgendaRowProblem] {
         let reading = read(rows, timeZone: timeZone, topicCodes: topicCodes)
         var problems = reading.problems
         if reading.blocks.isEmpty {
-            if problems.isEmpty { problems.append(AgendaRowProblem(row: nil, message: "The agenda has no blocks yet. Fill in a row for each session: its date, start, end and title.")) }
+            if problems.isEmpty {
+                problems.append(
+                    AgendaRowProblem(
+                        row: nil, message: "The agenda has no blocks yet. Fill in a row for each session: its date, start, end and title."))
+            }
             return problems
         }
         // Hours and overlaps only mean something once every row reads.
@@ -312,18 +324,31 @@ public enum AgendaRows {
             case let .overlaps(first, second, _, _):
                 let (earlier, later) = (reading.rows[first], reading.rows[second])
                 let other = reading.blocks[first]
-                let times = "\(ClassTimes.dayAndTime(other.start, timeZone: timeZone).time)–\(ClassTimes.dayAndTime(other.end, timeZone: timeZone).time)"
-                rowProblems.append(AgendaRowProblem(row: later, message: "Row \(later): overlaps row \(earlier) (\(times) that day). Blocks must not share time."))
+                let times =
+                    "\(ClassTimes.dayAndTime(other.start, timeZone: timeZone).time)–\(ClassTimes.dayAndTime(other.end, timeZone: timeZone).time)"
+                rowProblems.append(
+                    AgendaRowProblem(
+                        row: later, message: "Row \(later): overlaps row \(earlier) (\(times) that day). Blocks must not share time."))
             case let .hoursMismatch(total, required):
                 guard requiredHours != nil else { break }
                 let difference = abs(required - total)
                 let direction = total < required ? "missing" : "too many"
-                whole.append(AgendaRowProblem(row: nil, message: "The teaching blocks add up to \(AgendaProblem.hoursText(total)); \(courseName) needs \(AgendaProblem.number(required)) (\(AgendaProblem.hoursText(difference)) \(direction)). Breaks and lunch do not count."))
+                whole.append(
+                    AgendaRowProblem(
+                        row: nil,
+                        message:
+                            "The teaching blocks add up to \(AgendaProblem.hoursText(total)); \(courseName) needs \(AgendaProblem.number(required)) (\(AgendaProblem.hoursText(difference)) \(direction)). Breaks and lunch do not count."
+                    ))
             }
         }
         if requireNotEnded, let last = reading.blocks.map(\.end).max(), last <= now {
             let (day, time) = ClassTimes.dayAndTime(last, timeZone: timeZone)
-            whole.append(AgendaRowProblem(row: nil, message: "This class is already over: its last block ended \(day) at \(time). A class can be entered before it starts or while it is running, until its last block ends."))
+            whole.append(
+                AgendaRowProblem(
+                    row: nil,
+                    message:
+                        "This class is already over: its last block ended \(day) at \(time). A class can be entered before it starts or while it is running, until its last block ends."
+                ))
         }
         return rowProblems.sorted { ($0.row ?? 0) < ($1.row ?? 0) } + whole
     }
@@ -332,8 +357,9 @@ public enum AgendaRows {
     public static func rows(for blocks: [AgendaBlock], timeZone: TimeZone) -> [AgendaRow] {
         blocks.sorted { $0.start < $1.start }.map { block in
             let start = ClassTimes.dayAndTime(block.start, timeZone: timeZone)
-            return AgendaRow(day: start.day, start: start.time, end: ClassTimes.dayAndTime(block.end, timeZone: timeZone).time,
-                             title: block.title, topic: block.isBreak ? breakChoice : (block.topicCode ?? ""))
+            return AgendaRow(
+                day: start.day, start: start.time, end: ClassTimes.dayAndTime(block.end, timeZone: timeZone).time,
+                title: block.title, topic: block.isBreak ? breakChoice : (block.topicCode ?? ""))
         }
     }
 
@@ -347,7 +373,8 @@ public enum AgendaRows {
         return text.components(separatedBy: .newlines).compactMap { raw in
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { return nil }
-            guard let regex, let match = regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)), match.numberOfRanges == 5 else {
+            guard let regex, let match = regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)), match.numberOfRanges == 5
+            else {
                 return AgendaRow(title: line)
             }
             func group(_ i: Int) -> String { String(line[Range(match.range(at: i), in: line)!]) }
@@ -365,7 +392,9 @@ public enum AgendaRows {
     /// Attendance is stored by block position, so once it is taken the blocks it was taken
     /// in must stay where they are: same position, same start and end. Titles and topics
     /// may change, and blocks may be added after the last recorded one.
-    public static func changesRecordedBlocks(old: [AgendaBlock], new: [AgendaBlock], recorded: Set<Int>, timeZone: TimeZone) -> [AgendaRowProblem] {
+    public static func changesRecordedBlocks(old: [AgendaBlock], new: [AgendaBlock], recorded: Set<Int>, timeZone: TimeZone)
+        -> [AgendaRowProblem]
+    {
         let oldSorted = old.sorted { $0.start < $1.start }, newSorted = new.sorted { $0.start < $1.start }
         return recorded.sorted().compactMap { index in
             guard oldSorted.indices.contains(index) else { return nil }
@@ -373,7 +402,11 @@ public enum AgendaRows {
             if newSorted.indices.contains(index), newSorted[index].start == was.start, newSorted[index].end == was.end { return nil }
             let (day, start) = ClassTimes.dayAndTime(was.start, timeZone: timeZone)
             let end = ClassTimes.dayAndTime(was.end, timeZone: timeZone).time
-            return AgendaRowProblem(row: nil, message: "Attendance was already taken in “\(was.title)” (\(day) \(start)–\(end)). Keep that block's date and times; blocks may be added after the last one with attendance.")
+            return AgendaRowProblem(
+                row: nil,
+                message:
+                    "Attendance was already taken in “\(was.title)” (\(day) \(start)–\(end)). Keep that block's date and times; blocks may be added after the last one with attendance."
+            )
         }
     }
 }

@@ -148,7 +148,8 @@ public enum AttendanceHours {
 
     /// Seconds covered by the union of the valid spans, each clipped to `[from, to]`.
     static func unionSeconds(_ spans: [AttendanceSpan], within from: Date, _ to: Date) -> Double {
-        let clipped = spans
+        let clipped =
+            spans
             .filter { $0.checkOut > $0.checkIn }
             .map { (start: max($0.checkIn, from), end: min($0.checkOut, to)) }
             .filter { $0.end > $0.start }

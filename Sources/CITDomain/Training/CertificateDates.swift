@@ -6,8 +6,10 @@ import Foundation
 /// Month names are written here rather than taken from a locale, so a certificate reads
 /// the same whatever the server's locale is, and a printed copy matches the verify page.
 public enum CertificateDates {
-    static let months = ["January", "February", "March", "April", "May", "June", "July",
-                         "August", "September", "October", "November", "December"]
+    static let months = [
+        "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December",
+    ]
 
     /// "2027-03-15" → "15 March 2027"; nil when the text is not a day.
     public static func day(_ iso: String) -> String? {

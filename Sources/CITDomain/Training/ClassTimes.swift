@@ -14,7 +14,8 @@ public enum ClassTimes {
     /// RFC 5545 also reads it.
     public static func date(day: String, time: String, timeZone: TimeZone) -> Date? {
         guard let (year, month, dayOfMonth) = parseDay(day),
-              let (hour, minute, second) = parseTime(time) else { return nil }
+            let (hour, minute, second) = parseTime(time)
+        else { return nil }
         let calendar = gregorian(timeZone)
         let wanted = DateComponents(year: year, month: month, day: dayOfMonth, hour: hour, minute: minute, second: second)
         guard let date = calendar.date(from: wanted) else { return nil }
@@ -22,7 +23,8 @@ public enum ClassTimes {
         // the result back and comparing refuses both instead of saving a time nobody typed.
         let back = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         guard back.year == year, back.month == month, back.day == dayOfMonth,
-              back.hour == hour, back.minute == minute, back.second == second else { return nil }
+            back.hour == hour, back.minute == minute, back.second == second
+        else { return nil }
         return date
     }
 
@@ -38,13 +40,15 @@ public enum ClassTimes {
     /// person means by it; nil if either time does not exist.
     public static func interval(day: String, start: String, end: String, timeZone: TimeZone) -> (start: Date, end: Date)? {
         guard let from = date(day: day, time: start, timeZone: timeZone),
-              let (startHour, startMinute, startSecond) = parseTime(start),
-              let (endHour, endMinute, endSecond) = parseTime(end) else { return nil }
+            let (startHour, startMinute, startSecond) = parseTime(start),
+            let (endHour, endMinute, endSecond) = parseTime(end)
+        else { return nil }
         var endDay = day
         if (endHour, endMinute, endSecond) < (startHour, startMinute, startSecond) {
             guard let (y, m, d) = parseDay(day),
-                  let noon = gregorian(timeZone).date(from: DateComponents(year: y, month: m, day: d, hour: 12)),
-                  let next = gregorian(timeZone).date(byAdding: .day, value: 1, to: noon) else { return nil }
+                let noon = gregorian(timeZone).date(from: DateComponents(year: y, month: m, day: d, hour: 12)),
+                let next = gregorian(timeZone).date(byAdding: .day, value: 1, to: noon)
+            else { return nil }
             endDay = dayAndTime(next, timeZone: timeZone).day
         }
         guard let to = date(day: endDay, time: end, timeZone: timeZone) else { return nil }
@@ -62,8 +66,9 @@ public enum ClassTimes {
     static func parseDay(_ text: String) -> (Int, Int, Int)? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = digits(parts[0]), let month = digits(parts[1]), let day = digits(parts[2]),
-              (1...12).contains(month), (1...31).contains(day) else { return nil }
+            let year = digits(parts[0]), let month = digits(parts[1]), let day = digits(parts[2]),
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
         return (year, month, day)
     }
 
@@ -71,8 +76,9 @@ public enum ClassTimes {
     static func parseTime(_ text: String) -> (Int, Int, Int)? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0.count == 2 }),
-              let hour = digits(parts[0]), let minute = digits(parts[1]),
-              (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+            let hour = digits(parts[0]), let minute = digits(parts[1]),
+            (0...23).contains(hour), (0...59).contains(minute)
+        else { return nil }
         var second = 0
         if parts.count == 3 {
             guard let s = digits(parts[2]), (0...59).contains(s) else { return nil }

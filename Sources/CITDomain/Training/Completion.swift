@@ -112,7 +112,9 @@ public enum CompletionRules {
     /// Hours are what was attended, not what the agenda holds: an agenda shorter than
     /// the requirement leaves everyone short. A day is the day a block starts on in
     /// `timeZone`; breaks and zero-length blocks do not make a teaching day.
-    public static func evaluate(policy: CompletionPolicy, agenda: [AgendaBlock], attendance: [BlockAttendance], timeZone: TimeZone) -> CompletionResult {
+    public static func evaluate(policy: CompletionPolicy, agenda: [AgendaBlock], attendance: [BlockAttendance], timeZone: TimeZone)
+        -> CompletionResult
+    {
         let merged = AttendanceHours.merge(attendance, blockCount: agenda.count)
         let credited = agenda.indices.map { index -> Double in
             guard let entry = merged[index] else { return 0 }

@@ -18,17 +18,21 @@ public enum Eligibility {
 
     /// `.eligible` if the course is open to `audience`; otherwise a reason naming who the
     /// course is for and, when the catalog has one, the course to take instead.
-    public static func check(course: CourseDefinition, audience: Audience, catalog: [CourseDefinition] = CourseCatalog.courses) -> EligibilityResult {
+    public static func check(course: CourseDefinition, audience: Audience, catalog: [CourseDefinition] = CourseCatalog.courses)
+        -> EligibilityResult
+    {
         if course.isOpen(to: audience) { return .eligible }
 
         let courseName = shortName(course)
-        let first = course.audiences.isEmpty
+        let first =
+            course.audiences.isEmpty
             ? "\(courseName) is not open for registration yet."
             : "\(courseName) is for \(list(course.audiences.map(phrase)))."
 
         guard let suggestion = suggestion(for: audience, instead: course, catalog: catalog) else {
             return .notEligible(
-                reason: "\(first) No course in the catalog is for \(phrase(audience)) yet; the program's coordinator can tell you about other classes.",
+                reason:
+                    "\(first) No course in the catalog is for \(phrase(audience)) yet; the program's coordinator can tell you about other classes.",
                 suggestedCourseCode: nil
             )
         }

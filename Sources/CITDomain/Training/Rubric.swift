@@ -92,10 +92,17 @@ public struct Rubric: Sendable, Equatable, Codable {
             ),
         ],
         levels: [
-            RubricLevel(score: 1, label: "Not yet shown", anchor: "The trainee did not show this skill during the role-play, or what they did worked against it."),
-            RubricLevel(score: 2, label: "Developing", anchor: "The trainee tried the skill but only briefly or unevenly, and it did not yet shape the encounter."),
-            RubricLevel(score: 3, label: "Competent", anchor: "The trainee used the skill clearly and at the right moments, with only small slips."),
-            RubricLevel(score: 4, label: "Strong", anchor: "The trainee used the skill naturally throughout and adapted it as the person's reactions changed."),
+            RubricLevel(
+                score: 1, label: "Not yet shown",
+                anchor: "The trainee did not show this skill during the role-play, or what they did worked against it."),
+            RubricLevel(
+                score: 2, label: "Developing",
+                anchor: "The trainee tried the skill but only briefly or unevenly, and it did not yet shape the encounter."),
+            RubricLevel(
+                score: 3, label: "Competent", anchor: "The trainee used the skill clearly and at the right moments, with only small slips."),
+            RubricLevel(
+                score: 4, label: "Strong",
+                anchor: "The trainee used the skill naturally throughout and adapted it as the person's reactions changed."),
         ]
     )
 

@@ -102,8 +102,9 @@ extension SeatCounts {
     /// that ran out counts for nothing: the seat is free again without anyone clearing it.
     public init(claims: [SeatClaim], at now: Date) {
         let taken = claims.filter { claim in claim.heldUntil.map { $0 > now } ?? true }
-        self.init(confirmedTotal: taken.count,
-                  confirmedByAgency: Dictionary(grouping: taken, by: { SeatPolicy.agencyKey($0.agencyKey) }).mapValues(\.count))
+        self.init(
+            confirmedTotal: taken.count,
+            confirmedByAgency: Dictionary(grouping: taken, by: { SeatPolicy.agencyKey($0.agencyKey) }).mapValues(\.count))
     }
 }
 

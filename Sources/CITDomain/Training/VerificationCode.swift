@@ -69,7 +69,7 @@ public enum VerificationCode {
                 let value = Int(bits & 0x1F)
                 bits >>= 5
                 check ^= products[position &* 32 &+ value]
-                if position == 4 || position == 8 || position == 12 {   // groups of four
+                if position == 4 || position == 8 || position == 12 {  // groups of four
                     buffer[written] = hyphen
                     written += 1
                 }
@@ -96,7 +96,8 @@ public enum VerificationCode {
             if values.count > randomCount + 1 { return nil }
         }
         guard values.count == randomCount + 1,
-              checkValue(Array(values.prefix(randomCount))) == values[randomCount] else { return nil }
+            checkValue(Array(values.prefix(randomCount))) == values[randomCount]
+        else { return nil }
         return format(values)
     }
 

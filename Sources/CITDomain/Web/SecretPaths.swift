@@ -34,7 +34,8 @@ public enum SecretPaths {
             // A known prefix, at the start of an address (not inside a longer path such as
             // /classes/{id}/registrations/new).
             if !isPathByte(before: i, in: bytes),
-               let prefix = prefixBytes.first(where: { bytes[i...].starts(with: $0) }) {
+                let prefix = prefixBytes.first(where: { bytes[i...].starts(with: $0) })
+            {
                 out.append(contentsOf: prefix)
                 var j = i + prefix.count
                 let start = j
@@ -67,8 +68,8 @@ public enum SecretPaths {
     static func endsSegment(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: " "), UInt8(ascii: "\t"),
-             UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ","),
-             UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: ">"), UInt8(ascii: "<"), UInt8(ascii: ";"):
+            UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ","),
+            UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: ">"), UInt8(ascii: "<"), UInt8(ascii: ";"):
             true
         default: false
         }
@@ -89,7 +90,8 @@ public enum SecretPaths {
             if [8, 13, 18, 23].contains(offset) {
                 guard byte == UInt8(ascii: "-") else { return false }
             } else {
-                let isHex = (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                let isHex =
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                     || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
                     || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
                 guard isHex else { return false }

@@ -6,8 +6,12 @@ import CITDomain
 /// Problem documents (RFC 9457) for the API, with per-field messages where a request
 /// body was refused.
 enum APIProblem {
-    static func response(_ status: HTTPResponseStatus, detail: String, errors: [String: String]? = nil, instance: String, headers: HTTPHeaders = [:]) -> Response {
-        var body: [String: Any] = ["type": "about:blank", "title": status.reasonPhrase, "status": Int(status.code), "detail": detail, "instance": instance]
+    static func response(
+        _ status: HTTPResponseStatus, detail: String, errors: [String: String]? = nil, instance: String, headers: HTTPHeaders = [:]
+    ) -> Response {
+        var body: [String: Any] = [
+            "type": "about:blank", "title": status.reasonPhrase, "status": Int(status.code), "detail": detail, "instance": instance,
+        ]
         if let errors { body["errors"] = errors }
         let response = Response(status: status, headers: headers)
         response.body = .init(data: (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8))
@@ -29,7 +33,9 @@ final class APIRateLimits: Sendable {
     }
 
     func take(token: String?, address: String, now: Date = Date()) -> RateLimiter.Decision {
-        let count = takes.withLockedValue { $0 += 1; return $0 }
+        let count = takes.withLockedValue {
+            $0 += 1; return $0
+        }
         if count % 1000 == 0 {
             byToken.withLockedValue { $0.prune(now: now) }
             byAddress.withLockedValue { $0.prune(now: now) }
@@ -65,19 +71,23 @@ struct APIGate: AsyncMiddleware {
             }
             let parts = authorization.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer",
-                  let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == APIToken.hash(String(parts[1]).trimmingCharacters(in: .whitespaces)))
-                    .filter(\.$revokedAt == nil).first(),
-                  let user = try await User.query(on: request.db).filter(\.$id == token.$user.id).with(\.$roleGrants).first(),
-                  // The same test as sign-in: a disabled account, or one whose invitation was never accepted, cannot act.
-                  !user.isDisabled, user.hasAcceptedInvitation
+                let token = try await APIToken.query(on: request.db).filter(
+                    \.$tokenHash == APIToken.hash(String(parts[1]).trimmingCharacters(in: .whitespaces))
+                )
+                .filter(\.$revokedAt == nil).first(),
+                let user = try await User.query(on: request.db).filter(\.$id == token.$user.id).with(\.$roleGrants).first(),
+                // The same test as sign-in: a disabled account, or one whose invitation was never accepted, cannot act.
+                !user.isDisabled, user.hasAcceptedInvitation
             else {
-                return APIProblem.response(.unauthorized, detail: "The API token is not valid, or was revoked.", instance: request.url.path,
-                                           headers: ["WWW-Authenticate": "Bearer"])
+                return APIProblem.response(
+                    .unauthorized, detail: "The API token is not valid, or was revoked.", instance: request.url.path,
+                    headers: ["WWW-Authenticate": "Bearer"])
             }
             // A token without an expiry predates the expiry migration's backfill; treat it as expired.
             guard let expiresAt = token.expiresAt, expiresAt > Date() else {
-                return APIProblem.response(.unauthorized, detail: "The API token expired. Ask an administrator for a new one.", instance: request.url.path,
-                                           headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\", error_description=\"The token expired\""])
+                return APIProblem.response(
+                    .unauthorized, detail: "The API token expired. Ask an administrator for a new one.", instance: request.url.path,
+                    headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\", error_description=\"The token expired\""])
             }
             request.auth.login(user)
             tokenKey = token.id!.uuidString
@@ -94,7 +104,8 @@ struct APIGate: AsyncMiddleware {
     }
 
     func tooMany(_ request: Request, retryAfter: Int) -> Response {
-        APIProblem.response(.tooManyRequests, detail: "Too many requests. Wait \(retryAfter) seconds and try again.", instance: request.url.path,
-                            headers: ["Retry-After": String(max(1, retryAfter))])
+        APIProblem.response(
+            .tooManyRequests, detail: "Too many requests. Wait \(retryAfter) seconds and try again.", instance: request.url.path,
+            headers: ["Retry-After": String(max(1, retryAfter))])
     }
 }

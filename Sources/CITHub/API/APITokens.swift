@@ -36,7 +36,9 @@ final class APIToken: Model, @unchecked Sendable {
     static func newSecret() -> String { "cithub_" + [UInt8].random(count: 30).base64URLEncoded }
 
     /// A new token for `userID`, not yet saved, and its secret (shown once, never stored).
-    static func make(userID: UUID, name: String, createdBy: String, lifetimeDays: Int = defaultLifetimeDays, now: Date = Date()) -> (token: APIToken, secret: String) {
+    static func make(userID: UUID, name: String, createdBy: String, lifetimeDays: Int = defaultLifetimeDays, now: Date = Date()) -> (
+        token: APIToken, secret: String
+    ) {
         let secret = newSecret()
         let token = APIToken()
         token.$user.id = userID
@@ -63,64 +65,116 @@ enum APITokensController {
         try await page(req, created: nil, values: [:], errors: [:], status: .ok)
     }
 
-    static func page(_ req: Request, created: (secret: String, expiresAt: Date)?, values: [String: String], errors: [String: String], status: HTTPResponseStatus) async throws -> Response {
+    static func page(
+        _ req: Request, created: (secret: String, expiresAt: Date)?, values: [String: String], errors: [String: String],
+        status: HTTPResponseStatus
+    ) async throws -> Response {
         let tokens = try await APIToken.query(on: req.db).with(\.$user).sort(\.$createdAt, .descending).all()
         let now = Date()
-        let notice = req.query[String.self, at: "notice"] == "revoked" ? "The token was revoked. Requests with it are refused from now on." : nil
-        let page = Page(title: "API tokens", chrome: req.chrome(notice: notice), main: [
-            .h1(.text("API tokens")),
-            .p(.text("A token lets a staff tool (a records system, a spreadsheet script) use the JSON API as one person, with that person's roles: a liaison's token files encounter reports for their agency, a coordinator's reads their classes' rosters. The public API needs no token. "),
-               .a(.href(SiteURL.apiOpenAPI.path), .text("The API's OpenAPI document")), .text(".")),
-            .unwrap(created) { created in
-                .div(.class("notice"), .attribute(named: "role", value: "status"),
-                     .p(.strong(.text("Copy this token now; it is not shown again: "))),
-                     .p(.code(.id("new-token"), .text(created.secret))),
-                     .p(.text("This token works until \(APIToken.day(created.expiresAt, req.application)). After that, requests with it are refused and you make a new one.")),
-                     .p(.text("Send it as the header: Authorization: Bearer <token>")))
-            },
-            .h2(.text("Create a token")),
-            FormHTML.errorSummary(errors, order: ["email", "name", "expires_in"], labels: ["email": "Person's email", "name": "What it is for", "expires_in": "Works for"]),
-            FormHTML.form(action: path, csrf: req.csrfToken, [
-                FormHTML.field(.init(name: "email", label: "Person's email", type: "email", value: values["email"] ?? "", error: errors["email"], hint: "The token acts as this person, with their roles.")),
-                FormHTML.field(.init(name: "name", label: "What it is for", value: values["name"] ?? "", error: errors["name"], hint: "E.g. “Records system nightly import”.")),
-                FormHTML.select(name: "expires_in", label: "Works for", options: APIToken.lifetimes.map { (String($0.days), $0.title) },
-                                selected: values["expires_in"] ?? String(APIToken.defaultLifetimeDays), error: errors["expires_in"],
-                                hint: "After this the token is refused; make a new one then. A year unless you choose less."),
-                FormHTML.submit("Create token"),
-            ]),
-            .h2(.text("Tokens")),
-            .if(tokens.isEmpty, .p(.text("No tokens yet."))),
-            .if(!tokens.isEmpty, .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .table(
-                .tr(.th(.text("Person")), .th(.text("For")), .th(.text("Starts with")), .th(.text("Last used")), .th(.text("Works until")), .th(.text("Status"))),
-                .forEach(tokens) { token in
-                    .tr(.td(.text(token.user.email)), .td(.text(token.name)), .td(.code(.text(token.prefix + "…"))),
-                        .td(.text(token.lastUsedAt.map { $0.formatted(.iso8601) } ?? "never")),
-                        .td(.text(token.expiresAt.map { APIToken.day($0, req.application) + ($0 <= now ? " (expired)" : "") } ?? "—")),
-                        .td(token.revokedAt == nil
-                            ? FormHTML.form(action: SiteURL.apiTokenRevoke(.value(token.id!)).path, csrf: req.csrfToken, [FormHTML.submit("Revoke", secondary: true)])
-                            : .text("Revoked")))
-                }))),
-        ])
+        let notice =
+            req.query[String.self, at: "notice"] == "revoked" ? "The token was revoked. Requests with it are refused from now on." : nil
+        let page = Page(
+            title: "API tokens", chrome: req.chrome(notice: notice),
+            main: [
+                .h1(.text("API tokens")),
+                .p(
+                    .text(
+                        "A token lets a staff tool (a records system, a spreadsheet script) use the JSON API as one person, with that person's roles: a liaison's token files encounter reports for their agency, a coordinator's reads their classes' rosters. The public API needs no token. "
+                    ),
+                    .a(.href(SiteURL.apiOpenAPI.path), .text("The API's OpenAPI document")), .text(".")),
+                .unwrap(created) { created in
+                    .div(
+                        .class("notice"), .attribute(named: "role", value: "status"),
+                        .p(.strong(.text("Copy this token now; it is not shown again: "))),
+                        .p(.code(.id("new-token"), .text(created.secret))),
+                        .p(
+                            .text(
+                                "This token works until \(APIToken.day(created.expiresAt, req.application)). After that, requests with it are refused and you make a new one."
+                            )),
+                        .p(.text("Send it as the header: Authorization: Bearer <token>")))
+                },
+                .h2(.text("Create a token")),
+                FormHTML.errorSummary(
+                    errors, order: ["email", "name", "expires_in"],
+                    labels: ["email": "Person's email", "name": "What it is for", "expires_in": "Works for"]),
+                FormHTML.form(
+                    action: path, csrf: req.csrfToken,
+                    [
+                        FormHTML.field(
+                            .init(
+                                name: "email", label: "Person's email", type: "email", value: values["email"] ?? "", error: errors["email"],
+                                hint: "The token acts as this person, with their roles.")),
+                        FormHTML.field(
+                            .init(
+                                name: "name", label: "What it is for", value: values["name"] ?? "", error: errors["name"],
+                                hint: "E.g. “Records system nightly import”.")),
+                        FormHTML.select(
+                            name: "expires_in", label: "Works for", options: APIToken.lifetimes.map { (String($0.days), $0.title) },
+                            selected: values["expires_in"] ?? String(APIToken.defaultLifetimeDays), error: errors["expires_in"],
+                            hint: "After this the token is refused; make a new one then. A year unless you choose less."),
+                        FormHTML.submit("Create token"),
+                    ]),
+                .h2(.text("Tokens")),
+                .if(tokens.isEmpty, .p(.text("No tokens yet."))),
+                .if(
+                    !tokens.isEmpty,
+                    .div(
+                        .class("table-scroll"), .attribute(named: "tabindex", value: "0"),
+                        .table(
+                            .tr(
+                                .th(.text("Person")), .th(.text("For")), .th(.text("Starts with")), .th(.text("Last used")),
+                                .th(.text("Works until")), .th(.text("Status"))),
+                            .forEach(tokens) { token in
+                                .tr(
+                                    .td(.text(token.user.email)), .td(.text(token.name)), .td(.code(.text(token.prefix + "…"))),
+                                    .td(.text(token.lastUsedAt.map { $0.formatted(.iso8601) } ?? "never")),
+                                    .td(
+                                        .text(
+                                            token.expiresAt.map { APIToken.day($0, req.application) + ($0 <= now ? " (expired)" : "") }
+                                                ?? "—")),
+                                    .td(
+                                        token.revokedAt == nil
+                                            ? FormHTML.form(
+                                                action: SiteURL.apiTokenRevoke(.value(token.id!)).path, csrf: req.csrfToken,
+                                                [FormHTML.submit("Revoke", secondary: true)])
+                                            : .text("Revoked")))
+                            }))),
+            ])
         return htmlResponse(page, status: status)
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
         let form = FormValues(req)
-        var values = ["email": User.normalize(email: form["email"]), "name": form.trimmed("name"), "expires_in": form.trimmed("expires_in")]
+        var values = [
+            "email": User.normalize(email: form["email"]), "name": form.trimmed("name"), "expires_in": form.trimmed("expires_in"),
+        ]
         if values["expires_in"]!.isEmpty { values["expires_in"] = String(APIToken.defaultLifetimeDays) }
         var errors: [String: String] = [:]
         let owner = try await User.query(on: req.db).filter(\.$email == values["email"]!).first()
-        if owner == nil || owner?.isDisabled == true { errors["email"] = "No active account uses that email." }
-        else if owner?.hasAcceptedInvitation == false { errors["email"] = "That person has not accepted their invitation yet; a token would be refused until they do." }
-        if values["name"]!.isEmpty { errors["name"] = "Say what the token is for." }
-        else if let problem = TrainingFormat.plainText(values["name"]!, limit: 100) { errors["name"] = problem }
+        if owner == nil || owner?.isDisabled == true {
+            errors["email"] = "No active account uses that email."
+        } else if owner?.hasAcceptedInvitation == false {
+            errors["email"] = "That person has not accepted their invitation yet; a token would be refused until they do."
+        }
+        if values["name"]!.isEmpty {
+            errors["name"] = "Say what the token is for."
+        } else if let problem = TrainingFormat.plainText(values["name"]!, limit: 100) {
+            errors["name"] = problem
+        }
         let lifetime = Int(values["expires_in"]!).flatMap { days in APIToken.lifetimes.first { $0.days == days }?.days }
-        if lifetime == nil { errors["expires_in"] = "Choose how long the token works: 30 days, 90 days or 1 year."; values["expires_in"] = nil }
-        guard errors.isEmpty, let owner, let lifetime else { return try await page(req, created: nil, values: values, errors: errors, status: .unprocessableEntity) }
-        let (token, secret) = APIToken.make(userID: owner.id!, name: values["name"]!, createdBy: try req.auth.require(User.self).email, lifetimeDays: lifetime)
+        if lifetime == nil {
+            errors["expires_in"] = "Choose how long the token works: 30 days, 90 days or 1 year."; values["expires_in"] = nil
+        }
+        guard errors.isEmpty, let owner, let lifetime else {
+            return try await page(req, created: nil, values: values, errors: errors, status: .unprocessableEntity)
+        }
+        let (token, secret) = APIToken.make(
+            userID: owner.id!, name: values["name"]!, createdBy: try req.auth.require(User.self).email, lifetimeDays: lifetime)
         try await req.db.transaction { tx in
             try await token.create(on: tx)
-            try await req.audit.record("api_token.created", entityType: "user", entityID: owner.id?.uuidString, details: "\(token.name) (\(token.prefix)…), works until \(token.expiresAt!.formatted(.iso8601))", on: tx)
+            try await req.audit.record(
+                "api_token.created", entityType: "user", entityID: owner.id?.uuidString,
+                details: "\(token.name) (\(token.prefix)…), works until \(token.expiresAt!.formatted(.iso8601))", on: tx)
         }
         return try await page(req, created: (secret, token.expiresAt!), values: [:], errors: [:], status: .created)
     }
@@ -133,7 +187,9 @@ enum APITokensController {
             try await req.db.transaction { tx in
                 token.revokedAt = Date()
                 try await token.update(on: tx)
-                try await req.audit.record("api_token.revoked", entityType: "user", entityID: token.$user.id.uuidString, details: "\(token.name) (\(token.prefix)…)", on: tx)
+                try await req.audit.record(
+                    "api_token.revoked", entityType: "user", entityID: token.$user.id.uuidString,
+                    details: "\(token.name) (\(token.prefix)…)", on: tx)
             }
         }
         return req.redirect(to: path + "?notice=revoked", redirectType: .normal)
@@ -152,7 +208,9 @@ struct APITokenCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
-        guard let user = try await User.query(on: app.db).filter(\.$email == User.normalize(email: signature.email)).first(), !user.isDisabled, user.hasAcceptedInvitation else {
+        guard let user = try await User.query(on: app.db).filter(\.$email == User.normalize(email: signature.email)).first(),
+            !user.isDisabled, user.hasAcceptedInvitation
+        else {
             context.console.error("api-token: no active account (invitation accepted, not disabled) uses \(signature.email)")
             throw Abort(.notFound)
         }

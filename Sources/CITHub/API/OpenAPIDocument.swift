@@ -80,34 +80,39 @@ enum OpenAPIDocument {
     // MARK: - Info and tags
 
     static var info: OpenAPI.Document.Info {
-        .init(title: "CIT Hub API", description: """
-            CIT Hub's JSON API for Crisis Intervention Team programs.
+        .init(
+            title: "CIT Hub API",
+            description: """
+                CIT Hub's JSON API for Crisis Intervention Team programs.
 
-            Read-only public resources (counties, programs, classes and this document) need no \
-            token. Staff resources (class rosters, encounter reports) take a per-user bearer \
-            token (`Authorization: Bearer cithub_...`) that an administrator creates; a token \
-            acts with its user's permissions.
+                Read-only public resources (counties, programs, classes and this document) need no \
+                token. Staff resources (class rosters, encounter reports) take a per-user bearer \
+                token (`Authorization: Bearer cithub_...`) that an administrator creates; a token \
+                acts with its user's permissions.
 
-            Errors are RFC 9457 problem documents (`application/problem+json`). Requests are \
-            counted and rate-limited per token and per client IP; a request over the limit \
-            gets `429 Too Many Requests` with a `Retry-After` header in seconds.
+                Errors are RFC 9457 problem documents (`application/problem+json`). Requests are \
+                counted and rate-limited per token and per client IP; a request over the limit \
+                gets `429 Too Many Requests` with a `Retry-After` header in seconds.
 
-            Lists are paged with `page` and `per_page` and wrapped in `{"data": [...], "page": {...}}`.
-            """, version: "1.0.0")
+                Lists are paged with `page` and `per_page` and wrapped in `{"data": [...], "page": {...}}`.
+                """, version: "1.0.0")
     }
 
-    static var tags: [OpenAPI.Tag] { [
-        .init(name: "Directory", description: "Counties and the CIT programs that serve them."),
-        .init(name: "Training", description: "Scheduled classes and their rosters."),
-        .init(name: "Outcomes", description: "De-identified encounter reports."),
-        .init(name: "Meta", description: "This document."),
-    ] }
+    static var tags: [OpenAPI.Tag] {
+        [
+            .init(name: "Directory", description: "Counties and the CIT programs that serve them."),
+            .init(name: "Training", description: "Scheduled classes and their rosters."),
+            .init(name: "Outcomes", description: "De-identified encounter reports."),
+            .init(name: "Meta", description: "This document."),
+        ]
+    }
 
     // MARK: - Schema helpers
 
     static func ref(_ name: String) -> JSONSchema { .reference(.component(named: name)) }
 
-    static func string(format: JSONTypeFormat.StringFormat = .unspecified, pattern: String? = nil, description: String? = nil) -> JSONSchema {
+    static func string(format: JSONTypeFormat.StringFormat = .unspecified, pattern: String? = nil, description: String? = nil) -> JSONSchema
+    {
         .string(format: format, description: description, pattern: pattern)
     }
 
@@ -140,10 +145,11 @@ enum OpenAPIDocument {
 
     /// The `data` + `page` envelope around a list of `item`.
     static func page(of item: String) -> JSONSchema {
-        object([
-            "data": array(ref(item)),
-            "page": ref(Schema.pageInfo),
-        ], description: "One page of \(item) values.")
+        object(
+            [
+                "data": array(ref(item)),
+                "page": ref(Schema.pageInfo),
+            ], description: "One page of \(item) values.")
     }
 
     // MARK: - Components
@@ -167,7 +173,10 @@ enum OpenAPIDocument {
     static var schemas: [(String, JSONSchema)] {
         [
             // Enums
-            ("Coverage", enumeration(Coverage.self, description: "A county's CIT coverage: a CIT program, CIP-only programs, or none known.")),
+            (
+                "Coverage",
+                enumeration(Coverage.self, description: "A county's CIT coverage: a CIT program, CIP-only programs, or none known.")
+            ),
             ("ProgramKind", enumeration(ProgramKind.self, description: "What a program offers.")),
             ("ProgramStatus", enumeration(ProgramStatus.self, description: "Whether a program is running.")),
             ("OrganizationKind", enumeration(OrganizationKind.self, description: "The kind of a partner organization.")),
@@ -179,136 +188,184 @@ enum OpenAPIDocument {
             ("YesNoUnknown", enumeration(YesNoUnknown.self, description: "A fact the officer may not know on scene.")),
 
             // Errors
-            (Schema.problem, .object(
-                description: "An RFC 9457 problem document.",
-                properties: [
-                    "type": string(description: "A URI reference naming the problem type; \"about:blank\" when it is only the status."),
-                    "title": string(description: "A short summary of the problem type."),
-                    "status": integer(description: "The HTTP status code."),
-                    "detail": string(description: "What went wrong with this request, in words.").optionalSchemaObject(),
-                    "instance": string(description: "The request path.").optionalSchemaObject(),
-                    "errors": JSONSchema.object(
-                        required: false,
-                        description: "Field name → what is wrong with it.",
-                        additionalProperties: .b(.string)
-                    ),
-                ],
-                additionalProperties: .a(false)
-            )),
+            (
+                Schema.problem,
+                .object(
+                    description: "An RFC 9457 problem document.",
+                    properties: [
+                        "type": string(description: "A URI reference naming the problem type; \"about:blank\" when it is only the status."),
+                        "title": string(description: "A short summary of the problem type."),
+                        "status": integer(description: "The HTTP status code."),
+                        "detail": string(description: "What went wrong with this request, in words.").optionalSchemaObject(),
+                        "instance": string(description: "The request path.").optionalSchemaObject(),
+                        "errors": JSONSchema.object(
+                            required: false,
+                            description: "Field name → what is wrong with it.",
+                            additionalProperties: .b(.string)
+                        ),
+                    ],
+                    additionalProperties: .a(false)
+                )
+            ),
             // OpenAPIKit has no `required` beside `allOf` in one schema object, so the
             // requirement is the second member of the `allOf`: the same constraint.
-            (Schema.validationProblem, .all(
-                of: ref(Schema.problem),
-                .object(properties: ["errors": .fragment(required: true)]),
-                description: "A problem document whose `errors` names each field that was refused and why."
-            )),
+            (
+                Schema.validationProblem,
+                .all(
+                    of: ref(Schema.problem),
+                    .object(properties: ["errors": .fragment(required: true)]),
+                    description: "A problem document whose `errors` names each field that was refused and why."
+                )
+            ),
 
             // Paging
-            (Schema.pageInfo, object([
-                "number": integer(minimum: 1, description: "This page's number, from 1."),
-                "size": integer(minimum: 1, description: "Items per page (the `per_page` asked for)."),
-                "total_items": integer(minimum: 0, description: "Items on all pages."),
-                "total_pages": integer(minimum: 0, description: "Number of pages."),
-            ])),
+            (
+                Schema.pageInfo,
+                object([
+                    "number": integer(minimum: 1, description: "This page's number, from 1."),
+                    "size": integer(minimum: 1, description: "Items per page (the `per_page` asked for)."),
+                    "total_items": integer(minimum: 0, description: "Items on all pages."),
+                    "total_pages": integer(minimum: 0, description: "Number of pages."),
+                ])
+            ),
 
             // Directory
-            (Schema.county, object([
-                "fips": fips,
-                "name": string(description: "\"Dane\""),
-                "full_name": string(description: "\"Dane County\""),
-                "state": string(description: "Two-letter state code."),
-                "population_2020": integer(minimum: 0),
-                "coverage": ref("Coverage"),
-                "program_ids": array(uuid),
-                "url": string(description: "This county's API URL."),
-            ])),
+            (
+                Schema.county,
+                object([
+                    "fips": fips,
+                    "name": string(description: "\"Dane\""),
+                    "full_name": string(description: "\"Dane County\""),
+                    "state": string(description: "Two-letter state code."),
+                    "population_2020": integer(minimum: 0),
+                    "coverage": ref("Coverage"),
+                    "program_ids": array(uuid),
+                    "url": string(description: "This county's API URL."),
+                ])
+            ),
             (Schema.countyPage, page(of: Schema.county)),
-            (Schema.programCounty, object([
-                "fips": fips,
-                "name": string(),
-            ])),
-            (Schema.programPartner, object([
-                "organization_id": uuid,
-                "name": string(),
-                "kind": ref("OrganizationKind"),
-                "role": ref("PartnerRole"),
-            ])),
-            (Schema.sourceCitation, object([
-                "url": nullableString(description: "Where the program's details were found."),
-                "date": nullableString(description: "When the source was read or published."),
-            ])),
-            (Schema.program, object([
-                "id": uuid,
-                "name": string(),
-                "kinds": array(ref("ProgramKind")),
-                "status": ref("ProgramStatus"),
-                "year_started": .integer(nullable: true),
-                "counties": array(ref(Schema.programCounty)),
-                "partners": array(ref(Schema.programPartner)),
-                "website": nullableString(),
-                "public_phone": nullableString(),
-                "public_email": nullableString(),
-                "verified": boolean,
-                "last_verified_at": nullableString(format: .dateTime),
-                "source": ref(Schema.sourceCitation),
-                "url": string(description: "This program's API URL."),
-            ])),
+            (
+                Schema.programCounty,
+                object([
+                    "fips": fips,
+                    "name": string(),
+                ])
+            ),
+            (
+                Schema.programPartner,
+                object([
+                    "organization_id": uuid,
+                    "name": string(),
+                    "kind": ref("OrganizationKind"),
+                    "role": ref("PartnerRole"),
+                ])
+            ),
+            (
+                Schema.sourceCitation,
+                object([
+                    "url": nullableString(description: "Where the program's details were found."),
+                    "date": nullableString(description: "When the source was read or published."),
+                ])
+            ),
+            (
+                Schema.program,
+                object([
+                    "id": uuid,
+                    "name": string(),
+                    "kinds": array(ref("ProgramKind")),
+                    "status": ref("ProgramStatus"),
+                    "year_started": .integer(nullable: true),
+                    "counties": array(ref(Schema.programCounty)),
+                    "partners": array(ref(Schema.programPartner)),
+                    "website": nullableString(),
+                    "public_phone": nullableString(),
+                    "public_email": nullableString(),
+                    "verified": boolean,
+                    "last_verified_at": nullableString(format: .dateTime),
+                    "source": ref(Schema.sourceCitation),
+                    "url": string(description: "This program's API URL."),
+                ])
+            ),
             (Schema.programPage, page(of: Schema.program)),
 
             // Training
-            (Schema.courseSummary, object([
-                "code": string(),
-                "title": string(),
-                "hours": .number(minimum: (0, exclusive: false)),
-            ])),
-            (Schema.venue, object([
-                "name": string(),
-                "address": string(),
-                "zip": string(),
-            ])),
-            (Schema.classSession, object([
-                "id": uuid,
-                "title": string(),
-                "course": ref(Schema.courseSummary),
-                "program_id": uuid,
-                "program_name": string(),
-                "county_fips": fips,
-                "venue": ref(Schema.venue),
-                "starts_at": string(format: .dateTime),
-                "ends_at": string(format: .dateTime),
-                "time_zone": string(description: "IANA time zone of the venue, such as America/Chicago."),
-                "capacity": integer(minimum: 0),
-                "seats_left": integer(minimum: 0),
-                "waitlist": integer(minimum: 0, description: "People on the waitlist."),
-                "registration_open": boolean,
-                "url": string(description: "The class's public page."),
-            ])),
+            (
+                Schema.courseSummary,
+                object([
+                    "code": string(),
+                    "title": string(),
+                    "hours": .number(minimum: (0, exclusive: false)),
+                ])
+            ),
+            (
+                Schema.venue,
+                object([
+                    "name": string(),
+                    "address": string(),
+                    "zip": string(),
+                ])
+            ),
+            (
+                Schema.classSession,
+                object([
+                    "id": uuid,
+                    "title": string(),
+                    "course": ref(Schema.courseSummary),
+                    "program_id": uuid,
+                    "program_name": string(),
+                    "county_fips": fips,
+                    "venue": ref(Schema.venue),
+                    "starts_at": string(format: .dateTime),
+                    "ends_at": string(format: .dateTime),
+                    "time_zone": string(description: "IANA time zone of the venue, such as America/Chicago."),
+                    "capacity": integer(minimum: 0),
+                    "seats_left": integer(minimum: 0),
+                    "waitlist": integer(minimum: 0, description: "People on the waitlist."),
+                    "registration_open": boolean,
+                    "url": string(description: "The class's public page."),
+                ])
+            ),
             (Schema.classSessionPage, page(of: Schema.classSession)),
-            (Schema.rosterEntry, object([
-                "registration_id": uuid,
-                "name": string(),
-                "email": string(),
-                "phone": string(),
-                "organization": string(),
-                "role": ref("Audience"),
-                "position": .integer(nullable: true, description: "Place on the waitlist, from 1; null for a confirmed seat.",
-                                     minimum: (1, exclusive: false)),
-            ])),
-            (Schema.roster, object([
-                "class_id": uuid,
-                "confirmed": array(ref(Schema.rosterEntry)),
-                "waitlist": array(ref(Schema.rosterEntry)),
-            ])),
+            (
+                Schema.rosterEntry,
+                object([
+                    "registration_id": uuid,
+                    "name": string(),
+                    "email": string(),
+                    "phone": string(),
+                    "organization": string(),
+                    "role": ref("Audience"),
+                    "position": .integer(
+                        nullable: true, description: "Place on the waitlist, from 1; null for a confirmed seat.",
+                        minimum: (1, exclusive: false)),
+                ])
+            ),
+            (
+                Schema.roster,
+                object([
+                    "class_id": uuid,
+                    "confirmed": array(ref(Schema.rosterEntry)),
+                    "waitlist": array(ref(Schema.rosterEntry)),
+                ])
+            ),
 
             // Outcomes
-            (Schema.encounterInput, object(encounterProperties, description: """
-                A de-identified encounter report. Every field is required; there is no field \
-                for a name, an address, a case number or a narrative, and unknown fields are refused.
-                """)),
-            (Schema.encounterCreated, object([
-                "id": uuid,
-                "quarter": string(pattern: quarterPattern, description: "The quarter the encounter is counted in, such as 2026Q3."),
-            ])),
+            (
+                Schema.encounterInput,
+                object(
+                    encounterProperties,
+                    description: """
+                        A de-identified encounter report. Every field is required; there is no field \
+                        for a name, an address, a case number or a narrative, and unknown fields are refused.
+                        """)
+            ),
+            (
+                Schema.encounterCreated,
+                object([
+                    "id": uuid,
+                    "quarter": string(pattern: quarterPattern, description: "The quarter the encounter is counted in, such as 2026Q3."),
+                ])
+            ),
         ]
     }
 
@@ -333,8 +390,8 @@ enum OpenAPIDocument {
             return string(description: label ?? "A disposition code from the reporting state's list, such as emergency_detention.")
         case EncounterFields.forceLevel: return .reference(.component(named: "ForceLevel"), description: label)
         case EncounterFields.citRequested, EncounterFields.citDispatched, EncounterFields.citArrived,
-             EncounterFields.citTrainedOnScene, EncounterFields.injuryPerson, EncounterFields.injuryOfficer,
-             EncounterFields.injuryOther:
+            EncounterFields.citTrainedOnScene, EncounterFields.injuryPerson, EncounterFields.injuryOfficer,
+            EncounterFields.injuryOther:
             return .boolean(description: label)
         default:
             // weapon_involved, veteran, substance_use, repeat_contact
@@ -346,44 +403,52 @@ enum OpenAPIDocument {
 
     static var components: OpenAPI.Components {
         OpenAPI.Components(
-            schemas: OpenAPI.ComponentDictionary(schemas.map { (OpenAPI.ComponentKey(stringLiteral: $0.0), $0.1) }, uniquingKeysWith: { first, _ in first }),
+            schemas: OpenAPI.ComponentDictionary(
+                schemas.map { (OpenAPI.ComponentKey(stringLiteral: $0.0), $0.1) }, uniquingKeysWith: { first, _ in first }),
             responses: [
                 "BadRequest": .b(problemResponse("The request's parameters or body could not be read.")),
                 "Unauthorized": .b(problemResponse("No valid bearer token was given.")),
                 "Forbidden": .b(problemResponse("The token's user may not do this.")),
                 "NotFound": .b(problemResponse("Nothing has this identifier.")),
-                "UnprocessableContent": .b(problemResponse(
-                    "The report was read but refused; `errors` names each field and what is wrong.",
-                    schema: Schema.validationProblem
-                )),
-                "TooManyRequests": .b(OpenAPI.Response(
-                    description: "Too many requests for this token or IP; wait `Retry-After` seconds.",
-                    headers: ["Retry-After": .reference(.component(named: "Retry-After"))],
-                    content: [problemContent: .b(OpenAPI.Content(schema: ref(Schema.problem)))]
-                )),
+                "UnprocessableContent": .b(
+                    problemResponse(
+                        "The report was read but refused; `errors` names each field and what is wrong.",
+                        schema: Schema.validationProblem
+                    )),
+                "TooManyRequests": .b(
+                    OpenAPI.Response(
+                        description: "Too many requests for this token or IP; wait `Retry-After` seconds.",
+                        headers: ["Retry-After": .reference(.component(named: "Retry-After"))],
+                        content: [problemContent: .b(OpenAPI.Content(schema: ref(Schema.problem)))]
+                    )),
             ],
             parameters: [
-                "page": .b(.query(
-                    name: "page",
-                    schema: .integer(maximum: (Paging.maxPage, exclusive: false), minimum: (1, exclusive: false),
-                                     defaultValue: AnyCodable(Paging.defaultPage)),
-                    description: "Page number, from 1."
-                )),
-                "per_page": .b(.query(
-                    name: "per_page",
-                    schema: .integer(maximum: (Paging.maxPerPage, exclusive: false), minimum: (1, exclusive: false),
-                                     defaultValue: AnyCodable(Paging.defaultPerPage)),
-                    description: "Items per page, at most \(Paging.maxPerPage)."
-                )),
+                "page": .b(
+                    .query(
+                        name: "page",
+                        schema: .integer(
+                            maximum: (Paging.maxPage, exclusive: false), minimum: (1, exclusive: false),
+                            defaultValue: AnyCodable(Paging.defaultPage)),
+                        description: "Page number, from 1."
+                    )),
+                "per_page": .b(
+                    .query(
+                        name: "per_page",
+                        schema: .integer(
+                            maximum: (Paging.maxPerPage, exclusive: false), minimum: (1, exclusive: false),
+                            defaultValue: AnyCodable(Paging.defaultPerPage)),
+                        description: "Items per page, at most \(Paging.maxPerPage)."
+                    )),
             ],
             headers: [
-                "Retry-After": .b(OpenAPI.Header(
-                    schema: .integer(minimum: (1, exclusive: false)),
-                    description: "Seconds to wait before trying again."
-                )),
+                "Retry-After": .b(
+                    OpenAPI.Header(
+                        schema: .integer(minimum: (1, exclusive: false)),
+                        description: "Seconds to wait before trying again."
+                    ))
             ],
             securitySchemes: [
-                "bearer": .b(.http(scheme: "bearer", description: "A per-user API token (`cithub_...`) an administrator creates.")),
+                "bearer": .b(.http(scheme: "bearer", description: "A per-user API token (`cithub_...`) an administrator creates."))
             ]
         )
     }
@@ -402,16 +467,22 @@ enum OpenAPIDocument {
         .b(OpenAPI.Response(description: description, content: [.json: .b(OpenAPI.Content(schema: schema))]))
     }
 
-    static var pagingParameters: OpenAPI.Parameter.Array { [
-        .reference(.component(named: "page")),
-        .reference(.component(named: "per_page")),
-    ] }
+    static var pagingParameters: OpenAPI.Parameter.Array {
+        [
+            .reference(.component(named: "page")),
+            .reference(.component(named: "per_page")),
+        ]
+    }
 
-    static func query(_ name: String, _ schema: JSONSchema, _ description: String) -> Either<OpenAPI.Reference<OpenAPI.Parameter>, OpenAPI.Parameter> {
+    static func query(_ name: String, _ schema: JSONSchema, _ description: String) -> Either<
+        OpenAPI.Reference<OpenAPI.Parameter>, OpenAPI.Parameter
+    > {
         .b(.query(name: name, schema: schema, description: description))
     }
 
-    static func pathParameter(_ name: String, _ schema: JSONSchema, _ description: String) -> Either<OpenAPI.Reference<OpenAPI.Parameter>, OpenAPI.Parameter> {
+    static func pathParameter(_ name: String, _ schema: JSONSchema, _ description: String) -> Either<
+        OpenAPI.Reference<OpenAPI.Parameter>, OpenAPI.Parameter
+    > {
         .b(.path(name: name, schema: schema, description: description))
     }
 
@@ -438,87 +509,109 @@ enum OpenAPIDocument {
 
     static var paths: OpenAPI.PathItem.Map {
         [
-            path(.apiCounties): .b(OpenAPI.PathItem(get: operation(
-                id: "listCounties", summary: "List counties with their CIT coverage", tag: "Directory",
-                parameters: [query("coverage", ref("Coverage"), "Only counties with this coverage.")] + pagingParameters,
-                responses: [
-                    (200, json("A page of counties.", ref(Schema.countyPage))),
-                    (400, responseRef("BadRequest")),
-                ]
-            ))),
-            path(.apiCounty(.key)): .b(OpenAPI.PathItem(get: operation(
-                id: "getCounty", summary: "Get one county", tag: "Directory",
-                parameters: [pathParameter("fips", fips, "The county's 5-digit FIPS code.")],
-                responses: [
-                    (200, json("The county.", ref(Schema.county))),
-                    (404, responseRef("NotFound")),
-                ]
-            ))),
-            path(.apiPrograms): .b(OpenAPI.PathItem(get: operation(
-                id: "listPrograms", summary: "List CIT programs", tag: "Directory",
-                parameters: [
-                    query("county", fips, "Only programs serving this county (5-digit FIPS)."),
-                    query("kind", ref("ProgramKind"), "Only programs offering this kind of training."),
-                    query("status", ref("ProgramStatus"), "Only programs with this status."),
-                ] + pagingParameters,
-                responses: [
-                    (200, json("A page of programs.", ref(Schema.programPage))),
-                    (400, responseRef("BadRequest")),
-                ]
-            ))),
-            path(.apiProgram(.key)): .b(OpenAPI.PathItem(get: operation(
-                id: "getProgram", summary: "Get one program", tag: "Directory",
-                parameters: [uuidPathID],
-                responses: [
-                    (200, json("The program.", ref(Schema.program))),
-                    (404, responseRef("NotFound")),
-                ]
-            ))),
-            path(.apiClasses): .b(OpenAPI.PathItem(get: operation(
-                id: "listClasses", summary: "List upcoming public classes", tag: "Training",
-                parameters: [
-                    query("course", .string, "Only classes of this course code."),
-                    query("county", fips, "Only classes held in this county (5-digit FIPS)."),
-                ] + pagingParameters,
-                responses: [
-                    (200, json("A page of classes.", ref(Schema.classSessionPage))),
-                    (400, responseRef("BadRequest")),
-                ]
-            ))),
-            path(.apiClassRoster(.key)): .b(OpenAPI.PathItem(get: operation(
-                id: "getClassRoster", summary: "Get a class's roster", tag: "Training",
-                description: "Confirmed registrations and the waitlist in order. Needs a token whose user may see the class's roster.",
-                parameters: [uuidPathID], secured: true,
-                responses: [
-                    (200, json("The roster.", ref(Schema.roster))),
-                    (401, responseRef("Unauthorized")),
-                    (403, responseRef("Forbidden")),
-                    (404, responseRef("NotFound")),
-                ]
-            ))),
-            path(.apiEncounters): .b(OpenAPI.PathItem(post: operation(
-                id: "createEncounter", summary: "Report an encounter", tag: "Outcomes",
-                description: "Records one de-identified encounter report for an agency the token's user reports for.",
-                secured: true,
-                requestBody: OpenAPI.Request(content: [.json: .b(OpenAPI.Content(schema: ref(Schema.encounterInput)))], required: true),
-                responses: [
-                    (201, .b(OpenAPI.Response(
-                        description: "The report was recorded.",
-                        headers: ["Location": .b(OpenAPI.Header(schema: .string, description: "The new report's URL."))],
-                        content: [.json: .b(OpenAPI.Content(schema: ref(Schema.encounterCreated)))]
+            path(.apiCounties): .b(
+                OpenAPI.PathItem(
+                    get: operation(
+                        id: "listCounties", summary: "List counties with their CIT coverage", tag: "Directory",
+                        parameters: [query("coverage", ref("Coverage"), "Only counties with this coverage.")] + pagingParameters,
+                        responses: [
+                            (200, json("A page of counties.", ref(Schema.countyPage))),
+                            (400, responseRef("BadRequest")),
+                        ]
                     ))),
-                    (400, responseRef("BadRequest")),
-                    (401, responseRef("Unauthorized")),
-                    (403, responseRef("Forbidden")),
-                    (422, responseRef("UnprocessableContent")),
-                ]
-            ))),
-            path(.apiOpenAPI): .b(OpenAPI.PathItem(get: operation(
-                id: "getOpenAPIDocument", summary: "This OpenAPI document", tag: "Meta",
-                responses: [
-                    (200, json("The OpenAPI 3.1 document.", .object)),
-                ]
-            ))),
+            path(.apiCounty(.key)): .b(
+                OpenAPI.PathItem(
+                    get: operation(
+                        id: "getCounty", summary: "Get one county", tag: "Directory",
+                        parameters: [pathParameter("fips", fips, "The county's 5-digit FIPS code.")],
+                        responses: [
+                            (200, json("The county.", ref(Schema.county))),
+                            (404, responseRef("NotFound")),
+                        ]
+                    ))),
+            path(.apiPrograms): .b(
+                OpenAPI.PathItem(
+                    get: operation(
+                        id: "listPrograms", summary: "List CIT programs", tag: "Directory",
+                        parameters: [
+                            query("county", fips, "Only programs serving this county (5-digit FIPS)."),
+                            query("kind", ref("ProgramKind"), "Only programs offering this kind of training."),
+                            query("status", ref("ProgramStatus"), "Only programs with this status."),
+                        ] + pagingParameters,
+                        responses: [
+                            (200, json("A page of programs.", ref(Schema.programPage))),
+                            (400, responseRef("BadRequest")),
+                        ]
+                    ))),
+            path(.apiProgram(.key)): .b(
+                OpenAPI.PathItem(
+                    get: operation(
+                        id: "getProgram", summary: "Get one program", tag: "Directory",
+                        parameters: [uuidPathID],
+                        responses: [
+                            (200, json("The program.", ref(Schema.program))),
+                            (404, responseRef("NotFound")),
+                        ]
+                    ))),
+            path(.apiClasses): .b(
+                OpenAPI.PathItem(
+                    get: operation(
+                        id: "listClasses", summary: "List upcoming public classes", tag: "Training",
+                        parameters: [
+                            query("course", .string, "Only classes of this course code."),
+                            query("county", fips, "Only classes held in this county (5-digit FIPS)."),
+                        ] + pagingParameters,
+                        responses: [
+                            (200, json("A page of classes.", ref(Schema.classSessionPage))),
+                            (400, responseRef("BadRequest")),
+                        ]
+                    ))),
+            path(.apiClassRoster(.key)): .b(
+                OpenAPI.PathItem(
+                    get: operation(
+                        id: "getClassRoster", summary: "Get a class's roster", tag: "Training",
+                        description:
+                            "Confirmed registrations and the waitlist in order. Needs a token whose user may see the class's roster.",
+                        parameters: [uuidPathID], secured: true,
+                        responses: [
+                            (200, json("The roster.", ref(Schema.roster))),
+                            (401, responseRef("Unauthorized")),
+                            (403, responseRef("Forbidden")),
+                            (404, responseRef("NotFound")),
+                        ]
+                    ))),
+            path(.apiEncounters): .b(
+                OpenAPI.PathItem(
+                    post: operation(
+                        id: "createEncounter", summary: "Report an encounter", tag: "Outcomes",
+                        description: "Records one de-identified encounter report for an agency the token's user reports for.",
+                        secured: true,
+                        requestBody: OpenAPI.Request(
+                            content: [.json: .b(OpenAPI.Content(schema: ref(Schema.encounterInput)))], required: true),
+                        responses: [
+                            (
+                                201,
+                                .b(
+                                    OpenAPI.Response(
+                                        description: "The report was recorded.",
+                                        headers: ["Location": .b(OpenAPI.Header(schema: .string, description: "The new report's URL."))],
+                                        content: [.json: .b(OpenAPI.Content(schema: ref(Schema.encounterCreated)))]
+                                    ))
+                            ),
+                            (400, responseRef("BadRequest")),
+                            (401, responseRef("Unauthorized")),
+                            (403, responseRef("Forbidden")),
+                            (422, responseRef("UnprocessableContent")),
+                        ]
+                    ))),
+            path(.apiOpenAPI): .b(
+                OpenAPI.PathItem(
+                    get: operation(
+                        id: "getOpenAPIDocument", summary: "This OpenAPI document", tag: "Meta",
+                        responses: [
+                            (200, json("The OpenAPI 3.1 document.", .object))
+                        ]
+                    ))),
         ]
     }
 }

@@ -23,8 +23,9 @@ extension User: SessionAuthenticatable {
 
     /// The user as the record scope rules (`CITDomain.Scope`) read them.
     var accessHolder: AccessHolder {
-        AccessHolder(userID: id, email: email,
-                     grants: ($roleGrants.value ?? []).map { Grant(role: $0.role, scope: $0.scopeID.flatMap(UUID.init(uuidString:))) })
+        AccessHolder(
+            userID: id, email: email,
+            grants: ($roleGrants.value ?? []).map { Grant(role: $0.role, scope: $0.scopeID.flatMap(UUID.init(uuidString:))) })
     }
 
     /// Whether the user may do `action` to `record`: the one question every controller
@@ -40,11 +41,12 @@ struct AccountSessionAuthenticator: AsyncSessionAuthenticator {
     typealias User = CITHub.User
 
     func authenticate(sessionID: UUID, for request: Request) async throws {
-        guard let user = try await User.query(on: request.db)
-            .filter(\.$id == sessionID)
-            .with(\.$roleGrants)
-            .first(),
-              !user.isDisabled, user.hasAcceptedInvitation
+        guard
+            let user = try await User.query(on: request.db)
+                .filter(\.$id == sessionID)
+                .with(\.$roleGrants)
+                .first(),
+            !user.isDisabled, user.hasAcceptedInvitation
         else { return }
         request.auth.login(user)
     }
@@ -86,7 +88,9 @@ struct RequirePermission: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let user = request.auth.get(User.self) else { throw Abort(.unauthorized) }
         guard user.can(permission) else {
-            request.logger.notice("access refused", metadata: ["user": .string(user.email), "permission": .string(permission.rawValue), "path": .string(request.url.path)])
+            request.logger.notice(
+                "access refused",
+                metadata: ["user": .string(user.email), "permission": .string(permission.rawValue), "path": .string(request.url.path)])
             throw Abort(.forbidden)
         }
         return try await next.respond(to: request)
@@ -106,8 +110,10 @@ struct ProtectedRoutesBuilder {
         on(.POST, url, permission, use: handler)
     }
 
-    func on(_ method: HTTPMethod, _ url: SiteURL, _ permission: Permission, body: HTTPBodyStreamStrategy = .collect,
-            use handler: @escaping @Sendable (Request) async throws -> Response) {
+    func on(
+        _ method: HTTPMethod, _ url: SiteURL, _ permission: Permission, body: HTTPBodyStreamStrategy = .collect,
+        use handler: @escaping @Sendable (Request) async throws -> Response
+    ) {
         // The registry keeps the pattern, `:id` and all, which the role test fills in.
         registry.append(ProtectedRoute(method: method, path: url.path, permission: permission))
         routes.grouped(RequirePermission(permission: permission)).on(method, url.pathComponents, body: body, use: handler)

@@ -22,17 +22,22 @@ enum AccountService {
     static func issueFirstAdministratorLink(on db: any Database, publicURL: String, now: Date = Date()) async throws -> String? {
         guard try await !hasActiveAdministrator(on: db) else { return nil }
         let (token, hash) = AccountToken.generate()
-        try await AccountToken(purpose: .firstAdministrator, tokenHash: hash, userID: nil, expiresAt: now.addingTimeInterval(firstAdministratorLinkLifetime)).create(on: db)
+        try await AccountToken(
+            purpose: .firstAdministrator, tokenHash: hash, userID: nil, expiresAt: now.addingTimeInterval(firstAdministratorLinkLifetime)
+        ).create(on: db)
         return publicURL + SiteURL.setup(.value(token)).path
     }
 
     /// The token's record if it exists, has this purpose, and is unused and unexpired.
-    static func usableToken(_ token: String, purpose: AccountToken.Purpose, on db: any Database, now: Date = Date()) async throws -> AccountToken? {
+    static func usableToken(_ token: String, purpose: AccountToken.Purpose, on db: any Database, now: Date = Date()) async throws
+        -> AccountToken?
+    {
         guard token.count >= 20, token.count <= 100 else { return nil }
-        guard let record = try await AccountToken.query(on: db)
-            .filter(\.$tokenHash == AccountToken.hash(token))
-            .filter(\.$purpose == purpose)
-            .first(), record.isUsable(now: now)
+        guard
+            let record = try await AccountToken.query(on: db)
+                .filter(\.$tokenHash == AccountToken.hash(token))
+                .filter(\.$purpose == purpose)
+                .first(), record.isUsable(now: now)
         else { return nil }
         return record
     }
@@ -70,7 +75,9 @@ enum AccountService {
         if trimmed.count > 254 { return "An email address has at most 254 characters." }
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              !trimmed.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" || $0 == "," || $0.asciiValue.map { $0 < 32 } ?? false })
+            !trimmed.contains(where: {
+                $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" || $0 == "," || $0.asciiValue.map { $0 < 32 } ?? false
+            })
         else { return "Enter an email address like name@example.org." }
         return nil
     }
@@ -79,7 +86,9 @@ enum AccountService {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return "Enter your name." }
         if trimmed.count > 120 { return "A name has at most 120 characters." }
-        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return "A name cannot contain control characters." }
+        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "A name cannot contain control characters."
+        }
         return nil
     }
 

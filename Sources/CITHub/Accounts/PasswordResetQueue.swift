@@ -41,26 +41,32 @@ final class PasswordResetQueue: Sendable {
         let db = application.db
         let settings = application.settings
         do {
-            guard let user = try await User.query(on: db).filter(\.$email == email).first(), !user.isDisabled, user.hasAcceptedInvitation else { return }
+            guard let user = try await User.query(on: db).filter(\.$email == email).first(), !user.isDisabled, user.hasAcceptedInvitation
+            else { return }
             let (token, hash) = AccountToken.generate()
             try await db.transaction { tx in
-                try await AccountToken(purpose: .passwordReset, tokenHash: hash, userID: user.id, expiresAt: Date().addingTimeInterval(AccountService.passwordResetLifetime)).create(on: tx)
+                try await AccountToken(
+                    purpose: .passwordReset, tokenHash: hash, userID: user.id,
+                    expiresAt: Date().addingTimeInterval(AccountService.passwordResetLifetime)
+                ).create(on: tx)
                 try await Outbox(database: tx, from: settings.mailFrom).enqueue(
                     to: user.email, subject: "Choose a new CIT Hub password",
                     text: """
-                    Hello \(user.name),
+                        Hello \(user.name),
 
-                    Someone (we hope you) asked to reset the password of your CIT Hub account.
-                    Open this link within one hour to choose a new password. It works once.
+                        Someone (we hope you) asked to reset the password of your CIT Hub account.
+                        Open this link within one hour to choose a new password. It works once.
 
-                    \(settings.publicURL + SiteURL.resetPassword(.value(token)).path)
+                        \(settings.publicURL + SiteURL.resetPassword(.value(token)).path)
 
-                    If you did not ask for this, ignore this message: your password stays as it is.
+                        If you did not ask for this, ignore this message: your password stays as it is.
 
-                    \(settings.organization.name)
-                    """)
-                try await AuditEvent(actorID: user.id, actor: user.email, action: "password_reset.requested", entityType: "user",
-                                     entityID: user.id?.uuidString, details: "", ip: clientAddress).create(on: tx)
+                        \(settings.organization.name)
+                        """)
+                try await AuditEvent(
+                    actorID: user.id, actor: user.email, action: "password_reset.requested", entityType: "user",
+                    entityID: user.id?.uuidString, details: "", ip: clientAddress
+                ).create(on: tx)
             }
         } catch {
             application.logger.error("password reset request failed", metadata: ["error": .string(String(reflecting: error))])

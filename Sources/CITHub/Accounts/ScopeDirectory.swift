@@ -19,23 +19,28 @@ enum ScopeDirectory {
         for link in try await ProgramCounty.query(on: db).all() {
             countiesOf[link.$program.id, default: []].append(counties[link.countyFIPS] ?? link.countyFIPS)
         }
-        return ScopeChoices(programs.map { program in
-            ScopeCandidate(id: program.id!, name: program.name, qualifier: (countiesOf[program.id!] ?? []).sorted().joined(separator: ", "))
-        })
+        return ScopeChoices(
+            programs.map { program in
+                ScopeCandidate(
+                    id: program.id!, name: program.name, qualifier: (countiesOf[program.id!] ?? []).sorted().joined(separator: ", "))
+            })
     }
 
     /// Agencies a liaison can be given. Two agencies of one name are told apart by county and kind.
     static func agencies(on db: any Database) async throws -> ScopeChoices {
         let organizations = try await Organization.query(on: db).filter(\.$kind ~~ agencyKinds).all()
         let counties = try await countyNames(on: db)
-        return ScopeChoices(organizations.map { agency in
-            let county = agency.countyFIPS.flatMap { counties[$0] }.map { "\($0) County" }
-            return ScopeCandidate(id: agency.id!, name: agency.name, qualifier: [county, agency.kind.title].compactMap { $0 }.joined(separator: ", "))
-        })
+        return ScopeChoices(
+            organizations.map { agency in
+                let county = agency.countyFIPS.flatMap { counties[$0] }.map { "\($0) County" }
+                return ScopeCandidate(
+                    id: agency.id!, name: agency.name, qualifier: [county, agency.kind.title].compactMap { $0 }.joined(separator: ", "))
+            })
     }
 
     static func countyNames(on db: any Database) async throws -> [String: String] {
-        Dictionary(try await County.query(on: db).field(\.$id).field(\.$name).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            try await County.query(on: db).field(\.$id).field(\.$name).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Names of the programs and organizations these grants are scoped to, keyed by the
@@ -79,9 +84,12 @@ enum ScopeDirectory {
                 ? "A program coordinator needs a program: type its name and pick it from the list."
                 : "An agency liaison needs an agency: type its name and pick it from the list."
         case let .ambiguous(labels):
-            return "Several \(kind == .program ? "programs" : "agencies") are called “\(typed)”. Pick one from the list: \(labels.joined(separator: "; "))."
+            return
+                "Several \(kind == .program ? "programs" : "agencies") are called “\(typed)”. Pick one from the list: \(labels.joined(separator: "; "))."
         case let .notFound(suggestions):
-            let fix = kind == .program ? "Check the spelling, or add the program to the directory first." : "Check the spelling, or add the agency below."
+            let fix =
+                kind == .program
+                ? "Check the spelling, or add the program to the directory first." : "Check the spelling, or add the agency below."
             return "No \(noun) in the directory is called “\(typed)”. "
                 + (suggestions.isEmpty ? fix : "Did you mean \(suggestions.map { "“\($0)”" }.joined(separator: " or "))?")
         }

@@ -44,9 +44,10 @@ struct HashedSessionDriver: AsyncSessionDriver {
 
     /// A cookie value of any other shape is not looked up at all.
     static func isWellFormed(_ key: String) -> Bool {
-        key.utf8.count == 43 && key.utf8.allSatisfy { b in
-            (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x5F
-        }
+        key.utf8.count == 43
+            && key.utf8.allSatisfy { b in
+                (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x5F
+            }
     }
 
     static func hash(_ key: String) -> String { SHA256.hash(data: Data(key.utf8)).hex }
@@ -80,7 +81,7 @@ struct HashedSessionDriver: AsyncSessionDriver {
 
     func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
         guard Self.isWellFormed(sessionID.string),
-              let record = try await AccountSession.query(on: request.db).filter(\.$keyHash == Self.hash(sessionID.string)).first()
+            let record = try await AccountSession.query(on: request.db).filter(\.$keyHash == Self.hash(sessionID.string)).first()
         else { return nil }
         guard policy.isUsable(createdAt: record.createdAt, lastSeenAt: record.lastSeenAt, now: Date()) else {
             try await record.delete(on: request.db)
@@ -99,7 +100,8 @@ struct HashedSessionDriver: AsyncSessionDriver {
         let now = Date()
         let encoded = Self.encode(data)
         if let read = request.storage[ReadKey.self], read.keyHash == keyHash, read.data == encoded,
-           !policy.needsTouch(lastSeenAt: read.lastSeenAt, now: now) {
+            !policy.needsTouch(lastSeenAt: read.lastSeenAt, now: now)
+        {
             return sessionID
         }
         // An UPDATE, never an insert: a session ended meanwhile (a password reset in

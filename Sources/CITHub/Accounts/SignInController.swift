@@ -37,7 +37,8 @@ enum SignInController {
         let addressKey = "ip:" + req.clientAddress
 
         if email.isEmpty || password.isEmpty {
-            return try render(req, email: email, next: next, error: "Enter your email address and your password.", status: .unprocessableEntity)
+            return try render(
+                req, email: email, next: next, error: "Enter your email address and your password.", status: .unprocessableEntity)
         }
 
         // Refuse before checking the password, so a locked account gives nothing away.
@@ -46,14 +47,18 @@ enum SignInController {
         let reservation = try await reserveAttempt(req, keys: [(accountKey, accountThrottle), (addressKey, addressThrottle)], now: now)
         guard case .reserved(let reservedIDs) = reservation else {
             guard case .throttled(let key, let retryAfter) = reservation else { throw Abort(.internalServerError) }
-            try await req.audit.record("sign_in.throttled", entityType: "account", entityID: email, details: key.hasPrefix("ip:") ? "too many failures from this address" : "too many failures for this account")
+            try await req.audit.record(
+                "sign_in.throttled", entityType: "account", entityID: email,
+                details: key.hasPrefix("ip:") ? "too many failures from this address" : "too many failures for this account")
             let minutes = max(1, Int((retryAfter / 60).rounded(.up)))
             // A locked account (not only a busy address) may be someone else's doing: the
             // owner can still get in through a mailed link.
             let accountLocked = key == accountKey
-            let response = try render(req, email: email, next: next,
-                                      error: "Too many sign-in attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again, " + (accountLocked ? "or ask for a sign-in link by email." : "or reset your password."),
-                                      status: .tooManyRequests, offerLink: accountLocked)
+            let response = try render(
+                req, email: email, next: next,
+                error: "Too many sign-in attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again, "
+                    + (accountLocked ? "or ask for a sign-in link by email." : "or reset your password."),
+                status: .tooManyRequests, offerLink: accountLocked)
             response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(retryAfter.rounded(.up))))
             return response
         }
@@ -63,8 +68,9 @@ enum SignInController {
         let matches = (try? await req.password.async.verify(password, created: hash)) ?? false
         guard let user, matches, user.passwordHash != nil, !user.isDisabled else {
             // The reserved attempt rows stay: they are this failure's record.
-            try await req.audit.record("sign_in.failed", entityType: "account", entityID: email,
-                                       details: user?.isDisabled == true ? "account disabled" : "wrong email or password")
+            try await req.audit.record(
+                "sign_in.failed", entityType: "account", entityID: email,
+                details: user?.isDisabled == true ? "account disabled" : "wrong email or password")
             return try render(req, email: email, next: next, error: "The email address or password is incorrect.", status: .unauthorized)
         }
 
@@ -157,23 +163,36 @@ enum SignInController {
     /// password and does not reveal which accounts exist.
     static let dummyHash: String = (try? Bcrypt.hash("cithub-timing-equaliser", cost: 12)) ?? ""
 
-    static func render(_ req: Request, email: String, next: String, error: String?, status: HTTPResponseStatus, notice: String? = nil, offerLink: Bool = false) throws -> Response {
-        let page = Page(title: "Sign in", chrome: req.chrome(notice: notice), main: [
-            .h1(.text("Sign in")),
-            .p(.text("For program coordinators, trainers, agency liaisons, officers and trainees. Families do not need an account: "), .a(.href(SiteURL.crisis.path), .text("get help now")), .text(".")),
-            .unwrap(error) { error in .div(.class("error-summary"), .attribute(named: "role", value: "alert"), .p(.text(error))) },
-            .if(offerLink, FormHTML.form(action: SiteURL.signInLink.path, csrf: req.csrfToken, [
-                .input(.type(.hidden), .name("email"), .value(email.attributeEscaped)),
-                FormHTML.submit("Email me a sign-in link"),
-            ])),
-            FormHTML.form(action: SiteURL.login.path, csrf: req.csrfToken, [
-                .input(.type(.hidden), .name("next"), .value(next.attributeEscaped)),
-                FormHTML.field(.init(name: "email", label: "Email address", type: "email", value: email, autocomplete: "username")),
-                FormHTML.field(.init(name: "password", label: "Password", type: "password", autocomplete: "current-password")),
-                FormHTML.submit("Sign in"),
-            ]),
-            .p(.a(.href(SiteURL.forgotPassword.path), .text("Forgot your password?"))),
-        ])
+    static func render(
+        _ req: Request, email: String, next: String, error: String?, status: HTTPResponseStatus, notice: String? = nil,
+        offerLink: Bool = false
+    ) throws -> Response {
+        let page = Page(
+            title: "Sign in", chrome: req.chrome(notice: notice),
+            main: [
+                .h1(.text("Sign in")),
+                .p(
+                    .text("For program coordinators, trainers, agency liaisons, officers and trainees. Families do not need an account: "),
+                    .a(.href(SiteURL.crisis.path), .text("get help now")), .text(".")),
+                .unwrap(error) { error in .div(.class("error-summary"), .attribute(named: "role", value: "alert"), .p(.text(error))) },
+                .if(
+                    offerLink,
+                    FormHTML.form(
+                        action: SiteURL.signInLink.path, csrf: req.csrfToken,
+                        [
+                            .input(.type(.hidden), .name("email"), .value(email.attributeEscaped)),
+                            FormHTML.submit("Email me a sign-in link"),
+                        ])),
+                FormHTML.form(
+                    action: SiteURL.login.path, csrf: req.csrfToken,
+                    [
+                        .input(.type(.hidden), .name("next"), .value(next.attributeEscaped)),
+                        FormHTML.field(.init(name: "email", label: "Email address", type: "email", value: email, autocomplete: "username")),
+                        FormHTML.field(.init(name: "password", label: "Password", type: "password", autocomplete: "current-password")),
+                        FormHTML.submit("Sign in"),
+                    ]),
+                .p(.a(.href(SiteURL.forgotPassword.path), .text("Forgot your password?"))),
+            ])
         return htmlResponse(page, status: status)
     }
 }
@@ -186,7 +205,8 @@ enum Notices {
         "invitation-accepted": "Your account is ready. Sign in with your email address and password.",
         "password-reset": "Your password was changed. Sign in with your new password.",
         "sign-in-link-sent": "If an account uses that address, we have sent it a link to sign in. The link works once, for 15 minutes.",
-        "reset-sent": "If an account uses that address, we have sent it a link to choose a new password. The link works once, for one hour.",
+        "reset-sent":
+            "If an account uses that address, we have sent it a link to choose a new password. The link works once, for one hour.",
         "invited": "The invitation was sent.",
         "roles-changed": "The role was changed.",
         "status-changed": "The account was updated.",
@@ -223,7 +243,7 @@ actor KeyedGate {
         if var queue = waiting[key], !queue.isEmpty {
             let next = queue.removeFirst()
             waiting[key] = queue.isEmpty ? nil : queue
-            next.resume()   // the key stays held, now by the next waiter
+            next.resume()  // the key stays held, now by the next waiter
         } else {
             held.remove(key)
         }

@@ -25,7 +25,11 @@ enum SignInLink {
         if let exceeded = try await RateLimitStore(database: req.db).hit(limits(email: email, address: req.rateLimitAddress)) {
             let seconds = exceeded.retryAfter(Date())
             let minutes = max(1, seconds / 60)
-            let response = requestPage(req, email: email, error: "Too many requests for a sign-in link from here or for this address. Please try again in \(minutes) minute\(minutes == 1 ? "" : "s").", status: .tooManyRequests)
+            let response = requestPage(
+                req, email: email,
+                error:
+                    "Too many requests for a sign-in link from here or for this address. Please try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
+                status: .tooManyRequests)
             response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
             return response
         }
@@ -42,14 +46,19 @@ enum SignInLink {
 
     /// The page that asks for a link (shown again when the address is malformed or the limit is reached).
     static func requestPage(_ req: Request, email: String, error: String?, status: HTTPResponseStatus) -> Response {
-        let page = Page(title: "Email me a sign-in link", chrome: req.chrome(), main: [
-            .h1(.text("Email me a sign-in link")),
-            .p(.text("Enter the email address of your account. We will send it a link that signs you in once, within 15 minutes.")),
-            FormHTML.form(action: SiteURL.signInLink.path, csrf: req.csrfToken, [
-                FormHTML.field(.init(name: "email", label: "Email address", type: "email", value: email, error: error, autocomplete: "email")),
-                FormHTML.submit("Email me a sign-in link"),
-            ]),
-        ])
+        let page = Page(
+            title: "Email me a sign-in link", chrome: req.chrome(),
+            main: [
+                .h1(.text("Email me a sign-in link")),
+                .p(.text("Enter the email address of your account. We will send it a link that signs you in once, within 15 minutes.")),
+                FormHTML.form(
+                    action: SiteURL.signInLink.path, csrf: req.csrfToken,
+                    [
+                        FormHTML.field(
+                            .init(name: "email", label: "Email address", type: "email", value: email, error: error, autocomplete: "email")),
+                        FormHTML.submit("Email me a sign-in link"),
+                    ]),
+            ])
         return htmlResponse(page, status: status)
     }
 
@@ -57,14 +66,20 @@ enum SignInLink {
     @Sendable static func confirmForm(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         guard try await AccountService.usableToken(token, purpose: .signInLink, on: req.db) != nil
-        else { throw Abort(.gone, reason: "This sign-in link has already been used or has expired. Ask for a new one from the sign-in page.") }
-        let page = Page(title: "Sign in", chrome: req.chrome(), main: [
-            .h1(.text("Sign in with your link")),
-            .p(.text("This link signs you in once. Press the button to continue.")),
-            FormHTML.form(action: SiteURL.signInLinkToken(.value(token)).path, csrf: req.csrfToken, [
-                FormHTML.submit("Sign in"),
-            ]),
-        ])
+        else {
+            throw Abort(.gone, reason: "This sign-in link has already been used or has expired. Ask for a new one from the sign-in page.")
+        }
+        let page = Page(
+            title: "Sign in", chrome: req.chrome(),
+            main: [
+                .h1(.text("Sign in with your link")),
+                .p(.text("This link signs you in once. Press the button to continue.")),
+                FormHTML.form(
+                    action: SiteURL.signInLinkToken(.value(token)).path, csrf: req.csrfToken,
+                    [
+                        FormHTML.submit("Sign in")
+                    ]),
+            ])
         return htmlResponse(page)
     }
 
@@ -72,10 +87,12 @@ enum SignInLink {
     @Sendable static func signIn(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         guard let record = try await AccountService.usableToken(token, purpose: .signInLink, on: req.db),
-              let userID = record.$user.id,
-              let user = try await User.query(on: req.db).filter(\.$id == userID).with(\.$roleGrants).first(),
-              !user.isDisabled, user.hasAcceptedInvitation
-        else { throw Abort(.gone, reason: "This sign-in link has already been used or has expired. Ask for a new one from the sign-in page.") }
+            let userID = record.$user.id,
+            let user = try await User.query(on: req.db).filter(\.$id == userID).with(\.$roleGrants).first(),
+            !user.isDisabled, user.hasAcceptedInvitation
+        else {
+            throw Abort(.gone, reason: "This sign-in link has already been used or has expired. Ask for a new one from the sign-in page.")
+        }
         let done = try await req.db.transaction { tx -> Bool in
             guard try await AccountService.consume(record, on: tx) else { return false }
             try await SignInFailure.query(on: tx).filter(\.$key == "email:" + user.email).delete()
@@ -124,28 +141,33 @@ final class SignInLinkQueue: Sendable {
         let db = application.db
         let settings = application.settings
         do {
-            guard let user = try await User.query(on: db).filter(\.$email == email).first(), !user.isDisabled, user.hasAcceptedInvitation else { return }
+            guard let user = try await User.query(on: db).filter(\.$email == email).first(), !user.isDisabled, user.hasAcceptedInvitation
+            else { return }
             let (token, hash) = AccountToken.generate()
             try await db.transaction { tx in
-                try await AccountToken(purpose: .signInLink, tokenHash: hash, userID: user.id, expiresAt: Date().addingTimeInterval(SignInLink.lifetime)).create(on: tx)
+                try await AccountToken(
+                    purpose: .signInLink, tokenHash: hash, userID: user.id, expiresAt: Date().addingTimeInterval(SignInLink.lifetime)
+                ).create(on: tx)
                 try await Outbox(database: tx, from: settings.mailFrom).enqueue(
                     to: user.email, subject: "Your CIT Hub sign-in link",
                     text: """
-                    Hello \(user.name),
+                        Hello \(user.name),
 
-                    Someone (we hope you) asked for a link to sign in to your CIT Hub account.
-                    Open this link within 15 minutes and press "Sign in". It works once.
+                        Someone (we hope you) asked for a link to sign in to your CIT Hub account.
+                        Open this link within 15 minutes and press "Sign in". It works once.
 
-                    \(settings.publicURL + SiteURL.signInLinkToken(.value(token)).path)
+                        \(settings.publicURL + SiteURL.signInLinkToken(.value(token)).path)
 
-                    If you did not ask for this, ignore this message. If sign-in said there were
-                    too many attempts, someone may be guessing your password: after you sign in,
-                    consider choosing a new one.
+                        If you did not ask for this, ignore this message. If sign-in said there were
+                        too many attempts, someone may be guessing your password: after you sign in,
+                        consider choosing a new one.
 
-                    \(settings.organization.name)
-                    """)
-                try await AuditEvent(actorID: user.id, actor: user.email, action: "sign_in.link_requested", entityType: "user",
-                                     entityID: user.id?.uuidString, details: "", ip: clientAddress).create(on: tx)
+                        \(settings.organization.name)
+                        """)
+                try await AuditEvent(
+                    actorID: user.id, actor: user.email, action: "sign_in.link_requested", entityType: "user",
+                    entityID: user.id?.uuidString, details: "", ip: clientAddress
+                ).create(on: tx)
             }
         } catch {
             application.logger.error("sign-in link request failed", metadata: ["error": .string(String(reflecting: error))])

@@ -4,7 +4,7 @@ import Vapor
 /// the files of DIR (read once, at start) as HTML at `/<file name>`: no middleware, no
 /// database, no request logging. `bench/pages.sh` loads it next to nginx and next to CIT Hub so each run shows
 /// where the time goes: what the framework itself costs on this machine, and what CIT Hub
-/// adds on top (design/PERFORMANCE.md asks for the three numbers side by side).
+/// adds on top (docs/decisions.md: the three numbers side by side).
 /// Not a user command; it is not listed in `cithub --help`.
 enum BenchReference {
     static let command = "bench-reference"

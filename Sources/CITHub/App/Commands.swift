@@ -91,17 +91,28 @@ struct RestoreCommand: AsyncCommand {
             let sql = connection as! any SQLDatabase
             try await sql.raw("ATTACH DATABASE \(bind: source) AS backup").run()
             do {
-                let check = try await sql.raw("PRAGMA backup.integrity_check").all().first.flatMap { try? $0.decode(column: "integrity_check", as: String.self) } ?? "unknown"
-                guard check == "ok" else { throw Mismatch(description: "The backup fails SQLite's integrity check (\(check)); nothing was restored.") }
+                let check =
+                    try await sql.raw("PRAGMA backup.integrity_check").all().first.flatMap {
+                        try? $0.decode(column: "integrity_check", as: String.self)
+                    } ?? "unknown"
+                guard check == "ok" else {
+                    throw Mismatch(description: "The backup fails SQLite's integrity check (\(check)); nothing was restored.")
+                }
                 func names(_ schema: String, _ query: String) async throws -> [String] {
-                    try await sql.raw(SQLQueryString(query.replacingOccurrences(of: "SCHEMA", with: schema))).all().map { try $0.decode(column: "name", as: String.self) }
+                    try await sql.raw(SQLQueryString(query.replacingOccurrences(of: "SCHEMA", with: schema))).all().map {
+                        try $0.decode(column: "name", as: String.self)
+                    }
                 }
                 let liveMigrations = Set(try await names("main", "SELECT name FROM SCHEMA._fluent_migrations"))
                 let backupMigrations = Set(try await names("backup", "SELECT name FROM SCHEMA._fluent_migrations"))
                 guard liveMigrations == backupMigrations else {
-                    throw Mismatch(description: "The backup comes from another version of CIT Hub (its migrations differ: \(backupMigrations.symmetricDifference(liveMigrations).sorted().joined(separator: ", "))); nothing was restored.")
+                    throw Mismatch(
+                        description:
+                            "The backup comes from another version of CIT Hub (its migrations differ: \(backupMigrations.symmetricDifference(liveMigrations).sorted().joined(separator: ", "))); nothing was restored."
+                    )
                 }
-                let tables = try await names("main", "SELECT name FROM SCHEMA.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+                let tables = try await names(
+                    "main", "SELECT name FROM SCHEMA.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
                 try await sql.raw("PRAGMA foreign_keys = OFF").run()
                 try await sql.raw("BEGIN IMMEDIATE").run()
                 var counts: [String] = []
@@ -109,7 +120,9 @@ struct RestoreCommand: AsyncCommand {
                     for table in tables {
                         try await sql.raw("DELETE FROM main.\(ident: table)").run()
                         try await sql.raw("INSERT INTO main.\(ident: table) SELECT * FROM backup.\(ident: table)").run()
-                        let n = try await sql.raw("SELECT count(*) AS n FROM main.\(ident: table)").first()?.decode(column: "n", as: Int.self) ?? 0
+                        let n =
+                            try await sql.raw("SELECT count(*) AS n FROM main.\(ident: table)").first()?.decode(column: "n", as: Int.self)
+                            ?? 0
                         counts.append("\(table) \(n)")
                     }
                     try await sql.raw("COMMIT").run()
@@ -178,7 +191,9 @@ struct SetupLinkCommand: AsyncCommand {
         if let link = try await AccountService.issueFirstAdministratorLink(on: app.db, publicURL: app.settings.publicURL) {
             context.console.print(link)
         } else {
-            context.console.print("An administrator exists already. Administrators invite everyone else from \(app.settings.publicURL)\(SiteURL.adminUsers.path).")
+            context.console.print(
+                "An administrator exists already. Administrators invite everyone else from \(app.settings.publicURL)\(SiteURL.adminUsers.path)."
+            )
         }
     }
 }

@@ -38,7 +38,11 @@ final class DatabaseWatchdog: Sendable {
     /// Probes every event loop's pool; replaces the pool when one is silent. Returns
     /// whether it did (false also when another check is running).
     func check(_ app: Application) async -> Bool {
-        guard checking.withLockedValue({ busy in defer { busy = true }; return !busy }) else { return false }
+        guard
+            checking.withLockedValue({ busy in
+                defer { busy = true }; return !busy
+            })
+        else { return false }
         defer { checking.withLockedValue { $0 = false } }
         let loops = Array(app.eventLoopGroup.makeIterator())
         var results: [Probe] = []
@@ -51,8 +55,9 @@ final class DatabaseWatchdog: Sendable {
             app.logger.notice("database watchdog: every connection pool answers", metadata: ["loops": .stringConvertible(loops.count)])
             return false
         }
-        app.logger.error("database watchdog: a connection pool does not answer (a query lost in a database restart holds its connections); replacing the pool",
-                         metadata: ["silent_loops": .stringConvertible(silent), "loops": .stringConvertible(loops.count)])
+        app.logger.error(
+            "database watchdog: a connection pool does not answer (a query lost in a database restart holds its connections); replacing the pool",
+            metadata: ["silent_loops": .stringConvertible(silent), "loops": .stringConvertible(loops.count)])
         // The driver's shutdown waits on a semaphore: never on an event loop.
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async {

@@ -62,12 +62,24 @@ public enum CITHubMain {
         let loaded = try await ReferenceData.load(on: app.db, stateCode: settings.stateCode, logger: app.logger)
         let t1 = clock.now
         let directory = try await DirectoryStarterData.load(on: app.db, stateCode: settings.stateCode, logger: app.logger)
-        app.logger.debug("reference data timing", metadata: ["counties_catalog_ms": .stringConvertible((t1 - t0).milliseconds), "directory_ms": .stringConvertible((clock.now - t1).milliseconds)])
+        app.logger.debug(
+            "reference data timing",
+            metadata: [
+                "counties_catalog_ms": .stringConvertible((t1 - t0).milliseconds),
+                "directory_ms": .stringConvertible((clock.now - t1).milliseconds),
+            ])
         if directory != DirectoryStarterData.Summary() {
-            app.logger.info("directory starter data loaded", metadata: ["zip_rows": .stringConvertible(directory.zips), "programs": .stringConvertible(directory.programs)])
+            app.logger.info(
+                "directory starter data loaded",
+                metadata: ["zip_rows": .stringConvertible(directory.zips), "programs": .stringConvertible(directory.programs)])
         }
         if loaded != ReferenceData.Summary() {
-            app.logger.info("reference data loaded", metadata: ["counties": .stringConvertible(loaded.countiesAdded), "courses": .stringConvertible(loaded.coursesAdded), "topics": .stringConvertible(loaded.topicsAdded)])
+            app.logger.info(
+                "reference data loaded",
+                metadata: [
+                    "counties": .stringConvertible(loaded.countiesAdded), "courses": .stringConvertible(loaded.coursesAdded),
+                    "topics": .stringConvertible(loaded.topicsAdded),
+                ])
         }
     }
 
@@ -80,7 +92,12 @@ public enum CITHubMain {
             let clock = ContinuousClock()
             let migrated = try await clock.measure { try await app.autoMigrate() }
             let loaded = try await clock.measure { try await loadReferenceData(app) }
-            app.logger.info("database ready", metadata: ["migrations_ms": .stringConvertible(migrated.milliseconds), "reference_data_ms": .stringConvertible(loaded.milliseconds)])
+            app.logger.info(
+                "database ready",
+                metadata: [
+                    "migrations_ms": .stringConvertible(migrated.milliseconds),
+                    "reference_data_ms": .stringConvertible(loaded.milliseconds),
+                ])
         }
         var banner = "\nCIT Hub is starting at \(settings.publicURL)\n"
         switch settings.storage {
@@ -94,12 +111,12 @@ public enum CITHubMain {
         if let link = try await AccountService.issueFirstAdministratorLink(on: app.db, publicURL: settings.publicURL) {
             banner += """
 
-            No administrator exists yet. Open this link to create the first one
-            (it works once, for 24 hours; restart CIT Hub for a new one):
+                No administrator exists yet. Open this link to create the first one
+                (it works once, for 24 hours; restart CIT Hub for a new one):
 
-                \(link)
+                    \(link)
 
-            """
+                """
         } else {
             banner += "Sign in at \(settings.publicURL)\(SiteURL.login.path)\n"
         }

@@ -15,7 +15,10 @@ struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String,
+        line: UInt
+    ) {
         var object: [String: String] = [
             "time": Date().formatted(.iso8601),
             "level": level.rawValue,
@@ -54,9 +57,13 @@ struct RedactingLogHandler: LogHandler {
         set { inner[metadataKey: key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        inner.log(level: level, message: "\(SecretPaths.redact(message.description))",
-                  metadata: explicit.map { $0.mapValues(Self.redact) }, source: source, file: file, function: function, line: line)
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String,
+        line: UInt
+    ) {
+        inner.log(
+            level: level, message: "\(SecretPaths.redact(message.description))",
+            metadata: explicit.map { $0.mapValues(Self.redact) }, source: source, file: file, function: function, line: line)
     }
 
     static func redact(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {

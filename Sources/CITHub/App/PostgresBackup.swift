@@ -25,7 +25,8 @@ enum PostgresBackup {
             throw Abort(.conflict, reason: "\(target) exists already; choose a new file name.")
         }
         let (url, schema) = try connection(app)
-        _ = try await run("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--schema=\(schema)", "--file=\(target)", "--dbname=\(url)"])
+        _ = try await run(
+            "pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--schema=\(schema)", "--file=\(target)", "--dbname=\(url)"])
         // Reading the dump's table of contents proves the file is complete and readable.
         let contents = try await run("pg_restore", ["--list", target])
         let tables = contents.split(separator: "\n").filter { $0.contains(" TABLE DATA ") }.count
@@ -41,7 +42,8 @@ enum PostgresBackup {
         do {
             contents = try await run("pg_restore", ["--list", source])
         } catch {
-            throw ToolFailed(description: "\(source) is not a backup written by cithub backup on PostgreSQL; nothing was restored. (\(error))")
+            throw ToolFailed(
+                description: "\(source) is not a backup written by cithub backup on PostgreSQL; nothing was restored. (\(error))")
         }
         guard contents.contains(" TABLE DATA \(schema) _fluent_migrations ") else {
             throw ToolFailed(description: "\(source) holds no CIT Hub tables in schema \(schema); nothing was restored.")
@@ -49,8 +51,12 @@ enum PostgresBackup {
         let sql = app.db as! any SQLDatabase
         let before = try await generation(sql)
         // --single-transaction with --exit-on-error: all of it, or none of it.
-        _ = try await run("pg_restore", ["--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-owner", "--no-privileges",
-                                         "--schema=\(schema)", "--dbname=\(url)", source])
+        _ = try await run(
+            "pg_restore",
+            [
+                "--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-owner", "--no-privileges",
+                "--schema=\(schema)", "--dbname=\(url)", source,
+            ])
         try await app.autoMigrate()
         // Running instances drop their cached pages when this number moves (PageCacheSync);
         // the dump brought back an old number, so move it past both.
@@ -58,7 +64,9 @@ enum PostgresBackup {
         try await sql.raw("UPDATE cache_generation SET generation = \(bind: max(before, restored) + 1) WHERE id = 1").run()
         app.pageCache.invalidateAll()
         var counts: [String] = []
-        let tables = try await sql.raw("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name").all()
+        let tables = try await sql.raw(
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+        ).all()
             .map { try $0.decode(column: "name", as: String.self) }
         for table in tables {
             let n = try await sql.raw("SELECT count(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self) ?? 0
@@ -109,7 +117,11 @@ enum PostgresBackup {
                 let outData = output.fileHandleForReading.readDataToEndOfFile()
                 group.wait()
                 process.waitUntilExit()
-                continuation.resume(returning: (String(decoding: outData, as: UTF8.self), String(decoding: errData.withLockedValue { $0 }, as: UTF8.self), process.terminationStatus))
+                continuation.resume(
+                    returning: (
+                        String(decoding: outData, as: UTF8.self), String(decoding: errData.withLockedValue { $0 }, as: UTF8.self),
+                        process.terminationStatus
+                    ))
             }
         }
         guard status == 0 else {

@@ -76,8 +76,10 @@ public struct Settings: Sendable {
 
     public var usesHTTPS: Bool { publicURL.lowercased().hasPrefix("https://") }
 
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
-                                       arguments: [String] = CommandLine.arguments) -> Settings {
+    public static func fromEnvironment(
+        _ env: [String: String] = ProcessInfo.processInfo.environment,
+        arguments: [String] = CommandLine.arguments
+    ) -> Settings {
         let dataDir = env["CITHUB_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
         let storage: Storage
         if let url = env["DATABASE_URL"], !url.isEmpty {
@@ -112,7 +114,8 @@ public struct Settings: Sendable {
             postgresConnectionsPerLoop: env["CITHUB_DB_POOL"].flatMap(Int.init).map { max(1, min($0, 64)) } ?? 4,
             coverageTargetShare: env["CITHUB_CIT_TARGET_PERCENT"].flatMap(Double.init).map { max(1, min($0, 100)) / 100 } ?? 0.20,
             apiRatePerMinute: env["CITHUB_API_RATE_PER_MINUTE"].flatMap(Int.init).map { max(1, min($0, 10_000_000)) } ?? 300,
-            requestTimeout: .milliseconds(env["CITHUB_REQUEST_TIMEOUT"].flatMap(Double.init).map { Int64(max(0.1, min($0, 3600)) * 1000) } ?? 30_000),
+            requestTimeout: .milliseconds(
+                env["CITHUB_REQUEST_TIMEOUT"].flatMap(Double.init).map { Int64(max(0.1, min($0, 3600)) * 1000) } ?? 30_000),
             mailRetentionDays: env["CITHUB_MAIL_RETENTION_DAYS"].flatMap(Int.init).map { max(1, min($0, 3650)) } ?? 30,
             trustedProxies: TrustedProxies(parsing: env["CITHUB_TRUSTED_PROXIES"] ?? ""),
             sessionPolicy: SessionPolicy(

@@ -225,7 +225,8 @@ enum SiteURL: Sendable, Hashable {
         case let .classRoster(id): "/classes/\(id.segment("id"))/roster"
         case let .classEdit(id): "/classes/\(id.segment("id"))/edit"
         case let .classAddPerson(id): "/classes/\(id.segment("id"))/registrations/new"
-        case let .classRegistrationCancel(id, registration): "/classes/\(id.segment("id"))/registrations/\(registration.segment("registration"))/cancel"
+        case let .classRegistrationCancel(id, registration):
+            "/classes/\(id.segment("id"))/registrations/\(registration.segment("registration"))/cancel"
         case let .newClass(id): "/programs/\(id.segment("id"))/classes/new"
         case let .registration(token): "/registrations/\(token.segment("token"))"
         case let .registrationCancel(token): "/registrations/\(token.segment("token"))/cancel"
@@ -240,7 +241,8 @@ enum SiteURL: Sendable, Hashable {
         case let .completionExcuse(id): "/classes/\(id.segment("id"))/completion/excuse"
         case let .classCertificates(id): "/classes/\(id.segment("id"))/certificates"
         case let .evaluations(id): "/classes/\(id.segment("id"))/evaluations"
-        case let .evaluationSheet(id, registration, scenario): "/classes/\(id.segment("id"))/evaluations/\(registration.segment("registration"))/\(scenario.segment("scenario"))"
+        case let .evaluationSheet(id, registration, scenario):
+            "/classes/\(id.segment("id"))/evaluations/\(registration.segment("registration"))/\(scenario.segment("scenario"))"
         case let .scenarios(id): "/programs/\(id.segment("id"))/scenarios"
         case .teaching: "/teaching"
         case .myTraining: "/my/training"
@@ -314,7 +316,7 @@ enum SiteURL: Sendable, Hashable {
         .certificateStylesheet, .attendanceScript, .attendanceStylesheet, .encounters, .encounterNew,
         .encounterImport, .encounterCorrect(.key), .agency(.key), .outcomes, .coverage, .stateReport,
         .outcomesStylesheet, .apiOpenAPI, .apiCounties, .apiCounty(.key), .apiPrograms, .apiProgram(.key),
-        .apiClasses, .apiClassRoster(.key), .apiEncounters, .benchReferencePage(.key)
+        .apiClasses, .apiClassRoster(.key), .apiEncounters, .benchReferencePage(.key),
     ]
 
     // MARK: Paths built on a case

@@ -8,7 +8,7 @@ import FluentPostgresDriver
 /// these do nothing there.
 enum StartupLock {
     /// Migrations and reference data at start.
-    static let startupKey: Int64 = 0x43_49_54_48_55_42_01   // "CITHUB" + 1
+    static let startupKey: Int64 = 0x43_49_54_48_55_42_01  // "CITHUB" + 1
     /// Creating the first administrator.
     static let firstAdministratorKey: Int64 = 0x43_49_54_48_55_42_02
 
@@ -24,7 +24,8 @@ enum StartupLock {
     static func withLock(_ app: Application, key: Int64 = startupKey, _ body: @escaping @Sendable () async throws -> Void) async throws {
         guard isPostgres(app.db), case .postgres(let url) = app.settings.storage else { return try await body() }
         let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
-        let connection = try await PostgresConnection.connect(on: app.eventLoopGroup.any(), configuration: configuration, id: 0, logger: app.logger)
+        let connection = try await PostgresConnection.connect(
+            on: app.eventLoopGroup.any(), configuration: configuration, id: 0, logger: app.logger)
         do {
             try await connection.query("SELECT pg_advisory_lock(\(key))", logger: app.logger)
             try await body()

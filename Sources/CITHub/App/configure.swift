@@ -30,7 +30,8 @@ enum ConfigurationError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .badDatabaseURL(let detail): "DATABASE_URL is not a usable postgres:// address (\(detail))."
-        case .dataDirectory(let path, let why): "Cannot use the data folder \(path): \(why). Set CITHUB_DATA_DIR to a folder CIT Hub may write to."
+        case .dataDirectory(let path, let why):
+            "Cannot use the data folder \(path): \(why). Set CITHUB_DATA_DIR to a folder CIT Hub may write to."
         }
     }
 }
@@ -65,7 +66,8 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     let secure = settings.usesHTTPS
     app.sessions.configuration.cookieName = "cithub_session"
     app.sessions.configuration.cookieFactory = { id in
-        HTTPCookies.Value(string: id.string, expires: nil, maxAge: nil, domain: nil, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+        HTTPCookies.Value(
+            string: id.string, expires: nil, maxAge: nil, domain: nil, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
 
     app.http.server.configuration.hostname = settings.hostname
@@ -80,7 +82,7 @@ public func configure(_ app: Application, settings: Settings, bcryptCost: Int = 
     // entries carry every header); then security headers, so error pages carry them too; then
     // errors, so everything below is turned into a page; the deadline, so a lost query
     // becomes a 503 page too; request logging at debug
-    // (design/PERFORMANCE.md: per-request logging at info costs a fifth of throughput).
+    // (docs/decisions.md: per-request logging at info costs a fifth of throughput).
     app.middleware = Middlewares()
     // A request line or header block too large gets 414/431 before anything else runs.
     app.middleware.use(RequestHeadLimitMiddleware())
@@ -138,7 +140,10 @@ func configureDatabase(_ app: Application, settings: Settings) throws {
         }
         // Tests give each test its own schema so they can run side by side.
         if let schema = settings.postgresSchema { config.searchPath = [schema] }
-        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: settings.postgresConnectionsPerLoop, connectionPoolTimeout: poolWait), as: .psql)
+        app.databases.use(
+            .postgres(
+                configuration: config, maxConnectionsPerEventLoop: settings.postgresConnectionsPerLoop, connectionPoolTimeout: poolWait),
+            as: .psql)
     }
 }
 

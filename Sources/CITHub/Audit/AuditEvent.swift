@@ -20,7 +20,10 @@ final class AuditEvent: Model, @unchecked Sendable {
 
     init() {}
 
-    init(actorID: UUID?, actor: String, action: String, entityType: String, entityID: String?, details: String, ip: String?, at: Date = Date()) {
+    init(
+        actorID: UUID?, actor: String, action: String, entityType: String, entityID: String?, details: String, ip: String?,
+        at: Date = Date()
+    ) {
         self.at = at
         self.actorID = actorID
         self.actor = actor
@@ -37,8 +40,10 @@ final class AuditEvent: Model, @unchecked Sendable {
 struct AuditTrail {
     let request: Request
 
-    func record(_ action: String, entityType: String, entityID: String?, details: String = "",
-                actor: User? = nil, on database: (any Database)? = nil) async throws {
+    func record(
+        _ action: String, entityType: String, entityID: String?, details: String = "",
+        actor: User? = nil, on database: (any Database)? = nil
+    ) async throws {
         let who = actor ?? request.auth.get(User.self)
         let event = AuditEvent(
             actorID: who?.id,

@@ -64,15 +64,18 @@ enum RegistrationService {
 
     static func policy(for session: ClassSession, on db: any Database) async throws -> SeatPolicy {
         let limits = try await ClassAgencyLimit.query(on: db).filter(\.$classSession.$id == session.id!).all()
-        return SeatPolicy(capacity: session.capacity, agencyLimits: Dictionary(limits.map { ($0.agencyKey, $0.seatLimit) }, uniquingKeysWith: min),
-                          defaultAgencyLimit: session.defaultAgencyLimit)
+        return SeatPolicy(
+            capacity: session.capacity, agencyLimits: Dictionary(limits.map { ($0.agencyKey, $0.seatLimit) }, uniquingKeysWith: min),
+            defaultAgencyLimit: session.defaultAgencyLimit)
     }
 
     /// Seats taken at `now`: confirmed places and holds that have not run out
     /// (`SeatCounts(claims:at:)`). `excluding`: the registration being decided, whose own
     /// hold must not stand in its way.
     static func counts(classID: UUID, on db: any Database, now: Date = Date(), excluding: UUID? = nil) async throws -> SeatCounts {
-        let taking = try await Registration.query(on: db).filter(\.$classSession.$id == classID).filter(\.$status ~~ [.confirmed, .pending]).all()
+        let taking = try await Registration.query(on: db).filter(\.$classSession.$id == classID).filter(
+            \.$status ~~ [.confirmed, .pending]
+        ).all()
         let claims = taking.filter { $0.id != excluding }.compactMap { registration -> SeatClaim? in
             if registration.status == .confirmed { return SeatClaim(agencyKey: registration.agencyKey) }
             guard let until = registration.holdUntil else { return nil }
@@ -115,7 +118,9 @@ enum RegistrationService {
         if byCoordinator { return session.endsAt <= now ? "This class is over." : nil }
         if session.startsAt <= now { return "This class has already started." }
         if let opens = session.registrationOpensAt, now < opens { return "Registration opens on \(ClassFormat.day(opens, session.zone))." }
-        if let closes = session.registrationClosesAt, now > closes { return "Registration closed on \(ClassFormat.day(closes, session.zone))." }
+        if let closes = session.registrationClosesAt, now > closes {
+            return "Registration closed on \(ClassFormat.day(closes, session.zone))."
+        }
         return nil
     }
 
@@ -143,7 +148,8 @@ enum RegistrationService {
             // Seats whose holds ran out go to the waitlist before anyone new is counted.
             _ = try await promote(session, on: tx, settings: settings, now: now)
 
-            let existing = try await Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$email == applicant.email).first()
+            let existing = try await Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$email == applicant.email)
+                .first()
             let outbox = Outbox(database: tx, from: settings.mailFrom)
             if let existing, existing.status == .confirmed || existing.status == .waitlisted {
                 // Only the hash of the old link is kept, so the mail carries a new one (which
@@ -152,11 +158,16 @@ enum RegistrationService {
                 existing.manageTokenHash = hash
                 try await existing.save(on: tx)
                 let position = try await self.position(of: existing, on: tx)
-                try await outbox.enqueue(to: existing.email, subject: "You already have a place: \(session.title)",
-                                         text: ClassMail.alreadyPlaced(session, registration: existing, position: position,
-                                                                       link: settings.publicURL + SiteURL.registration(.value(token)).path, organization: settings.organization.name))
-                try await AuditEvent(actorID: nil, actor: "public registration", action: "registration.reminded", entityType: "class", entityID: classID.uuidString,
-                                     details: "registration \(existing.id!.uuidString)", ip: request.clientAddress).create(on: tx)
+                try await outbox.enqueue(
+                    to: existing.email, subject: "You already have a place: \(session.title)",
+                    text: ClassMail.alreadyPlaced(
+                        session, registration: existing, position: position,
+                        link: settings.publicURL + SiteURL.registration(.value(token)).path, organization: settings.organization.name))
+                try await AuditEvent(
+                    actorID: nil, actor: "public registration", action: "registration.reminded", entityType: "class",
+                    entityID: classID.uuidString,
+                    details: "registration \(existing.id!.uuidString)", ip: request.clientAddress
+                ).create(on: tx)
                 return .alreadyPlaced(existing)
             }
 
@@ -164,8 +175,9 @@ enum RegistrationService {
             let registration = existing ?? Registration()
             fill(registration, classID: classID, with: applicant)
             registration.status = .pending
-            let decision = SeatAllocation.decide(policy: try await policy(for: session, on: tx),
-                                                 counts: try await counts(classID: classID, on: tx, now: now, excluding: registration.id), agencyKey: registration.agencyKey)
+            let decision = SeatAllocation.decide(
+                policy: try await policy(for: session, on: tx),
+                counts: try await counts(classID: classID, on: tx, now: now, excluding: registration.id), agencyKey: registration.agencyKey)
             let linkExpiry = SeatHold.linkExpiry(requestedAt: now, closesAt: session.registrationClosesAt, startsAt: session.startsAt)
             let (token, hash) = AccountToken.generate()
             registration.confirmTokenHash = hash
@@ -179,11 +191,17 @@ enum RegistrationService {
             registration.promotedAt = nil
             registration.reminderSentAt = nil
             try await registration.save(on: tx)
-            try await outbox.enqueue(to: registration.email, subject: "Confirm your place: \(session.title)",
-                                     text: ClassMail.confirmAddress(session, registration: registration, link: settings.publicURL + SiteURL.registrationConfirm(.value(token)).path,
-                                                                    organization: settings.organization.name))
-            try await AuditEvent(actorID: nil, actor: "public registration", action: "registration.requested", entityType: "class", entityID: classID.uuidString,
-                                 details: "registration \(registration.id!.uuidString)" + (registration.holdUntil == nil ? "" : ", seat held"), ip: request.clientAddress).create(on: tx)
+            try await outbox.enqueue(
+                to: registration.email, subject: "Confirm your place: \(session.title)",
+                text: ClassMail.confirmAddress(
+                    session, registration: registration, link: settings.publicURL + SiteURL.registrationConfirm(.value(token)).path,
+                    organization: settings.organization.name))
+            try await AuditEvent(
+                actorID: nil, actor: "public registration", action: "registration.requested", entityType: "class",
+                entityID: classID.uuidString,
+                details: "registration \(registration.id!.uuidString)" + (registration.holdUntil == nil ? "" : ", seat held"),
+                ip: request.clientAddress
+            ).create(on: tx)
             return .pending(registration, confirmToken: token)
         }
     }
@@ -204,7 +222,8 @@ enum RegistrationService {
         let settings = request.application.settings
         return try await request.db.transaction { tx in
             let session = try await lock(found.$classSession.id, on: tx)
-            guard let registration = try await Registration.find(found.id, on: tx), registration.confirmTokenHash == found.confirmTokenHash else { return .notFound }
+            guard let registration = try await Registration.find(found.id, on: tx), registration.confirmTokenHash == found.confirmTokenHash
+            else { return .notFound }
             guard registration.status == .pending else {
                 return .alreadyUsed(registration, session, position: try await position(of: registration, on: tx))
             }
@@ -221,12 +240,17 @@ enum RegistrationService {
     /// `byCoordinator`: a coordinator adding someone on the roster. The registration window
     /// does not apply (a class entered while it runs needs its people), the class's end does.
     /// The address needs no confirmation: the coordinator is signed in and vouches for it.
-    static func register(classID: UUID, applicant: Applicant, request: Request, now: Date = Date(), byCoordinator: Bool = false) async throws -> Outcome {
+    static func register(classID: UUID, applicant: Applicant, request: Request, now: Date = Date(), byCoordinator: Bool = false)
+        async throws -> Outcome
+    {
         try await request.db.transaction { tx in
             let session = try await lock(classID, on: tx)
             if let why = closedReason(session, now: now, byCoordinator: byCoordinator) { throw Refusal.closed(why) }
-            let existing = try await Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$email == applicant.email).first()
-            if let existing, existing.status == .confirmed || existing.status == .waitlisted { throw Refusal.alreadyRegistered(existing.status) }
+            let existing = try await Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$email == applicant.email)
+                .first()
+            if let existing, existing.status == .confirmed || existing.status == .waitlisted {
+                throw Refusal.alreadyRegistered(existing.status)
+            }
             let registration = existing ?? Registration()
             fill(registration, classID: classID, with: applicant)
             return try await place(registration, in: session, on: tx, request: request, now: now, actor: nil)
@@ -235,11 +259,14 @@ enum RegistrationService {
 
     /// Gives a registration its place (a seat, or the end of the waitlist), a new manage
     /// link and the mail that carries it. Inside the class's lock.
-    static func place(_ registration: Registration, in session: ClassSession, on tx: any Database, request: Request, now: Date, actor: String?) async throws -> Outcome {
+    static func place(
+        _ registration: Registration, in session: ClassSession, on tx: any Database, request: Request, now: Date, actor: String?
+    ) async throws -> Outcome {
         let settings = request.application.settings
         let classID = session.id!
-        let decision = SeatAllocation.decide(policy: try await policy(for: session, on: tx),
-                                             counts: try await counts(classID: classID, on: tx, now: now, excluding: registration.id), agencyKey: registration.agencyKey)
+        let decision = SeatAllocation.decide(
+            policy: try await policy(for: session, on: tx),
+            counts: try await counts(classID: classID, on: tx, now: now, excluding: registration.id), agencyKey: registration.agencyKey)
         let (token, hash) = AccountToken.generate()
         registration.status = decision == .confirmed ? .confirmed : .waitlisted
         registration.sequence = session.registrationSequence
@@ -257,17 +284,21 @@ enum RegistrationService {
         let link = settings.publicURL + SiteURL.registration(.value(token)).path
         let outbox = Outbox(database: tx, from: settings.mailFrom)
         if registration.status == .confirmed {
-            try await outbox.enqueue(to: registration.email, subject: "Confirmed: \(session.title)",
-                                     text: ClassMail.confirmation(session, registration: registration, link: link, organization: settings.organization.name),
-                                     attachments: [ClassMail.invitation(session, publicURL: settings.publicURL)])
+            try await outbox.enqueue(
+                to: registration.email, subject: "Confirmed: \(session.title)",
+                text: ClassMail.confirmation(session, registration: registration, link: link, organization: settings.organization.name),
+                attachments: [ClassMail.invitation(session, publicURL: settings.publicURL)])
         } else {
-            try await outbox.enqueue(to: registration.email, subject: "Waitlist: \(session.title)",
-                                     text: ClassMail.waitlisted(session, registration: registration, position: position ?? 0, reason: decision, link: link))
+            try await outbox.enqueue(
+                to: registration.email, subject: "Waitlist: \(session.title)",
+                text: ClassMail.waitlisted(session, registration: registration, position: position ?? 0, reason: decision, link: link))
         }
         let user = request.auth.get(User.self)
-        try await AuditEvent(actorID: user?.id, actor: actor ?? user?.email ?? "public registration",
-                             action: "registration.\(registration.status.rawValue)", entityType: "class", entityID: classID.uuidString,
-                             details: "registration \(registration.id!.uuidString)", ip: request.clientAddress).create(on: tx)
+        try await AuditEvent(
+            actorID: user?.id, actor: actor ?? user?.email ?? "public registration",
+            action: "registration.\(registration.status.rawValue)", entityType: "class", entityID: classID.uuidString,
+            details: "registration \(registration.id!.uuidString)", ip: request.clientAddress
+        ).create(on: tx)
         return Outcome(registration: registration, manageToken: token, position: position)
     }
 
@@ -279,17 +310,22 @@ enum RegistrationService {
         return try await request.db.transaction { tx in
             guard let classID = try await Registration.find(registrationID, on: tx)?.$classSession.id else { throw Abort(.notFound) }
             let session = try await lock(classID, on: tx)
-            guard let registration = try await Registration.find(registrationID, on: tx), registration.status == .confirmed || registration.status == .waitlisted else { return [] }
+            guard let registration = try await Registration.find(registrationID, on: tx),
+                registration.status == .confirmed || registration.status == .waitlisted
+            else { return [] }
             let wasConfirmed = registration.status == .confirmed
             registration.status = .cancelled
             registration.cancelledAt = now
             try await registration.save(on: tx)
             let outbox = Outbox(database: tx, from: settings.mailFrom)
-            try await outbox.enqueue(to: registration.email, subject: "Cancelled: \(session.title)",
-                                     text: ClassMail.cancelled(session, registration: registration, byCoordinator: actor != "registrant"),
-                                     attachments: wasConfirmed ? [ClassMail.invitation(session, publicURL: settings.publicURL, cancelled: true)] : [])
-            try await AuditEvent(actorID: request.auth.get(User.self)?.id, actor: actor, action: "registration.cancelled", entityType: "class",
-                                 entityID: classID.uuidString, details: "registration \(registrationID.uuidString)", ip: request.clientAddress).create(on: tx)
+            try await outbox.enqueue(
+                to: registration.email, subject: "Cancelled: \(session.title)",
+                text: ClassMail.cancelled(session, registration: registration, byCoordinator: actor != "registrant"),
+                attachments: wasConfirmed ? [ClassMail.invitation(session, publicURL: settings.publicURL, cancelled: true)] : [])
+            try await AuditEvent(
+                actorID: request.auth.get(User.self)?.id, actor: actor, action: "registration.cancelled", entityType: "class",
+                entityID: classID.uuidString, details: "registration \(registrationID.uuidString)", ip: request.clientAddress
+            ).create(on: tx)
             let promoted = try await promote(session, on: tx, settings: settings, now: now)
             return promoted
         }
@@ -306,7 +342,9 @@ enum RegistrationService {
         let waiting = try await waitlist(classID: session.id!, on: tx)
         guard !waiting.isEmpty else { return [] }
         let entries = waiting.map { WaitlistEntry(id: $0.id!, agencyKey: $0.agencyKey, joinedAt: $0.joinedAt, sequence: $0.sequence) }
-        let ids = WaitlistPolicy.promotions(waitlist: entries, policy: try await policy(for: session, on: tx), counts: try await counts(classID: session.id!, on: tx, now: now))
+        let ids = WaitlistPolicy.promotions(
+            waitlist: entries, policy: try await policy(for: session, on: tx),
+            counts: try await counts(classID: session.id!, on: tx, now: now))
         var promoted: [Registration] = []
         for id in ids {
             guard let registration = waiting.first(where: { $0.id == id }) else { continue }
@@ -317,10 +355,14 @@ enum RegistrationService {
             try await registration.save(on: tx)
             try await Outbox(database: tx, from: settings.mailFrom).enqueue(
                 to: registration.email, subject: "A seat opened: you are confirmed for \(session.title)",
-                text: ClassMail.promoted(session, registration: registration, link: settings.publicURL + SiteURL.registration(.value(token)).path, organization: settings.organization.name),
+                text: ClassMail.promoted(
+                    session, registration: registration, link: settings.publicURL + SiteURL.registration(.value(token)).path,
+                    organization: settings.organization.name),
                 attachments: [ClassMail.invitation(session, publicURL: settings.publicURL)])
-            try await AuditEvent(actorID: nil, actor: "waitlist", action: "registration.promoted", entityType: "class", entityID: session.id!.uuidString,
-                                 details: "registration \(id.uuidString)", ip: nil).create(on: tx)
+            try await AuditEvent(
+                actorID: nil, actor: "waitlist", action: "registration.promoted", entityType: "class", entityID: session.id!.uuidString,
+                details: "registration \(id.uuidString)", ip: nil
+            ).create(on: tx)
             promoted.append(registration)
         }
         return promoted
@@ -334,7 +376,9 @@ enum RegistrationService {
 /// never lets a seat be taken twice; it only decides when the waitlist moves.
 enum RegistrationHolds {
     @discardableResult
-    static func release(on db: any Database, settings: Settings, now: Date = Date()) async throws -> (classes: Int, promoted: Int, deleted: Int) {
+    static func release(on db: any Database, settings: Settings, now: Date = Date()) async throws -> (
+        classes: Int, promoted: Int, deleted: Int
+    ) {
         let due = try await Registration.query(on: db).filter(\.$status == .pending)
             .group(.or) { $0.filter(\.$holdUntil <= now).filter(\.$confirmExpiresAt <= now) }
             .all()
@@ -344,7 +388,10 @@ enum RegistrationHolds {
             let (up, gone) = try await db.transaction { tx -> (Int, Int) in
                 let session = try await RegistrationService.lock(classID, on: tx)
                 let up = try await RegistrationService.promote(session, on: tx, settings: settings, now: now).count
-                let expired = { Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$status == .pending).filter(\.$confirmExpiresAt <= now) }
+                let expired = {
+                    Registration.query(on: tx).filter(\.$classSession.$id == classID).filter(\.$status == .pending).filter(
+                        \.$confirmExpiresAt <= now)
+                }
                 let gone = try await expired().count()
                 try await expired().delete()
                 return (up, gone)
@@ -367,7 +414,8 @@ enum ClassFormat {
     }
 
     static func shortDay(_ date: Date, _ zone: TimeZone) -> String {
-        date.formatted(Date.FormatStyle(timeZone: zone).locale(Locale(identifier: "en_US")).weekday(.abbreviated).month(.abbreviated).day().year())
+        date.formatted(
+            Date.FormatStyle(timeZone: zone).locale(Locale(identifier: "en_US")).weekday(.abbreviated).month(.abbreviated).day().year())
     }
 
     /// "Mon, Mar 15, 2027 – Fri, Mar 19, 2027"
@@ -395,7 +443,9 @@ enum ClassFormat {
 /// The messages a registration sends.
 enum ClassMail {
     static func schedule(_ session: ClassSession) -> String {
-        ClassFormat.days(session.agenda, session.zone).map { "  \(ClassFormat.day($0.start, session.zone)): \(ClassFormat.time($0.start, session.zone)) – \(ClassFormat.time($0.end, session.zone))" }.joined(separator: "\n")
+        ClassFormat.days(session.agenda, session.zone).map {
+            "  \(ClassFormat.day($0.start, session.zone)): \(ClassFormat.time($0.start, session.zone)) – \(ClassFormat.time($0.end, session.zone))"
+        }.joined(separator: "\n")
     }
 
     static func confirmation(_ session: ClassSession, registration: Registration, link: String, organization: String) -> String {
@@ -422,47 +472,53 @@ enum ClassMail {
     /// is confirmed. It says who asked and what happens if nobody answers.
     static func confirmAddress(_ session: ClassSession, registration: Registration, link: String, organization: String) -> String {
         let zone = session.zone
-        let seat: String = if let until = registration.holdUntil {
-            "A seat is held for you until \(ClassFormat.time(until, zone)) (\(zone.identifier) time) on \(ClassFormat.day(until, zone)). After that the link still works, but you get a seat only if one is free, otherwise a place on the waitlist."
-        } else {
-            "The class is full right now: when you confirm, you join the waitlist, unless a seat has opened by then."
-        }
-        let expires = registration.confirmExpiresAt.map { " The link works until \(ClassFormat.time($0, zone)) on \(ClassFormat.day($0, zone))." } ?? ""
+        let seat: String =
+            if let until = registration.holdUntil {
+                "A seat is held for you until \(ClassFormat.time(until, zone)) (\(zone.identifier) time) on \(ClassFormat.day(until, zone)). After that the link still works, but you get a seat only if one is free, otherwise a place on the waitlist."
+            } else {
+                "The class is full right now: when you confirm, you join the waitlist, unless a seat has opened by then."
+            }
+        let expires =
+            registration.confirmExpiresAt.map { " The link works until \(ClassFormat.time($0, zone)) on \(ClassFormat.day($0, zone))." }
+            ?? ""
         return """
-        Hello \(registration.name),
+            Hello \(registration.name),
 
-        Someone, we hope you, asked for a place for this email address in \(session.title) (\(session.course.title), \(ClassFormat.dates(session)), \(session.venueName)).
+            Someone, we hope you, asked for a place for this email address in \(session.title) (\(session.course.title), \(ClassFormat.dates(session)), \(session.venueName)).
 
-        To confirm your place, open this link and press "Confirm my place":
-        \(link)
+            To confirm your place, open this link and press "Confirm my place":
+            \(link)
 
-        \(seat)\(expires)
+            \(seat)\(expires)
 
-        If you did not ask for this, ignore this email: nothing is booked, and we will not write to you about it again.
+            If you did not ask for this, ignore this email: nothing is booked, and we will not write to you about it again.
 
-        \(organization)
-        """
+            \(organization)
+            """
     }
 
     /// To an address that already has a place, when the public form is sent for it again.
-    static func alreadyPlaced(_ session: ClassSession, registration: Registration, position: Int?, link: String, organization: String) -> String {
+    static func alreadyPlaced(_ session: ClassSession, registration: Registration, position: Int?, link: String, organization: String)
+        -> String
+    {
         let place = registration.status == .confirmed ? "You are confirmed." : "You are number \(position ?? 0) on the waitlist."
         return """
-        Hello \(registration.name),
+            Hello \(registration.name),
 
-        Someone, we hope you, sent the registration form for \(session.title) (\(ClassFormat.dates(session))) with this email address. This address already has a place, so nothing was changed. \(place)
+            Someone, we hope you, sent the registration form for \(session.title) (\(ClassFormat.dates(session))) with this email address. This address already has a place, so nothing was changed. \(place)
 
-        To see or cancel your place:
-        \(link)
-        (This link replaces the one in earlier emails.)
+            To see or cancel your place:
+            \(link)
+            (This link replaces the one in earlier emails.)
 
-        If you did not send the form, you can ignore this email: your place stays as it is.
+            If you did not send the form, you can ignore this email: your place stays as it is.
 
-        \(organization)
-        """
+            \(organization)
+            """
     }
 
-    static func waitlisted(_ session: ClassSession, registration: Registration, position: Int, reason: SeatDecision, link: String) -> String {
+    static func waitlisted(_ session: ClassSession, registration: Registration, position: Int, reason: SeatDecision, link: String) -> String
+    {
         let why: String
         if case .waitlisted(.agencyLimitReached(let limit)) = reason {
             why = "Your agency has reached its limit of \(limit) seat\(limit == 1 ? "" : "s") in this class."
@@ -470,17 +526,18 @@ enum ClassMail {
             why = "The class is full."
         }
         return """
-        Hello \(registration.name),
+            Hello \(registration.name),
 
-        \(why) You are number \(position) on the waitlist for \(session.title) (\(ClassFormat.dates(session))).
+            \(why) You are number \(position) on the waitlist for \(session.title) (\(ClassFormat.dates(session))).
 
-        If a seat opens for you, we will confirm you automatically and email you.
-        To leave the waitlist: \(link)
-        """
+            If a seat opens for you, we will confirm you automatically and email you.
+            To leave the waitlist: \(link)
+            """
     }
 
     static func promoted(_ session: ClassSession, registration: Registration, link: String, organization: String) -> String {
-        "A seat opened and you moved off the waitlist.\n\n" + confirmation(session, registration: registration, link: link, organization: organization)
+        "A seat opened and you moved off the waitlist.\n\n"
+            + confirmation(session, registration: registration, link: link, organization: organization)
             + "\n\n(This link replaces the one in your waitlist email.)"
     }
 
@@ -530,15 +587,19 @@ enum ClassMail {
 
     static func events(_ session: ClassSession, publicURL: String, cancelled: Bool = false) -> [CalendarEvent] {
         ClassFormat.days(session.agenda, session.zone).map { day in
-            CalendarEvent(uid: "\(session.id!.uuidString.lowercased())-\(day.day)@cithub", summary: session.title,
-                          description: "\(session.course.title), hosted by \(session.program.name).", location: "\(session.venueName), \(session.venueAddress)",
-                          start: day.start, end: day.end, url: publicURL + SiteURL.classPage(.value(session.id!)).path,
-                          status: cancelled ? .cancelled : .confirmed, sequence: cancelled ? 1 : 0)
+            CalendarEvent(
+                uid: "\(session.id!.uuidString.lowercased())-\(day.day)@cithub", summary: session.title,
+                description: "\(session.course.title), hosted by \(session.program.name).",
+                location: "\(session.venueName), \(session.venueAddress)",
+                start: day.start, end: day.end, url: publicURL + SiteURL.classPage(.value(session.id!)).path,
+                status: cancelled ? .cancelled : .confirmed, sequence: cancelled ? 1 : 0)
         }
     }
 
     static func invitation(_ session: ClassSession, publicURL: String, cancelled: Bool = false) -> MailMessage.Attachment {
-        let text = ICalendar.calendar(events: events(session, publicURL: publicURL, cancelled: cancelled), timeZone: session.zone, method: "PUBLISH")
-        return MailMessage.Attachment(filename: "class.ics", contentType: "text/calendar; charset=utf-8; method=PUBLISH", data: Data(text.utf8))
+        let text = ICalendar.calendar(
+            events: events(session, publicURL: publicURL, cancelled: cancelled), timeZone: session.zone, method: "PUBLISH")
+        return MailMessage.Attachment(
+            filename: "class.ics", contentType: "text/calendar; charset=utf-8; method=PUBLISH", data: Data(text.utf8))
     }
 }

@@ -22,9 +22,12 @@ enum ClassReminders {
                     try await Registration.query(on: tx).set(\.$reminderSentAt, to: now)
                         .filter(\.$id == registration.id!).filter(\.$reminderSentAt == nil).update()
                     // Only the instance whose UPDATE changed the row goes on.
-                    guard try await Registration.query(on: tx).filter(\.$id == registration.id!).filter(\.$reminderSentAt == now).count() == 1 else { return false }
+                    guard
+                        try await Registration.query(on: tx).filter(\.$id == registration.id!).filter(\.$reminderSentAt == now).count() == 1
+                    else { return false }
                     try await Outbox(database: tx, from: settings.mailFrom).enqueue(
-                        to: registration.email, subject: "Reminder: \(session.title) starts \(ClassFormat.shortDay(session.startsAt, session.zone))",
+                        to: registration.email,
+                        subject: "Reminder: \(session.title) starts \(ClassFormat.shortDay(session.startsAt, session.zone))",
                         text: ClassMail.reminder(session, registration: registration))
                     return true
                 }
@@ -74,7 +77,9 @@ final class ReminderService: LifecycleHandler, @unchecked Sendable {
                     // Looked up each pass: the database watchdog may have replaced the pool.
                     let queued = try await ReminderPass.run(on: application.db, settings: settings)
                     if queued.total > 0 {
-                        logger.info("reminders queued", metadata: ["classes": .stringConvertible(queued.classes), "refreshers": .stringConvertible(queued.refreshers)])
+                        logger.info(
+                            "reminders queued",
+                            metadata: ["classes": .stringConvertible(queued.classes), "refreshers": .stringConvertible(queued.refreshers)])
                     }
                 } catch {
                     logger.error("reminder pass failed", metadata: ["error": .string(String(reflecting: error))])

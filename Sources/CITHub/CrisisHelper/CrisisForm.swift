@@ -34,9 +34,11 @@ struct CrisisForm: Content, Sendable, Equatable {
 
     /// Longest answer accepted, in UTF-16 code units as the browser's `maxlength` counts.
     static let maxLength = 500
-    static let textFields: [String] = ["name", "location", "relation", "lovedName", "happening", "onFileDetail",
-                                       "weapons", "trigOther", "helpOther", "diagnosis", "provider",
-                                       "substanceDetail", "medications"]
+    static let textFields: [String] = [
+        "name", "location", "relation", "lovedName", "happening", "onFileDetail",
+        "weapons", "trigOther", "helpOther", "diagnosis", "provider",
+        "substanceDetail", "medications",
+    ]
     static let requiredFields: [String] = ["name", "location", "relation", "lovedName", "happening"]
 
     func text(_ field: String) -> String {
@@ -59,21 +61,22 @@ struct CrisisForm: Content, Sendable, Equatable {
     }
 
     func isChecked(_ field: String) -> Bool {
-        let value: String? = switch field {
-        case "onFile": onFile
-        case "quiet": quiet
-        case "threatSelf": threatSelf
-        case "threatYou": threatYou
-        case "threatOthers": threatOthers
-        case "trigLoud": trigLoud
-        case "trigOver": trigOver
-        case "trigClose": trigClose
-        case "helpSoft": helpSoft
-        case "helpDirect": helpDirect
-        case "helpTrusted": helpTrusted
-        case "selfCare": selfCare
-        default: nil
-        }
+        let value: String? =
+            switch field {
+            case "onFile": onFile
+            case "quiet": quiet
+            case "threatSelf": threatSelf
+            case "threatYou": threatYou
+            case "threatOthers": threatOthers
+            case "trigLoud": trigLoud
+            case "trigOver": trigOver
+            case "trigClose": trigClose
+            case "helpSoft": helpSoft
+            case "helpDirect": helpDirect
+            case "helpTrusted": helpTrusted
+            case "selfCare": selfCare
+            default: nil
+            }
         return !(value ?? "").isEmpty
     }
 

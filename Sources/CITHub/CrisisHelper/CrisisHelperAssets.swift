@@ -28,13 +28,15 @@ enum CrisisHelperAssets {
 
     /// Changes whenever the page's own files (or the addresses they use) change, so
     /// browsers install the new worker and drop the old cache.
-    static let version: String = String(SHA256.hash(data: Data((script + stylesheet + offlineScript + serviceWorkerTemplate).utf8)).hex.prefix(12))
+    static let version: String = String(
+        SHA256.hash(data: Data((script + stylesheet + offlineScript + serviceWorkerTemplate).utf8)).hex.prefix(12))
 
     static let serviceWorker: String = AssetFiles.fill("crisis-sw.js", ["URLS": ScriptURLs.json, "VERSION": version])
 
     static func register(on app: Application) {
         let js = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
-        Assets.serve(stylesheet, at: .crisisStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
+        Assets.serve(
+            stylesheet, at: .crisisStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
         Assets.serve(script, at: .crisisScript, type: js, on: app)
         Assets.serve(offlineScript, at: .crisisOfflineScript, type: js, on: app)
         // The worker must be checked for updates on every visit, not kept for an hour.

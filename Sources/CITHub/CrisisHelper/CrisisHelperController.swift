@@ -30,7 +30,8 @@ enum CrisisHelperController {
     /// all is a 400 whose message repeats none of it.
     @Sendable static func makePlan(req: Request) async throws -> Response {
         guard let form = try? req.content.decode(CrisisForm.self) else {
-            throw Abort(.badRequest, reason: "Your answers could not be read. Go back and try again, or call 911 now if anyone is in danger.")
+            throw Abort(
+                .badRequest, reason: "Your answers could not be read. Go back and try again, or call 911 now if anyone is in danger.")
         }
         let errors = form.errors
         if !errors.isEmpty {

@@ -4,8 +4,9 @@ import CITDomain
 
 /// `cithub load-counties FILE.geojson --state XX`: loads the counties of another state
 /// (or of the whole country, `--state US`) from a GeoJSON file with `fips` and `name`
-/// properties, such as shared/data/us-counties.geojson. Population is left at 0 when the
-/// file has none. Used to try CIT Hub for a second state and for national-scale tests.
+/// properties (the US Census Bureau's cartographic boundary file, which
+/// `Resources/reference/README.md` names as the source of Wisconsin's, has them for every
+/// county). Population is left at 0 when the file has none. Used to try CIT Hub for a second state and for national-scale tests.
 struct LoadCountiesCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "file") var file: String
@@ -25,9 +26,12 @@ struct LoadCountiesCommand: AsyncCommand {
         let new = boundaries.filter { !existing.contains($0.fips) }
         try await app.db.transaction { tx in
             for boundary in new {
-                let record = CountyRecord(stateCode: state, fips: boundary.fips, name: boundary.name ?? boundary.fips,
-                                          fullName: (boundary.name ?? boundary.fips) + " County", population2020: 0, landAreaM2: 0)
-                try await County(record: record, boundary: boundary.geometryJSON, source: "loaded from \((signature.file as NSString).lastPathComponent)").create(on: tx)
+                let record = CountyRecord(
+                    stateCode: state, fips: boundary.fips, name: boundary.name ?? boundary.fips,
+                    fullName: (boundary.name ?? boundary.fips) + " County", population2020: 0, landAreaM2: 0)
+                try await County(
+                    record: record, boundary: boundary.geometryJSON, source: "loaded from \((signature.file as NSString).lastPathComponent)"
+                ).create(on: tx)
             }
         }
         context.console.print("load-counties: added=\(new.count) already_present=\(boundaries.count - new.count) state=\(state)")

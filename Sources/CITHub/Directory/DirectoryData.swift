@@ -12,7 +12,8 @@ enum DirectoryStarterData {
         var summary = Summary()
         let prefix = stateCode.lowercased()
         if try await ZipCounty.query(on: database).count() == 0,
-           let url = Bundle.module.url(forResource: "\(prefix)-zip-county", withExtension: "csv", subdirectory: "reference") {
+            let url = Bundle.module.url(forResource: "\(prefix)-zip-county", withExtension: "csv", subdirectory: "reference")
+        {
             let records = try ZipCountyFile.parse(csv: String(contentsOf: url, encoding: .utf8))
             // Several hundred rows to a statement: one INSERT per row made the first start
             // of a new installation take most of a second here.
@@ -25,7 +26,9 @@ enum DirectoryStarterData {
         }
         if let url = Bundle.module.url(forResource: "\(prefix)-cit-programs-sourced", withExtension: "csv", subdirectory: "reference") {
             let table = try CSVTable(parsing: String(contentsOf: url, encoding: .utf8))
-            try table.requireColumns(["program", "county_fips", "kinds", "partners", "year_started", "accreditation", "facts", "source_url", "source_date"])
+            try table.requireColumns([
+                "program", "county_fips", "kinds", "partners", "year_started", "accreditation", "facts", "source_url", "source_date",
+            ])
             let existing = Set(try await Program.query(on: database).all().map(\.name))
             let rows = table.rows.filter { !existing.contains($0.values["program"] ?? "") }
             try await database.transaction { tx in
@@ -47,10 +50,13 @@ enum DirectoryStarterData {
                     for partner in ReportedPartner.parseList(try row.value("partners")) {
                         let organization = Organization(name: partner.name, kind: partner.kind, countyFIPS: fipsList.first)
                         try await organization.create(on: tx)
-                        try await ProgramPartner(programID: program.id!, organizationID: organization.id!, role: partner.role).create(on: tx)
+                        try await ProgramPartner(programID: program.id!, organizationID: organization.id!, role: partner.role).create(
+                            on: tx)
                     }
-                    try await AuditEvent(actorID: nil, actor: "system", action: "program.imported", entityType: "program", entityID: program.id?.uuidString,
-                                         details: "starter data from \(program.sourceURL ?? "")", ip: nil).create(on: tx)
+                    try await AuditEvent(
+                        actorID: nil, actor: "system", action: "program.imported", entityType: "program", entityID: program.id?.uuidString,
+                        details: "starter data from \(program.sourceURL ?? "")", ip: nil
+                    ).create(on: tx)
                 }
             }
             summary.programs = rows.count
@@ -74,9 +80,14 @@ enum DirectoryQueries {
         return programs.map { p in
             DirectoryProgram(
                 id: p.id!, name: p.name, kinds: p.kinds, status: p.status,
-                counties: countyLinks.filter { $0.$program.id == p.id }.map { .init(fips: $0.countyFIPS, name: names[$0.countyFIPS] ?? $0.countyFIPS) }.sorted { $0.name < $1.name },
-                partners: partnerLinks.filter { $0.$program.id == p.id }.map { .init(organizationID: $0.organization.id!, name: $0.organization.name, kind: $0.organization.kind, role: $0.role) },
-                yearStarted: p.yearStarted, citAccreditedOn: p.citAccreditedOn, cipAccreditedOn: p.cipAccreditedOn, accreditationNote: p.accreditationNote,
+                counties: countyLinks.filter { $0.$program.id == p.id }.map {
+                    .init(fips: $0.countyFIPS, name: names[$0.countyFIPS] ?? $0.countyFIPS)
+                }.sorted { $0.name < $1.name },
+                partners: partnerLinks.filter { $0.$program.id == p.id }.map {
+                    .init(organizationID: $0.organization.id!, name: $0.organization.name, kind: $0.organization.kind, role: $0.role)
+                },
+                yearStarted: p.yearStarted, citAccreditedOn: p.citAccreditedOn, cipAccreditedOn: p.cipAccreditedOn,
+                accreditationNote: p.accreditationNote,
                 website: p.website, email: p.publicEmail, phone: p.publicPhone, description: p.description,
                 lastVerifiedAt: p.lastVerifiedAt, sourceURL: p.sourceURL, sourceDate: p.sourceDate)
         }
@@ -96,7 +107,8 @@ enum DirectoryQueries {
         }
         return counties.map { county in
             let serving = byCounty[county.id!] ?? []
-            return CountyCoverage(county: county, programs: serving, coverage: Coverage.classify(serving.map { (Set($0.kinds), $0.status) }))
+            return CountyCoverage(
+                county: county, programs: serving, coverage: Coverage.classify(serving.map { (Set($0.kinds), $0.status) }))
         }
     }
 
@@ -109,7 +121,8 @@ enum DirectoryQueries {
     /// County rows without their boundary text, which is large (a national database holds
     /// 3,000 of them) and needed only by the map.
     static func withoutBoundaries(_ query: QueryBuilder<County>) -> QueryBuilder<County> {
-        query.field(\.$id).field(\.$stateCode).field(\.$name).field(\.$fullName).field(\.$population2020).field(\.$landAreaM2).field(\.$source)
+        query.field(\.$id).field(\.$stateCode).field(\.$name).field(\.$fullName).field(\.$population2020).field(\.$landAreaM2).field(
+            \.$source)
     }
 
     static func countyNames(on db: any Database) async throws -> [String: String] {
@@ -151,7 +164,8 @@ final class CountyNeighboursCache: Sendable {
     func neighbours(on db: any Database, stateCode: String) async throws -> CountyNeighbours {
         if let cached = box.withLockedValue({ $0 }) { return cached }
         let counties = try await County.query(on: db).filter(\.$stateCode == stateCode).all()
-        let result = try CountyNeighbours(boundaries: Dictionary(uniqueKeysWithValues: counties.compactMap { c in c.boundaryGeoJSON.map { (c.id!, $0) } }))
+        let result = try CountyNeighbours(
+            boundaries: Dictionary(uniqueKeysWithValues: counties.compactMap { c in c.boundaryGeoJSON.map { (c.id!, $0) } }))
         box.withLockedValue { $0 = result }
         return result
     }
@@ -200,20 +214,27 @@ enum DirectoryClasses {
     }
 
     /// The classes in or near the county, soonest first.
-    static func near(_ fips: String, upcoming: [(session: ClassSession, programCounties: Set<String>, place: String)],
-                     neighbours: CountyNeighbours, countyNames: [String: String]) -> [Item] {
+    static func near(
+        _ fips: String, upcoming: [(session: ClassSession, programCounties: Set<String>, place: String)],
+        neighbours: CountyNeighbours, countyNames: [String: String]
+    ) -> [Item] {
         upcoming.compactMap { entry in
-            let nearness = ClassNearness(county: fips, venueCounty: entry.session.countyFIPS, programCounties: entry.programCounties, neighbours: neighbours)
+            let nearness = ClassNearness(
+                county: fips, venueCounty: entry.session.countyFIPS, programCounties: entry.programCounties, neighbours: neighbours)
             guard nearness != .elsewhere else { return nil }
             return item(entry, nearness: nearness, countyNames: countyNames)
         }
     }
 
-    static func item(_ entry: (session: ClassSession, programCounties: Set<String>, place: String), nearness: ClassNearness, countyNames: [String: String]) -> Item {
+    static func item(
+        _ entry: (session: ClassSession, programCounties: Set<String>, place: String), nearness: ClassNearness,
+        countyNames: [String: String]
+    ) -> Item {
         let s = entry.session
-        return Item(id: s.id!, title: s.title, when: ClassFormat.dates(s), startsAt: s.startsAt, timeZone: s.zone, place: entry.place,
-                    countyFIPS: s.countyFIPS, countyName: (countyNames[s.countyFIPS] ?? s.countyFIPS) + " County",
-                    programID: s.$program.id, programName: s.$program.value?.name ?? "", nearness: nearness)
+        return Item(
+            id: s.id!, title: s.title, when: ClassFormat.dates(s), startsAt: s.startsAt, timeZone: s.zone, place: entry.place,
+            countyFIPS: s.countyFIPS, countyName: (countyNames[s.countyFIPS] ?? s.countyFIPS) + " County",
+            programID: s.$program.id, programName: s.$program.value?.name ?? "", nearness: nearness)
     }
 }
 

@@ -25,10 +25,12 @@ enum DirectoryEditController {
     /// (not 404, which would tell nothing more, since program pages are public).
     static func editableProgram(_ req: Request, for action: ScopedAction = .edit) async throws -> Program {
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
-              let program = try await Program.find(id, on: req.db), program.mergedInto == nil
+            let program = try await Program.find(id, on: req.db), program.mergedInto == nil
         else { throw Abort(.notFound, reason: "There is no program at this address.") }
         let user = try req.auth.require(User.self)
-        guard user.may(action, .program(id)).isAllowed else { throw Abort(.forbidden, reason: "You coordinate other programs. Ask the state administrator to add this one to your role.") }
+        guard user.may(action, .program(id)).isAllowed else {
+            throw Abort(.forbidden, reason: "You coordinate other programs. Ask the state administrator to add this one to your role.")
+        }
         return program
     }
 
@@ -45,7 +47,8 @@ enum DirectoryEditController {
             yearStarted = program.yearStarted.map(String.init) ?? ""; counties = countyNames.joined(separator: ", ")
             website = program.website ?? ""; email = program.publicEmail ?? ""; phone = program.publicPhone ?? ""
             description = program.description
-            citAccredited = program.citAccreditedOn.map(DirectoryExport.day) ?? ""; cipAccredited = program.cipAccreditedOn.map(DirectoryExport.day) ?? ""
+            citAccredited = program.citAccreditedOn.map(DirectoryExport.day) ?? "";
+            cipAccredited = program.cipAccreditedOn.map(DirectoryExport.day) ?? ""
         }
 
         init(_ form: FormValues, request: Request) {
@@ -53,7 +56,9 @@ enum DirectoryEditController {
             counties = form.trimmed("counties"); website = form.trimmed("website"); email = form.trimmed("email")
             phone = form.trimmed("phone"); description = form.trimmed("description")
             citAccredited = form.trimmed("cit_accredited_on"); cipAccredited = form.trimmed("cip_accredited_on")
-            kinds = ProgramKind.allCases.map(\.rawValue).filter { (try? request.content.get(String.self, at: "kind_\(Self.key($0))")) != nil }
+            kinds = ProgramKind.allCases.map(\.rawValue).filter {
+                (try? request.content.get(String.self, at: "kind_\(Self.key($0))")) != nil
+            }
         }
 
         static func key(_ kind: String) -> String { kind.lowercased().filter { $0.isLetter } }
@@ -61,15 +66,22 @@ enum DirectoryEditController {
 
     struct Validated {
         var name: String; var kinds: [ProgramKind]; var status: ProgramStatus; var yearStarted: Int?; var countyFIPS: [String]
-        var website: String?; var email: String?; var phone: String?; var description: String; var citAccredited: Date?; var cipAccredited: Date?
+        var website: String?; var email: String?; var phone: String?; var description: String; var citAccredited: Date?;
+        var cipAccredited: Date?
     }
 
     static func validate(_ input: ProgramInput, counties: [County]) -> (Validated?, [String: String]) {
         var errors: [String: String] = [:]
         func plain(_ value: String, field: String, label: String, max: Int, required: Bool) {
-            if required && value.isEmpty { errors[field] = "Enter the \(label)." }
-            else if value.count > max { errors[field] = "At most \(max) characters (this has \(value.count))." }
-            else if value.contains(where: { $0 == "<" || $0 == ">" }) || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
+            if required && value.isEmpty {
+                errors[field] = "Enter the \(label)."
+            } else if value.count > max {
+                errors[field] = "At most \(max) characters (this has \(value.count))."
+            } else if value.contains(where: { $0 == "<" || $0 == ">" })
+                || value.unicodeScalars.contains(where: {
+                    $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t"
+                })
+            {
                 errors[field] = "Use letters, numbers and punctuation; < and > and control characters are not allowed."
             }
         }
@@ -82,8 +94,11 @@ enum DirectoryEditController {
         var year: Int?
         if !input.yearStarted.isEmpty {
             let current = Calendar(identifier: .gregorian).component(.year, from: Date())
-            if let value = Int(input.yearStarted), (1988...current).contains(value) { year = value }
-            else { errors["year_started"] = "A year from 1988 (the first CIT, in Memphis) to \(current)." }
+            if let value = Int(input.yearStarted), (1988...current).contains(value) {
+                year = value
+            } else {
+                errors["year_started"] = "A year from 1988 (the first CIT, in Memphis) to \(current)."
+            }
         }
         var fips: [String] = []
         let names = input.counties.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -91,23 +106,37 @@ enum DirectoryEditController {
         var unknown: [String] = []
         for name in names {
             let key = name.lowercased().replacingOccurrences(of: " county", with: "")
-            if let county = counties.first(where: { $0.name.lowercased() == key || $0.id == name }) { fips.append(county.id!) } else { unknown.append(String(name.prefix(40))) }
+            if let county = counties.first(where: { $0.name.lowercased() == key || $0.id == name }) {
+                fips.append(county.id!)
+            } else {
+                unknown.append(String(name.prefix(40)))
+            }
         }
-        if !unknown.isEmpty { errors["counties"] = "Not a county of this state: \(unknown.joined(separator: ", ")). Separate county names with commas." }
+        if !unknown.isEmpty {
+            errors["counties"] = "Not a county of this state: \(unknown.joined(separator: ", ")). Separate county names with commas."
+        }
         if !input.website.isEmpty {
-            if input.website.count > 300 || !(input.website.hasPrefix("https://") || input.website.hasPrefix("http://")) || URL(string: input.website)?.host == nil {
+            if input.website.count > 300 || !(input.website.hasPrefix("https://") || input.website.hasPrefix("http://"))
+                || URL(string: input.website)?.host == nil
+            {
                 errors["website"] = "A web address starting with https://"
             }
         }
         if !input.email.isEmpty, let problem = AccountService.emailError(input.email) { errors["email"] = problem }
-        if !input.phone.isEmpty && (input.phone.count > 30 || !input.phone.allSatisfy({ $0.isNumber || " ()-+.".contains($0) }) || input.phone.filter(\.isNumber).count < 10) {
+        if !input.phone.isEmpty
+            && (input.phone.count > 30 || !input.phone.allSatisfy({ $0.isNumber || " ()-+.".contains($0) })
+                || input.phone.filter(\.isNumber).count < 10)
+        {
             errors["phone"] = "A phone number like (608) 555-0100."
         }
         func date(_ text: String, field: String) -> Date? {
             guard !text.isEmpty else { return nil }
             let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX"); formatter.timeZone = TimeZone(identifier: "UTC"); formatter.dateFormat = "yyyy-MM-dd"
-            guard let value = formatter.date(from: text), (1988...2100).contains(Calendar(identifier: .gregorian).component(.year, from: value)), value <= Date() else {
+            formatter.locale = Locale(identifier: "en_US_POSIX"); formatter.timeZone = TimeZone(identifier: "UTC");
+            formatter.dateFormat = "yyyy-MM-dd"
+            guard let value = formatter.date(from: text),
+                (1988...2100).contains(Calendar(identifier: .gregorian).component(.year, from: value)), value <= Date()
+            else {
                 errors[field] = "A date like 2024-05-31, not in the future."
                 return nil
             }
@@ -116,49 +145,102 @@ enum DirectoryEditController {
         let cit = date(input.citAccredited, field: "cit_accredited_on")
         let cip = date(input.cipAccredited, field: "cip_accredited_on")
         guard errors.isEmpty, let status else { return (nil, errors) }
-        return (Validated(name: input.name, kinds: kinds, status: status, yearStarted: year, countyFIPS: Array(Set(fips)).sorted(),
-                          website: input.website.isEmpty ? nil : input.website, email: input.email.isEmpty ? nil : User.normalize(email: input.email),
-                          phone: input.phone.isEmpty ? nil : input.phone, description: input.description, citAccredited: cit, cipAccredited: cip), [:])
+        return (
+            Validated(
+                name: input.name, kinds: kinds, status: status, yearStarted: year, countyFIPS: Array(Set(fips)).sorted(),
+                website: input.website.isEmpty ? nil : input.website, email: input.email.isEmpty ? nil : User.normalize(email: input.email),
+                phone: input.phone.isEmpty ? nil : input.phone, description: input.description, citAccredited: cit, cipAccredited: cip), [:]
+        )
     }
 
-    static func programForm(_ req: Request, action: String, title: String, input: ProgramInput, errors: [String: String], extra: [BodyNode] = [], status: HTTPResponseStatus) -> Response {
-        let labels = ["name": "Program name", "kinds": "Training offered", "status": "Status", "counties": "Counties served",
-                      "year_started": "Year started", "website": "Website", "email": "Public email", "phone": "Public phone",
-                      "cit_accredited_on": "CIT accredited on", "cip_accredited_on": "CIP accredited on", "description": "Description"]
-        let page = Page(title: title, chrome: req.chrome(notice: Notices.text(for: req.query[String.self, at: "notice"])), main: [
-            .h1(.text(title)),
-            FormHTML.errorSummary(errors, order: ["name", "kinds", "status", "counties", "year_started", "website", "email", "phone", "cit_accredited_on", "cip_accredited_on", "description"], labels: labels),
-            FormHTML.form(action: action, csrf: req.csrfToken, [
-                FormHTML.field(.init(name: "name", label: labels["name"]!, value: input.name, error: errors["name"])),
-                .element(named: "fieldset", nodes: [
-                    .attribute(named: "class", value: errors["kinds"] == nil ? "field" : "field has-error"),
-                    .attribute(named: "id", value: "field-kinds"),
-                    .element(named: "legend", text: labels["kinds"]!),
-                    .unwrap(errors["kinds"]) { .p(.class("error"), .text($0)) },
-                    .ul(.class("checkbox-list"), .forEach(ProgramKind.allCases) { kind in
-                        let id = "kind_\(ProgramInput.key(kind.rawValue))"
-                        return .li(.selfClosedElement(named: "input", attributes: [
-                            Attribute<HTML.InputContext>.attribute(named: "type", value: "checkbox"),
-                            .attribute(named: "id", value: id), .attribute(named: "name", value: id), .attribute(named: "value", value: "on"),
-                            .attribute(named: "checked", value: input.kinds.contains(kind.rawValue) ? "checked" : nil),
-                        ]), .label(.for(id), .text(kind.rawValue)))
-                    }),
-                ]),
-                FormHTML.select(name: "status", label: labels["status"]!, options: ProgramStatus.allCases.map { ($0.rawValue, $0.title) }, selected: input.status, error: errors["status"]),
-                FormHTML.field(.init(name: "counties", label: labels["counties"]!, value: input.counties, error: errors["counties"], hint: "County names separated by commas, e.g. Dane, Rock")),
-                FormHTML.field(.init(name: "year_started", label: labels["year_started"]!, type: "text", value: input.yearStarted, error: errors["year_started"], required: false)),
-                FormHTML.field(.init(name: "website", label: labels["website"]!, type: "url", value: input.website, error: errors["website"], required: false)),
-                FormHTML.field(.init(name: "email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"], required: false)),
-                FormHTML.field(.init(name: "phone", label: labels["phone"]!, type: "tel", value: input.phone, error: errors["phone"], hint: "Only a number the program publishes itself.", required: false)),
-                FormHTML.field(.init(name: "cit_accredited_on", label: labels["cit_accredited_on"]!, type: "date", value: input.citAccredited, error: errors["cit_accredited_on"], required: false)),
-                FormHTML.field(.init(name: "cip_accredited_on", label: labels["cip_accredited_on"]!, type: "date", value: input.cipAccredited, error: errors["cip_accredited_on"], required: false)),
-                .div(.class(errors["description"] == nil ? "field" : "field has-error"),
-                     .label(.for("field-description"), .text(labels["description"]!), .span(.class("optional"), .text(" (optional)"))),
-                     .unwrap(errors["description"]) { .p(.class("error"), .text($0)) },
-                     .textarea(.id("field-description"), .name("description"), .attribute(named: "rows", value: "5"), .text(input.description))),
-                FormHTML.submit("Save program"),
-            ]),
-        ] + extra)
+    static func programForm(
+        _ req: Request, action: String, title: String, input: ProgramInput, errors: [String: String], extra: [BodyNode] = [],
+        status: HTTPResponseStatus
+    ) -> Response {
+        let labels = [
+            "name": "Program name", "kinds": "Training offered", "status": "Status", "counties": "Counties served",
+            "year_started": "Year started", "website": "Website", "email": "Public email", "phone": "Public phone",
+            "cit_accredited_on": "CIT accredited on", "cip_accredited_on": "CIP accredited on", "description": "Description",
+        ]
+        let page = Page(
+            title: title, chrome: req.chrome(notice: Notices.text(for: req.query[String.self, at: "notice"])),
+            main: [
+                .h1(.text(title)),
+                FormHTML.errorSummary(
+                    errors,
+                    order: [
+                        "name", "kinds", "status", "counties", "year_started", "website", "email", "phone", "cit_accredited_on",
+                        "cip_accredited_on", "description",
+                    ], labels: labels),
+                FormHTML.form(
+                    action: action, csrf: req.csrfToken,
+                    [
+                        FormHTML.field(.init(name: "name", label: labels["name"]!, value: input.name, error: errors["name"])),
+                        .element(
+                            named: "fieldset",
+                            nodes: [
+                                .attribute(named: "class", value: errors["kinds"] == nil ? "field" : "field has-error"),
+                                .attribute(named: "id", value: "field-kinds"),
+                                .element(named: "legend", text: labels["kinds"]!),
+                                .unwrap(errors["kinds"]) { .p(.class("error"), .text($0)) },
+                                .ul(
+                                    .class("checkbox-list"),
+                                    .forEach(ProgramKind.allCases) { kind in
+                                        let id = "kind_\(ProgramInput.key(kind.rawValue))"
+                                        return .li(
+                                            .selfClosedElement(
+                                                named: "input",
+                                                attributes: [
+                                                    Attribute<HTML.InputContext>.attribute(named: "type", value: "checkbox"),
+                                                    .attribute(named: "id", value: id), .attribute(named: "name", value: id),
+                                                    .attribute(named: "value", value: "on"),
+                                                    .attribute(
+                                                        named: "checked", value: input.kinds.contains(kind.rawValue) ? "checked" : nil),
+                                                ]), .label(.for(id), .text(kind.rawValue)))
+                                    }),
+                            ]),
+                        FormHTML.select(
+                            name: "status", label: labels["status"]!, options: ProgramStatus.allCases.map { ($0.rawValue, $0.title) },
+                            selected: input.status, error: errors["status"]),
+                        FormHTML.field(
+                            .init(
+                                name: "counties", label: labels["counties"]!, value: input.counties, error: errors["counties"],
+                                hint: "County names separated by commas, e.g. Dane, Rock")),
+                        FormHTML.field(
+                            .init(
+                                name: "year_started", label: labels["year_started"]!, type: "text", value: input.yearStarted,
+                                error: errors["year_started"], required: false)),
+                        FormHTML.field(
+                            .init(
+                                name: "website", label: labels["website"]!, type: "url", value: input.website, error: errors["website"],
+                                required: false)),
+                        FormHTML.field(
+                            .init(
+                                name: "email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"],
+                                required: false)),
+                        FormHTML.field(
+                            .init(
+                                name: "phone", label: labels["phone"]!, type: "tel", value: input.phone, error: errors["phone"],
+                                hint: "Only a number the program publishes itself.", required: false)),
+                        FormHTML.field(
+                            .init(
+                                name: "cit_accredited_on", label: labels["cit_accredited_on"]!, type: "date", value: input.citAccredited,
+                                error: errors["cit_accredited_on"], required: false)),
+                        FormHTML.field(
+                            .init(
+                                name: "cip_accredited_on", label: labels["cip_accredited_on"]!, type: "date", value: input.cipAccredited,
+                                error: errors["cip_accredited_on"], required: false)),
+                        .div(
+                            .class(errors["description"] == nil ? "field" : "field has-error"),
+                            .label(
+                                .for("field-description"), .text(labels["description"]!), .span(.class("optional"), .text(" (optional)"))),
+                            .unwrap(errors["description"]) { .p(.class("error"), .text($0)) },
+                            .textarea(
+                                .id("field-description"), .name("description"), .attribute(named: "rows", value: "5"),
+                                .text(input.description))),
+                        FormHTML.submit("Save program"),
+                    ]),
+            ] + extra)
         return htmlResponse(page, status: status)
     }
 
@@ -168,15 +250,21 @@ enum DirectoryEditController {
 
     @Sendable static func create(req: Request) async throws -> Response {
         let input = ProgramInput(FormValues(req), request: req)
-        let counties = try await DirectoryQueries.withoutBoundaries(County.query(on: req.db)).filter(\.$stateCode == req.application.settings.stateCode).all()
+        let counties = try await DirectoryQueries.withoutBoundaries(County.query(on: req.db)).filter(
+            \.$stateCode == req.application.settings.stateCode
+        ).all()
         let (valid, errors) = validate(input, counties: counties)
-        guard let valid else { return programForm(req, action: SiteURL.newProgram.path, title: "Add a program", input: input, errors: errors, status: .unprocessableEntity) }
+        guard let valid else {
+            return programForm(
+                req, action: SiteURL.newProgram.path, title: "Add a program", input: input, errors: errors, status: .unprocessableEntity)
+        }
         let program = Program()
         try await req.db.transaction { tx in
             apply(valid, to: program)
             try await program.create(on: tx)
             for fips in valid.countyFIPS { try await ProgramCounty(programID: program.id!, countyFIPS: fips).create(on: tx) }
-            try await req.audit.record("program.created", entityType: "program", entityID: program.id?.uuidString, details: summary(valid), on: tx)
+            try await req.audit.record(
+                "program.created", entityType: "program", entityID: program.id?.uuidString, details: summary(valid), on: tx)
         }
         req.application.pageCache.invalidateAll()
         return req.redirect(to: SiteURL.program(.value(program.id!.uuidString)).path, redirectType: .normal)
@@ -184,7 +272,8 @@ enum DirectoryEditController {
 
     static func apply(_ valid: Validated, to program: Program) {
         program.name = valid.name; program.kinds = valid.kinds; program.status = valid.status; program.yearStarted = valid.yearStarted
-        program.website = valid.website; program.publicEmail = valid.email; program.publicPhone = valid.phone; program.description = valid.description
+        program.website = valid.website; program.publicEmail = valid.email; program.publicPhone = valid.phone;
+        program.description = valid.description
         program.citAccreditedOn = valid.citAccredited; program.cipAccreditedOn = valid.cipAccredited
     }
 
@@ -197,69 +286,111 @@ enum DirectoryEditController {
         return try await editPage(req, program: program, input: nil, errors: [:], status: .ok)
     }
 
-    static func editPage(_ req: Request, program: Program, input: ProgramInput?, errors: [String: String], status: HTTPResponseStatus) async throws -> Response {
+    static func editPage(_ req: Request, program: Program, input: ProgramInput?, errors: [String: String], status: HTTPResponseStatus)
+        async throws -> Response
+    {
         let id = program.id!.uuidString
         let links = try await ProgramCounty.query(on: req.db).filter(\.$program.$id == program.id!).all().map(\.countyFIPS)
         let names = try await County.query(on: req.db).filter(\.$id ~~ links).sort(\.$name).all().map(\.name)
         let partners = try await ProgramPartner.query(on: req.db).filter(\.$program.$id == program.id!).with(\.$organization).all()
         let user = try req.auth.require(User.self)
-        let others = user.can(.editAllPrograms) ? try await Program.query(on: req.db).filter(\.$mergedInto == nil).filter(\.$id != program.id!).sort(\.$name).all() : []
+        let others =
+            user.can(.editAllPrograms)
+            ? try await Program.query(on: req.db).filter(\.$mergedInto == nil).filter(\.$id != program.id!).sort(\.$name).all() : []
         var extra: [BodyNode] = [
             .h2(.text("Partners")),
-            .ul(.class("partner-list"), .forEach(partners) { link in
-                // Only agencies that file encounter reports need approval: it decides whether
-                // their reports count as the program's in exact outcome views.
-                .li(.text("\(link.organization.name) (\(link.organization.kind.title), \(link.role.title.lowercased()))"),
-                    .if(!link.isApproved && link.organization.kind.filesEncounterReports,
-                        .p(.class("partner-waiting"), .text("Waiting for the state administrator's approval."))),
-                    .div(.class("partner-actions"),
-                        .if(!link.isApproved && link.organization.kind.filesEncounterReports && user.can(.editAllPrograms),
-                            FormHTML.form(action: SiteURL.programPartnerApprove(.value(id), .value(link.id!.uuidString)).path, csrf: req.csrfToken, [
-                                .button(.type(.submit), .class("button"), .text("Approve"), .span(.class("visually-hidden"), .text(" \(link.organization.name)"))),
-                            ])),
-                        FormHTML.form(action: SiteURL.programPartnerRemove(.value(id), .value(link.id!.uuidString)).path, csrf: req.csrfToken, [FormHTML.submit("Remove", secondary: true)])))
-            }),
+            .ul(
+                .class("partner-list"),
+                .forEach(partners) { link in
+                    // Only agencies that file encounter reports need approval: it decides whether
+                    // their reports count as the program's in exact outcome views.
+                    .li(
+                        .text("\(link.organization.name) (\(link.organization.kind.title), \(link.role.title.lowercased()))"),
+                        .if(
+                            !link.isApproved && link.organization.kind.filesEncounterReports,
+                            .p(.class("partner-waiting"), .text("Waiting for the state administrator's approval."))),
+                        .div(
+                            .class("partner-actions"),
+                            .if(
+                                !link.isApproved && link.organization.kind.filesEncounterReports && user.can(.editAllPrograms),
+                                FormHTML.form(
+                                    action: SiteURL.programPartnerApprove(.value(id), .value(link.id!.uuidString)).path,
+                                    csrf: req.csrfToken,
+                                    [
+                                        .button(
+                                            .type(.submit), .class("button"), .text("Approve"),
+                                            .span(.class("visually-hidden"), .text(" \(link.organization.name)")))
+                                    ])),
+                            FormHTML.form(
+                                action: SiteURL.programPartnerRemove(.value(id), .value(link.id!.uuidString)).path, csrf: req.csrfToken,
+                                [FormHTML.submit("Remove", secondary: true)])))
+                }),
             .h3(.text("Add a partner")),
-            .p(.class("hint"), .text(user.can(.editAllPrograms)
-                ? "A partner agency you add is approved at once: its encounter reports count as this program's in the exact outcome views of the program's coordinators."
-                : "A partner you add is listed at once. A law enforcement, dispatch or corrections agency's encounter reports count as this program's in your exact outcome views only after the state administrator approves it. The counties the program serves never open any agency's numbers.")),
+            .p(
+                .class("hint"),
+                .text(
+                    user.can(.editAllPrograms)
+                        ? "A partner agency you add is approved at once: its encounter reports count as this program's in the exact outcome views of the program's coordinators."
+                        : "A partner you add is listed at once. A law enforcement, dispatch or corrections agency's encounter reports count as this program's in your exact outcome views only after the state administrator approves it. The counties the program serves never open any agency's numbers."
+                )),
             .unwrap(errors["partner"]) { .p(.class("error"), .text($0)) },
-            FormHTML.form(action: SiteURL.programPartners(.value(id)).path, csrf: req.csrfToken, [
-                FormHTML.field(.init(name: "partner_name", label: "Organization name", error: errors["partner_name"])),
-                FormHTML.select(name: "partner_kind", label: "Kind", options: OrganizationKind.allCases.map { ($0.rawValue, $0.title) }, selected: OrganizationKind.lawEnforcement.rawValue),
-                FormHTML.select(name: "partner_role", label: "Role in the program", options: PartnerRole.allCases.map { ($0.rawValue, $0.title) }, selected: PartnerRole.partner.rawValue),
-                FormHTML.submit("Add partner"),
-            ]),
+            FormHTML.form(
+                action: SiteURL.programPartners(.value(id)).path, csrf: req.csrfToken,
+                [
+                    FormHTML.field(.init(name: "partner_name", label: "Organization name", error: errors["partner_name"])),
+                    FormHTML.select(
+                        name: "partner_kind", label: "Kind", options: OrganizationKind.allCases.map { ($0.rawValue, $0.title) },
+                        selected: OrganizationKind.lawEnforcement.rawValue),
+                    FormHTML.select(
+                        name: "partner_role", label: "Role in the program", options: PartnerRole.allCases.map { ($0.rawValue, $0.title) },
+                        selected: PartnerRole.partner.rawValue),
+                    FormHTML.submit("Add partner"),
+                ]),
         ]
         if user.can(.editAllPrograms) {
             extra += [
                 .h2(.text("Verify")),
-                .p(.text(program.lastVerifiedAt.map { "Last verified \(DirectoryExport.day($0)) by \(program.verifiedBy ?? "")." } ?? "Not verified yet: the public pages say it was reported by its source.")),
-                FormHTML.form(action: SiteURL.programVerify(.value(id)).path, csrf: req.csrfToken, [FormHTML.submit("Mark verified today")]),
+                .p(
+                    .text(
+                        program.lastVerifiedAt.map { "Last verified \(DirectoryExport.day($0)) by \(program.verifiedBy ?? "")." }
+                            ?? "Not verified yet: the public pages say it was reported by its source.")),
+                FormHTML.form(
+                    action: SiteURL.programVerify(.value(id)).path, csrf: req.csrfToken, [FormHTML.submit("Mark verified today")]),
                 .h2(.text("Merge a duplicate into this program")),
                 .unwrap(errors["merge"]) { .p(.class("error"), .text($0)) },
-                FormHTML.form(action: SiteURL.programMerge(.value(id)).path, csrf: req.csrfToken, [
-                    FormHTML.select(name: "duplicate", label: "Duplicate record (its counties and partners move here; it redirects here)", options: [("", "Choose a program")] + others.map { ($0.id!.uuidString, $0.name) }, selected: nil),
-                    FormHTML.submit("Merge into \(program.name)", secondary: true),
-                ]),
+                FormHTML.form(
+                    action: SiteURL.programMerge(.value(id)).path, csrf: req.csrfToken,
+                    [
+                        FormHTML.select(
+                            name: "duplicate", label: "Duplicate record (its counties and partners move here; it redirects here)",
+                            options: [("", "Choose a program")] + others.map { ($0.id!.uuidString, $0.name) }, selected: nil),
+                        FormHTML.submit("Merge into \(program.name)", secondary: true),
+                    ]),
             ]
         }
         extra.append(.p(.a(.href(SiteURL.programHistory(.value(id)).path), .text("History of this record"))))
-        return programForm(req, action: SiteURL.programEdit(.value(id)).path, title: "Edit \(program.name)", input: input ?? ProgramInput(program, countyNames: names), errors: errors, extra: extra, status: status)
+        return programForm(
+            req, action: SiteURL.programEdit(.value(id)).path, title: "Edit \(program.name)",
+            input: input ?? ProgramInput(program, countyNames: names), errors: errors, extra: extra, status: status)
     }
 
     @Sendable static func update(req: Request) async throws -> Response {
         let program = try await editableProgram(req)
         let input = ProgramInput(FormValues(req), request: req)
-        let counties = try await DirectoryQueries.withoutBoundaries(County.query(on: req.db)).filter(\.$stateCode == req.application.settings.stateCode).all()
+        let counties = try await DirectoryQueries.withoutBoundaries(County.query(on: req.db)).filter(
+            \.$stateCode == req.application.settings.stateCode
+        ).all()
         let (valid, errors) = validate(input, counties: counties)
-        guard let valid else { return try await editPage(req, program: program, input: input, errors: errors, status: .unprocessableEntity) }
+        guard let valid else {
+            return try await editPage(req, program: program, input: input, errors: errors, status: .unprocessableEntity)
+        }
         try await req.db.transaction { tx in
             apply(valid, to: program)
             try await program.save(on: tx)
             try await ProgramCounty.query(on: tx).filter(\.$program.$id == program.id!).delete()
             for fips in valid.countyFIPS { try await ProgramCounty(programID: program.id!, countyFIPS: fips).create(on: tx) }
-            try await req.audit.record("program.updated", entityType: "program", entityID: program.id?.uuidString, details: summary(valid), on: tx)
+            try await req.audit.record(
+                "program.updated", entityType: "program", entityID: program.id?.uuidString, details: summary(valid), on: tx)
         }
         req.application.pageCache.invalidateAll()
         return req.redirect(to: SiteURL.program(.value(program.id!.uuidString)).path, redirectType: .normal)
@@ -270,13 +401,20 @@ enum DirectoryEditController {
         let form = FormValues(req)
         let name = form.trimmed("partner_name")
         var errors: [String: String] = [:]
-        if name.isEmpty { errors["partner_name"] = "Enter the organization's name." }
-        else if name.count > 200 { errors["partner_name"] = "At most 200 characters." }
-        else if name.contains(where: { $0 == "<" || $0 == ">" }) { errors["partner_name"] = "< and > are not allowed." }
-        guard let kind = OrganizationKind(rawValue: form["partner_kind"]), let role = PartnerRole(rawValue: form["partner_role"]) else {
-            return try await editPage(req, program: program, input: nil, errors: ["partner": "Choose a kind and a role."], status: .unprocessableEntity)
+        if name.isEmpty {
+            errors["partner_name"] = "Enter the organization's name."
+        } else if name.count > 200 {
+            errors["partner_name"] = "At most 200 characters."
+        } else if name.contains(where: { $0 == "<" || $0 == ">" }) {
+            errors["partner_name"] = "< and > are not allowed."
         }
-        guard errors.isEmpty else { return try await editPage(req, program: program, input: nil, errors: errors, status: .unprocessableEntity) }
+        guard let kind = OrganizationKind(rawValue: form["partner_kind"]), let role = PartnerRole(rawValue: form["partner_role"]) else {
+            return try await editPage(
+                req, program: program, input: nil, errors: ["partner": "Choose a kind and a role."], status: .unprocessableEntity)
+        }
+        guard errors.isEmpty else {
+            return try await editPage(req, program: program, input: nil, errors: errors, status: .unprocessableEntity)
+        }
         let user = try req.auth.require(User.self)
         // An administrator's partner is approved at once; a coordinator's waits, because
         // naming any agency as a partner must not open its exact outcome counts.
@@ -285,11 +423,17 @@ enum DirectoryEditController {
             let existing = try await Organization.query(on: tx).filter(\.$name == name).filter(\.$kind == kind).first()
             let organization = existing ?? Organization(name: name, kind: kind, countyFIPS: nil)
             if existing == nil { try await organization.create(on: tx) }
-            if try await ProgramPartner.query(on: tx).filter(\.$program.$id == program.id!).filter(\.$organization.$id == organization.id!).count() == 0 {
-                try await ProgramPartner(programID: program.id!, organizationID: organization.id!, role: role,
-                                         approvedAt: approver == nil ? nil : Date(), approvedBy: approver).create(on: tx)
-                try await req.audit.record("program.partner_added", entityType: "program", entityID: program.id?.uuidString,
-                                           details: "\(name) (\(kind.rawValue), \(role.rawValue)); \(approver == nil ? "waiting for approval" : "approved")", on: tx)
+            if try await ProgramPartner.query(on: tx).filter(\.$program.$id == program.id!).filter(\.$organization.$id == organization.id!)
+                .count() == 0
+            {
+                try await ProgramPartner(
+                    programID: program.id!, organizationID: organization.id!, role: role,
+                    approvedAt: approver == nil ? nil : Date(), approvedBy: approver
+                ).create(on: tx)
+                try await req.audit.record(
+                    "program.partner_added", entityType: "program", entityID: program.id?.uuidString,
+                    details: "\(name) (\(kind.rawValue), \(role.rawValue)); \(approver == nil ? "waiting for approval" : "approved")",
+                    on: tx)
             }
         }
         req.application.pageCache.invalidateAll()
@@ -299,11 +443,14 @@ enum DirectoryEditController {
     @Sendable static func removePartner(req: Request) async throws -> Response {
         let program = try await editableProgram(req)
         guard let partnerID = req.parameters.get("partner").flatMap(UUID.init(uuidString:)),
-              let link = try await ProgramPartner.query(on: req.db).filter(\.$id == partnerID).filter(\.$program.$id == program.id!).with(\.$organization).first()
+            let link = try await ProgramPartner.query(on: req.db).filter(\.$id == partnerID).filter(\.$program.$id == program.id!).with(
+                \.$organization
+            ).first()
         else { throw Abort(.notFound, reason: "That partner is not part of this program.") }
         try await req.db.transaction { tx in
             try await link.delete(on: tx)
-            try await req.audit.record("program.partner_removed", entityType: "program", entityID: program.id?.uuidString, details: link.organization.name, on: tx)
+            try await req.audit.record(
+                "program.partner_removed", entityType: "program", entityID: program.id?.uuidString, details: link.organization.name, on: tx)
         }
         req.application.pageCache.invalidateAll()
         return req.redirect(to: SiteURL.programEdit(.value(program.id!.uuidString)).path, redirectType: .normal)
@@ -315,15 +462,18 @@ enum DirectoryEditController {
         let program = try await editableProgram(req, for: .verify)
         let user = try req.auth.require(User.self)
         guard let partnerID = req.parameters.get("partner").flatMap(UUID.init(uuidString:)),
-              let link = try await ProgramPartner.query(on: req.db).filter(\.$id == partnerID).filter(\.$program.$id == program.id!).with(\.$organization).first()
+            let link = try await ProgramPartner.query(on: req.db).filter(\.$id == partnerID).filter(\.$program.$id == program.id!).with(
+                \.$organization
+            ).first()
         else { throw Abort(.notFound, reason: "That partner is not part of this program.") }
         if !link.isApproved {
             try await req.db.transaction { tx in
                 link.approvedAt = Date()
                 link.approvedBy = user.email
                 try await link.save(on: tx)
-                try await req.audit.record("program.partner_approved", entityType: "program", entityID: program.id?.uuidString,
-                                           details: "\(link.organization.name) (\(link.organization.kind.rawValue), \(link.role.rawValue))", on: tx)
+                try await req.audit.record(
+                    "program.partner_approved", entityType: "program", entityID: program.id?.uuidString,
+                    details: "\(link.organization.name) (\(link.organization.kind.rawValue), \(link.role.rawValue))", on: tx)
             }
         }
         return req.redirect(to: SiteURL.programEdit(.value(program.id!.uuidString)).path, redirectType: .normal)
@@ -345,25 +495,37 @@ enum DirectoryEditController {
     @Sendable static func merge(req: Request) async throws -> Response {
         let survivor = try await editableProgram(req, for: .verify)
         guard let duplicateID = UUID(uuidString: FormValues(req)["duplicate"]), duplicateID != survivor.id,
-              let duplicate = try await Program.find(duplicateID, on: req.db), duplicate.mergedInto == nil
-        else { return try await editPage(req, program: survivor, input: nil, errors: ["merge": "Choose another program to merge into this one."], status: .unprocessableEntity) }
+            let duplicate = try await Program.find(duplicateID, on: req.db), duplicate.mergedInto == nil
+        else {
+            return try await editPage(
+                req, program: survivor, input: nil, errors: ["merge": "Choose another program to merge into this one."],
+                status: .unprocessableEntity)
+        }
         try await req.db.transaction { tx in
             let have = Set(try await ProgramCounty.query(on: tx).filter(\.$program.$id == survivor.id!).all().map(\.countyFIPS))
-            for link in try await ProgramCounty.query(on: tx).filter(\.$program.$id == duplicateID).all() where !have.contains(link.countyFIPS) {
+            for link in try await ProgramCounty.query(on: tx).filter(\.$program.$id == duplicateID).all()
+            where !have.contains(link.countyFIPS) {
                 try await ProgramCounty(programID: survivor.id!, countyFIPS: link.countyFIPS).create(on: tx)
             }
             let partners = Set(try await ProgramPartner.query(on: tx).filter(\.$program.$id == survivor.id!).all().map(\.$organization.id))
             // A moved partner keeps its approval: merging says the two records are one program.
-            for link in try await ProgramPartner.query(on: tx).filter(\.$program.$id == duplicateID).all() where !partners.contains(link.$organization.id) {
-                try await ProgramPartner(programID: survivor.id!, organizationID: link.$organization.id, role: link.role,
-                                         approvedAt: link.approvedAt, approvedBy: link.approvedBy).create(on: tx)
+            for link in try await ProgramPartner.query(on: tx).filter(\.$program.$id == duplicateID).all()
+            where !partners.contains(link.$organization.id) {
+                try await ProgramPartner(
+                    programID: survivor.id!, organizationID: link.$organization.id, role: link.role,
+                    approvedAt: link.approvedAt, approvedBy: link.approvedBy
+                ).create(on: tx)
             }
             survivor.kinds = Array(Set(survivor.kinds + duplicate.kinds)).sorted { $0.rawValue < $1.rawValue }
             try await survivor.save(on: tx)
             duplicate.mergedInto = survivor.id
             try await duplicate.save(on: tx)
-            try await req.audit.record("program.merged", entityType: "program", entityID: survivor.id?.uuidString, details: "merged \(duplicate.name) (\(duplicateID.uuidString)) into this record", on: tx)
-            try await req.audit.record("program.merged_away", entityType: "program", entityID: duplicateID.uuidString, details: "merged into \(survivor.name) (\(survivor.id!.uuidString))", on: tx)
+            try await req.audit.record(
+                "program.merged", entityType: "program", entityID: survivor.id?.uuidString,
+                details: "merged \(duplicate.name) (\(duplicateID.uuidString)) into this record", on: tx)
+            try await req.audit.record(
+                "program.merged_away", entityType: "program", entityID: duplicateID.uuidString,
+                details: "merged into \(survivor.name) (\(survivor.id!.uuidString))", on: tx)
         }
         req.application.pageCache.invalidateAll()
         return req.redirect(to: SiteURL.program(.value(survivor.id!.uuidString)).path, redirectType: .normal)
@@ -371,12 +533,15 @@ enum DirectoryEditController {
 
     @Sendable static func history(req: Request) async throws -> Response {
         let program = try await editableProgram(req)
-        let events = try await AuditEvent.query(on: req.db).filter(\.$entityType == "program").filter(\.$entityID == program.id!.uuidString).sort(\.$at, .descending).all()
-        let page = Page(title: "History of \(program.name)", chrome: req.chrome(), main: [
-            .p(.a(.href(SiteURL.program(.value(program.id!.uuidString)).path), .text("← \(program.name)"))),
-            .h1(.text("History of \(program.name)")),
-            AuditController.table(events),
-        ])
+        let events = try await AuditEvent.query(on: req.db).filter(\.$entityType == "program").filter(\.$entityID == program.id!.uuidString)
+            .sort(\.$at, .descending).all()
+        let page = Page(
+            title: "History of \(program.name)", chrome: req.chrome(),
+            main: [
+                .p(.a(.href(SiteURL.program(.value(program.id!.uuidString)).path), .text("← \(program.name)"))),
+                .h1(.text("History of \(program.name)")),
+                AuditController.table(events),
+            ])
         return htmlResponse(page)
     }
 }

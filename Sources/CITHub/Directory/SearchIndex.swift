@@ -6,7 +6,9 @@ import CITDomain
 /// ZIP codes and city names to counties, read once from the reference table (it changes
 /// only with the reference data), so a search costs no database round trip for them.
 final class SearchIndex: Sendable {
-    struct ZipEntry: Sendable { var countyFIPS: String; var city: String; var isPrimary: Bool; var landShare: Double?; var lat: Double?; var lon: Double? }
+    struct ZipEntry: Sendable {
+        var countyFIPS: String; var city: String; var isPrimary: Bool; var landShare: Double?; var lat: Double?; var lon: Double?
+    }
     struct Snapshot: Sendable {
         var zips: [String: [ZipEntry]] = [:]
         var cities: [String: Set<String>] = [:]
@@ -33,7 +35,10 @@ final class SearchIndex: Sendable {
         // place a city only when it has no other.
         let citiesWithLand = Set(rows.filter { $0.landShare != nil }.map { PlaceQuery.normalise($0.city) })
         for row in rows {
-            snapshot.zips[row.zip, default: []].append(ZipEntry(countyFIPS: row.countyFIPS, city: row.city, isPrimary: row.isPrimary, landShare: row.landShare, lat: row.lat, lon: row.lon))
+            snapshot.zips[row.zip, default: []].append(
+                ZipEntry(
+                    countyFIPS: row.countyFIPS, city: row.city, isPrimary: row.isPrimary, landShare: row.landShare, lat: row.lat,
+                    lon: row.lon))
             // Keyed as search reads what people type (PlaceQuery): "st croix falls".
             let key = PlaceQuery.normalise(row.city)
             if row.landShare == nil && citiesWithLand.contains(key) { continue }

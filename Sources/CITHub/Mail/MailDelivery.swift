@@ -27,7 +27,8 @@ struct MailDelivery: Sendable {
         try await purge(now: now)
         let token = UUID().uuidString
         // Claim in one statement. The sub-select picks due, unclaimed (or expired) rows.
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE outbox_messages SET claim_token = \(bind: token), claimed_until = \(bind: now.addingTimeInterval(claimSeconds))
             WHERE id IN (
                 SELECT id FROM outbox_messages
@@ -35,7 +36,8 @@ struct MailDelivery: Sendable {
                   AND (claimed_until IS NULL OR claimed_until < \(bind: now))
                 ORDER BY next_attempt_at LIMIT \(unsafeRaw: String(batchSize))
             ) AND (claimed_until IS NULL OR claimed_until < \(bind: now))
-            """).run()
+            """
+        ).run()
         let claimed = try await OutboxMessage.query(on: database).filter(\.$claimToken == token).filter(\.$status == .pending).all()
         guard !claimed.isEmpty else { return RunResult() }
 
@@ -62,7 +64,12 @@ struct MailDelivery: Sendable {
                     message.status = .failed
                     result.failed += 1
                 }
-                logger.warning("mail not sent", metadata: ["id": .string(message.id!.uuidString), "attempts": .stringConvertible(message.attempts), "error": .string(message.lastError ?? "")])
+                logger.warning(
+                    "mail not sent",
+                    metadata: [
+                        "id": .string(message.id!.uuidString), "attempts": .stringConvertible(message.attempts),
+                        "error": .string(message.lastError ?? ""),
+                    ])
             } else {
                 message.status = .sent
                 message.sentAt = now

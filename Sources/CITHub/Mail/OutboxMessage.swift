@@ -34,7 +34,9 @@ final class OutboxMessage: Model, @unchecked Sendable {
         self.subject = message.subject
         self.bodyText = message.text
         if !message.attachments.isEmpty {
-            let stored = message.attachments.map { StoredAttachment(filename: $0.filename, contentType: $0.contentType, base64: $0.data.base64EncodedString()) }
+            let stored = message.attachments.map {
+                StoredAttachment(filename: $0.filename, contentType: $0.contentType, base64: $0.data.base64EncodedString())
+            }
             self.attachmentsJSON = String(data: try! JSONEncoder().encode(stored), encoding: .utf8)
         }
         self.status = .pending
@@ -50,8 +52,11 @@ final class OutboxMessage: Model, @unchecked Sendable {
 
     func mailMessage(from: String) -> MailMessage {
         let stored = attachmentsJSON.flatMap { try? JSONDecoder().decode([StoredAttachment].self, from: Data($0.utf8)) } ?? []
-        return MailMessage(from: from, to: toAddress, subject: subject, text: bodyText,
-                           attachments: stored.map { .init(filename: $0.filename, contentType: $0.contentType, data: Data(base64Encoded: $0.base64) ?? Data()) })
+        return MailMessage(
+            from: from, to: toAddress, subject: subject, text: bodyText,
+            attachments: stored.map {
+                .init(filename: $0.filename, contentType: $0.contentType, data: Data(base64Encoded: $0.base64) ?? Data())
+            })
     }
 }
 

@@ -46,11 +46,12 @@ struct SMTPClient: Sendable {
 
     init(url: String, heloName: String = "cithub.localhost", timeout: TimeAmount = .seconds(30)) throws {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              scheme == "smtp" || scheme == "smtps", let host = components.host, !host.isEmpty
+            scheme == "smtp" || scheme == "smtps", let host = components.host, !host.isEmpty
         else { throw SMTPError.badURL(url) }
         let tls = scheme == "smtps"
-        endpoint = Endpoint(host: host, port: components.port ?? (tls ? 465 : 25), implicitTLS: tls,
-                            username: components.user?.removingPercentEncoding, password: components.password?.removingPercentEncoding)
+        endpoint = Endpoint(
+            host: host, port: components.port ?? (tls ? 465 : 25), implicitTLS: tls,
+            username: components.user?.removingPercentEncoding, password: components.password?.removingPercentEncoding)
         self.heloName = heloName
         self.timeout = timeout
     }

@@ -54,9 +54,11 @@ struct DemoEncountersCommand: AsyncCommand {
         }
         let agencyList = agencies.map { (id: $0.id!, county: $0.countyFIPS ?? counties[0]) }
         let today = Date()
-        let columns = ["id", "agency_id", "county_fips", "occurred_on", "quarter", "time_block", "call_source", "cit_requested", "cit_dispatched",
-                       "cit_arrived", "cit_on_scene", "disposition", "disposition_category", "force_level", "injury_person", "injury_officer",
-                       "injury_other", "weapon", "veteran", "substance_use", "repeat_contact", "source", "created_at"]
+        let columns = [
+            "id", "agency_id", "county_fips", "occurred_on", "quarter", "time_block", "call_source", "cit_requested", "cit_dispatched",
+            "cit_arrived", "cit_on_scene", "disposition", "disposition_category", "force_level", "injury_person", "injury_officer",
+            "injury_other", "weapon", "veteran", "substance_use", "repeat_contact", "source", "created_at",
+        ]
         var deltas: [EncounterService.RollupKey: [Int]] = [:]
         let started = Date()
         var written = 0
@@ -75,7 +77,8 @@ struct DemoEncountersCommand: AsyncCommand {
                 let dispatched = requested && Int.random(in: 0..<100, using: &random) < 80
                 let arrived = dispatched && Int.random(in: 0..<100, using: &random) < 85
                 let disposition = catalog.dispositions[Int.random(in: 0..<catalog.dispositions.count, using: &random)]
-                let force: ForceLevel = Int.random(in: 0..<100, using: &random) < 92 ? .none : ForceLevel.allCases.randomElement(using: &random) ?? .none
+                let force: ForceLevel =
+                    Int.random(in: 0..<100, using: &random) < 92 ? .none : ForceLevel.allCases.randomElement(using: &random) ?? .none
                 let report = EncounterReport()
                 report.agencyID = agency.id
                 report.countyFIPS = agency.county
@@ -91,12 +94,15 @@ struct DemoEncountersCommand: AsyncCommand {
                 EncounterService.add(report, to: &deltas)
                 chunk.append([
                     SQLBind(UUID()), SQLBind(agency.id), SQLBind(report.countyFIPS), SQLBind(occurredOn), SQLBind(report.quarter),
-                    SQLBind(TimeBlock.allCases.randomElement(using: &random)!.rawValue), SQLBind(CallSource.allCases.randomElement(using: &random)!.rawValue),
+                    SQLBind(TimeBlock.allCases.randomElement(using: &random)!.rawValue),
+                    SQLBind(CallSource.allCases.randomElement(using: &random)!.rawValue),
                     SQLBind(requested), SQLBind(dispatched), SQLBind(arrived), SQLBind(report.citOnScene), SQLBind(disposition.code),
                     SQLBind(report.dispositionCategory), SQLBind(report.forceLevel),
                     SQLBind(report.injuryPerson), SQLBind(report.injuryOfficer), SQLBind(report.injuryOther),
-                    SQLBind(YesNoUnknown.allCases.randomElement(using: &random)!.rawValue), SQLBind(YesNoUnknown.allCases.randomElement(using: &random)!.rawValue),
-                    SQLBind(YesNoUnknown.allCases.randomElement(using: &random)!.rawValue), SQLBind(YesNoUnknown.allCases.randomElement(using: &random)!.rawValue),
+                    SQLBind(YesNoUnknown.allCases.randomElement(using: &random)!.rawValue),
+                    SQLBind(YesNoUnknown.allCases.randomElement(using: &random)!.rawValue),
+                    SQLBind(YesNoUnknown.allCases.randomElement(using: &random)!.rawValue),
+                    SQLBind(YesNoUnknown.allCases.randomElement(using: &random)!.rawValue),
                     SQLBind("demo"), SQLBind(today),
                 ])
             }
@@ -114,6 +120,8 @@ struct DemoEncountersCommand: AsyncCommand {
         let sums = deltas
         try await app.db.transaction { tx in try await EncounterService.applyRollups(sums, on: tx) }
         _ = sql
-        context.console.print("demo-encounters: added=\(written) agencies=\(agencies.count) rollup_rows=\(deltas.count) seconds=\(String(format: "%.1f", Date().timeIntervalSince(started)))")
+        context.console.print(
+            "demo-encounters: added=\(written) agencies=\(agencies.count) rollup_rows=\(deltas.count) seconds=\(String(format: "%.1f", Date().timeIntervalSince(started)))"
+        )
     }
 }

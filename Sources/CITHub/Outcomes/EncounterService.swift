@@ -34,7 +34,9 @@ enum EncounterService {
     }
 
     /// Stores the records (already validated) with their rollups. Call inside a transaction.
-    static func store(_ records: [EncounterRecord], catalog: DispositionCatalog, source: String, filedBy: UUID?, on db: any Database) async throws -> [UUID] {
+    static func store(_ records: [EncounterRecord], catalog: DispositionCatalog, source: String, filedBy: UUID?, on db: any Database)
+        async throws -> [UUID]
+    {
         var reports: [EncounterReport] = []
         reports.reserveCapacity(records.count)
         var deltas: [RollupKey: [Int]] = [:]
@@ -52,14 +54,19 @@ enum EncounterService {
         return reports.compactMap(\.id)
     }
 
-    static let rollupColumns = ["calls", "cit_requested", "cit_dispatched", "cit_arrived", "cit_on_scene", "force_used",
-                                "injury_person", "injury_officer", "injury_other", "demo_calls"]
+    static let rollupColumns = [
+        "calls", "cit_requested", "cit_dispatched", "cit_arrived", "cit_on_scene", "force_used",
+        "injury_person", "injury_officer", "injury_other", "demo_calls",
+    ]
 
     static func add(_ report: EncounterReport, to deltas: inout [RollupKey: [Int]], sign: Int = 1) {
-        let key = RollupKey(agency: report.agencyID, county: report.countyFIPS, quarter: report.quarter, category: report.dispositionCategory)
-        let values = [1, report.citRequested ? 1 : 0, report.citDispatched ? 1 : 0, report.citArrived ? 1 : 0, report.citOnScene ? 1 : 0,
-                      report.forceLevel == ForceLevel.none.rawValue ? 0 : 1, report.injuryPerson ? 1 : 0, report.injuryOfficer ? 1 : 0,
-                      report.injuryOther ? 1 : 0, report.source == "demo" ? 1 : 0]
+        let key = RollupKey(
+            agency: report.agencyID, county: report.countyFIPS, quarter: report.quarter, category: report.dispositionCategory)
+        let values = [
+            1, report.citRequested ? 1 : 0, report.citDispatched ? 1 : 0, report.citArrived ? 1 : 0, report.citOnScene ? 1 : 0,
+            report.forceLevel == ForceLevel.none.rawValue ? 0 : 1, report.injuryPerson ? 1 : 0, report.injuryOfficer ? 1 : 0,
+            report.injuryOther ? 1 : 0, report.source == "demo" ? 1 : 0,
+        ]
         deltas[key] = zip(deltas[key] ?? Array(repeating: 0, count: values.count), values.map { $0 * sign }).map(+)
     }
 
@@ -70,7 +77,9 @@ enum EncounterService {
         for (key, values) in deltas {
             var insert = sql.insert(into: EncounterRollup.schema)
                 .columns(["id", "agency_id", "county_fips", "quarter", "disposition_category"] + rollupColumns)
-                .values([SQLBind(UUID()), SQLBind(key.agency), SQLBind(key.county), SQLBind(key.quarter), SQLBind(key.category)] + values.map { SQLBind($0) })
+                .values(
+                    [SQLBind(UUID()), SQLBind(key.agency), SQLBind(key.county), SQLBind(key.quarter), SQLBind(key.category)]
+                        + values.map { SQLBind($0) })
             insert = insert.onConflict(with: ["agency_id", "county_fips", "quarter", "disposition_category"]) { update in
                 var update = update
                 for column in rollupColumns {
@@ -113,12 +122,17 @@ enum EncounterService {
     /// transaction; the report's row is written first so that two corrections of one
     /// report wait for each other (row lock on PostgreSQL, the write lock on SQLite)
     /// and the second one starts from the first one's answers.
-    static func correct(reportID: UUID, with record: EncounterRecord, catalog: DispositionCatalog, now: Date,
-                        window: CorrectionWindow = .standard, on db: any Database) async throws -> Correction {
+    static func correct(
+        reportID: UUID, with record: EncounterRecord, catalog: DispositionCatalog, now: Date,
+        window: CorrectionWindow = .standard, on db: any Database
+    ) async throws -> Correction {
         if let sql = db as? any SQLDatabase {
-            try await sql.update(EncounterReport.schema).set(SQLColumn("source"), to: SQLColumn("source")).where("id", .equal, reportID).run()
+            try await sql.update(EncounterReport.schema).set(SQLColumn("source"), to: SQLColumn("source")).where("id", .equal, reportID)
+                .run()
         }
-        guard let report = try await EncounterReport.find(reportID, on: db), let agency = UUID(uuidString: record.agencyKey) else { return .unchanged }
+        guard let report = try await EncounterReport.find(reportID, on: db), let agency = UUID(uuidString: record.agencyKey) else {
+            return .unchanged
+        }
         guard window.isOpen(filedAt: report.createdAt ?? now, now: now) else { return .windowClosed }
         let corrected = EncounterReport(record, agencyID: agency, catalog: catalog, source: report.source, filedBy: report.filedBy)
         let changes = CorrectionWindow.changes(before: values(of: report), after: values(of: corrected), order: EncounterFields.all)

@@ -34,7 +34,9 @@ enum OutcomeScope {
     ///
     /// The caller filters rows by `agency_id IN` the returned set for `.exactAgencies`, and
     /// must not apply the program's county list on top of an exact view.
-    static func access(for user: User?, county: String?, agency: UUID?, program: UUID?, on db: any Database) async throws -> OutcomeSelectionAccess {
+    static func access(for user: User?, county: String?, agency: UUID?, program: UUID?, on db: any Database) async throws
+        -> OutcomeSelectionAccess
+    {
         let grants = try await self.grants(of: user, on: db)
         var programs = Set<UUID>()
         for grant in grants { if case .programCoordinator(let id) = grant { programs.insert(id) } }
@@ -50,7 +52,11 @@ enum OutcomeScope {
     static func grants(of user: User?, on db: any Database) async throws -> [OutcomeGrant] {
         guard let user, let id = user.id, !user.isDisabled, user.hasAcceptedInvitation else { return [] }
         let rows: [RoleGrant]
-        if let loaded = user.$roleGrants.value { rows = loaded } else { rows = try await RoleGrant.query(on: db).filter(\.$user.$id == id).all() }
+        if let loaded = user.$roleGrants.value {
+            rows = loaded
+        } else {
+            rows = try await RoleGrant.query(on: db).filter(\.$user.$id == id).all()
+        }
         return rows.compactMap { OutcomeGrant(role: $0.role, scope: $0.scopeID.flatMap(UUID.init(uuidString:))) }
     }
 
@@ -64,10 +70,11 @@ enum OutcomeScope {
         let counties = try await ProgramCounty.query(on: db).filter(\.$program.$id ~~ live).all()
         return live.map { program in
             let mine = partners.filter { $0.$program.id == program }
-            return ProgramAccessFacts(program: program,
-                                      approvedPartners: Set(mine.filter(\.isApproved).map(\.$organization.id)),
-                                      pendingPartners: Set(mine.filter { !$0.isApproved }.map(\.$organization.id)),
-                                      counties: Set(counties.filter { $0.$program.id == program }.map(\.countyFIPS)))
+            return ProgramAccessFacts(
+                program: program,
+                approvedPartners: Set(mine.filter(\.isApproved).map(\.$organization.id)),
+                pendingPartners: Set(mine.filter { !$0.isApproved }.map(\.$organization.id)),
+                counties: Set(counties.filter { $0.$program.id == program }.map(\.countyFIPS)))
         }
     }
 }

@@ -32,7 +32,9 @@ enum OutcomeSources {
         guard let sql = db as? any SQLDatabase else { return ([], 0) }
         var select = sql.select().column("county_fips").column("quarter").column("disposition_category").from(EncounterRollup.schema)
         // PostgreSQL sums bigints as numeric; cast back so both databases give integers.
-        for column in ["calls", "demo_calls"] + flagColumns.map(\.1) { select = select.column(SQLRaw("CAST(SUM(\(column)) AS BIGINT)"), as: column) }
+        for column in ["calls", "demo_calls"] + flagColumns.map(\.1) {
+            select = select.column(SQLRaw("CAST(SUM(\(column)) AS BIGINT)"), as: column)
+        }
         if let agencies { select = select.where("agency_id", .in, agencies.isEmpty ? [UUID()] : Array(agencies)) }
         select = select.groupBy("county_fips").groupBy("quarter").groupBy("disposition_category")
         return try await read(select)
@@ -40,7 +42,9 @@ enum OutcomeSources {
 
     /// The counts the public tables are made of: for each published quarter, its reports
     /// filed by the quarter's last filing day (`OutcomePublication`), and every demo report.
-    static func publishable(quarters: [Quarter], timeZone: TimeZone, on db: any Database) async throws -> (sources: [OutcomeSource], demoCalls: Int) {
+    static func publishable(quarters: [Quarter], timeZone: TimeZone, on db: any Database) async throws -> (
+        sources: [OutcomeSource], demoCalls: Int
+    ) {
         guard let sql = db as? any SQLDatabase, !quarters.isEmpty else { return ([], 0) }
         var sources: [OutcomeSource] = []
         var demo = 0
@@ -78,7 +82,9 @@ enum OutcomeSources {
             counts.byCategory[category] = counts.calls
             demo += try value("demo_calls")
             guard counts.calls > 0 else { continue }
-            sources.append(OutcomeSource(county: try row.decode(column: "county_fips", as: String.self), quarter: quarter, category: category, counts: counts))
+            sources.append(
+                OutcomeSource(
+                    county: try row.decode(column: "county_fips", as: String.self), quarter: quarter, category: category, counts: counts))
         }
         return (sources, demo)
     }
@@ -89,7 +95,8 @@ enum OutcomeSources {
         calendar.timeZone = timeZone
         let parts = day.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3, let start = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-              let next = calendar.date(byAdding: .day, value: 1, to: start) else { return Date.distantPast }
+            let next = calendar.date(byAdding: .day, value: 1, to: start)
+        else { return Date.distantPast }
         return next.addingTimeInterval(-0.001)
     }
 
@@ -102,10 +109,13 @@ enum OutcomeSources {
 
     /// The published tables as of today, from the database; `previous` (the last ones
     /// made) lends its pattern to every quarter and year whose counts did not change.
-    static func makePublished(_ app: Application, previous: PublishedOutcomesStore.Published?) async throws -> PublishedOutcomesStore.Published {
+    static func makePublished(_ app: Application, previous: PublishedOutcomesStore.Published?) async throws
+        -> PublishedOutcomesStore.Published
+    {
         let settings = app.settings
         let db = app.db
-        let quarters = OutcomePublication.standard.publishedQuarters(from: try await earliestQuarter(on: db), today: EncounterService.today(settings))
+        let quarters = OutcomePublication.standard.publishedQuarters(
+            from: try await earliestQuarter(on: db), today: EncounterService.today(settings))
         let zone = TimeZone(identifier: settings.timeZone) ?? TimeZone(identifier: "America/Chicago")!
         let (sources, demo) = try await publishable(quarters: quarters, timeZone: zone, on: db)
         let counties = try await EncounterService.counties(on: db, stateCode: settings.stateCode).compactMap(\.id)
@@ -116,13 +126,16 @@ enum OutcomeSources {
         let started = Date()
         let tables = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(returning: PublishedOutcomes(sources: sources, counties: counties, quarters: quarters, reusing: previous?.tables))
+                continuation.resume(
+                    returning: PublishedOutcomes(sources: sources, counties: counties, quarters: quarters, reusing: previous?.tables))
             }
         }
-        app.logger.info("public outcome tables made", metadata: [
-            "quarters": .stringConvertible(quarters.count), "years": .stringConvertible(tables.years.count),
-            "seconds": .string(String(format: "%.2f", Date().timeIntervalSince(started))),
-        ])
+        app.logger.info(
+            "public outcome tables made",
+            metadata: [
+                "quarters": .stringConvertible(quarters.count), "years": .stringConvertible(tables.years.count),
+                "seconds": .string(String(format: "%.2f", Date().timeIntervalSince(started))),
+            ])
         return .init(tables: tables, demoCalls: demo, key: key)
     }
 }
@@ -154,8 +167,10 @@ final class PublishedOutcomesStore: Sendable {
     let patience: Duration
     private let make: Maker
 
-    init(refreshInterval: TimeInterval, patience: Duration = .seconds(5),
-         make: @escaping Maker = { try await OutcomeSources.makePublished($0, previous: $1) }) {
+    init(
+        refreshInterval: TimeInterval, patience: Duration = .seconds(5),
+        make: @escaping Maker = { try await OutcomeSources.makePublished($0, previous: $1) }
+    ) {
         self.refreshInterval = refreshInterval
         self.patience = patience
         self.make = make
@@ -196,10 +211,14 @@ final class PublishedOutcomesStore: Sendable {
         Task {
             do {
                 let made = try await make(app, previous)
-                state.withLockedValue { $0.ready = made; $0.making = nil }
+                state.withLockedValue {
+                    $0.ready = made; $0.making = nil
+                }
                 return made
             } catch {
-                state.withLockedValue { $0.making = nil; $0.changed = true }
+                state.withLockedValue {
+                    $0.making = nil; $0.changed = true
+                }
                 throw error
             }
         }
@@ -230,7 +249,9 @@ final class PublishedOutcomesStore: Sendable {
         var hasher = Hasher()
         hasher.combine(counties)
         hasher.combine(quarters)
-        for source in sources.sorted(by: { ($0.county, $0.quarter.key, $0.category.rawValue) < ($1.county, $1.quarter.key, $1.category.rawValue) }) {
+        for source in sources.sorted(by: {
+            ($0.county, $0.quarter.key, $0.category.rawValue) < ($1.county, $1.quarter.key, $1.category.rawValue)
+        }) {
             hasher.combine(source.county); hasher.combine(source.quarter); hasher.combine(source.category)
             hasher.combine(source.counts.calls)
             for flag in OutcomeFlag.allCases { hasher.combine(source.counts[keyPath: flag.keyPath]) }

@@ -74,8 +74,9 @@ final class Course: Model, @unchecked Sendable {
     }
 
     var definition: CourseDefinition {
-        CourseDefinition(code: code, title: title, requiredHours: requiredHours, typicalDays: typicalDays,
-                         audiences: audiences.split(separator: ",").compactMap { Audience(rawValue: String($0)) }, summary: summary, source: source)
+        CourseDefinition(
+            code: code, title: title, requiredHours: requiredHours, typicalDays: typicalDays,
+            audiences: audiences.split(separator: ",").compactMap { Audience(rawValue: String($0)) }, summary: summary, source: source)
     }
 }
 
@@ -103,7 +104,8 @@ final class CurriculumTopicRecord: Model, @unchecked Sendable {
 /// are left as they are (courses and topics are matched by code), so it runs at every
 /// start and after an upgrade adds a course.
 enum ReferenceData {
-    static let countySource = "US Census Bureau: cartographic boundary file cb_2016_us_county_500k; Vintage 2021 population estimates base (April 1, 2020). See Resources/reference/README.md."
+    static let countySource =
+        "US Census Bureau: cartographic boundary file cb_2016_us_county_500k; Vintage 2021 population estimates base (April 1, 2020). See Resources/reference/README.md."
 
     struct Summary: Equatable { var countiesAdded = 0; var coursesAdded = 0; var topicsAdded = 0 }
 
@@ -111,12 +113,18 @@ enum ReferenceData {
         var summary = Summary()
         let existingCounties = try await County.query(on: database).filter(\.$stateCode == stateCode).count()
         if existingCounties == 0 {
-            guard let csvURL = Bundle.module.url(forResource: "\(stateCode.lowercased())-counties", withExtension: "csv", subdirectory: "reference") else {
+            guard
+                let csvURL = Bundle.module.url(
+                    forResource: "\(stateCode.lowercased())-counties", withExtension: "csv", subdirectory: "reference")
+            else {
                 logger.warning("no county file for state \(stateCode); the directory will have no counties")
                 return try await loadCatalog(on: database, summary: summary)
             }
             let records = try CountyFile.parse(csv: String(contentsOf: csvURL, encoding: .utf8), stateCode: stateCode)
-            let boundaries: [String: String] = try Bundle.module.url(forResource: "\(stateCode.lowercased())-counties", withExtension: "geojson", subdirectory: "reference")
+            let boundaries: [String: String] =
+                try Bundle.module.url(
+                    forResource: "\(stateCode.lowercased())-counties", withExtension: "geojson", subdirectory: "reference"
+                )
                 .map { try CountyBoundaries.parse(geoJSON: Data(contentsOf: $0)) } ?? [:]
             try await database.transaction { tx in
                 for record in records {

@@ -19,7 +19,9 @@ enum AttendanceController {
         protected.post(SiteURL.classTrainers(.key), .manageOwnClasses, use: assignTrainer)
         let js = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
         Assets.serve(AttendanceAssets.script, at: .attendanceScript, type: js, on: app)
-        Assets.serve(AttendanceAssets.stylesheet, at: .attendanceStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
+        Assets.serve(
+            AttendanceAssets.stylesheet, at: .attendanceStylesheet,
+            type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
     }
 
     // MARK: recording one entry
@@ -40,7 +42,11 @@ enum AttendanceController {
         case refused(String)
 
         var status: String {
-            switch self { case .saved: "saved"; case .duplicate: "duplicate"; case .refused: "refused" }
+            switch self {
+            case .saved: "saved";
+            case .duplicate: "duplicate";
+            case .refused: "refused"
+            }
         }
         var message: String? { if case let .refused(why) = self { why } else { nil } }
     }
@@ -48,7 +54,9 @@ enum AttendanceController {
     /// The kinds a trainer may send; an excused make-up is the coordinator's, with a reason.
     static let trainerKinds: Set<AttendanceEntry.Kind> = [.checkIn, .checkOut, .present, .absent, .minutes, .note]
 
-    static func record(_ input: EntryInput, session: ClassSession, confirmed: Set<UUID>, recorder: User, on db: any Database, now: Date = Date()) async throws -> Outcome {
+    static func record(
+        _ input: EntryInput, session: ClassSession, confirmed: Set<UUID>, recorder: User, on db: any Database, now: Date = Date()
+    ) async throws -> Outcome {
         guard let id = UUID(uuidString: input.id) else { return .refused("The entry has no valid id.") }
         if try await AttendanceEntry.find(id, on: db) != nil { return .duplicate }
         guard let registrationID = UUID(uuidString: input.registration), confirmed.contains(registrationID) else {
@@ -63,7 +71,9 @@ enum AttendanceController {
         }
         var happenedAt = now
         if let at = input.at, !at.isEmpty {
-            guard let parsed = try? Date(at, strategy: .iso8601) else { return .refused("The time of the entry is not a valid date and time.") }
+            guard let parsed = try? Date(at, strategy: .iso8601) else {
+                return .refused("The time of the entry is not a valid date and time.")
+            }
             happenedAt = parsed
         }
         // A device clock off by days would put entries outside the class; a week either
@@ -91,7 +101,9 @@ enum AttendanceController {
                 return .refused("There is no check-in to close. Check the person in first.")
             }
             do { try AttendanceHours.validate(AttendanceSpan(checkIn: open, checkOut: happenedAt)) } catch {
-                return .refused("Check-out at \(ClassFormat.time(happenedAt, session.zone)) is not after the check-in at \(ClassFormat.time(open, session.zone)).")
+                return .refused(
+                    "Check-out at \(ClassFormat.time(happenedAt, session.zone)) is not after the check-in at \(ClassFormat.time(open, session.zone))."
+                )
             }
         default:
             break
@@ -123,9 +135,10 @@ enum AttendanceController {
     /// Attendance is a record about a person: each stored tap is in the audit log, who
     /// recorded what for whom (issue 13). Resends of a stored tap are not taps.
     static func auditTap(_ req: Request, _ input: EntryInput, session: ClassSession) async throws {
-        try await req.audit.record("attendance.recorded", entityType: "class", entityID: session.id!.uuidString,
-                                   details: "registration \(input.registration), block \(input.block), \(input.kind)"
-                                       + (input.minutes.map { ", \($0) minutes" } ?? ""))
+        try await req.audit.record(
+            "attendance.recorded", entityType: "class", entityID: session.id!.uuidString,
+            details: "registration \(input.registration), block \(input.block), \(input.kind)"
+                + (input.minutes.map { ", \($0) minutes" } ?? ""))
     }
 
     // MARK: JSON sync
@@ -134,7 +147,9 @@ enum AttendanceController {
     /// Per entry: what became of it, and the person's block as the server now has it
     /// (`state` in words, `mark` the button to show pressed), so the sheet shows what
     /// was stored, not what the device guessed.
-    struct SyncResult: Content { var id: String; var status: String; var message: String?; var state: String? = nil; var mark: String? = nil }
+    struct SyncResult: Content {
+        var id: String; var status: String; var message: String?; var state: String? = nil; var mark: String? = nil
+    }
     struct SyncResponse: Content { var results: [SyncResult] }
 
     @Sendable static func sync(req: Request) async throws -> Response {
@@ -156,9 +171,11 @@ enum AttendanceController {
         let attendance = ClassAttendance(entries: try await ClassAttendance.load(classID: session.id!, on: req.db), agenda: agenda)
         for (i, input) in body.entries.enumerated() {
             guard let registration = UUID(uuidString: input.registration), confirmed.contains(registration),
-                  agenda.indices.contains(input.block), !agenda[input.block].isBreak else { continue }
-            results[i].state = stateText(of: attendance.block(input.block, for: registration), open: attendance.openCheckIns[registration]?[input.block],
-                                         block: agenda[input.block], zone: session.zone)
+                agenda.indices.contains(input.block), !agenda[input.block].isBreak
+            else { continue }
+            results[i].state = stateText(
+                of: attendance.block(input.block, for: registration), open: attendance.openCheckIns[registration]?[input.block],
+                block: agenda[input.block], zone: session.zone)
             results[i].mark = attendance.lastMark[registration]?[input.block]?.rawValue ?? ""
         }
         let response = try await SyncResponse(results: results).encodeResponse(for: req)
@@ -172,19 +189,24 @@ enum AttendanceController {
         let session = try await TrainingAccess.taughtClass(req)
         let form = FormValues(req)
         let block = Int(form.trimmed("block")) ?? -1
-        let input = EntryInput(id: UUID(uuidString: form.trimmed("entry_id"))?.uuidString ?? UUID().uuidString,
-                               registration: form.trimmed("registration"), block: block, kind: form.trimmed("kind"),
-                               at: nil, minutes: Int(form.trimmed("minutes")), text: form["text"])
+        let input = EntryInput(
+            id: UUID(uuidString: form.trimmed("entry_id"))?.uuidString ?? UUID().uuidString,
+            registration: form.trimmed("registration"), block: block, kind: form.trimmed("kind"),
+            at: nil, minutes: Int(form.trimmed("minutes")), text: form["text"])
         if input.kind == AttendanceEntry.Kind.minutes.rawValue, input.minutes == nil, !form.trimmed("minutes").isEmpty {
-            return try await sheetPage(req, session: session, block: block, rowError: (input.registration, "Minutes must be a whole number."), status: .unprocessableEntity)
+            return try await sheetPage(
+                req, session: session, block: block, rowError: (input.registration, "Minutes must be a whole number."),
+                status: .unprocessableEntity)
         }
         let confirmed = Set(try await confirmedRoster(session, on: req.db).compactMap(\.id))
         let outcome = try await record(input, session: session, confirmed: confirmed, recorder: try req.auth.require(User.self), on: req.db)
         if case let .refused(why) = outcome {
-            return try await sheetPage(req, session: session, block: block, rowError: (input.registration, why), status: .unprocessableEntity)
+            return try await sheetPage(
+                req, session: session, block: block, rowError: (input.registration, why), status: .unprocessableEntity)
         }
         if outcome == .saved { try await auditTap(req, input, session: session) }
-        return req.redirect(to: SiteURL.attendancePath(session.id!, block: block) + "#row-\(input.registration.lowercased())", redirectType: .normal)
+        return req.redirect(
+            to: SiteURL.attendancePath(session.id!, block: block) + "#row-\(input.registration.lowercased())", redirectType: .normal)
     }
 
     // MARK: the sheet
@@ -205,8 +227,9 @@ enum AttendanceController {
 
     static func stateText(of attendance: BlockAttendance?, open: Date?, block: AgendaBlock, zone: TimeZone) -> String {
         var parts: [String] = []
-        if let reason = attendance?.excusedMakeUp { parts.append("Excused make-up: \(reason)") }
-        else if let minutes = attendance?.minutes {
+        if let reason = attendance?.excusedMakeUp {
+            parts.append("Excused make-up: \(reason)")
+        } else if let minutes = attendance?.minutes {
             let whole = Int(block.end.timeIntervalSince(block.start) / 60)
             parts.append(minutes == 0 ? "Absent" : minutes >= whole ? "Present, whole block" : "\(minutes) of \(whole) minutes")
         }
@@ -217,7 +240,9 @@ enum AttendanceController {
         return parts.isEmpty ? "Not recorded yet" : parts.joined(separator: "; ")
     }
 
-    static func sheetPage(_ req: Request, session: ClassSession, block requested: Int, rowError: (String, String)?, status: HTTPResponseStatus) async throws -> Response {
+    static func sheetPage(
+        _ req: Request, session: ClassSession, block requested: Int, rowError: (String, String)?, status: HTTPResponseStatus
+    ) async throws -> Response {
         let agenda = session.agenda
         guard !agenda.isEmpty else { throw Abort(.notFound, reason: "This class has no agenda.") }
         let index = agenda.indices.contains(requested) ? requested : defaultBlock(agenda)
@@ -231,13 +256,16 @@ enum AttendanceController {
         // The button tapped last is pressed (aria-pressed, a tick and a filled style), and
         // the state line says the same in words: never colour alone.
         func button(_ registration: UUID, _ kind: AttendanceEntry.Kind, _ title: String, pressed: Bool) -> BodyNode {
-            FormHTML.form(action: action, csrf: csrf, [
-                .input(.type(.hidden), .name("registration"), .value(registration.uuidString.lowercased())),
-                .input(.type(.hidden), .name("block"), .value(String(index))),
-                .input(.type(.hidden), .name("kind"), .value(kind.rawValue)),
-                .button(.type(.submit), .class("button secondary mark"), .attribute(named: "data-kind", value: kind.rawValue),
+            FormHTML.form(
+                action: action, csrf: csrf,
+                [
+                    .input(.type(.hidden), .name("registration"), .value(registration.uuidString.lowercased())),
+                    .input(.type(.hidden), .name("block"), .value(String(index))),
+                    .input(.type(.hidden), .name("kind"), .value(kind.rawValue)),
+                    .button(
+                        .type(.submit), .class("button secondary mark"), .attribute(named: "data-kind", value: kind.rawValue),
                         .attribute(named: "aria-pressed", value: pressed ? "true" : "false"), .text(title)),
-            ])
+                ])
         }
         let rows: [Node<HTML.ListContext>] = roster.map { registration in
             let rid = registration.id!
@@ -247,74 +275,115 @@ enum AttendanceController {
             let note = attendance.notes[rid]?[index]
             let mark = attendance.lastMark[rid]?[index]
             let typedMinutes = mark == .minutes ? attendance.block(index, for: rid)?.minutes : nil
-            return .li(.class(error == nil ? "trainee" : "trainee has-error"), .id("row-\(key)"),
+            return .li(
+                .class(error == nil ? "trainee" : "trainee has-error"), .id("row-\(key)"),
                 .attribute(named: "data-registration", value: key),
-                .div(.class("who"),
-                     .h2(.text(registration.name)),
-                     .p(.class("org"), .text(registration.organization)),
-                     .p(.class("state"), .id("state-\(key)"),
+                .div(
+                    .class("who"),
+                    .h2(.text(registration.name)),
+                    .p(.class("org"), .text(registration.organization)),
+                    .p(
+                        .class("state"), .id("state-\(key)"),
                         .span(.class("state-label"), .text("This block: ")),
-                        .span(.class("state-text"), .text(stateText(of: attendance.block(index, for: rid), open: open, block: block, zone: zone))),
+                        .span(
+                            .class("state-text"),
+                            .text(stateText(of: attendance.block(index, for: rid), open: open, block: block, zone: zone))),
                         .text(" "),
                         .span(.class("sync-mark saved"), .text(mark == nil && note == nil ? "" : "Saved"))),
-                     .unwrap(note) { .p(.class("note-text"), .text("Note: \($0)")) },
-                     .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .text($0)) }),
-                .div(.class("actions"),
-                     button(rid, .checkIn, "Check in", pressed: mark == .checkIn),
-                     button(rid, .checkOut, "Check out", pressed: mark == .checkOut),
-                     button(rid, .present, "Present, whole block", pressed: mark == .present),
-                     button(rid, .absent, "Absent", pressed: mark == .absent)),
-                .div(.class("inline-forms"),
-                     FormHTML.form(action: action, csrf: csrf, [
-                        .input(.type(.hidden), .name("registration"), .value(key)),
-                        .input(.type(.hidden), .name("block"), .value(String(index))),
-                        .input(.type(.hidden), .name("kind"), .value("minutes")),
-                        .label(.for("minutes-\(key)"), .text("Minutes attended (of \(blockMinutes))")),
-                        .input(.type(.number), .id("minutes-\(key)"), .name("minutes"), .attribute(named: "min", value: "0"), .attribute(named: "max", value: String(blockMinutes)), .attribute(named: "inputmode", value: "numeric"),
-                               .value(typedMinutes.map(String.init) ?? "")),
-                        .button(.type(.submit), .class("button secondary"), .attribute(named: "data-kind", value: "minutes"), .text("Save minutes")),
-                     ]),
-                     FormHTML.form(action: action, csrf: csrf, [
-                        .input(.type(.hidden), .name("registration"), .value(key)),
-                        .input(.type(.hidden), .name("block"), .value(String(index))),
-                        .input(.type(.hidden), .name("kind"), .value("note")),
-                        .label(.for("note-\(key)"), .text("Note")),
-                        .input(.type(.text), .id("note-\(key)"), .name("text"), .attribute(named: "maxlength", value: "500")),
-                        .button(.type(.submit), .class("button secondary"), .attribute(named: "data-kind", value: "note"), .text("Save note")),
-                     ])))
+                    .unwrap(note) { .p(.class("note-text"), .text("Note: \($0)")) },
+                    .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .text($0)) }),
+                .div(
+                    .class("actions"),
+                    button(rid, .checkIn, "Check in", pressed: mark == .checkIn),
+                    button(rid, .checkOut, "Check out", pressed: mark == .checkOut),
+                    button(rid, .present, "Present, whole block", pressed: mark == .present),
+                    button(rid, .absent, "Absent", pressed: mark == .absent)),
+                .div(
+                    .class("inline-forms"),
+                    FormHTML.form(
+                        action: action, csrf: csrf,
+                        [
+                            .input(.type(.hidden), .name("registration"), .value(key)),
+                            .input(.type(.hidden), .name("block"), .value(String(index))),
+                            .input(.type(.hidden), .name("kind"), .value("minutes")),
+                            .label(.for("minutes-\(key)"), .text("Minutes attended (of \(blockMinutes))")),
+                            .input(
+                                .type(.number), .id("minutes-\(key)"), .name("minutes"), .attribute(named: "min", value: "0"),
+                                .attribute(named: "max", value: String(blockMinutes)), .attribute(named: "inputmode", value: "numeric"),
+                                .value(typedMinutes.map(String.init) ?? "")),
+                            .button(
+                                .type(.submit), .class("button secondary"), .attribute(named: "data-kind", value: "minutes"),
+                                .text("Save minutes")),
+                        ]),
+                    FormHTML.form(
+                        action: action, csrf: csrf,
+                        [
+                            .input(.type(.hidden), .name("registration"), .value(key)),
+                            .input(.type(.hidden), .name("block"), .value(String(index))),
+                            .input(.type(.hidden), .name("kind"), .value("note")),
+                            .label(.for("note-\(key)"), .text("Note")),
+                            .input(.type(.text), .id("note-\(key)"), .name("text"), .attribute(named: "maxlength", value: "500")),
+                            .button(
+                                .type(.submit), .class("button secondary"), .attribute(named: "data-kind", value: "note"),
+                                .text("Save note")),
+                        ])))
         }
         let teaching = agenda.indices.filter { !agenda[$0].isBreak }
         let position = teaching.firstIndex(of: index)
         let previous = position.flatMap { $0 > 0 ? teaching[$0 - 1] : nil }
         let next = position.flatMap { $0 + 1 < teaching.count ? teaching[$0 + 1] : nil }
-        let page = Page(title: "Attendance: \(session.title)", chrome: req.chrome(), main: [
-            .p(.a(.href(SiteURL.classPage(.value(session.id!)).path), .text("← \(session.title)"))),
-            .h1(.text("Attendance")),
-            .p(.class("block-now"), .strong(.text(TrainingFormat.blockLabel(block, zone: zone))), .text(" · \(TrainingFormat.hours(block.hours)) hours")),
-            .element(named: "form", nodes: [
-                .attribute(named: "method", value: "get"), .attribute(named: "action", value: SiteURL.attendance(.value(session.id!)).path), .class("block-picker"),
-                .label(.for("block"), .text("Agenda block")),
-                .element(named: "select", nodes: [.id("block"), .attribute(named: "name", value: "block"),
-                    .forEach(teaching) { i in
-                        .element(named: "option", nodes: [.attribute(named: "value", value: String(i)), .if(i == index, .attribute(named: "selected", value: "selected")),
-                                                          .text(TrainingFormat.blockLabel(agenda[i], zone: zone))])
-                    }]),
-                .button(.type(.submit), .class("button secondary"), .text("Show")),
-            ]),
-            .p(.class("block-nav"),
-               .unwrap(previous) { .a(.class("button secondary"), .href(SiteURL.attendancePath(session.id!, block: $0)), .text("← Previous block")) },
-               .unwrap(next) { .a(.class("button secondary"), .href(SiteURL.attendancePath(session.id!, block: $0)), .text("Next block →")) }),
-            .p(.id("sync-status"), .class("sync-status"), .attribute(named: "role", value: "status"), .attribute(named: "aria-live", value: "polite"),
-               .text("Each tap is saved on the server.")),
-            .if(roster.isEmpty, .p(.text("No one is confirmed in this class yet."))),
-            .ul(.class("attendance"), .id("attendance"),
-                .attribute(named: "data-class", value: session.id!.uuidString.lowercased()),
-                .attribute(named: "data-sync", value: SiteURL.attendanceSync(.value(session.id!)).path),
-                .attribute(named: "data-csrf", value: csrf.attributeEscaped),
-                .attribute(named: "data-block", value: String(index)),
-                .attribute(named: "data-block-minutes", value: String(blockMinutes)),
-                .group(rows)),
-        ], scripts: [AttendanceAssets.scriptPath], stylesheets: [AttendanceAssets.stylesheetPath], bodyClass: "tablet")
+        let page = Page(
+            title: "Attendance: \(session.title)", chrome: req.chrome(),
+            main: [
+                .p(.a(.href(SiteURL.classPage(.value(session.id!)).path), .text("← \(session.title)"))),
+                .h1(.text("Attendance")),
+                .p(
+                    .class("block-now"), .strong(.text(TrainingFormat.blockLabel(block, zone: zone))),
+                    .text(" · \(TrainingFormat.hours(block.hours)) hours")),
+                .element(
+                    named: "form",
+                    nodes: [
+                        .attribute(named: "method", value: "get"),
+                        .attribute(named: "action", value: SiteURL.attendance(.value(session.id!)).path), .class("block-picker"),
+                        .label(.for("block"), .text("Agenda block")),
+                        .element(
+                            named: "select",
+                            nodes: [
+                                .id("block"), .attribute(named: "name", value: "block"),
+                                .forEach(teaching) { i in
+                                    .element(
+                                        named: "option",
+                                        nodes: [
+                                            .attribute(named: "value", value: String(i)),
+                                            .if(i == index, .attribute(named: "selected", value: "selected")),
+                                            .text(TrainingFormat.blockLabel(agenda[i], zone: zone)),
+                                        ])
+                                },
+                            ]),
+                        .button(.type(.submit), .class("button secondary"), .text("Show")),
+                    ]),
+                .p(
+                    .class("block-nav"),
+                    .unwrap(previous) {
+                        .a(.class("button secondary"), .href(SiteURL.attendancePath(session.id!, block: $0)), .text("← Previous block"))
+                    },
+                    .unwrap(next) {
+                        .a(.class("button secondary"), .href(SiteURL.attendancePath(session.id!, block: $0)), .text("Next block →"))
+                    }),
+                .p(
+                    .id("sync-status"), .class("sync-status"), .attribute(named: "role", value: "status"),
+                    .attribute(named: "aria-live", value: "polite"),
+                    .text("Each tap is saved on the server.")),
+                .if(roster.isEmpty, .p(.text("No one is confirmed in this class yet."))),
+                .ul(
+                    .class("attendance"), .id("attendance"),
+                    .attribute(named: "data-class", value: session.id!.uuidString.lowercased()),
+                    .attribute(named: "data-sync", value: SiteURL.attendanceSync(.value(session.id!)).path),
+                    .attribute(named: "data-csrf", value: csrf.attributeEscaped),
+                    .attribute(named: "data-block", value: String(index)),
+                    .attribute(named: "data-block-minutes", value: String(blockMinutes)),
+                    .group(rows)),
+            ], scripts: [AttendanceAssets.scriptPath], stylesheets: [AttendanceAssets.stylesheetPath], bodyClass: "tablet")
         return htmlResponse(page, status: status)
     }
 
@@ -331,16 +400,26 @@ enum AttendanceController {
             }
         }
         let classes = try await query.all()
-        let page = Page(title: "Classes you teach", chrome: req.chrome(), main: [
-            .h1(.text("Classes you teach")),
-            .if(classes.isEmpty, .p(.text("You are not assigned to any class yet. A program coordinator adds trainers on the class roster page."))),
-            .ul(.class("class-list"), .forEach(classes) { session in
-                .li(.h2(.a(.href(SiteURL.classPage(.value(session.id!)).path), .text(session.title))),
-                    .p(.text("\(ClassFormat.dates(session)) · \(session.venueName)")),
-                    .p(.a(.class("button"), .href(SiteURL.attendance(.value(session.id!)).path), .text("Attendance")), .text(" "),
-                       .a(.class("button secondary"), .href(SiteURL.evaluations(.value(session.id!)).path), .text("Role-play scores"))))
-            }),
-        ])
+        let page = Page(
+            title: "Classes you teach", chrome: req.chrome(),
+            main: [
+                .h1(.text("Classes you teach")),
+                .if(
+                    classes.isEmpty,
+                    .p(.text("You are not assigned to any class yet. A program coordinator adds trainers on the class roster page."))),
+                .ul(
+                    .class("class-list"),
+                    .forEach(classes) { session in
+                        .li(
+                            .h2(.a(.href(SiteURL.classPage(.value(session.id!)).path), .text(session.title))),
+                            .p(.text("\(ClassFormat.dates(session)) · \(session.venueName)")),
+                            .p(
+                                .a(.class("button"), .href(SiteURL.attendance(.value(session.id!)).path), .text("Attendance")), .text(" "),
+                                .a(
+                                    .class("button secondary"), .href(SiteURL.evaluations(.value(session.id!)).path),
+                                    .text("Role-play scores"))))
+                    }),
+            ])
         return htmlResponse(page)
     }
 
@@ -349,16 +428,20 @@ enum AttendanceController {
         let typed = FormValues(req)["email"]
         let candidates = try await TrainerChoice.candidates(excluding: [], on: req.db)
         guard let trainer = TrainerChoice.resolve(typed, among: candidates) else {
-            let problem = typed.trimmingCharacters(in: .whitespaces).isEmpty
+            let problem =
+                typed.trimmingCharacters(in: .whitespaces).isEmpty
                 ? "Type a trainer's name and pick it from the list."
                 : "No active trainer or coordinator account has that name or email (or two do: pick from the list). Invite them first (People and roles)."
             return try await ClassesStaffController.rosterPage(req, session: session, trainerError: problem, status: .unprocessableEntity)
         }
-        let already = try await ClassTrainer.query(on: req.db).filter(\.$classSession.$id == session.id!).filter(\.$user.$id == trainer.id!).count() > 0
+        let already =
+            try await ClassTrainer.query(on: req.db).filter(\.$classSession.$id == session.id!).filter(\.$user.$id == trainer.id!).count()
+            > 0
         if !already {
             try await req.db.transaction { tx in
                 try await ClassTrainer(classID: session.id!, userID: trainer.id!).create(on: tx)
-                try await req.audit.record("class.trainer_added", entityType: "class", entityID: session.id?.uuidString, details: trainer.email, on: tx)
+                try await req.audit.record(
+                    "class.trainer_added", entityType: "class", entityID: session.id?.uuidString, details: trainer.email, on: tx)
             }
         }
         return req.redirect(to: SiteURL.classRoster(.value(session.id!)).path, redirectType: .normal)

@@ -50,7 +50,9 @@ enum CertificatesController {
             personName = certificate.personName
             courseTitle = certificate.courseTitle
             hours = TrainingFormat.hours(certificate.hours)
-            dates = CertificateDates.range(from: certificate.startDate, to: certificate.endDate) ?? "\(certificate.startDate) to \(certificate.endDate)"
+            dates =
+                CertificateDates.range(from: certificate.startDate, to: certificate.endDate)
+                ?? "\(certificate.startDate) to \(certificate.endDate)"
             provider = certificate.provider
             issued = CertificateDates.day(certificate.issuedAt, timeZone: zone)
             code = certificate.code
@@ -69,23 +71,36 @@ enum CertificatesController {
     // MARK: public verification
 
     static func verifyFormNodes(value: String = "") -> BodyNode {
-        .element(named: "form", nodes: [
-            .attribute(named: "method", value: "get"), .attribute(named: "action", value: SiteURL.verifyForm.path), .class("verify-form"),
-            FormHTML.field(.init(name: "code", label: "Verification code", value: value, hint: "16 characters, like 7KQ2-9XRD-M4TB-1HZC. Dashes and case do not matter.", autocomplete: "off")),
-            FormHTML.submit("Check"),
-        ])
+        .element(
+            named: "form",
+            nodes: [
+                .attribute(named: "method", value: "get"), .attribute(named: "action", value: SiteURL.verifyForm.path),
+                .class("verify-form"),
+                FormHTML.field(
+                    .init(
+                        name: "code", label: "Verification code", value: value,
+                        hint: "16 characters, like 7KQ2-9XRD-M4TB-1HZC. Dashes and case do not matter.", autocomplete: "off")),
+                FormHTML.submit("Check"),
+            ])
     }
 
     @Sendable static func verifyForm(req: Request) async throws -> Response {
         if let typed = req.query[String.self, at: "code"]?.trimmingCharacters(in: .whitespaces), !typed.isEmpty {
-            let target = VerificationCode.normalize(typed) ?? String(typed.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }.prefix(40))
+            let target =
+                VerificationCode.normalize(typed)
+                ?? String(typed.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }.prefix(40))
             return req.redirect(to: SiteURL.verify(.value(target.isEmpty ? "unknown" : target)).path, redirectType: .normal)
         }
-        let page = Page(title: "Check a certificate", chrome: req.chrome(), main: [
-            .h1(.text("Check a CIT Hub certificate")),
-            .p(.text("Every certificate CIT Hub issues carries a verification code. Type it to see whether the certificate is valid and what it certifies.")),
-            verifyFormNodes(),
-        ], stylesheets: [TrainingAssets.stylesheetPath])
+        let page = Page(
+            title: "Check a certificate", chrome: req.chrome(),
+            main: [
+                .h1(.text("Check a CIT Hub certificate")),
+                .p(
+                    .text(
+                        "Every certificate CIT Hub issues carries a verification code. Type it to see whether the certificate is valid and what it certifies."
+                    )),
+                verifyFormNodes(),
+            ], stylesheets: [TrainingAssets.stylesheetPath])
         return htmlResponse(page)
     }
 
@@ -94,20 +109,24 @@ enum CertificatesController {
         guard let certificate = try await find(raw, on: req.db) else {
             // The same answer for a malformed, mistyped or guessed code: nothing to learn.
             // The form is empty rather than holding what was typed, so no two answers differ.
-            let page = Page(title: "Certificate not found", chrome: req.chrome(), main: [
-                .h1(.text("No certificate has this code")),
-                .p(.text("Check the code for typing mistakes. If it is right, the certificate was not issued by CIT Hub.")),
-                .h2(.text("Check another code")),
-                verifyFormNodes(),
-            ], stylesheets: [TrainingAssets.stylesheetPath])
+            let page = Page(
+                title: "Certificate not found", chrome: req.chrome(),
+                main: [
+                    .h1(.text("No certificate has this code")),
+                    .p(.text("Check the code for typing mistakes. If it is right, the certificate was not issued by CIT Hub.")),
+                    .h2(.text("Check another code")),
+                    verifyFormNodes(),
+                ], stylesheets: [TrainingAssets.stylesheetPath])
             return htmlResponse(page, status: .notFound)
         }
         let wording = Wording(certificate, site: req.application.settings.publicURL, zone: try await zone(of: certificate, on: req.db))
-        let page = Page(title: wording.revoked == nil ? "Valid certificate" : "Certificate revoked", chrome: req.chrome(), main: [
-            verifyPanel(wording),
-            .h2(.text("Check another code")),
-            verifyFormNodes(),
-        ], stylesheets: [TrainingAssets.stylesheetPath])
+        let page = Page(
+            title: wording.revoked == nil ? "Valid certificate" : "Certificate revoked", chrome: req.chrome(),
+            main: [
+                verifyPanel(wording),
+                .h2(.text("Check another code")),
+                verifyFormNodes(),
+            ], stylesheets: [TrainingAssets.stylesheetPath])
         return htmlResponse(page)
     }
 
@@ -115,25 +134,32 @@ enum CertificatesController {
     /// The colour repeats what the words say; it never says it alone.
     static func verifyPanel(_ wording: Wording) -> BodyNode {
         let revoked = wording.revoked
-        return .element(named: "section", nodes: [
-            .class(revoked == nil ? "verify valid" : "verify revoked"),
-            .attribute(named: "aria-labelledby", value: "verify-heading"),
-            .h1(.id("verify-heading"),
-                .span(.class("mark"), .attribute(named: "aria-hidden", value: "true"), .text(revoked == nil ? "✓" : "✕")),
-                .text(revoked == nil ? "This certificate is valid" : "This certificate was revoked")),
-            .unwrap(revoked, { revoked in
-                .p(.class("verdict"), .text("Revoked on \(revoked.on). Reason: "), .span(.text(revoked.reason)))
-            }, else: .p(.class("verdict"), .text("Valid: issued by CIT Hub on \(wording.issued) and not revoked."))),
-            .element(named: "dl", nodes: [
-                .element(named: "dt", text: "Certifies that"), .element(named: "dd", text: wording.personName),
-                .element(named: "dt", text: "Completed"), .element(named: "dd", text: wording.courseTitle),
-                .element(named: "dt", text: "Hours"), .element(named: "dd", text: wording.hours),
-                .element(named: "dt", text: "Dates"), .element(named: "dd", text: wording.dates),
-                .element(named: "dt", text: "Hosted by"), .element(named: "dd", text: wording.provider),
-                .element(named: "dt", text: "Issued"), .element(named: "dd", text: wording.issued),
-                .element(named: "dt", text: "Code"), .element(named: "dd", nodes: [.code(.text(wording.code))]),
-            ]),
-        ])
+        return .element(
+            named: "section",
+            nodes: [
+                .class(revoked == nil ? "verify valid" : "verify revoked"),
+                .attribute(named: "aria-labelledby", value: "verify-heading"),
+                .h1(
+                    .id("verify-heading"),
+                    .span(.class("mark"), .attribute(named: "aria-hidden", value: "true"), .text(revoked == nil ? "✓" : "✕")),
+                    .text(revoked == nil ? "This certificate is valid" : "This certificate was revoked")),
+                .unwrap(
+                    revoked,
+                    { revoked in
+                        .p(.class("verdict"), .text("Revoked on \(revoked.on). Reason: "), .span(.text(revoked.reason)))
+                    }, else: .p(.class("verdict"), .text("Valid: issued by CIT Hub on \(wording.issued) and not revoked."))),
+                .element(
+                    named: "dl",
+                    nodes: [
+                        .element(named: "dt", text: "Certifies that"), .element(named: "dd", text: wording.personName),
+                        .element(named: "dt", text: "Completed"), .element(named: "dd", text: wording.courseTitle),
+                        .element(named: "dt", text: "Hours"), .element(named: "dd", text: wording.hours),
+                        .element(named: "dt", text: "Dates"), .element(named: "dd", text: wording.dates),
+                        .element(named: "dt", text: "Hosted by"), .element(named: "dd", text: wording.provider),
+                        .element(named: "dt", text: "Issued"), .element(named: "dd", text: wording.issued),
+                        .element(named: "dt", text: "Code"), .element(named: "dd", nodes: [.code(.text(wording.code))]),
+                    ]),
+            ])
     }
 
     // MARK: printable certificate
@@ -145,44 +171,56 @@ enum CertificatesController {
     /// The certificate itself: what an employer or a board sees on paper. One Letter
     /// landscape page; the verification code and address let anyone check it.
     static func certificateArticle(_ wording: Wording, organization: String) -> BodyNode {
-        .element(named: "article", nodes: [
-            .class("certificate"),
-            .attribute(named: "aria-label", value: "Certificate of completion"),
-            .div(.class("cert-head"),
-                 .p(.class("cert-org"), .text(organization)),
-                 .p(.class("cert-host"), .text(wording.provider))),
-            .h1(.text("Certificate of completion")),
-            .p(.class("cert-line"), .text("This certifies that")),
-            .p(.class("cert-name"), .text(wording.personName)),
-            .p(.class("cert-line"), .text("has completed")),
-            .p(.class("cert-course"), .text(wording.courseTitle)),
-            .p(.class("cert-detail"), .strong(.text("\(wording.hours) hours")), .text(" · \(wording.dates)")),
-            .p(.class("cert-line"), .text("hosted by \(wording.provider)")),
-            .unwrap(wording.revoked) { revoked in .p(.class("cert-revoked"), .text("REVOKED on \(revoked.on)")) },
-            .div(.class("cert-foot"),
-                 .div(.class("cert-sign"),
-                      .div(.class("sign-line"), .attribute(named: "aria-hidden", value: "true")),
-                      .p(.class("sign-name"), .text(wording.signerName ?? "Signature")),
-                      .p(.class("sign-title"), .text(wording.signerTitle))),
-                 .div(.class("cert-sign"),
-                      .p(.class("sign-date"), .text(wording.issued)),
-                      .div(.class("sign-line"), .attribute(named: "aria-hidden", value: "true")),
-                      .p(.class("sign-name"), .text("Date issued"))),
-                 .div(.class("cert-verify"),
-                      .p(.text("Verification code")),
-                      .p(.class("cert-code"), .text(wording.code)),
-                      .p(.text("Check at ")), .p(.class("cert-url"), .text(wording.verifyURL)))),
-        ])
+        .element(
+            named: "article",
+            nodes: [
+                .class("certificate"),
+                .attribute(named: "aria-label", value: "Certificate of completion"),
+                .div(
+                    .class("cert-head"),
+                    .p(.class("cert-org"), .text(organization)),
+                    .p(.class("cert-host"), .text(wording.provider))),
+                .h1(.text("Certificate of completion")),
+                .p(.class("cert-line"), .text("This certifies that")),
+                .p(.class("cert-name"), .text(wording.personName)),
+                .p(.class("cert-line"), .text("has completed")),
+                .p(.class("cert-course"), .text(wording.courseTitle)),
+                .p(.class("cert-detail"), .strong(.text("\(wording.hours) hours")), .text(" · \(wording.dates)")),
+                .p(.class("cert-line"), .text("hosted by \(wording.provider)")),
+                .unwrap(wording.revoked) { revoked in .p(.class("cert-revoked"), .text("REVOKED on \(revoked.on)")) },
+                .div(
+                    .class("cert-foot"),
+                    .div(
+                        .class("cert-sign"),
+                        .div(.class("sign-line"), .attribute(named: "aria-hidden", value: "true")),
+                        .p(.class("sign-name"), .text(wording.signerName ?? "Signature")),
+                        .p(.class("sign-title"), .text(wording.signerTitle))),
+                    .div(
+                        .class("cert-sign"),
+                        .p(.class("sign-date"), .text(wording.issued)),
+                        .div(.class("sign-line"), .attribute(named: "aria-hidden", value: "true")),
+                        .p(.class("sign-name"), .text("Date issued"))),
+                    .div(
+                        .class("cert-verify"),
+                        .p(.text("Verification code")),
+                        .p(.class("cert-code"), .text(wording.code)),
+                        .p(.text("Check at ")), .p(.class("cert-url"), .text(wording.verifyURL)))),
+            ])
     }
 
     static func certificatePage(_ req: Request, _ certificate: Certificate, extra: [BodyNode]) async throws -> Page {
         let wording = Wording(certificate, site: req.application.settings.publicURL, zone: try await zone(of: certificate, on: req.db))
-        return Page(title: "Certificate: \(certificate.personName)", chrome: req.chrome(), main: [
-            .div(.class("no-print"),
-                 .p(.text("Print this page (landscape, one Letter page). The certificate carries its own verification code.")),
-                 .if(certificate.isRevoked, .p(.class("error"), .text("This certificate was revoked: \(certificate.revokedReason ?? "").")))),
-            certificateArticle(wording, organization: req.application.settings.organization.name),
-        ] + extra, stylesheets: [CertificateAssets.stylesheetPath], bodyClass: "certificate-page")
+        return Page(
+            title: "Certificate: \(certificate.personName)", chrome: req.chrome(),
+            main: [
+                .div(
+                    .class("no-print"),
+                    .p(.text("Print this page (landscape, one Letter page). The certificate carries its own verification code.")),
+                    .if(
+                        certificate.isRevoked,
+                        .p(.class("error"), .text("This certificate was revoked: \(certificate.revokedReason ?? "").")))),
+                certificateArticle(wording, organization: req.application.settings.organization.name),
+            ] + extra, stylesheets: [CertificateAssets.stylesheetPath], bodyClass: "certificate-page")
     }
 
     @Sendable static func printable(req: Request) async throws -> Response {
@@ -190,15 +228,24 @@ enum CertificatesController {
             throw Abort(.notFound, reason: "There is no certificate at this address.")
         }
         let user = try req.auth.require(User.self)
-        guard mayView(user, certificate) else { throw Abort(.forbidden, reason: "You can open your own certificates, and those of the programs you coordinate.") }
-        let page = try await certificatePage(req, certificate, extra: [
-            .if(user.can(.revokeCertificates) && !certificate.isRevoked, .div(.class("no-print"),
-                .h2(.text("Revoke this certificate")),
-                FormHTML.form(action: SiteURL.certificateRevoke(.value(certificate.code)).path, csrf: req.csrfToken, [
-                    FormHTML.field(.init(name: "reason", label: "Reason", hint: "Shown on the public verification page.")),
-                    FormHTML.submit("Revoke certificate", secondary: true),
-                ]))),
-        ])
+        guard mayView(user, certificate) else {
+            throw Abort(.forbidden, reason: "You can open your own certificates, and those of the programs you coordinate.")
+        }
+        let page = try await certificatePage(
+            req, certificate,
+            extra: [
+                .if(
+                    user.can(.revokeCertificates) && !certificate.isRevoked,
+                    .div(
+                        .class("no-print"),
+                        .h2(.text("Revoke this certificate")),
+                        FormHTML.form(
+                            action: SiteURL.certificateRevoke(.value(certificate.code)).path, csrf: req.csrfToken,
+                            [
+                                FormHTML.field(.init(name: "reason", label: "Reason", hint: "Shown on the public verification page.")),
+                                FormHTML.submit("Revoke certificate", secondary: true),
+                            ])))
+            ])
         return htmlResponse(page)
     }
 
@@ -220,15 +267,23 @@ enum CertificatesController {
             throw Abort(.notFound, reason: "There is no certificate at this address.")
         }
         let reason = FormValues(req).trimmed("reason")
-        let problem = reason.isEmpty ? "Give the reason; it is shown on the public verification page." : TrainingFormat.plainText(reason, limit: 300)
+        let problem =
+            reason.isEmpty ? "Give the reason; it is shown on the public verification page." : TrainingFormat.plainText(reason, limit: 300)
         if let problem {
-            let page = Page(title: "Revoke certificate", chrome: req.chrome(), main: [
-                .h1(.text("Revoke certificate \(certificate.code)")),
-                FormHTML.form(action: SiteURL.certificateRevoke(.value(certificate.code)).path, csrf: req.csrfToken, [
-                    FormHTML.field(.init(name: "reason", label: "Reason", value: reason, error: problem, hint: "Shown on the public verification page.")),
-                    FormHTML.submit("Revoke certificate", secondary: true),
-                ]),
-            ])
+            let page = Page(
+                title: "Revoke certificate", chrome: req.chrome(),
+                main: [
+                    .h1(.text("Revoke certificate \(certificate.code)")),
+                    FormHTML.form(
+                        action: SiteURL.certificateRevoke(.value(certificate.code)).path, csrf: req.csrfToken,
+                        [
+                            FormHTML.field(
+                                .init(
+                                    name: "reason", label: "Reason", value: reason, error: problem,
+                                    hint: "Shown on the public verification page.")),
+                            FormHTML.submit("Revoke certificate", secondary: true),
+                        ]),
+                ])
             return htmlResponse(page, status: .unprocessableEntity)
         }
         guard !certificate.isRevoked else { return req.redirect(to: SiteURL.verify(.value(certificate.code)).path, redirectType: .normal) }
@@ -238,7 +293,8 @@ enum CertificatesController {
             certificate.revokedReason = reason
             certificate.revokedBy = user.email
             try await certificate.update(on: tx)
-            try await req.audit.record("certificate.revoked", entityType: "certificate", entityID: certificate.code, details: reason, on: tx)
+            try await req.audit.record(
+                "certificate.revoked", entityType: "certificate", entityID: certificate.code, details: reason, on: tx)
         }
         return req.redirect(to: SiteURL.verify(.value(certificate.code)).path, redirectType: .normal)
     }
@@ -249,7 +305,9 @@ enum CertificateAssets {
 
     static func register(on app: Application) {
         TrainingAssets.register(on: app)
-        Assets.serve(stylesheet, at: .certificateStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
+        Assets.serve(
+            stylesheet, at: .certificateStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]),
+            on: app)
     }
 
     static let stylesheet = AssetFiles.text("certificate.css")

@@ -7,7 +7,9 @@ enum TrainingAssets {
     static let stylesheetPath = SiteURL.trainingStylesheet.path
 
     static func register(on app: Application) {
-        Assets.serve(stylesheet, at: .trainingStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]), on: app)
+        Assets.serve(
+            stylesheet, at: .trainingStylesheet, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"]),
+            on: app)
     }
 
     static let stylesheet = AssetFiles.text("training.css")

@@ -114,7 +114,11 @@ struct ClassCompletion {
         let confirmed = try await Registration.query(on: db).filter(\.$classSession.$id == session.id!)
             .filter(\.$status == .confirmed).sort(\.$name).all()
         let rows = confirmed.map { registration in
-            (registration, CompletionRules.evaluate(policy: policy, agenda: agenda, attendance: attendance.blocks(for: registration.id!), timeZone: session.zone))
+            (
+                registration,
+                CompletionRules.evaluate(
+                    policy: policy, agenda: agenda, attendance: attendance.blocks(for: registration.id!), timeZone: session.zone)
+            )
         }
         return ClassCompletion(session: session, course: course, policy: policy, attendance: attendance, rows: rows)
     }

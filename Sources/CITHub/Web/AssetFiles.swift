@@ -29,7 +29,8 @@ enum AssetFiles {
 
         var description: String {
             switch self {
-            case .missing(let name): "The asset file Resources/assets/\(name) is missing from the app's resource bundle; the site cannot be served without it."
+            case .missing(let name):
+                "The asset file Resources/assets/\(name) is missing from the app's resource bundle; the site cannot be served without it."
             case .notUTF8(let name): "The asset file Resources/assets/\(name) is not UTF-8 text."
             }
         }
@@ -41,7 +42,8 @@ enum AssetFiles {
         for name in names {
             let base = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
             guard let url = Bundle.module.url(forResource: base, withExtension: ext, subdirectory: "assets"),
-                  let data = try? Data(contentsOf: url) else { throw LoadError.missing(name) }
+                let data = try? Data(contentsOf: url)
+            else { throw LoadError.missing(name) }
             guard let text = String(data: data, encoding: .utf8) else { throw LoadError.notUTF8(name) }
             files[name] = text
         }

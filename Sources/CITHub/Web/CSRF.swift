@@ -33,16 +33,24 @@ enum CSRF {
             let limit = largeBodyPaths[request.url.path] ?? request.application.routes.defaultMaxBodySize.value
             let declared = request.headers.first(name: .contentLength).flatMap(Int.init)
             if let length = declared, length > limit {
-                return request.eventLoop.makeFailedFuture(Abort(.payloadTooLarge, reason: "What was sent is too large (more than \(limit / 1024) KB). Shorten the answers and try again."))
+                return request.eventLoop.makeFailedFuture(
+                    Abort(
+                        .payloadTooLarge,
+                        reason: "What was sent is too large (more than \(limit / 1024) KB). Shorten the answers and try again."))
             }
             // Lazily: the body is read only once the check starts.
-            let check = { () -> EventLoopFuture<Response> in request.eventLoop.makeFutureWithTask { await Self.isValid(request) }.flatMap { valid -> EventLoopFuture<Response> in
-                guard valid else {
-                    request.logger.notice("csrf: refused \(request.method) \(SecretPaths.redact(request.url.path))")
-                    return request.eventLoop.makeFailedFuture(Abort(.forbidden, reason: "This form has expired or did not come from CIT Hub. Go back, reload the page and try again."))
+            let check = { () -> EventLoopFuture<Response> in
+                request.eventLoop.makeFutureWithTask { await Self.isValid(request) }.flatMap { valid -> EventLoopFuture<Response> in
+                    guard valid else {
+                        request.logger.notice("csrf: refused \(request.method) \(SecretPaths.redact(request.url.path))")
+                        return request.eventLoop.makeFailedFuture(
+                            Abort(
+                                .forbidden,
+                                reason: "This form has expired or did not come from CIT Hub. Go back, reload the page and try again."))
+                    }
+                    return pass()
                 }
-                return pass()
-            } }
+            }
             // An upload larger than an ordinary form (or of unknown size) is read only for
             // someone signed in who may send it: the sign-in and permission checks of the
             // route run first, on the headers alone, so an anonymous client cannot make the
@@ -59,10 +67,15 @@ enum CSRF {
         /// someone signed out, 403 for a role without the permission.
         static func authorizeUpload(_ request: Request) -> EventLoopFuture<Void> {
             let app = request.application
-            guard let permission = app.protectedRoutes.all.first(where: { $0.method == request.method && $0.path == request.url.path })?.permission else {
+            guard
+                let permission = app.protectedRoutes.all.first(where: { $0.method == request.method && $0.path == request.url.path })?
+                    .permission
+            else {
                 return request.eventLoop.makeFailedFuture(Abort(.forbidden))
             }
-            let gate: [any Vapor.Middleware] = [app.sessions.middleware, AccountSessionAuthenticator(), RequirePermission(permission: permission)]
+            let gate: [any Vapor.Middleware] = [
+                app.sessions.middleware, AccountSessionAuthenticator(), RequirePermission(permission: permission),
+            ]
             let allowed = AllowedResponder()
             return gate.makeResponder(chainingTo: allowed).respond(to: request).map { _ in }
         }

@@ -30,9 +30,12 @@ struct ErrorPagesMiddleware: Middleware {
         let text = String(reflecting: error)
         // PostgreSQL's SQLSTATE classes 08 (connection exception) and 57P (operator
         // intervention: shutting down, starting up) are temporary too.
-        return ["serverClosedConnection", "connectionError", "connectionClosed", "ConnectionPoolError", "connectionRefused", "NIOConnectionError",
-                "uncleanShutdown", "sqlState: 08", "sqlState: 57P", "poolClosed", "connectionPoolTimeout"]
-            .contains { text.contains($0) }
+        return [
+            "serverClosedConnection", "connectionError", "connectionClosed", "ConnectionPoolError", "connectionRefused",
+            "NIOConnectionError",
+            "uncleanShutdown", "sqlState: 08", "sqlState: 57P", "poolClosed", "connectionPoolTimeout",
+        ]
+        .contains { text.contains($0) }
     }
 
     static func response(for error: any Error, request: Request, chrome: PageChrome) -> Response {
@@ -61,12 +64,20 @@ struct ErrorPagesMiddleware: Middleware {
         let reference = String([UInt8].random(count: 6).base64URLEncoded)
         if status.code >= 500 {
             // Never a one-time link's secret in the log (issue 13): the path and the error are redacted.
-            request.logger.error("request failed", metadata: ["ref": .string(reference), "path": .string(SecretPaths.redact(request.url.path)), "error": .string(SecretPaths.redact(String(reflecting: error)))])
-            reason = status == .serviceUnavailable
+            request.logger.error(
+                "request failed",
+                metadata: [
+                    "ref": .string(reference), "path": .string(SecretPaths.redact(request.url.path)),
+                    "error": .string(SecretPaths.redact(String(reflecting: error))),
+                ])
+            reason =
+                status == .serviceUnavailable
                 ? "\(reason) (Reference \(reference).)"
                 : "Something went wrong on our side. It has been logged (reference \(reference))."
         } else {
-            request.logger.debug("request refused", metadata: ["status": .stringConvertible(status.code), "path": .string(SecretPaths.redact(request.url.path))])
+            request.logger.debug(
+                "request refused",
+                metadata: ["status": .stringConvertible(status.code), "path": .string(SecretPaths.redact(request.url.path))])
         }
         // Vapor's own messages for a bad status read like code; say it plainly.
         if reason == status.reasonPhrase || reason.isEmpty { reason = plainReason(status) }
@@ -82,13 +93,20 @@ struct ErrorPagesMiddleware: Middleware {
         }
         if status == .unauthorized {
             let next = request.url.path.hasPrefix("/") ? request.url.path : "/"
-            return request.redirect(to: SiteURL.login.path + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_"))) ?? "/"), redirectType: .normal)
+            return request.redirect(
+                to: SiteURL.login.path + "?next="
+                    + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_"))) ?? "/"),
+                redirectType: .normal)
         }
-        let page = Page(title: title(status), chrome: chrome, main: [
-            .h1(.text(title(status))),
-            .p(.text(reason)),
-            .p(.a(.href(SiteURL.home.path), .text("Go to the home page")), .text(" or "), .a(.href(SiteURL.crisis.path), .text("get help now")), .text(".")),
-        ])
+        let page = Page(
+            title: title(status), chrome: chrome,
+            main: [
+                .h1(.text(title(status))),
+                .p(.text(reason)),
+                .p(
+                    .a(.href(SiteURL.home.path), .text("Go to the home page")), .text(" or "),
+                    .a(.href(SiteURL.crisis.path), .text("get help now")), .text(".")),
+            ])
         let response = Response(status: status, headers: headers, body: .init(string: page.render()))
         response.headers.contentType = .html
         return response
@@ -110,7 +128,8 @@ struct ErrorPagesMiddleware: Middleware {
 
     static func plainReason(_ status: HTTPResponseStatus) -> String {
         switch status.code {
-        case 403: "Your account does not have access to this page. If you think it should, ask your program's coordinator or the state administrator."
+        case 403:
+            "Your account does not have access to this page. If you think it should, ask your program's coordinator or the state administrator."
         case 404: "There is no page at this address. It may have moved."
         case 410: "Ask for a new link."
         default: status.reasonPhrase
@@ -131,20 +150,27 @@ struct RequestHeadLimitMiddleware: Middleware {
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         if request.url.string.utf8.count > Self.maxURIBytes {
-            return request.eventLoop.makeSucceededFuture(Self.page(.uriTooLong, "That address is too long",
-                "The address (with what follows its ?) is longer than \(Self.maxURIBytes / 1024) KB. Go back and try a shorter search or link."))
+            return request.eventLoop.makeSucceededFuture(
+                Self.page(
+                    .uriTooLong, "That address is too long",
+                    "The address (with what follows its ?) is longer than \(Self.maxURIBytes / 1024) KB. Go back and try a shorter search or link."
+                ))
         }
         var headerBytes = 0
         for (name, value) in request.headers { headerBytes += name.utf8.count + value.utf8.count + 4 }
         if headerBytes > Self.maxHeaderBytes {
-            return request.eventLoop.makeSucceededFuture(Self.page(.requestHeaderFieldsTooLarge, "Too much was sent with the request",
-                "The request's headers are larger than \(Self.maxHeaderBytes / 1024) KB. Clearing this site's cookies usually fixes it."))
+            return request.eventLoop.makeSucceededFuture(
+                Self.page(
+                    .requestHeaderFieldsTooLarge, "Too much was sent with the request",
+                    "The request's headers are larger than \(Self.maxHeaderBytes / 1024) KB. Clearing this site's cookies usually fixes it."
+                ))
         }
         return next.respond(to: request)
     }
 
     static func page(_ status: HTTPResponseStatus, _ title: String, _ text: String) -> Response {
-        let html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(title) · CIT Hub</title></head>"
+        let html =
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(title) · CIT Hub</title></head>"
             + "<body><h1>\(title)</h1><p>\(text)</p><p><a href=\"/\">Go to the home page</a></p></body></html>"
         var headers = HTTPHeaders()
         headers.contentType = .html

@@ -41,7 +41,11 @@ struct Page {
                 .encoding(.utf8),
                 .viewport(.accordingToDevice),
                 .element(named: "title", text: title == "CIT Hub" ? title : "\(title) · CIT Hub"),
-                .meta(.name("description"), .content("Crisis Intervention Team (CIT) and Crisis Intervention Partners (CIP) programs: what to say to 911, where CIT is, classes and training.")),
+                .meta(
+                    .name("description"),
+                    .content(
+                        "Crisis Intervention Team (CIT) and Crisis Intervention Partners (CIP) programs: what to say to 911, where CIT is, classes and training."
+                    )),
                 .stylesheet(SiteURL.stylesheet.path),
                 .forEach(stylesheets) { .stylesheet($0) },
                 .link(.rel(.icon), .href(SiteURL.favicon.path), .type("image/svg+xml"))
@@ -99,9 +103,10 @@ struct Page {
             .class("site-footer"),
             .div(
                 .class("wrap"),
-                .p(.class("emergency"),
-                   .strong(.text("In danger now? Call 911.")),
-                   .text(" For support when no one is in immediate danger, call or text 988, the Suicide & Crisis Lifeline.")),
+                .p(
+                    .class("emergency"),
+                    .strong(.text("In danger now? Call 911.")),
+                    .text(" For support when no one is in immediate danger, call or text 988, the Suicide & Crisis Lifeline.")),
                 .p(
                     .text("Questions about CIT and CIP in this state: \(org.name)"),
                     .unwrap(org.phone.isEmpty ? nil : org.phone) { phone in
@@ -121,13 +126,15 @@ struct Page {
 /// error beside the field it is about (`aria-describedby`, `aria-invalid`), the input kept.
 enum FormHTML {
     static func form(action: String, csrf: String, id: String? = nil, _ nodes: [BodyNode]) -> BodyNode {
-        .element(named: "form", nodes: [
-            .attribute(named: "method", value: "post"),
-            .attribute(named: "action", value: action.attributeEscaped),
-            .attribute(named: "novalidate"),
-            .unwrap(id) { .id($0) },
-            .input(.type(.hidden), .name(CSRF.fieldName), .value(csrf.attributeEscaped)),
-        ] + nodes)
+        .element(
+            named: "form",
+            nodes: [
+                .attribute(named: "method", value: "post"),
+                .attribute(named: "action", value: action.attributeEscaped),
+                .attribute(named: "novalidate"),
+                .unwrap(id) { .id($0) },
+                .input(.type(.hidden), .name(CSRF.fieldName), .value(csrf.attributeEscaped)),
+            ] + nodes)
     }
 
     struct Field {
@@ -167,7 +174,9 @@ enum FormHTML {
         )
     }
 
-    static func select(name: String, label: String, options: [(value: String, title: String)], selected: String?, error: String? = nil, hint: String? = nil) -> BodyNode {
+    static func select(
+        name: String, label: String, options: [(value: String, title: String)], selected: String?, error: String? = nil, hint: String? = nil
+    ) -> BodyNode {
         let selectID = "field-\(name)"
         let errorID = error == nil ? nil : "\(selectID)-error"
         let hintID = hint == nil ? nil : "\(selectID)-hint"
@@ -177,39 +186,49 @@ enum FormHTML {
             .label(.for(selectID), .text(label)),
             .unwrap(hint) { hint in .p(.class("hint"), .id(hintID!), .text(hint)) },
             .unwrap(error) { error in .p(.class("error"), .id(errorID!), .text(error)) },
-            .element(named: "select", nodes: [
-                .id(selectID),
-                .attribute(named: "name", value: name),
-                .attribute(named: "aria-describedby", value: describedBy),
-                .forEach(options) { option in
-                    .element(named: "option", nodes: [
-                        .attribute(named: "value", value: option.value.attributeEscaped, ignoreIfValueIsEmpty: false),
-                        .if(option.value == selected, .attribute(named: "selected", value: "selected")),
-                        .text(option.title),
-                    ])
-                },
-            ])
+            .element(
+                named: "select",
+                nodes: [
+                    .id(selectID),
+                    .attribute(named: "name", value: name),
+                    .attribute(named: "aria-describedby", value: describedBy),
+                    .forEach(options) { option in
+                        .element(
+                            named: "option",
+                            nodes: [
+                                .attribute(named: "value", value: option.value.attributeEscaped, ignoreIfValueIsEmpty: false),
+                                .if(option.value == selected, .attribute(named: "selected", value: "selected")),
+                                .text(option.title),
+                            ])
+                    },
+                ])
         )
     }
 
     /// A multi-line field with the same rules as `field`: label, hint, error beside it.
-    static func textarea(name: String, label: String, value: String, error: String?, hint: String, rows: Int = 5, required: Bool = true) -> BodyNode {
+    static func textarea(name: String, label: String, value: String, error: String?, hint: String, rows: Int = 5, required: Bool = true)
+        -> BodyNode
+    {
         let id = "field-\(name)"
-        return .div(.class(error == nil ? "field" : "field has-error"),
-                    .label(.for(id), .text(label), .if(!required, .span(.class("optional"), .text(" (optional)")))),
-                    .p(.class("hint"), .id("\(id)-hint"), .text(hint)),
-                    .unwrap(error) { .p(.class("error"), .id("\(id)-error"), .text($0)) },
-                    .textarea(.id(id), .name(name), .attribute(named: "rows", value: String(rows)),
-                              .attribute(named: "aria-describedby", value: "\(id)-hint" + (error == nil ? "" : " \(id)-error")),
-                              .if(error != nil, .attribute(named: "aria-invalid", value: "true")),
-                              .text(value)))
+        return .div(
+            .class(error == nil ? "field" : "field has-error"),
+            .label(.for(id), .text(label), .if(!required, .span(.class("optional"), .text(" (optional)")))),
+            .p(.class("hint"), .id("\(id)-hint"), .text(hint)),
+            .unwrap(error) { .p(.class("error"), .id("\(id)-error"), .text($0)) },
+            .textarea(
+                .id(id), .name(name), .attribute(named: "rows", value: String(rows)),
+                .attribute(named: "aria-describedby", value: "\(id)-hint" + (error == nil ? "" : " \(id)-error")),
+                .if(error != nil, .attribute(named: "aria-invalid", value: "true")),
+                .text(value)))
     }
 
     /// A text field with suggestions (`<datalist>`) that browsers filter as one types, with
     /// or without JavaScript: how a person picks a record by name (a program, an agency, a
     /// trainer). The server resolves what was typed; the suggestions only help.
-    static func suggestionField(name: String, label: String, value: String = "", error: String?, hint: String,
-                                suggestions: [String], listID: String, extraClass: String = "", extra: BodyNode? = nil) -> BodyNode {
+    static func suggestionField(
+        name: String, label: String, value: String = "", error: String?, hint: String,
+        suggestions: [String], listID: String, extraClass: String = "", extra: BodyNode? = nil
+    ) -> BodyNode {
         let inputID = "field-\(name)"
         let describedBy = [error == nil ? nil : "\(inputID)-error", "\(inputID)-hint"].compactMap { $0 }.joined(separator: " ")
         var attributes: [Attribute<HTML.InputContext>] = [
@@ -224,9 +243,14 @@ enum FormHTML {
             .p(.class("hint"), .id("\(inputID)-hint"), .text(hint)),
             .unwrap(error) { .p(.class("error"), .id("\(inputID)-error"), .text($0)) },
             .selfClosedElement(named: "input", attributes: attributes),
-            .element(named: "datalist", nodes: [.id(listID), .forEach(suggestions) { suggestion in
-                .element(named: "option", nodes: [.attribute(named: "value", value: suggestion.attributeEscaped)])
-            }]),
+            .element(
+                named: "datalist",
+                nodes: [
+                    .id(listID),
+                    .forEach(suggestions) { suggestion in
+                        .element(named: "option", nodes: [.attribute(named: "value", value: suggestion.attributeEscaped)])
+                    },
+                ]),
             .unwrap(extra) { .p(.class("scope-extra"), $0) }
         )
     }
@@ -239,14 +263,17 @@ enum FormHTML {
     /// that something needs fixing, and where.
     static func errorSummary(_ errors: [String: String], order: [String], labels: [String: String]) -> BodyNode {
         let ordered = order.filter { errors[$0] != nil }
-        return .if(!errors.isEmpty, .div(
-            .class("error-summary"),
-            .attribute(named: "role", value: "alert"),
-            .h2(.text("Please check the form")),
-            .ul(.forEach(ordered) { key in
-                .li(.a(.href("#field-\(key)"), .text("\(labels[key] ?? key): \(errors[key] ?? "")")))
-            })
-        ))
+        return .if(
+            !errors.isEmpty,
+            .div(
+                .class("error-summary"),
+                .attribute(named: "role", value: "alert"),
+                .h2(.text("Please check the form")),
+                .ul(
+                    .forEach(ordered) { key in
+                        .li(.a(.href("#field-\(key)"), .text("\(labels[key] ?? key): \(errors[key] ?? "")")))
+                    })
+            ))
     }
 }
 
@@ -254,7 +281,8 @@ enum FormHTML {
 /// keyboard can reach (tabindex) and a screen reader announces by name (role, label).
 enum TableHTML {
     static func scrollRegion(label: String, _ table: BodyNode) -> BodyNode {
-        .div(.class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"),
-             .attribute(named: "aria-label", value: label.attributeEscaped), table)
+        .div(
+            .class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"),
+            .attribute(named: "aria-label", value: label.attributeEscaped), table)
     }
 }

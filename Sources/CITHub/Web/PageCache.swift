@@ -2,7 +2,7 @@ import Vapor
 import NIOConcurrencyHelpers
 
 /// Rendered public pages kept as bytes with their ETag. Rendering a page costs about ten
-/// times what sending it does (design/PERFORMANCE.md), and public pages change only when
+/// times what sending it does (docs/decisions.md), and public pages change only when
 /// their data does: writes call `invalidate`, readers get the bytes.
 ///
 /// A page's key is the path it is served at (no query string): `PageCacheFrontMiddleware`
@@ -33,16 +33,22 @@ final class PageCache: Sendable {
     /// Set by a local write; `PageCacheSync` tells the other instances.
     private let pendingBump = NIOLockedValueBox(false)
 
-    func response(for request: Request, key: String, contentType: HTTPMediaType = .html,
-                  extraHeaders: [(String, String)] = [], render: () async throws -> String) async rethrows -> Response {
-        try await response(for: request, key: key, contentType: contentType, extraHeaders: extraHeaders, anonymousOnly: false) { (try await render(), nil) }
+    func response(
+        for request: Request, key: String, contentType: HTTPMediaType = .html,
+        extraHeaders: [(String, String)] = [], render: () async throws -> String
+    ) async rethrows -> Response {
+        try await response(for: request, key: key, contentType: contentType, extraHeaders: extraHeaders, anonymousOnly: false) {
+            (try await render(), nil)
+        }
     }
 
     /// As above, for a page that goes stale at a known time (`expires`) or that a signed-in
     /// person may see differently (`anonymousOnly`).
-    func response(for request: Request, key: String, contentType: HTTPMediaType = .html,
-                  extraHeaders: [(String, String)] = [], anonymousOnly: Bool,
-                  render: () async throws -> (html: String, expires: Date?)) async rethrows -> Response {
+    func response(
+        for request: Request, key: String, contentType: HTTPMediaType = .html,
+        extraHeaders: [(String, String)] = [], anonymousOnly: Bool,
+        render: () async throws -> (html: String, expires: Date?)
+    ) async rethrows -> Response {
         let entry: Entry
         if let cached = entries.withLockedValue({ $0[key] }), cached.expires.map({ $0 > Date() }) ?? true {
             entry = cached
@@ -72,7 +78,10 @@ final class PageCache: Sendable {
         guard let entry = entries.withLockedValue({ $0[key] }) else { return nil }
         if let expires = entry.expires, expires <= Date() { return nil }
         if entry.anonymousOnly, !ignoringCookies, request.headers.first(name: .cookie) != nil,
-           request.cookies[request.application.sessions.configuration.cookieName] != nil { return nil }
+            request.cookies[request.application.sessions.configuration.cookieName] != nil
+        {
+            return nil
+        }
         if request.headers.first(name: .ifNoneMatch) == entry.etag {
             return Response(status: .notModified, headers: entry.headers)
         }
@@ -96,7 +105,9 @@ final class PageCache: Sendable {
 
     /// Whether a local write happened since the last call.
     func takePendingBump() -> Bool {
-        pendingBump.withLockedValue { value in defer { value = false }; return value }
+        pendingBump.withLockedValue { value in
+            defer { value = false }; return value
+        }
     }
 }
 
@@ -123,13 +134,17 @@ extension RoutesBuilder {
     /// A GET route for a page that is the same for everyone: served from the cache
     /// synchronously when it is there, rendered (async) and cached when it is not.
     @discardableResult
-    func cachedPage(_ url: SiteURL, cache: PageCache, contentType: HTTPMediaType = .html,
-                    extraHeaders: [(String, String)] = [], render: @escaping @Sendable (Request) async throws -> String) -> Route {
+    func cachedPage(
+        _ url: SiteURL, cache: PageCache, contentType: HTTPMediaType = .html,
+        extraHeaders: [(String, String)] = [], render: @escaping @Sendable (Request) async throws -> String
+    ) -> Route {
         let key = url.path
         return get(url.pathComponents) { request -> EventLoopFuture<Response> in
             if let hit = cache.cached(for: request, key: key) { return request.eventLoop.makeSucceededFuture(hit) }
             return request.eventLoop.makeFutureWithTask {
-                try await cache.response(for: request, key: key, contentType: contentType, extraHeaders: extraHeaders) { try await render(request) }
+                try await cache.response(for: request, key: key, contentType: contentType, extraHeaders: extraHeaders) {
+                    try await render(request)
+                }
             }
         }
     }

@@ -28,7 +28,9 @@ final class PageCacheSync: LifecycleHandler, @unchecked Sendable {
                     // Looked up each time: the database watchdog may have replaced the pool.
                     guard let sql = application.db as? any SQLDatabase else { return }
                     if cache.takePendingBump() {
-                        let row = try await sql.raw("UPDATE cache_generation SET generation = generation + 1 WHERE id = 1 RETURNING generation").first()
+                        let row = try await sql.raw(
+                            "UPDATE cache_generation SET generation = generation + 1 WHERE id = 1 RETURNING generation"
+                        ).first()
                         let now = try row?.decode(column: "generation", as: Int.self)
                         // Another instance wrote in between too: its pages may be stale here.
                         if let now, let before = seen, now != before + 1 { cache.dropForOtherInstance() }

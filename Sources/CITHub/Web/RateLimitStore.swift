@@ -15,11 +15,13 @@ struct RateLimitStore {
     func hit(_ limit: RateLimit, key: String, now: Date = Date()) async throws -> Bool {
         guard let sql = database as? any SQLDatabase else { return true }
         let window = limit.windowStart(now)
-        let row = try await sql.raw("""
+        let row = try await sql.raw(
+            """
             INSERT INTO \(ident: Self.schema) (key, window_start, count) VALUES (\(bind: key), \(bind: window), 1)
             ON CONFLICT (key, window_start) DO UPDATE SET count = \(ident: Self.schema).count + 1
             RETURNING count
-            """).first()
+            """
+        ).first()
         let count = try row?.decode(column: "count", as: Int.self) ?? 1
         return limit.allows(count: count)
     }

@@ -25,13 +25,17 @@ struct RequestDeadlineMiddleware: Middleware {
         let limit = Self.longPaths.contains(request.url.path) ? self.limit * 10 : self.limit
         let seconds = Double(limit.nanoseconds) / 1e9
         return next.respond(to: request).orTimeout(on: request.eventLoop, after: limit) {
-            request.logger.error("request deadline passed", metadata: ["path": .string(SecretPaths.redact(request.url.path)), "seconds": .stringConvertible(seconds)])
+            request.logger.error(
+                "request deadline passed",
+                metadata: ["path": .string(SecretPaths.redact(request.url.path)), "seconds": .stringConvertible(seconds)])
             // Perhaps its query was lost with its connection: see whether the pool answers.
             request.application.databaseWatchdog.requestTimedOut(request.application)
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: "Retry-After", value: "10")
-            return .failure(Abort(.serviceUnavailable, headers: headers,
-                                  reason: "CIT Hub took too long to answer (more than \(Int(seconds.rounded(.up))) seconds). Try again in a minute."))
+            return .failure(
+                Abort(
+                    .serviceUnavailable, headers: headers,
+                    reason: "CIT Hub took too long to answer (more than \(Int(seconds.rounded(.up))) seconds). Try again in a minute."))
         }
     }
 }
@@ -39,13 +43,19 @@ struct RequestDeadlineMiddleware: Middleware {
 extension EventLoopFuture {
     /// This future's result, or `late()`'s if it has not come within `limit`. Whichever
     /// comes first answers; the other is dropped (the work behind this future goes on).
-    func orTimeout(on loop: any EventLoop, after limit: TimeAmount,
-                   _ late: @escaping @Sendable () -> Result<Value, any Error>) -> EventLoopFuture<Value> where Value: Sendable {
+    func orTimeout(
+        on loop: any EventLoop, after limit: TimeAmount,
+        _ late: @escaping @Sendable () -> Result<Value, any Error>
+    ) -> EventLoopFuture<Value> where Value: Sendable {
         let promise = loop.makePromise(of: Value.self)
         // Both callbacks run on `loop`, so the lock is never contended; it only makes the
         // first-one-wins rule hold wherever this is called from.
         let settled = NIOLockedValueBox(false)
-        @Sendable func first() -> Bool { settled.withLockedValue { done in defer { done = true }; return !done } }
+        @Sendable func first() -> Bool {
+            settled.withLockedValue { done in
+                defer { done = true }; return !done
+            }
+        }
         let timer = loop.scheduleTask(in: limit) {
             if first() { promise.completeWith(late()) }
         }

@@ -41,7 +41,9 @@ struct SecurityHeadersMiddleware: Middleware {
         if !headers.contains(name: "Referrer-Policy") {
             headers.replaceOrAdd(name: "Referrer-Policy", value: "strict-origin-when-cross-origin")
         }
-        if !headers.contains(name: "X-Frame-Options") && !(headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors *") ?? false) {
+        if !headers.contains(name: "X-Frame-Options")
+            && !(headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors *") ?? false)
+        {
             headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         }
         headers.replaceOrAdd(name: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), interest-cohort=()")

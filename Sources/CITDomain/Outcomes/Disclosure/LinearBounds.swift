@@ -121,7 +121,7 @@ struct Simplex {
         let slacks = system.constraints.filter { $0.kind == .atMost }.count
         let m = system.constraints.count
         let real = n + slacks
-        let columns = real + m // one artificial per row
+        let columns = real + m  // one artificial per row
         width = columns + 1
         rowCount = m
         table = [Double](repeating: 0, count: m * width)
@@ -147,7 +147,9 @@ struct Simplex {
         // Phase one: minimise the artificials (maximise their negated sum).
         var phaseOne = [Double](repeating: 0, count: columns)
         for column in real..<columns { phaseOne[column] = -1 }
-        guard let value = Self.maximise(&table, &basis, width: width, rows: rowCount, objective: phaseOne, allowed: columns) else { return nil }
+        guard let value = Self.maximise(&table, &basis, width: width, rows: rowCount, objective: phaseOne, allowed: columns) else {
+            return nil
+        }
         if value < -1e-7 { return nil }
         // Drive artificials out of the basis; a row where that is impossible is redundant.
         var keep: [Int] = []
@@ -176,7 +178,9 @@ struct Simplex {
         var c = [Double](repeating: 0, count: realColumns)
         for (variable, coefficient) in objective { c[variable] = coefficient }
         var working = table, workingBasis = basis
-        guard Self.maximise(&working, &workingBasis, width: width, rows: rowCount, objective: c, allowed: realColumns) != nil else { return nil }
+        guard Self.maximise(&working, &workingBasis, width: width, rows: rowCount, objective: c, allowed: realColumns) != nil else {
+            return nil
+        }
         var values = shift
         for (row, column) in workingBasis.enumerated() where column < shift.count {
             values[column] += working[row * width + width - 1]
@@ -193,14 +197,18 @@ struct Simplex {
             offset += coefficient * shift[variable]
         }
         var working = table, workingBasis = basis
-        guard let value = Self.maximise(&working, &workingBasis, width: width, rows: rowCount, objective: c, allowed: realColumns) else { return nil }
+        guard let value = Self.maximise(&working, &workingBasis, width: width, rows: rowCount, objective: c, allowed: realColumns) else {
+            return nil
+        }
         return value + offset
     }
 
     /// Maximises `objective · y` from a feasible canonical tableau. Enters the column of
     /// largest reduced cost (Dantzig), and after many steps that gain nothing, the first
     /// improving column (Bland), which cannot cycle. Returns nil when unbounded.
-    private static func maximise(_ table: inout [Double], _ basis: inout [Int], width: Int, rows: Int, objective: [Double], allowed: Int) -> Double? {
+    private static func maximise(_ table: inout [Double], _ basis: inout [Int], width: Int, rows: Int, objective: [Double], allowed: Int)
+        -> Double?
+    {
         let last = width - 1
         // Reduced costs r_j = c_j - c_B · column j, kept up to date through pivots.
         var reduced = [Double](repeating: 0, count: width)

@@ -94,7 +94,8 @@ public struct LinkedTables: Sendable {
                 guard needsMore else { continue }
                 let candidates = line.parts.filter { !hidden[$0] && fixed[$0] == nil && values[$0] > 0 }
                 let missing = threshold - hiddenSum
-                let choice = candidates.filter { values[$0] >= missing }.min { values[$0] < values[$1] }
+                let choice =
+                    candidates.filter { values[$0] >= missing }.min { values[$0] < values[$1] }
                     ?? candidates.min { values[$0] < values[$1] }
                     ?? (totalShown && fixed[line.total] == nil && values[line.total] > 0 ? line.total : nil)
                 if let choice {
@@ -200,7 +201,8 @@ public struct LinkedTables: Sendable {
             switch (index[order.small], index[order.large]) {
             case let (small?, large?): system.atMost([small: 1, large: -1], 0)
             case let (small?, nil): if !hidden[order.large] { system.atMost([small: 1], Double(values[order.large])) }
-            case let (nil, large?): if !hidden[order.small] { system.lowerBounds[large] = max(system.lowerBounds[large], Double(values[order.small])) }
+            case let (nil, large?):
+                if !hidden[order.small] { system.lowerBounds[large] = max(system.lowerBounds[large], Double(values[order.small])) }
             case (nil, nil): break
             }
         }

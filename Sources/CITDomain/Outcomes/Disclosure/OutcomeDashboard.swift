@@ -110,24 +110,29 @@ public struct OutcomeDashboard: Sendable {
         let range = numbers.quarters.filter { quarter in (from.map { quarter >= $0 } ?? true) && (to.map { quarter <= $0 } ?? true) }
         quarters = range
         func figure(_ measure: OutcomeMeasure, _ place: Set<String>?, _ span: [Quarter]) -> OutcomeFigure {
-            OutcomeFigure(measure: measure, counties: place, quarters: span, value: span.isEmpty ? 0 : numbers.sum(measure, counties: place, quarters: span))
+            OutcomeFigure(
+                measure: measure, counties: place, quarters: span,
+                value: span.isEmpty ? 0 : numbers.sum(measure, counties: place, quarters: span))
         }
         let calls = figure(.calls, selected, range)
         total = calls
-        summary = [(calls, nil)] + PublishedOutcomes.flags.map { flag in
-            let part = figure(.flag(flag), selected, range)
-            return (part, numbers.share(part.value, of: calls.value))
-        }
+        summary =
+            [(calls, nil)]
+            + PublishedOutcomes.flags.map { flag in
+                let part = figure(.flag(flag), selected, range)
+                return (part, numbers.share(part.value, of: calls.value))
+            }
         categoryQuarters = numbers.categoryQuarters(counties: selected, in: range)
         let categorySpan = categoryQuarters
         dispositions = categorySpan.isEmpty ? [] : PublishedOutcomes.categories.map { figure(.category($0), selected, categorySpan) }
         trend = range.map { quarter in
             let quarterCalls = figure(.calls, selected, [quarter])
             let parts = [OutcomeFlag.citRequested, .citDispatched, .citArrived].map { figure(.flag($0), selected, [quarter]) }
-            return TrendRow(quarter: quarter, calls: quarterCalls,
-                            requested: numbers.share(parts[0].value, of: quarterCalls.value),
-                            dispatched: numbers.share(parts[1].value, of: quarterCalls.value),
-                            arrived: numbers.share(parts[2].value, of: quarterCalls.value), parts: parts)
+            return TrendRow(
+                quarter: quarter, calls: quarterCalls,
+                requested: numbers.share(parts[0].value, of: quarterCalls.value),
+                dispatched: numbers.share(parts[1].value, of: quarterCalls.value),
+                arrived: numbers.share(parts[2].value, of: quarterCalls.value), parts: parts)
         }
         let rowCounties = (selected.map { Array($0) } ?? countyList).sorted()
         countyRows = rowCounties.compactMap { county in

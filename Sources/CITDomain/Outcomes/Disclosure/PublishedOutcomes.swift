@@ -138,13 +138,16 @@ public struct PublishedOutcomes: Sendable {
     /// A quarter or year whose cells all hold the same counts as in `previous` keeps the
     /// pattern `previous` chose (the same counts give the same pattern), so only what
     /// changed is solved again: a new quarter, or demo reports added.
-    public init(sources: [OutcomeSource], counties: [String], quarters: [Quarter], threshold: Int = Suppression.defaultThreshold,
-                reusing previous: PublishedOutcomes? = nil) {
+    public init(
+        sources: [OutcomeSource], counties: [String], quarters: [Quarter], threshold: Int = Suppression.defaultThreshold,
+        reusing previous: PublishedOutcomes? = nil
+    ) {
         self.threshold = threshold
         self.counties = counties.sorted()
         let published = Set(quarters)
         self.quarters = published.sorted()
-        years = Set(published.map(\.year)).filter { year in (1...4).allSatisfy { published.contains(Quarter(year: year, quarter: $0)) } }.sorted()
+        years = Set(published.map(\.year)).filter { year in (1...4).allSatisfy { published.contains(Quarter(year: year, quarter: $0)) } }
+            .sorted()
 
         var raw: [PublicCell: Int] = [:]
         for source in sources where published.contains(source.quarter) {
