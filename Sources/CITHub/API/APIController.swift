@@ -207,9 +207,9 @@ enum APIController {
             let county = try fipsParameter(req, "county")
             let course = req.query[String.self, at: "course"]
             let now = Date()
-            let sessions = try await ClassesPublicController.upcoming(on: req.db, now: now)
+            let sessions = try await ClassQueries.upcoming(on: req.db, now: now)
                 .filter { (county == nil || $0.countyFIPS == county) && (course == nil || $0.course.code == course) }
-            let listings = try await ClassesPublicController.listings(sessions, on: req.db)
+            let listings = try await ClassQueries.listings(sessions, on: req.db)
             let publicURL = req.application.settings.publicURL
             let items: [[String: Any]] = listings.map { listing in
                 let s = listing.session
@@ -246,7 +246,7 @@ enum APIController {
         else {
             return notFound(req, "class")
         }
-        guard ClassesStaffController.mayManage(user, programID: session.$program.id) else {
+        guard user.may(.manage, .program(session.$program.id)).isAllowed else {
             return APIProblem.response(
                 .forbidden, detail: "This token's owner can read the rosters of their own programs' classes only.", instance: req.url.path)
         }

@@ -32,38 +32,7 @@ enum ClassesPublicController {
         routes.post(SiteURL.registrationConfirm(.key).pathComponents, use: confirm)
     }
 
-    struct Listing {
-        var session: ClassSession
-        var seatsLeft: Int
-        var waiting: Int
-        var countyName: String
-        var distanceMiles: Double?
-    }
-
-    static func upcoming(on db: any Database, now: Date = Date()) async throws -> [ClassSession] {
-        try await ClassSession.query(on: db).filter(\.$status == .scheduled).filter(\.$startsAt > now)
-            .with(\.$course).with(\.$program).sort(\.$startsAt).all()
-    }
-
-    static func listings(_ sessions: [ClassSession], on db: any Database) async throws -> [Listing] {
-        guard !sessions.isEmpty else { return [] }
-        let ids = sessions.compactMap(\.id)
-        let registrations = try await Registration.query(on: db).filter(\.$classSession.$id ~~ ids).filter(\.$status != .cancelled).all()
-        let counties = Dictionary(
-            uniqueKeysWithValues: try await DirectoryQueries.withoutBoundaries(County.query(on: db)).filter(
-                \.$id ~~ sessions.map(\.countyFIPS)
-            ).all().map { ($0.id!, $0.fullName) })
-        let now = Date()
-        return sessions.map { session in
-            let mine = registrations.filter { $0.$classSession.id == session.id }
-            // Seats held for people confirming their address are taken too: the page never
-            // offers a seat that someone confirming in time will get.
-            let taken = mine.filter { $0.status == .confirmed || $0.holdsSeat(at: now) }.count
-            return Listing(
-                session: session, seatsLeft: max(0, session.capacity - taken), waiting: mine.filter { $0.status == .waitlisted }.count,
-                countyName: counties[session.countyFIPS] ?? session.countyFIPS)
-        }
-    }
+    typealias Listing = ClassQueries.Listing
 
     static func seatsText(_ listing: Listing) -> String {
         if listing.seatsLeft > 0 { return "\(listing.seatsLeft) of \(listing.session.capacity) seats left" }
@@ -101,7 +70,7 @@ enum ClassesPublicController {
     }
 
     static func listPage(_ req: Request, filters: Filters, errors: [String: String]) async throws -> Page {
-        var listings = try await listings(try await upcoming(on: req.db), on: req.db)
+        var listings = try await ClassQueries.listings(try await ClassQueries.upcoming(on: req.db), on: req.db)
         let courses = try await Course.query(on: req.db).sort(\.$requiredHours, .descending).all()
         let counties = try await DirectoryQueries.withoutBoundaries(County.query(on: req.db)).filter(
             \.$stateCode == req.application.settings.stateCode
@@ -195,17 +164,10 @@ enum ClassesPublicController {
 
     // MARK: one class
 
-    static func findClass(_ req: Request) async throws -> ClassSession {
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
-            let session = try await ClassSession.query(on: req.db).filter(\.$id == id).with(\.$course).with(\.$program).first()
-        else { throw Abort(.notFound, reason: "There is no class at this address.") }
-        return session
-    }
-
     struct RegistrationInput { var name = "", email = "", phone = "", organization = "", audience = "" }
 
     @Sendable static func show(req: Request) async throws -> Response {
-        let session = try await findClass(req)
+        let session = try await ClassQueries.findClass(req)
         return try await classPage(req, session: session, input: RegistrationInput(), errors: [:], status: .ok)
     }
 
@@ -214,7 +176,7 @@ enum ClassesPublicController {
     /// teach it; everyone else, and every signed-out visitor, gets none.
     static func staffLinks(for user: User?, session: ClassSession, trainerIDs: [UUID]) -> [(title: String, href: String)] {
         guard let user, let classID = session.id else { return [] }
-        if ClassesStaffController.mayManage(user, programID: session.$program.id) {
+        if user.may(.manage, .program(session.$program.id)).isAllowed {
             return [
                 ("Manage this class", SiteURL.classRoster(.value(classID)).path), ("Attendance", SiteURL.attendance(.value(classID)).path),
                 ("Role-play scores", SiteURL.evaluations(.value(classID)).path),
@@ -240,7 +202,7 @@ enum ClassesPublicController {
         _ req: Request, session: ClassSession, input: RegistrationInput, errors: [String: String], eligibility: String? = nil,
         status: HTTPResponseStatus
     ) async throws -> Response {
-        let listing = try await listings([session], on: req.db)[0]
+        let listing = try await ClassQueries.listings([session], on: req.db)[0]
         let trainers = try await trainers(of: session.id!, on: req.db)
         let staff = staffLinks(for: req.auth.get(User.self), session: session, trainerIDs: trainers.compactMap(\.id))
         let audiences = session.course.audiences.split(separator: ",").compactMap { Audience(rawValue: String($0)) }
@@ -384,7 +346,7 @@ enum ClassesPublicController {
     }
 
     @Sendable static func registerSeat(req: Request) async throws -> Response {
-        let session = try await findClass(req)
+        let session = try await ClassQueries.findClass(req)
         let (input, errors, audience) = readRegistration(FormValues(req))
         guard errors.isEmpty, let audience else {
             return try await classPage(req, session: session, input: input, errors: errors, status: .unprocessableEntity)
@@ -696,7 +658,7 @@ enum ClassesPublicController {
             for: req, key: SiteURL.classesFeed.path,
             contentType: HTTPMediaType(type: "text", subType: "calendar", parameters: ["charset": "utf-8"])
         ) {
-            let sessions = try await upcoming(on: req.db)
+            let sessions = try await ClassQueries.upcoming(on: req.db)
             let zone = sessions.first?.zone ?? TimeZone(identifier: "America/Chicago")!
             return ICalendar.calendar(
                 events: sessions.flatMap { ClassMail.events($0, publicURL: req.application.settings.publicURL) }, timeZone: zone,

@@ -352,9 +352,9 @@ enum DirectoryPagesController {
         }
         func render(staff: Bool, chrome: PageChrome) async throws -> (html: String, expires: Date?) {
             guard let program = try await DirectoryQueries.programs(on: req.db, ids: [id]).first else { throw Abort(.notFound) }
-            let classes = try await ClassesPublicController.upcoming(on: req.db).filter { $0.$program.id == id }
+            let classes = try await ClassQueries.upcoming(on: req.db).filter { $0.$program.id == id }
                 .map { (id: $0.id!, title: $0.title, when: ClassFormat.dates($0)) }
-            let starts = try await ClassesPublicController.upcoming(on: req.db).filter { $0.$program.id == id }.map(\.startsAt).min()
+            let starts = try await ClassQueries.upcoming(on: req.db).filter { $0.$program.id == id }.map(\.startsAt).min()
             return (Page(title: program.name, chrome: chrome, main: programPage(program, classes: classes, staff: staff)).render(), starts)
         }
         let user = req.auth.get(User.self)

@@ -16,7 +16,6 @@ enum AttendanceController {
         protected.post(SiteURL.attendanceMark(.key), .teachOwnClasses, use: mark)
         protected.post(SiteURL.attendanceSync(.key), .teachOwnClasses, use: sync)
         protected.get(SiteURL.teaching, .teachOwnClasses, use: teaching)
-        protected.post(SiteURL.classTrainers(.key), .manageOwnClasses, use: assignTrainer)
         let js = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
         Assets.serve(AttendanceAssets.script, at: .attendanceScript, type: js, on: app)
         Assets.serve(
@@ -421,29 +420,5 @@ enum AttendanceController {
                     }),
             ])
         return htmlResponse(page)
-    }
-
-    @Sendable static func assignTrainer(req: Request) async throws -> Response {
-        let session = try await ClassesStaffController.managedClass(req)
-        let typed = FormValues(req)["email"]
-        let candidates = try await TrainerChoice.candidates(excluding: [], on: req.db)
-        guard let trainer = TrainerChoice.resolve(typed, among: candidates) else {
-            let problem =
-                typed.trimmingCharacters(in: .whitespaces).isEmpty
-                ? "Type a trainer's name and pick it from the list."
-                : "No active trainer or coordinator account has that name or email (or two do: pick from the list). Invite them first (People and roles)."
-            return try await ClassesStaffController.rosterPage(req, session: session, trainerError: problem, status: .unprocessableEntity)
-        }
-        let already =
-            try await ClassTrainer.query(on: req.db).filter(\.$classSession.$id == session.id!).filter(\.$user.$id == trainer.id!).count()
-            > 0
-        if !already {
-            try await req.db.transaction { tx in
-                try await ClassTrainer(classID: session.id!, userID: trainer.id!).create(on: tx)
-                try await req.audit.record(
-                    "class.trainer_added", entityType: "class", entityID: session.id?.uuidString, details: trainer.email, on: tx)
-            }
-        }
-        return req.redirect(to: SiteURL.classRoster(.value(session.id!)).path, redirectType: .normal)
     }
 }

@@ -14,7 +14,7 @@ enum CompletionController {
     }
 
     @Sendable static func overview(req: Request) async throws -> Response {
-        let session = try await ClassesStaffController.managedClass(req)
+        let session = try await ClassQueries.managedClass(req)
         return try await page(req, session: session, errors: [:], status: .ok)
     }
 
@@ -127,7 +127,7 @@ enum CompletionController {
     }
 
     @Sendable static func excuse(req: Request) async throws -> Response {
-        let session = try await ClassesStaffController.managedClass(req)
+        let session = try await ClassQueries.managedClass(req)
         let form = FormValues(req)
         let agenda = session.agenda
         var errors: [String: String] = [:]
@@ -168,7 +168,7 @@ enum CompletionController {
 
     /// Issues a certificate to every confirmed trainee who completed and has none yet.
     @Sendable static func issue(req: Request) async throws -> Response {
-        let session = try await ClassesStaffController.managedClass(req)
+        let session = try await ClassQueries.managedClass(req)
         guard session.endsAt <= Date() else {
             return try await page(
                 req, session: session, errors: ["issue": "The class is not over yet. Certificates are issued after its last block."],

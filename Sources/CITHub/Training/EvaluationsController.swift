@@ -18,7 +18,7 @@ enum EvaluationsController {
     struct ScenarioInput { var course = "CIT", title = "", details = "" }
 
     @Sendable static func scenarios(req: Request) async throws -> Response {
-        let program = try await ClassesStaffController.managedProgram(req)
+        let program = try await ClassQueries.managedProgram(req)
         return try await scenariosPage(req, program: program, input: ScenarioInput(), errors: [:], status: .ok)
     }
 
@@ -64,7 +64,7 @@ enum EvaluationsController {
     }
 
     @Sendable static func addScenario(req: Request) async throws -> Response {
-        let program = try await ClassesStaffController.managedProgram(req)
+        let program = try await ClassQueries.managedProgram(req)
         let form = FormValues(req)
         let input = ScenarioInput(course: form.trimmed("course"), title: form.trimmed("title"), details: form.trimmed("details"))
         var errors: [String: String] = [:]

@@ -2,26 +2,6 @@ import Fluent
 import Vapor
 import CITDomain
 
-/// Who may do what in one class. The role matrix lets a trainer into the attendance
-/// pages at all; this decides which classes.
-enum TrainingAccess {
-    /// Coordinators of the class's program (and administrators) run it; trainers assigned
-    /// to it teach it.
-    static func mayTeach(_ user: User, session: ClassSession, on db: any Database) async throws -> Bool {
-        let trainers = try await ClassTrainer.query(on: db).filter(\.$classSession.$id == session.id!).all().map { $0.$user.id }
-        return user.may(.teach, .classSession(programID: session.$program.id, trainerIDs: Set(trainers))).isAllowed
-    }
-
-    /// The class at `:id`, or 404; then 403 unless the user teaches it.
-    static func taughtClass(_ req: Request) async throws -> ClassSession {
-        let session = try await ClassesPublicController.findClass(req)
-        guard try await mayTeach(try req.auth.require(User.self), session: session, on: req.db) else {
-            throw Abort(.forbidden, reason: "You can take attendance and score role-plays only in the classes you teach.")
-        }
-        return session
-    }
-}
-
 /// A trainee's attendance in one class, block by block, from the entries in the order
 /// they happened.
 struct ClassAttendance {
@@ -93,53 +73,5 @@ struct ClassAttendance {
 
     func block(_ index: Int, for registrationID: UUID) -> BlockAttendance? {
         byRegistration[registrationID]?.first { $0.blockIndex == index }
-    }
-}
-
-/// Completion of every confirmed trainee of a class, computed from attendance and the
-/// course's rule; nobody ticks it by hand.
-struct ClassCompletion {
-    var session: ClassSession
-    var course: Course
-    var policy: CompletionPolicy
-    var attendance: ClassAttendance
-    var rows: [(registration: Registration, result: CompletionResult)]
-
-    static func load(_ session: ClassSession, on db: any Database) async throws -> ClassCompletion {
-        let course = try await session.$course.get(on: db)
-        let policy = CompletionPolicy.standard(courseCode: course.code, requiredHours: course.requiredHours)
-        let entries = try await ClassAttendance.load(classID: session.id!, on: db)
-        let agenda = session.agenda
-        let attendance = ClassAttendance(entries: entries, agenda: agenda)
-        let confirmed = try await Registration.query(on: db).filter(\.$classSession.$id == session.id!)
-            .filter(\.$status == .confirmed).sort(\.$name).all()
-        let rows = confirmed.map { registration in
-            (
-                registration,
-                CompletionRules.evaluate(
-                    policy: policy, agenda: agenda, attendance: attendance.blocks(for: registration.id!), timeZone: session.zone)
-            )
-        }
-        return ClassCompletion(session: session, course: course, policy: policy, attendance: attendance, rows: rows)
-    }
-}
-
-enum TrainingFormat {
-    /// "39.5", "40": the same number style as agenda messages, whatever the locale.
-    static func hours(_ value: Double) -> String { ClassMail.hours(value) }
-
-    static func day(_ date: Date, _ zone: TimeZone) -> String {
-        ClassTimes.dayAndTime(date, timeZone: zone).day
-    }
-
-    static func blockLabel(_ block: AgendaBlock, zone: TimeZone) -> String {
-        "\(ClassFormat.shortDay(block.start, zone)) \(ClassFormat.time(block.start, zone))–\(ClassFormat.time(block.end, zone)) · \(block.title)"
-    }
-
-    /// Plain text of at most `limit` characters with no markup, or nil with why not.
-    static func plainText(_ value: String, limit: Int) -> String? {
-        if value.count > limit { return "At most \(limit) characters." }
-        if value.contains(where: { $0 == "<" || $0 == ">" }) { return "< and > are not allowed." }
-        return nil
     }
 }
