@@ -136,3 +136,71 @@ extension Snapshotting where Value == String, Format == String {
         }
     }
 }
+
+extension RosterModel {
+    static func mock(trainerError: String? = nil) -> RosterModel {
+        func person(_ n: Int, _ name: String, _ organization: String) -> Person {
+            Person(
+                id: UUID(uuidString: "00000000-0000-4000-8000-00000000010\(n)")!, name: name, organization: organization,
+                role: "Law enforcement officer", email: "person\(n)@example.org", phone: "")
+        }
+        return RosterModel(
+            classID: UUID(uuidString: "00000000-0000-4000-8000-000000000001")!,
+            programID: UUID(uuidString: "00000000-0000-4000-8000-0000000000aa")!,
+            title: "CIT 40-hour class (demo)", dates: "Mon 8 Mar – Fri 12 Mar 2027", capacity: 2,
+            trainers: [.init(name: "Terry Trainer", email: "trainer@example.org")],
+            trainerChoices: ["Casey Coordinator (coordinator@example.org)"], legacyTrainers: "",
+            confirmed: [
+                person(1, "Alex Officer", "Madison Police Department (demo)"), person(2, "Sam Deputy", "Dane County Sheriff (demo)"),
+            ],
+            waiting: [person(3, "Jo Waiting", "Fitchburg Police Department (demo)")], cancelled: [],
+            holdsNote: nil, canAddPerson: true, trainerError: trainerError, person: .init(), csrf: "csrf-token-mock")
+    }
+}
+
+extension ProgramEditModel {
+    static func mock(administers: Bool, errors: [String: String] = [:]) -> ProgramEditModel {
+        var input = DirectoryEditController.ProgramInput()
+        input.name = "NAMI Dane County CIT/CIP"
+        input.kinds = ["CIT", "CIP"]
+        input.counties = "Dane"
+        input.yearStarted = "2006"
+        return ProgramEditModel(
+            programID: UUID(uuidString: "00000000-0000-4000-8000-0000000000aa")!, name: "NAMI Dane County CIT/CIP", input: input,
+            errors: errors,
+            partners: [
+                .init(
+                    id: UUID(uuidString: "00000000-0000-4000-8000-000000000201")!, name: "Madison Police Department (demo)",
+                    kindTitle: "Law enforcement", roleTitle: "Partner", waitsForApproval: true),
+                .init(
+                    id: UUID(uuidString: "00000000-0000-4000-8000-000000000202")!, name: "Journey Mental Health Center (demo)",
+                    kindTitle: "Mental health provider", roleTitle: "Partner", waitsForApproval: false),
+            ],
+            administers: administers, verifiedLine: "Not verified yet: the public pages say it was reported by its source.",
+            mergeChoices: administers ? [("00000000-0000-4000-8000-0000000000ab", "Dane County CIT (duplicate, demo)")] : [],
+            csrf: "csrf-token-mock")
+    }
+}
+
+@Suite struct PageModelSnapshotTests {
+    @Test(arguments: [true, false])
+    func programEdit(administers: Bool) {
+        let page = ProgramEditView.page(.mock(administers: administers), chrome: .mockSignedIn)
+        assertSnapshot(of: page.render(), as: .html, named: administers ? "administrator" : "coordinator")
+    }
+
+    @Test func programEditWithErrors() {
+        let model = ProgramEditModel.mock(
+            administers: false, errors: ["name": "Enter the program's name.", "partner_name": "Enter a name."])
+        assertSnapshot(of: ProgramEditView.page(model, chrome: .mockSignedIn).render(), as: .html)
+    }
+
+    @Test func roster() {
+        assertSnapshot(of: RosterView.page(.mock(), chrome: .mockSignedIn).render(), as: .html)
+    }
+
+    @Test func rosterWithTrainerError() {
+        let page = RosterView.page(.mock(trainerError: "Type a trainer's name and pick it from the list."), chrome: .mockSignedIn)
+        assertSnapshot(of: page.render(), as: .html)
+    }
+}

@@ -13,23 +13,8 @@ enum ClassesStaffController {
         protected.post(SiteURL.classEdit(.key), .manageOwnClasses, use: update)
         protected.get(SiteURL.classRoster(.key), .manageOwnClasses, use: roster)
         protected.post(SiteURL.classRegistrationCancel(.key, .key), .manageOwnClasses, use: cancelRegistration)
+        protected.post(SiteURL.classTrainers(.key), .manageOwnClasses, use: assignTrainer)
         protected.post(SiteURL.classAddPerson(.key), .manageOwnClasses, use: addPerson)
-    }
-
-    /// Administrators run any program's classes; coordinators those of their programs
-    /// (`Scope`: whoever manages a program manages its classes).
-    static func mayManage(_ user: User, programID: UUID) -> Bool {
-        user.may(.manage, .program(programID)).isAllowed
-    }
-
-    static func managedProgram(_ req: Request) async throws -> Program {
-        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)), let program = try await Program.find(id, on: req.db),
-            program.mergedInto == nil
-        else { throw Abort(.notFound, reason: "There is no program at this address.") }
-        guard mayManage(try req.auth.require(User.self), programID: id) else {
-            throw Abort(.forbidden, reason: "You can add classes only to the programs you coordinate.")
-        }
-        return program
     }
 
     // MARK: the class form (new and edit)
@@ -218,12 +203,12 @@ enum ClassesStaffController {
     // MARK: new class
 
     @Sendable static func newForm(req: Request) async throws -> Response {
-        let program = try await managedProgram(req)
+        let program = try await ClassQueries.managedProgram(req)
         return formResponse(req, try await formModel(req, mode: .create, program: program, input: ClassInput()), status: .ok)
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
-        let program = try await managedProgram(req)
+        let program = try await ClassQueries.managedProgram(req)
         let form = FormValues(req)
         let input = input(from: form)
         var model = try await formModel(req, mode: .create, program: program, input: input)
@@ -267,13 +252,13 @@ enum ClassesStaffController {
     }
 
     @Sendable static func editForm(req: Request) async throws -> Response {
-        let session = try await managedClass(req)
+        let session = try await ClassQueries.managedClass(req)
         let limits = try await ClassAgencyLimit.query(on: req.db).filter(\.$classSession.$id == session.id!).all()
         return formResponse(req, try await editModel(req, session: session, input: input(from: session, limits: limits)), status: .ok)
     }
 
     @Sendable static func update(req: Request) async throws -> Response {
-        let session = try await managedClass(req)
+        let session = try await ClassQueries.managedClass(req)
         let form = FormValues(req)
         var input = input(from: form)
         var model = try await editModel(req, session: session, input: input)
@@ -333,16 +318,33 @@ enum ClassesStaffController {
 
     // MARK: roster
 
-    static func managedClass(_ req: Request) async throws -> ClassSession {
-        let session = try await ClassesPublicController.findClass(req)
-        guard mayManage(try req.auth.require(User.self), programID: session.$program.id) else {
-            throw Abort(.forbidden, reason: "You can see the rosters of your own programs' classes only.")
+    /// "Assign a trainer" on the roster: a trainer or coordinator account, picked by name.
+    @Sendable static func assignTrainer(req: Request) async throws -> Response {
+        let session = try await ClassQueries.managedClass(req)
+        let typed = FormValues(req)["email"]
+        let candidates = try await TrainerChoice.candidates(excluding: [], on: req.db)
+        guard let trainer = TrainerChoice.resolve(typed, among: candidates) else {
+            let problem =
+                typed.trimmingCharacters(in: .whitespaces).isEmpty
+                ? "Type a trainer's name and pick it from the list."
+                : "No active trainer or coordinator account has that name or email (or two do: pick from the list). Invite them first (People and roles)."
+            return try await rosterPage(req, session: session, trainerError: problem, status: .unprocessableEntity)
         }
-        return session
+        let already =
+            try await ClassTrainer.query(on: req.db).filter(\.$classSession.$id == session.id!).filter(\.$user.$id == trainer.id!).count()
+            > 0
+        if !already {
+            try await req.db.transaction { tx in
+                try await ClassTrainer(classID: session.id!, userID: trainer.id!).create(on: tx)
+                try await req.audit.record(
+                    "class.trainer_added", entityType: "class", entityID: session.id?.uuidString, details: trainer.email, on: tx)
+            }
+        }
+        return req.redirect(to: SiteURL.classRoster(.value(session.id!)).path, redirectType: .normal)
     }
 
     @Sendable static func roster(req: Request) async throws -> Response {
-        try await rosterPage(req, session: try await managedClass(req), trainerError: nil, status: .ok)
+        try await rosterPage(req, session: try await ClassQueries.managedClass(req), trainerError: nil, status: .ok)
     }
 
     /// What was typed into "Add a person" and what is wrong with it, for a refused form.
@@ -354,156 +356,18 @@ enum ClassesStaffController {
     static func rosterPage(
         _ req: Request, session: ClassSession, trainerError: String?, status: HTTPResponseStatus, person: PersonForm = PersonForm()
     ) async throws -> Response {
-        let trainers = try await ClassTrainer.query(on: req.db).filter(\.$classSession.$id == session.id!).with(\.$user).all().map(\.user)
-        let candidates = try await TrainerChoice.candidates(excluding: Set(trainers.compactMap(\.id)), on: req.db)
-        let registrations = try await Registration.query(on: req.db).filter(\.$classSession.$id == session.id!).sort(\.$sequence).all()
-        let confirmed = registrations.filter { $0.status == .confirmed }
-        let waiting = try await RegistrationService.waitlist(classID: session.id!, on: req.db)
-        let cancelled = registrations.filter { $0.status == .cancelled }
-        // Unconfirmed public registrations are on no list: they are nobody's place yet. Their
-        // held seats are counted, so the numbers here add up to what the public page shows.
-        let holds = try await RegistrationService.activeHolds(classID: session.id!, on: req.db)
-        // The tables scroll sideways on a phone: a focusable, named region, so keyboard
-        // users can scroll them too (axe: scrollable-region-focusable).
-        func table(_ rows: [Registration], name: String, positions: Bool, cancellable: Bool) -> BodyNode {
-            if rows.isEmpty { return .p(.class("hint"), .text("No one yet.")) }
-            return .div(
-                .class("table-scroll"), .attribute(named: "tabindex", value: "0"), .attribute(named: "role", value: "region"),
-                .ariaLabel(name),
-                .table(
-                    .tr(
-                        .if(positions, .th(.text("#"))), .th(.text("Name")), .th(.text("Organization")), .th(.text("Role")),
-                        .th(.text("Email")), .th(.text("Phone")), .if(cancellable, .th(.text("Action")))),
-                    .forEach(Array(rows.enumerated())) { index, r in
-                        .tr(
-                            .if(positions, .td(.text(String(index + 1)))), .td(.text(r.name)), .td(.text(r.organization)),
-                            .td(.text(r.audience.label)),
-                            .td(.text(r.email)), .td(.text(r.phone)),
-                            .if(
-                                cancellable,
-                                .td(
-                                    FormHTML.form(
-                                        action: SiteURL.classRegistrationCancel(.value(session.id!), .value(r.id!)).path,
-                                        csrf: req.csrfToken, [FormHTML.submit("Cancel place", secondary: true)]))))
-                    }))
-        }
-        let page = Page(
-            title: "Roster: \(session.title)", chrome: req.chrome(),
-            main: [
-                .p(.a(.href(SiteURL.classPage(.value(session.id!)).path), .text("← \(session.title)"))),
-                .h1(.text("Roster: \(session.title)")),
-                .p(
-                    .text(
-                        "\(ClassFormat.dates(session)) · \(confirmed.count) of \(session.capacity) seats taken · \(waiting.count) waiting")),
-                .if(!holds.isEmpty, .p(.class("hint"), .text(holdsText(holds, zone: session.zone)))),
-                .p(
-                    .class("block-nav"),
-                    .a(.class("button"), .href(SiteURL.attendance(.value(session.id!)).path), .text("Attendance")),
-                    .a(.class("button secondary"), .href(SiteURL.evaluations(.value(session.id!)).path), .text("Role-play scores")),
-                    .a(
-                        .class("button secondary"), .href(SiteURL.completion(.value(session.id!)).path),
-                        .text("Completion and certificates")),
-                    .a(.class("button secondary"), .href(SiteURL.scenarios(.value(session.$program.id)).path), .text("Scenarios")),
-                    .a(.class("button secondary"), .href(SiteURL.classEdit(.value(session.id!)).path), .text("Edit class"))),
-                .h2(.text("Trainers")),
-                .if(
-                    trainers.isEmpty,
-                    .p(
-                        .text(
-                            "No trainer accounts are assigned yet. Assigned trainers take attendance and score role-plays in this class only."
-                        ))),
-                .ul(.forEach(trainers) { .li(.text("\($0.name) (\($0.email))")) }),
-                // Classes made before trainers were accounts kept a free-text line; shown here
-                // (never publicly) so the coordinator can assign those people's accounts.
-                .if(
-                    !session.trainers.isEmpty,
-                    .p(
-                        .class("hint"),
-                        .text(
-                            "Named when the class was created: \(session.trainers). The class page shows only the trainer accounts assigned here."
-                        ))),
-                FormHTML.form(
-                    action: SiteURL.classTrainers(.value(session.id!)).path, csrf: req.csrfToken,
-                    [
-                        TrainerChoice.field(error: trainerError, candidates: candidates),
-                        FormHTML.submit("Add trainer", secondary: true),
-                    ]),
-                .h2(.text("Confirmed (\(confirmed.count))")),
-                table(confirmed, name: "Confirmed people", positions: false, cancellable: true),
-                .if(session.endsAt > Date() && session.status == .scheduled, addPersonForm(req, session: session, person: person)),
-                .h2(.text("Waitlist (\(waiting.count))")), table(waiting, name: "Waitlist", positions: true, cancellable: true),
-                .h2(.text("Cancelled (\(cancelled.count))")),
-                table(cancelled, name: "Cancelled places", positions: false, cancellable: false),
-            ])
-        return htmlResponse(page, status: status)
-    }
-
-    static func holdsText(_ holds: [Registration], zone: TimeZone) -> String {
-        let last = holds.compactMap(\.holdUntil).max().map { ClassFormat.time($0, zone) } ?? ""
-        return
-            "\(holds.count) more seat\(holds.count == 1 ? " is" : "s are") held for people who registered on the class page and have not yet confirmed their email address (until \(last) at the latest). They join the list above when they confirm; a seat not confirmed in time is free again."
+        let model = try await RosterModel.query(
+            session: session, on: req.db, trainerError: trainerError, person: person, csrf: req.csrfToken)
+        return htmlResponse(RosterView.page(model, chrome: req.chrome()), status: status)
     }
 
     /// "Add a person": a coordinator registers someone directly, also once the class has
     /// started (public registration closes then), which is how a class entered while it
     /// runs gets its roster. Seats, agency limits and eligibility apply as for everyone;
     /// the person gets the same confirmation mail with their own link.
-    static func addPersonForm(_ req: Request, session: ClassSession, person: PersonForm) -> BodyNode {
-        let labels = [
-            "name": "Name", "email": "Email address", "phone": "Phone", "organization": "Agency or organization", "audience": "Their role",
-        ]
-        let input = person.input
-        let errors = person.errors
-        let ordered = ["name", "email", "phone", "organization", "audience"].filter { errors[$0] != nil }
-        return .element(
-            named: "details",
-            nodes: [
-                .attribute(named: "class", value: "add-person"), .id("add-person"),
-                .if(!errors.isEmpty, .attribute(named: "open", value: "open")),
-                .element(named: "summary", text: "Add a person to this class"),
-                .p(
-                    .class("hint"),
-                    .text(
-                        "For someone who could not use the registration form, and for a class already under way (public registration closes when it starts). They get the confirmation email with their own link."
-                    )),
-                .if(
-                    !ordered.isEmpty,
-                    .div(
-                        .class("error-summary"), .id("error-summary"), .attribute(named: "role", value: "alert"),
-                        .attribute(named: "tabindex", value: "-1"), .attribute(named: "autofocus"),
-                        .h2(.text("Please check the form")),
-                        .ul(.forEach(ordered) { key in .li(.a(.href("#field-person_\(key)"), .text("\(labels[key]!): \(errors[key]!)"))) }))
-                ),
-                FormHTML.form(
-                    action: SiteURL.classAddPerson(.value(session.id!)).path, csrf: req.csrfToken,
-                    [
-                        // Prefixed: the trainer form above has its own "email" field (and id).
-                        FormHTML.field(
-                            .init(
-                                name: "person_name", label: labels["name"]!, value: input.name, error: errors["name"], autocomplete: "off")),
-                        FormHTML.field(
-                            .init(
-                                name: "person_email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"],
-                                autocomplete: "off")),
-                        FormHTML.field(
-                            .init(
-                                name: "person_phone", label: labels["phone"]!, type: "tel", value: input.phone, error: errors["phone"],
-                                autocomplete: "off")),
-                        FormHTML.field(
-                            .init(
-                                name: "person_organization", label: labels["organization"]!, value: input.organization,
-                                error: errors["organization"], autocomplete: "off")),
-                        FormHTML.select(
-                            name: "person_audience", label: labels["audience"]!,
-                            options: [("", "Choose their role")] + Audience.allCases.map { ($0.rawValue, $0.label) },
-                            selected: input.audience, error: errors["audience"]),
-                        FormHTML.submit("Add to the class", secondary: true),
-                    ]),
-            ])
-    }
 
     @Sendable static func addPerson(req: Request) async throws -> Response {
-        let session = try await managedClass(req)
+        let session = try await ClassQueries.managedClass(req)
         var (input, errors, audience) = ClassesPublicController.readRegistration(FormValues(req), prefix: "person_")
         if errors.isEmpty, let audience {
             let catalog = try await Course.query(on: req.db).all().map(\.definition)
@@ -536,7 +400,7 @@ enum ClassesStaffController {
     }
 
     @Sendable static func cancelRegistration(req: Request) async throws -> Response {
-        let session = try await managedClass(req)
+        let session = try await ClassQueries.managedClass(req)
         guard let id = req.parameters.get("registration").flatMap(UUID.init(uuidString:)),
             let registration = try await Registration.find(id, on: req.db), registration.$classSession.id == session.id
         else { throw Abort(.notFound, reason: "That registration is not in this class.") }
@@ -575,12 +439,17 @@ enum TrainerChoice {
     }
 
     static func field(error: String?, candidates: [User]) -> BodyNode {
+        field(error: error, choices: candidates.map(label))
+    }
+
+    /// The field from the candidates' labels ("Name (email)").
+    static func field(error: String?, choices: [String]) -> BodyNode {
         // Named "email" as before: scripts that post an address keep working.
         FormHTML.suggestionField(
             name: "email", label: "Add a trainer", error: error,
-            hint: candidates.isEmpty
+            hint: choices.isEmpty
                 ? "No other trainer accounts yet: invite one first (People and roles)."
-                : "Start typing their name and pick it from the list of trainers and coordinators (\(candidates.count) account\(candidates.count == 1 ? "" : "s")).",
-            suggestions: candidates.map(label), listID: "trainer-choices")
+                : "Start typing their name and pick it from the list of trainers and coordinators (\(choices.count) account\(choices.count == 1 ? "" : "s")).",
+            suggestions: choices, listID: "trainer-choices")
     }
 }

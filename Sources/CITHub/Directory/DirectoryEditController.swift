@@ -157,90 +157,9 @@ enum DirectoryEditController {
         _ req: Request, action: String, title: String, input: ProgramInput, errors: [String: String], extra: [BodyNode] = [],
         status: HTTPResponseStatus
     ) -> Response {
-        let labels = [
-            "name": "Program name", "kinds": "Training offered", "status": "Status", "counties": "Counties served",
-            "year_started": "Year started", "website": "Website", "email": "Public email", "phone": "Public phone",
-            "cit_accredited_on": "CIT accredited on", "cip_accredited_on": "CIP accredited on", "description": "Description",
-        ]
         let page = Page(
             title: title, chrome: req.chrome(notice: Notices.text(for: req.query[String.self, at: "notice"])),
-            main: [
-                .h1(.text(title)),
-                FormHTML.errorSummary(
-                    errors,
-                    order: [
-                        "name", "kinds", "status", "counties", "year_started", "website", "email", "phone", "cit_accredited_on",
-                        "cip_accredited_on", "description",
-                    ], labels: labels),
-                FormHTML.form(
-                    action: action, csrf: req.csrfToken,
-                    [
-                        FormHTML.field(.init(name: "name", label: labels["name"]!, value: input.name, error: errors["name"])),
-                        .element(
-                            named: "fieldset",
-                            nodes: [
-                                .attribute(named: "class", value: errors["kinds"] == nil ? "field" : "field has-error"),
-                                .attribute(named: "id", value: "field-kinds"),
-                                .element(named: "legend", text: labels["kinds"]!),
-                                .unwrap(errors["kinds"]) { .p(.class("error"), .text($0)) },
-                                .ul(
-                                    .class("checkbox-list"),
-                                    .forEach(ProgramKind.allCases) { kind in
-                                        let id = "kind_\(ProgramInput.key(kind.rawValue))"
-                                        return .li(
-                                            .selfClosedElement(
-                                                named: "input",
-                                                attributes: [
-                                                    Attribute<HTML.InputContext>.attribute(named: "type", value: "checkbox"),
-                                                    .attribute(named: "id", value: id), .attribute(named: "name", value: id),
-                                                    .attribute(named: "value", value: "on"),
-                                                    .attribute(
-                                                        named: "checked", value: input.kinds.contains(kind.rawValue) ? "checked" : nil),
-                                                ]), .label(.for(id), .text(kind.rawValue)))
-                                    }),
-                            ]),
-                        FormHTML.select(
-                            name: "status", label: labels["status"]!, options: ProgramStatus.allCases.map { ($0.rawValue, $0.title) },
-                            selected: input.status, error: errors["status"]),
-                        FormHTML.field(
-                            .init(
-                                name: "counties", label: labels["counties"]!, value: input.counties, error: errors["counties"],
-                                hint: "County names separated by commas, e.g. Dane, Rock")),
-                        FormHTML.field(
-                            .init(
-                                name: "year_started", label: labels["year_started"]!, type: "text", value: input.yearStarted,
-                                error: errors["year_started"], required: false)),
-                        FormHTML.field(
-                            .init(
-                                name: "website", label: labels["website"]!, type: "url", value: input.website, error: errors["website"],
-                                required: false)),
-                        FormHTML.field(
-                            .init(
-                                name: "email", label: labels["email"]!, type: "email", value: input.email, error: errors["email"],
-                                required: false)),
-                        FormHTML.field(
-                            .init(
-                                name: "phone", label: labels["phone"]!, type: "tel", value: input.phone, error: errors["phone"],
-                                hint: "Only a number the program publishes itself.", required: false)),
-                        FormHTML.field(
-                            .init(
-                                name: "cit_accredited_on", label: labels["cit_accredited_on"]!, type: "date", value: input.citAccredited,
-                                error: errors["cit_accredited_on"], required: false)),
-                        FormHTML.field(
-                            .init(
-                                name: "cip_accredited_on", label: labels["cip_accredited_on"]!, type: "date", value: input.cipAccredited,
-                                error: errors["cip_accredited_on"], required: false)),
-                        .div(
-                            .class(errors["description"] == nil ? "field" : "field has-error"),
-                            .label(
-                                .for("field-description"), .text(labels["description"]!), .span(.class("optional"), .text(" (optional)"))),
-                            .unwrap(errors["description"]) { .p(.class("error"), .text($0)) },
-                            .textarea(
-                                .id("field-description"), .name("description"), .attribute(named: "rows", value: "5"),
-                                .text(input.description))),
-                        FormHTML.submit("Save program"),
-                    ]),
-            ] + extra)
+            main: ProgramFormView.main(action: action, title: title, input: input, errors: errors, csrf: req.csrfToken) + extra)
         return htmlResponse(page, status: status)
     }
 
@@ -289,89 +208,10 @@ enum DirectoryEditController {
     static func editPage(_ req: Request, program: Program, input: ProgramInput?, errors: [String: String], status: HTTPResponseStatus)
         async throws -> Response
     {
-        let id = program.id!.uuidString
-        let links = try await ProgramCounty.query(on: req.db).filter(\.$program.$id == program.id!).all().map(\.countyFIPS)
-        let names = try await County.query(on: req.db).filter(\.$id ~~ links).sort(\.$name).all().map(\.name)
-        let partners = try await ProgramPartner.query(on: req.db).filter(\.$program.$id == program.id!).with(\.$organization).all()
-        let user = try req.auth.require(User.self)
-        let others =
-            user.can(.editAllPrograms)
-            ? try await Program.query(on: req.db).filter(\.$mergedInto == nil).filter(\.$id != program.id!).sort(\.$name).all() : []
-        var extra: [BodyNode] = [
-            .h2(.text("Partners")),
-            .ul(
-                .class("partner-list"),
-                .forEach(partners) { link in
-                    // Only agencies that file encounter reports need approval: it decides whether
-                    // their reports count as the program's in exact outcome views.
-                    .li(
-                        .text("\(link.organization.name) (\(link.organization.kind.title), \(link.role.title.lowercased()))"),
-                        .if(
-                            !link.isApproved && link.organization.kind.filesEncounterReports,
-                            .p(.class("partner-waiting"), .text("Waiting for the state administrator's approval."))),
-                        .div(
-                            .class("partner-actions"),
-                            .if(
-                                !link.isApproved && link.organization.kind.filesEncounterReports && user.can(.editAllPrograms),
-                                FormHTML.form(
-                                    action: SiteURL.programPartnerApprove(.value(id), .value(link.id!.uuidString)).path,
-                                    csrf: req.csrfToken,
-                                    [
-                                        .button(
-                                            .type(.submit), .class("button"), .text("Approve"),
-                                            .span(.class("visually-hidden"), .text(" \(link.organization.name)")))
-                                    ])),
-                            FormHTML.form(
-                                action: SiteURL.programPartnerRemove(.value(id), .value(link.id!.uuidString)).path, csrf: req.csrfToken,
-                                [FormHTML.submit("Remove", secondary: true)])))
-                }),
-            .h3(.text("Add a partner")),
-            .p(
-                .class("hint"),
-                .text(
-                    user.can(.editAllPrograms)
-                        ? "A partner agency you add is approved at once: its encounter reports count as this program's in the exact outcome views of the program's coordinators."
-                        : "A partner you add is listed at once. A law enforcement, dispatch or corrections agency's encounter reports count as this program's in your exact outcome views only after the state administrator approves it. The counties the program serves never open any agency's numbers."
-                )),
-            .unwrap(errors["partner"]) { .p(.class("error"), .text($0)) },
-            FormHTML.form(
-                action: SiteURL.programPartners(.value(id)).path, csrf: req.csrfToken,
-                [
-                    FormHTML.field(.init(name: "partner_name", label: "Organization name", error: errors["partner_name"])),
-                    FormHTML.select(
-                        name: "partner_kind", label: "Kind", options: OrganizationKind.allCases.map { ($0.rawValue, $0.title) },
-                        selected: OrganizationKind.lawEnforcement.rawValue),
-                    FormHTML.select(
-                        name: "partner_role", label: "Role in the program", options: PartnerRole.allCases.map { ($0.rawValue, $0.title) },
-                        selected: PartnerRole.partner.rawValue),
-                    FormHTML.submit("Add partner"),
-                ]),
-        ]
-        if user.can(.editAllPrograms) {
-            extra += [
-                .h2(.text("Verify")),
-                .p(
-                    .text(
-                        program.lastVerifiedAt.map { "Last verified \(DirectoryExport.day($0)) by \(program.verifiedBy ?? "")." }
-                            ?? "Not verified yet: the public pages say it was reported by its source.")),
-                FormHTML.form(
-                    action: SiteURL.programVerify(.value(id)).path, csrf: req.csrfToken, [FormHTML.submit("Mark verified today")]),
-                .h2(.text("Merge a duplicate into this program")),
-                .unwrap(errors["merge"]) { .p(.class("error"), .text($0)) },
-                FormHTML.form(
-                    action: SiteURL.programMerge(.value(id)).path, csrf: req.csrfToken,
-                    [
-                        FormHTML.select(
-                            name: "duplicate", label: "Duplicate record (its counties and partners move here; it redirects here)",
-                            options: [("", "Choose a program")] + others.map { ($0.id!.uuidString, $0.name) }, selected: nil),
-                        FormHTML.submit("Merge into \(program.name)", secondary: true),
-                    ]),
-            ]
-        }
-        extra.append(.p(.a(.href(SiteURL.programHistory(.value(id)).path), .text("History of this record"))))
-        return programForm(
-            req, action: SiteURL.programEdit(.value(id)).path, title: "Edit \(program.name)",
-            input: input ?? ProgramInput(program, countyNames: names), errors: errors, extra: extra, status: status)
+        let model = try await ProgramEditModel.query(
+            program: program, user: try req.auth.require(User.self), input: input, errors: errors, csrf: req.csrfToken, on: req.db)
+        let chrome = req.chrome(notice: Notices.text(for: req.query[String.self, at: "notice"]))
+        return htmlResponse(ProgramEditView.page(model, chrome: chrome), status: status)
     }
 
     @Sendable static func update(req: Request) async throws -> Response {
