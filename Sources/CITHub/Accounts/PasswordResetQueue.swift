@@ -27,9 +27,15 @@ final class PasswordResetQueue: Sendable {
     /// Waits until the work queued so far is done (shutdown, tests).
     func settle() async {
         while true {
-            let pending = tasks.withLockedValue { Array($0.values) }
+            // A task that finished before `enqueue` stored it removed nothing, so its
+            // entry would stay for ever and this loop would spin: each awaited task's
+            // entry is removed here too.
+            let pending = tasks.withLockedValue { Array($0) }
             if pending.isEmpty { return }
-            for task in pending { await task.value }
+            for (id, task) in pending {
+                await task.value
+                _ = tasks.withLockedValue { $0.removeValue(forKey: id) }
+            }
         }
     }
 
