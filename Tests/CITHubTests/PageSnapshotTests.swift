@@ -182,7 +182,34 @@ extension ProgramEditModel {
     }
 }
 
+extension EncounterListModel {
+    static func mock(agencies: Int = 1) -> EncounterListModel {
+        EncounterListModel(
+            title: agencies == 0 ? "Your agencies' reports" : "Reports of Madison Police Department (demo)", hasAgency: agencies > 0,
+            total: agencies == 0 ? 0 : 51, page: 1, pages: agencies == 0 ? 1 : 2,
+            reports: agencies == 0
+                ? []
+                : [
+                    .init(
+                        key: "demo-report-1", call: "2026-11-30 · Evening (16–24) · Dane County", agencyName: nil,
+                        disposition: "Resolved on scene", citOnScene: true, filed: "Nov 30", correctableUntil: "Dec 14"),
+                    .init(
+                        key: "demo-report-2", call: "2026-10-02 · Night (0–8) · Dane County", agencyName: nil,
+                        disposition: "Emergency detention (Wis. Stat. 51.15)", citOnScene: false, filed: "Oct 2",
+                        correctableUntil: nil),
+                ])
+    }
+}
+
 @Suite struct PageModelSnapshotTests {
+    @Test func encounterList() {
+        assertSnapshot(of: EncounterListView.page(.mock(), chrome: .mockSignedIn).render(), as: .html)
+    }
+
+    @Test func encounterListWithoutAgency() {
+        assertSnapshot(of: EncounterListView.page(.mock(agencies: 0), chrome: .mockSignedIn).render(), as: .html)
+    }
+
     @Test(arguments: [true, false])
     func programEdit(administers: Bool) {
         let page = ProgramEditView.page(.mock(administers: administers), chrome: .mockSignedIn)

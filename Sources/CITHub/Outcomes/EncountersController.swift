@@ -342,78 +342,11 @@ enum EncountersController {
     /// Reports of the agencies the person files for (every agency for an administrator),
     /// newest filed first, 50 to a page.
     @Sendable static func list(req: Request) async throws -> Response {
-        let user = try req.auth.require(User.self)
-        let settings = req.application.settings
-        let zone = TimeZone(identifier: settings.timeZone) ?? .gmt
-        let agencies = try await EncounterService.agencies(for: user, on: req.db)
-        let agencyNames = Dictionary(agencies.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         let page = max(1, min(req.query[Int.self, at: "page"] ?? 1, 100_000))
-        let query = EncounterReport.query(on: req.db).filter(\.$agencyID ~~ Array(agencyNames.keys))
-        let total = try await query.count()
-        let reports = try await query.sort(\.$createdAt, .descending).sort(\.$id).range((page - 1) * pageSize..<page * pageSize).all()
-        let counties = try await ScopeDirectory.countyNames(on: req.db)
-        let catalog = EncounterService.catalog(settings)
-        let now = Date()
-        let pages = max(1, (total + pageSize - 1) / pageSize)
-        let title =
-            user.can(.editAllPrograms)
-            ? "Encounter reports filed" : (agencies.count == 1 ? "Reports of \(agencies[0].name)" : "Your agencies' reports")
-        let view = Page(
-            title: title, chrome: req.chrome(notice: Notices.text(for: req.query[String.self, at: "notice"])),
-            main: [
-                .h1(.text(title)),
-                .p(
-                    .text(
-                        "Newest first. A report can be corrected for \(CorrectionWindow.standard.days) days after it was filed; after that it is read-only."
-                    )),
-                .p(
-                    .class("class-actions"), .a(.class("button"), .href(SiteURL.encounterNew.path), .text("File a report")), .text(" "),
-                    .a(.class("button secondary"), .href(SiteURL.encounterImport.path), .text("Import from a CSV file"))),
-                .if(
-                    agencies.isEmpty,
-                    .p(
-                        .class("error"),
-                        .text("Your account is not linked to an agency yet. Ask the state administrator to set your agency."))),
-                .if(total == 0 && !agencies.isEmpty, .p(.text("No reports yet."))),
-                // Cards rather than a table: a liaison reads this on a phone, without scrolling sideways.
-                .if(total > 0, .h2(.text("\(total) report\(total == 1 ? "" : "s")" + (pages > 1 ? ", page \(page) of \(pages)" : "")))),
-                .ul(
-                    .class("reports"),
-                    .forEach(reports) { report in
-                        let filed = report.createdAt ?? now
-                        let open = CorrectionWindow.standard.isOpen(filedAt: filed, now: now)
-                        let id = EncounterService.key(report.id!)
-                        let call =
-                            "\(report.occurredOn) · \(TimeBlock(rawValue: report.timeBlock)?.label ?? report.timeBlock) · \(counties[report.countyFIPS] ?? report.countyFIPS)"
-                        return .li(
-                            .h3(.text(call)),
-                            .if(agencies.count > 1, .p(.text(agencyNames[report.agencyID] ?? ""))),
-                            .p(
-                                .text(catalog.disposition(code: report.disposition)?.label ?? report.disposition),
-                                .text(" · CIT-trained officer on scene: \(report.citOnScene ? "yes" : "no")")),
-                            .p(
-                                .class("meta"), .text("Filed \(ClassFormat.shortDay(filed, zone)). "),
-                                open
-                                    ? .group(
-                                        .a(
-                                            .href(SiteURL.encounterCorrect(.value(id)).path),
-                                            .attribute(named: "aria-label", value: "Correct the report of \(call)"), .text("Correct")),
-                                        .text(" until \(ClassFormat.shortDay(CorrectionWindow.standard.closes(filedAt: filed), zone))."))
-                                    : .group(
-                                        .text("Read-only: "),
-                                        .a(
-                                            .href(SiteURL.encounterCorrect(.value(id)).path),
-                                            .attribute(named: "aria-label", value: "See the report of \(call)"), .text("see the answers"))))
-                        )
-                    }),
-                .if(
-                    pages > 1,
-                    .nav(
-                        .class("pager"), .attribute(named: "aria-label", value: "Pages"),
-                        .if(page > 1, .a(.href(SiteURL.encounters.path + "?page=\(page - 1)"), .text("← Newer"))), .text(" "),
-                        .if(page < pages, .a(.href(SiteURL.encounters.path + "?page=\(page + 1)"), .text("Older →"))))),
-            ])
-        return htmlResponse(view)
+        let model = try await EncounterListModel.query(
+            user: try req.auth.require(User.self), page: page, pageSize: pageSize, settings: req.application.settings, on: req.db)
+        return htmlResponse(
+            EncounterListView.page(model, chrome: req.chrome(notice: Notices.text(for: req.query[String.self, at: "notice"]))))
     }
 
     /// The report, if it belongs to an agency the person files for; otherwise 404, so a
